@@ -1,0 +1,4 @@
+package dev.ditto.protocol;
+
+/** {@code POST /api/runner/jobs/{id}/complete}. */
+public record JobCompletion(int attempt, JobResult result) {}

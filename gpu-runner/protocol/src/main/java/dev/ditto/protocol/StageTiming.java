@@ -1,0 +1,4 @@
+package dev.ditto.protocol;
+
+/** Seconds one stage spent, split by device. */
+public record StageTiming(double wallSeconds, double cpuSeconds, double gpuSeconds) {}
