@@ -1,0 +1,218 @@
+package dev.ditto.db.embedded;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Elasticsearch 9 from the distribution published on Maven Central, unpacked once under
+ * the data folder, started as an unprivileged user on 127.0.0.1, health-checked, stopped on close.
+ */
+public final class EmbeddedElasticsearch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedElasticsearch.class);
+
+    private final Path stateDir;
+    private final int httpPort;
+    private final boolean startedHere;
+
+    private EmbeddedElasticsearch(Path stateDir, int httpPort, boolean startedHere) {
+        this.stateDir = stateDir;
+        this.httpPort = httpPort;
+        this.startedHere = startedHere;
+    }
+
+    /**
+     * Starts Elasticsearch with its files under {@code root} or attaches to the one already running there.
+     *
+     * @param distribution the {@code elasticsearch-<v>.zip}; {@link #defaultDistribution()} finds Maven's copy
+     * @param heapMb       JVM heap of the node
+     */
+    public static EmbeddedElasticsearch start(Path root, Path distribution, int httpPort, int heapMb) throws IOException {
+        root = root.toAbsolutePath();
+        Files.createDirectories(root);
+        ProcessRunner.requireReachable(root);
+        Path stateDir = root.resolve("elasticsearch");
+        EmbeddedElasticsearch es = new EmbeddedElasticsearch(stateDir, httpPort, false);
+        if (es.healthy() && es.pid().isPresent()) {
+            log.info("Elasticsearch already running from {}, reusing it", stateDir);
+            return es;
+        }
+        if (!Files.isRegularFile(distribution)) {
+            throw new IOException("The Elasticsearch distribution is missing: " + distribution + ". Run the build once ("
+                    + "./ditto up does) or fetch it: mvn dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:"
+                    + Versions.elasticsearch() + ":zip -Dtransitive=false");
+        }
+        if (EmbeddedPostgres.portTaken(httpPort)) {
+            throw new IOException("Cannot start the embedded Elasticsearch: port " + httpPort
+                    + " is in use by another program. Set ditto.search.embedded.port to a free port, or point ditto.search.url at that cluster.");
+        }
+        Path home = root.resolve("elasticsearch-" + Versions.elasticsearch());
+        if (!Files.isDirectory(home)) {
+            log.info("Unpacking Elasticsearch {} into {} (once)", Versions.elasticsearch(), home);
+            Path unpacked = root.resolve(".es-unpack");
+            Archives.deleteTree(unpacked);
+            Archives.unpackZipOnce(distribution, unpacked);
+            Files.move(unpacked.resolve("elasticsearch-" + Versions.elasticsearch()), home, StandardCopyOption.ATOMIC_MOVE);
+            Archives.deleteTree(unpacked);
+        }
+        ProcessRunner.makeExecutable(home.resolve("bin"));
+        Path config = stateDir.resolve("config");
+        if (!Files.isDirectory(config)) {
+            copyTree(home.resolve("config"), config);
+        }
+        for (String dir : List.of("data", "logs", "tmp")) {
+            Files.createDirectories(stateDir.resolve(dir));
+        }
+        Files.deleteIfExists(stateDir.resolve("es.pid"));
+        ProcessRunner.handOver(stateDir);
+
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/elasticsearch").toString(), "-d",
+                "-p", stateDir.resolve("es.pid").toString()));
+        for (String setting : List.of(
+                "cluster.name=ditto-embedded", "node.name=ditto-embedded", "discovery.type=single-node",
+                "network.host=127.0.0.1", "http.port=" + httpPort, "transport.port=" + (httpPort + 100),
+                "xpack.security.enabled=false", "xpack.ml.enabled=false",
+                "cluster.routing.allocation.disk.threshold_enabled=false",
+                "path.data=" + stateDir.resolve("data"), "path.logs=" + stateDir.resolve("logs"),
+                "action.destructive_requires_name=false")) {
+            command.add("-E");
+            command.add(setting);
+        }
+        Map<String, String> env = Map.of(
+                "ES_JAVA_HOME", System.getProperty("java.home"),
+                "ES_PATH_CONF", config.toString(),
+                "ES_TMPDIR", stateDir.resolve("tmp").toString(),
+                "ES_JAVA_OPTS", "-Xms" + heapMb + "m -Xmx" + heapMb + "m -XX:-HeapDumpOnOutOfMemoryError");
+        log.info("Starting Elasticsearch {} on 127.0.0.1:{} (data {})", Versions.elasticsearch(), httpPort, stateDir);
+        var r = ProcessRunner.run(command, env, stateDir.resolve("launcher.log"), 180);
+        if (!r.ok()) {
+            throw new IOException("Elasticsearch did not start (exit " + r.exitCode() + "): " + r.output() + "\n" + es.serverLogTail());
+        }
+        EmbeddedElasticsearch started = new EmbeddedElasticsearch(stateDir, httpPort, true);
+        started.awaitHealthy(Duration.ofSeconds(120));
+        return started;
+    }
+
+    /** The distribution zip in the local Maven repository, where the build put it. */
+    public static Path defaultDistribution() {
+        String repo = System.getProperty("maven.repo.local",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+        String v = Versions.elasticsearch();
+        return Path.of(repo, "org/elasticsearch/distribution/integ-test-zip/elasticsearch", v, "elasticsearch-" + v + ".zip");
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Stops the node (SIGTERM, then waits for it to exit). */
+    public void stop() throws IOException {
+        Optional<Long> pid = pid();
+        if (pid.isEmpty()) {
+            return;
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
+        if (handle.isPresent()) {
+            handle.get().destroy();
+            try {
+                handle.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.get().destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(stateDir.resolve("es.pid"));
+        log.info("Elasticsearch stopped");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (startedHere) {
+            stop();
+        }
+    }
+
+    private Optional<Long> pid() {
+        try {
+            Path pidFile = stateDir.resolve("es.pid");
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean healthy() {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=1s"))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (healthy()) {
+                log.info("Elasticsearch is up at {}", url());
+                return;
+            }
+            if (pid().isEmpty() && System.nanoTime() > deadline - timeout.toNanos() + 20_000_000_000L) {
+                throw new IOException("Elasticsearch exited during start-up.\n" + serverLogTail());
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for Elasticsearch", e);
+            }
+        }
+        throw new IOException("Elasticsearch did not become healthy within " + timeout.toSeconds() + " s.\n" + serverLogTail());
+    }
+
+    private String serverLogTail() {
+        try {
+            Path logFile = stateDir.resolve("logs/ditto-embedded.log");
+            return Files.exists(logFile) ? "Last lines of " + logFile + ":\n" + EmbeddedPostgres.tail(logFile) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ditto.db.testing;
+
+import dev.ditto.db.Migrations;
+import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.db.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The one real PostgreSQL and Elasticsearch every integration test in the build shares. Started by the
+ * first test that needs them (in any module's JVM) under {@code <project>/target/test-infra}, reused by the
+ * rest; {@code ./ditto test} stops them when the build ends. Each test gets its own schema and index prefix.
+ */
+public final class SharedInfrastructure {
+    public static final String DATABASE = "ditto_test";
+    private static final int PG_PORT = Integer.getInteger("ditto.test.pg-port", 54329);
+    private static final int ES_PORT = Integer.getInteger("ditto.test.es-port", 9279);
+
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedElasticsearch elasticsearch;
+
+    private SharedInfrastructure() {}
+
+    /** The folder holding the shared servers' files. */
+    public static Path root() {
+        String configured = System.getProperty("ditto.test.root");
+        Path project = configured != null ? Path.of(configured) : findProjectRoot();
+        return project.resolve("target/test-infra").toAbsolutePath();
+    }
+
+    public static synchronized EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.start(root(), PG_PORT);
+                postgres.createDatabaseIfMissing(DATABASE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create the test database", e);
+            }
+        }
+        return postgres;
+    }
+
+    public static synchronized EmbeddedElasticsearch elasticsearch() {
+        if (elasticsearch == null) {
+            try {
+                elasticsearch = EmbeddedElasticsearch.start(root(), EmbeddedElasticsearch.defaultDistribution(), ES_PORT, 768);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return elasticsearch;
+    }
+
+    /** A new, empty, fully migrated schema of its own. */
+    public static IsolatedSchema newMigratedSchema() {
+        IsolatedSchema schema = newEmptySchema();
+        Migrations.migrate(schema.dataSource(), schema.name());
+        return schema;
+    }
+
+    /** A new schema name with nothing in it yet (Flyway creates it on first migrate). */
+    public static IsolatedSchema newEmptySchema() {
+        EmbeddedPostgres pg = postgres();
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return new IsolatedSchema(name, pg.jdbcUrl(DATABASE) + "?currentSchema=" + name, pg.username(), pg.password());
+    }
+
+    /** A fresh index prefix, so tests never see each other's indices. */
+    public static String newIndexPrefix() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT) + "-";
+    }
+
+    private static Path findProjectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("ditto")) && Files.exists(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        return dir;
+    }
+
+    /** A schema of the shared test database. */
+    public record IsolatedSchema(String name, String jdbcUrl, String username, String password) {
+        public DataSource dataSource() {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(jdbcUrl);
+            ds.setUser(username);
+            ds.setPassword(password);
+            return ds;
+        }
+
+        public Connection connect() throws SQLException {
+            return dataSource().getConnection();
+        }
+    }
+}
