@@ -1,0 +1,15 @@
+package dev.ditto.blobs;
+
+import dev.ditto.platform.DittoProperties;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The local-disk blob store under {@code ditto.blobs.dir}. */
+@Configuration(proxyBeanMethods = false)
+class BlobConfiguration {
+    @Bean
+    LocalBlobStore blobStore(DittoProperties properties) throws IOException {
+        return new LocalBlobStore(properties.blobDir());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ditto.platform;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Everything configurable under {@code ditto.*}; each default works offline on one machine. */
+@ConfigurationProperties("ditto")
+public record DittoProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Db db,
+        @DefaultValue Search search,
+        @DefaultValue Blobs blobs,
+        @DefaultValue Security security,
+        @DefaultValue Demo demo,
+        @DefaultValue Runner runner) {
+
+    /** PostgreSQL: {@code url} unset → the embedded server under the data directory. */
+    public record Db(@Nullable String url, @Nullable String username, @Nullable String password,
+                     @DefaultValue("public") String schema, @DefaultValue("54320") int embeddedPort,
+                     @DefaultValue("20") int poolSize) {}
+
+    /** Elasticsearch: {@code url} unset → the embedded node under the data directory. */
+    public record Search(@Nullable String url, @Nullable String apiKey, @DefaultValue("ditto-") String indexPrefix,
+                         @DefaultValue("9260") int embeddedPort, @DefaultValue("1024") int embeddedHeapMb,
+                         @Nullable Path embeddedDistribution) {}
+
+    /** Blob store for video bytes and artefacts; {@code dir} unset → {@code <data-dir>/blobs}. */
+    public record Blobs(@Nullable Path dir, @DefaultValue("4096") long maxUploadMb) {}
+
+    /** The first admin, created at start-up when no admin exists; password unset → generated and logged once. */
+    public record Security(@DefaultValue("admin") String adminUsername, @Nullable String adminPassword) {}
+
+    /** The demo corpus loaded on first start. */
+    public record Demo(@DefaultValue("true") boolean enabled,
+                       @DefaultValue("/usr/share/doc/opencv-doc") Path clipsDir) {}
+
+    /** Job queue and runner protocol. */
+    public record Runner(@DefaultValue("60") int leaseSeconds, @DefaultValue("10") int heartbeatSeconds,
+                         @DefaultValue("3") int maxAttempts, @DefaultValue("2048") long maxArtifactMb,
+                         @DefaultValue("25") int maxClaimWaitSeconds) {}
+
+    public Path blobDir() {
+        Path configured = blobs.dir();
+        return configured != null ? configured : dataDir.resolve("blobs");
+    }
+}

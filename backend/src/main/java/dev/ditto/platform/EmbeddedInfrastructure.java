@@ -1,0 +1,84 @@
+package dev.ditto.platform;
+
+import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.db.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Starts the embedded PostgreSQL and Elasticsearch for whichever of the two has no URL configured, and stops
+ * what it started when the application closes.
+ */
+public class EmbeddedInfrastructure implements DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+    static final String EMBEDDED_DATABASE = "ditto";
+
+    private final @Nullable EmbeddedPostgres postgres;
+    private final @Nullable EmbeddedElasticsearch elasticsearch;
+
+    EmbeddedInfrastructure(DittoProperties properties) {
+        Path root = properties.dataDir().toAbsolutePath().normalize();
+        EmbeddedPostgres pg = null;
+        EmbeddedElasticsearch es = null;
+        try {
+            if (properties.db().url() == null) {
+                long t0 = System.nanoTime();
+                pg = EmbeddedPostgres.start(root, properties.db().embeddedPort());
+                pg.createDatabaseIfMissing(EMBEDDED_DATABASE);
+                log.info("Embedded PostgreSQL ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            }
+            if (properties.search().url() == null) {
+                long t0 = System.nanoTime();
+                Path distribution = properties.search().embeddedDistribution() != null
+                        ? properties.search().embeddedDistribution() : EmbeddedElasticsearch.defaultDistribution();
+                es = EmbeddedElasticsearch.start(root, distribution, properties.search().embeddedPort(),
+                        properties.search().embeddedHeapMb());
+                log.info("Embedded Elasticsearch ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            }
+        } catch (IOException | java.sql.SQLException | RuntimeException e) {
+            stopQuietly(pg, es);
+            String which = pg == null && properties.db().url() == null ? "embedded PostgreSQL" : "embedded Elasticsearch";
+            throw new InfrastructureUnavailableException(which, "could not be started under " + root,
+                    "Read the message above; set ditto.data-dir to a writable folder, free the port, or configure "
+                            + "ditto.db.url / ditto.search.url to use servers you run yourself.", e);
+        }
+        this.postgres = pg;
+        this.elasticsearch = es;
+    }
+
+    /** The embedded PostgreSQL, when one was started. */
+    public @Nullable EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /** The embedded Elasticsearch, when one was started. */
+    public @Nullable EmbeddedElasticsearch elasticsearch() {
+        return elasticsearch;
+    }
+
+    @Override
+    public void destroy() {
+        stopQuietly(postgres, elasticsearch);
+    }
+
+    private static void stopQuietly(@Nullable EmbeddedPostgres pg, @Nullable EmbeddedElasticsearch es) {
+        if (es != null) {
+            try {
+                es.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Stopping Elasticsearch failed: {}", e.getMessage());
+            }
+        }
+        if (pg != null) {
+            try {
+                pg.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Stopping PostgreSQL failed: {}", e.getMessage());
+            }
+        }
+    }
+}

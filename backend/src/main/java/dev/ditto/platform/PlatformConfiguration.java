@@ -1,0 +1,93 @@
+package dev.ditto.platform;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ditto.db.Migrations;
+import dev.ditto.db.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires PostgreSQL (migrated at start-up), Elasticsearch and the clock. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DittoProperties.class)
+public class PlatformConfiguration {
+
+    @Bean
+    EmbeddedInfrastructure embeddedInfrastructure(DittoProperties properties) {
+        return new EmbeddedInfrastructure(properties);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(DittoProperties properties, EmbeddedInfrastructure infrastructure) {
+        HikariConfig config = new HikariConfig();
+        EmbeddedPostgres pg = infrastructure.postgres();
+        if (pg != null) {
+            config.setJdbcUrl(pg.jdbcUrl(EmbeddedInfrastructure.EMBEDDED_DATABASE));
+            config.setUsername(pg.username());
+            config.setPassword(pg.password());
+        } else {
+            config.setJdbcUrl(properties.db().url());
+            config.setUsername(properties.db().username());
+            config.setPassword(properties.db().password());
+        }
+        config.setSchema(properties.db().schema());
+        config.setMaximumPoolSize(properties.db().poolSize());
+        config.setPoolName("ditto");
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(config);
+        String where = pg != null ? "the embedded PostgreSQL on port " + pg.port() : "PostgreSQL at " + properties.db().url();
+        try (Connection c = ds.getConnection()) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            ds.close();
+            throw new InfrastructureUnavailableException("PostgreSQL", where + " is unreachable",
+                    "Check that the server runs and that ditto.db.url, ditto.db.username and ditto.db.password are right "
+                            + "(or unset ditto.db.url to use the embedded PostgreSQL).", e);
+        }
+        Migrations.migrate(ds, properties.db().schema());
+        return ds;
+    }
+
+    @Bean(destroyMethod = "close")
+    Rest5Client elasticsearchRestClient(DittoProperties properties, EmbeddedInfrastructure infrastructure) {
+        var es = infrastructure.elasticsearch();
+        String url = es != null ? es.url() : properties.search().url();
+        var builder = Rest5Client.builder(URI.create(url));
+        String apiKey = properties.search().apiKey();
+        if (apiKey != null && !apiKey.isBlank()) {
+            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
+        }
+        return builder.build();
+    }
+
+    @Bean
+    ElasticsearchClient elasticsearchClient(Rest5Client restClient, DittoProperties properties) {
+        ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(restClient, new Jackson3JsonpMapper()));
+        try {
+            client.cluster().health(h -> h.timeout(t -> t.time("5s")));
+        } catch (Exception e) {
+            throw new InfrastructureUnavailableException("Elasticsearch",
+                    "the cluster at " + restClient.getNodes() + " is unreachable",
+                    "Check that it runs and that ditto.search.url and ditto.search.api-key are right "
+                            + "(or unset ditto.search.url to use the embedded Elasticsearch).", e);
+        }
+        return client;
+    }
+}
