@@ -1,0 +1,3 @@
+/** Benchmark harness for the agent's offline engines. */
+@org.jspecify.annotations.NullMarked
+package dev.ditto.agent.bench;

@@ -1,0 +1,183 @@
+package dev.ditto.agent.judge;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+
+/**
+ * Simple statistics of a key frame, computed on a copy scaled to {@value #SIZE}×{@value #SIZE}: channel means,
+ * luma mean and spread, saturation, a saturation-weighted hue histogram, sharpness and bright specks.
+ */
+final class ImageStats {
+
+    static final int SIZE = 128;
+    static final int HUE_BINS = 36;
+
+    final float[] luma = new float[SIZE * SIZE];
+    final float[] red = new float[SIZE * SIZE];
+    final float[] green = new float[SIZE * SIZE];
+    final float[] blue = new float[SIZE * SIZE];
+    final double[] hueMass = new double[HUE_BINS];
+    double meanRed;
+    double meanGreen;
+    double meanBlue;
+    double meanLuma;
+    double lumaStd;
+    double meanSaturation;
+    double sharpness;
+    double brightSpecks;
+    double clipped;
+
+    private ImageStats() {}
+
+    /** Decodes a JPEG (or any format ImageIO reads); empty when the bytes are not an image. */
+    static Optional<ImageStats> decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            return image == null ? Optional.empty() : Optional.of(of(image));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static ImageStats of(BufferedImage image) {
+        BufferedImage small = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = small.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, SIZE, SIZE, null);
+        g.dispose();
+        ImageStats s = new ImageStats();
+        int n = SIZE * SIZE;
+        float[] hsb = new float[3];
+        double sumSq = 0;
+        double hueTotal = 0;
+        int clippedCount = 0;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                int rgb = small.getRGB(x, y);
+                int r = (rgb >> 16) & 0xff;
+                int gr = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                int i = y * SIZE + x;
+                s.red[i] = r / 255f;
+                s.green[i] = gr / 255f;
+                s.blue[i] = b / 255f;
+                float l = (0.2126f * r + 0.7152f * gr + 0.0722f * b) / 255f;
+                s.luma[i] = l;
+                s.meanRed += s.red[i];
+                s.meanGreen += s.green[i];
+                s.meanBlue += s.blue[i];
+                s.meanLuma += l;
+                sumSq += (double) l * l;
+                java.awt.Color.RGBtoHSB(r, gr, b, hsb);
+                s.meanSaturation += hsb[1];
+                double weight = hsb[1] * hsb[2];
+                s.hueMass[Math.min(HUE_BINS - 1, (int) (hsb[0] * HUE_BINS))] += weight;
+                hueTotal += weight;
+                if (l < 0.02 || l > 0.98) {
+                    clippedCount++;
+                }
+            }
+        }
+        s.meanRed /= n;
+        s.meanGreen /= n;
+        s.meanBlue /= n;
+        s.meanLuma /= n;
+        s.meanSaturation /= n;
+        s.lumaStd = Math.sqrt(Math.max(0, sumSq / n - s.meanLuma * s.meanLuma));
+        s.clipped = clippedCount / (double) n;
+        if (hueTotal > 0) {
+            for (int i = 0; i < HUE_BINS; i++) {
+                s.hueMass[i] /= hueTotal;
+            }
+        }
+        double laplacian = 0;
+        int specks = 0;
+        for (int y = 1; y < SIZE - 1; y++) {
+            for (int x = 1; x < SIZE - 1; x++) {
+                int i = y * SIZE + x;
+                float around = (s.luma[i - 1] + s.luma[i + 1] + s.luma[i - SIZE] + s.luma[i + SIZE]) / 4f;
+                laplacian += Math.abs(s.luma[i] - around);
+                if (s.luma[i] > 0.75f && s.luma[i] - around > 0.12f) {
+                    specks++;
+                }
+            }
+        }
+        int inner = (SIZE - 2) * (SIZE - 2);
+        s.sharpness = laplacian / inner;
+        s.brightSpecks = specks / (double) inner;
+        return s;
+    }
+
+    /** Warmth: mean red minus mean blue. */
+    double warmth() {
+        return meanRed - meanBlue;
+    }
+
+    /** Share of the hue mass within {@code width} degrees of a hue. */
+    double hueShareNear(double hueDegrees, double width) {
+        double share = 0;
+        for (int i = 0; i < HUE_BINS; i++) {
+            double centre = (i + 0.5) * 360.0 / HUE_BINS;
+            double d = Math.abs(centre - hueDegrees) % 360;
+            if (Math.min(d, 360 - d) <= width) {
+                share += hueMass[i];
+            }
+        }
+        return share;
+    }
+
+    /** Mean absolute RGB difference between two frames (0..1). */
+    static double meanAbsoluteDifference(ImageStats a, ImageStats b) {
+        double sum = 0;
+        for (int i = 0; i < a.luma.length; i++) {
+            sum += Math.abs(a.red[i] - b.red[i]) + Math.abs(a.green[i] - b.green[i]) + Math.abs(a.blue[i] - b.blue[i]);
+        }
+        return sum / (3.0 * a.luma.length);
+    }
+
+    /** Pearson correlation of the two frames' luma gradient magnitudes: 1 when edges sit in the same places. */
+    static double edgeCorrelation(ImageStats a, ImageStats b) {
+        float[] ga = gradient(a.luma);
+        float[] gb = gradient(b.luma);
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < ga.length; i++) {
+            ma += ga[i];
+            mb += gb[i];
+        }
+        ma /= ga.length;
+        mb /= gb.length;
+        double cov = 0;
+        double va = 0;
+        double vb = 0;
+        for (int i = 0; i < ga.length; i++) {
+            double da = ga[i] - ma;
+            double db = gb[i] - mb;
+            cov += da * db;
+            va += da * da;
+            vb += db * db;
+        }
+        return va == 0 || vb == 0 ? 0 : cov / Math.sqrt(va * vb);
+    }
+
+    private static float[] gradient(float[] luma) {
+        float[] g = new float[luma.length];
+        for (int y = 1; y < SIZE - 1; y++) {
+            for (int x = 1; x < SIZE - 1; x++) {
+                int i = y * SIZE + x;
+                float gx = luma[i + 1] - luma[i - 1];
+                float gy = luma[i + SIZE] - luma[i - SIZE];
+                g[i] = (float) Math.sqrt(gx * gx + gy * gy);
+            }
+        }
+        return g;
+    }
+}
