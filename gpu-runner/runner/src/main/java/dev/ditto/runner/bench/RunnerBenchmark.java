@@ -1,0 +1,201 @@
+package dev.ditto.runner.bench;
+
+import dev.ditto.protocol.BlobRef;
+import dev.ditto.protocol.EditSpec;
+import dev.ditto.protocol.GeneratePayload;
+import dev.ditto.protocol.GenerateResult;
+import dev.ditto.protocol.JobPayload;
+import dev.ditto.protocol.VideoFormat;
+import dev.ditto.runner.ArtifactSink;
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.generate.GenerateEngine;
+import dev.ditto.runner.media.ClipNormaliser;
+import dev.ditto.runner.media.DecodedFrame;
+import dev.ditto.runner.media.VideoReader;
+import dev.ditto.runner.media.VideoWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code ./ditto bench runner}: one GENERATE job at 832×480×73 on the built-in engine, end to end, against a plain
+ * FFmpeg transcode (decode + H.264 encode) of the same clip measured in the same run. Writes
+ * {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and {@code ratio_to_transcode}.
+ *
+ * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp <runner classpath>
+ * dev.ditto.runner.bench.RunnerBenchmark [out-dir] [selfie_segmentation.tflite]}; the clip is Debian opencv-doc's
+ * {@code cup.mp4.gz} (override with {@code -Dditto.bench.clip=FILE}).
+ */
+public final class RunnerBenchmark {
+    private static final Path CUP = Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz");
+    private static final int TRANSCODE_RUNS = 3;
+
+    /** The jobs timed: one per family of operator. */
+    private static final List<EditSpec> JOBS = List.of(
+            new EditSpec("grade", Map.of("grade", "winter"), 1, "make it look like winter"),
+            new EditSpec("style", Map.of("style", "cartoon"), 2, "turn it into a cartoon"),
+            new EditSpec("style", Map.of("style", "watercolour"), 3, "paint it in watercolour"),
+            new EditSpec("background_blur", Map.of("radius", 15), 4, "blur the background"),
+            new EditSpec("add_snowfall", Map.of("density", 0.6), 5, "add falling snow"));
+
+    private RunnerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench-results");
+        Path model = args.length > 1 ? Path.of(args[1]) : defaultModel();
+        Files.createDirectories(out);
+        Path work = Files.createTempDirectory("ditto-bench-runner");
+        Path raw = rawClip(work);
+        VideoFormat format = VideoFormat.DITTO_DEFAULT;
+        Path clip = work.resolve("clip-832x480x73.mp4");
+        ClipNormaliser.normaliseFile(raw, clip, format, 1.0);
+
+        // warm-up: load native libraries, JIT the Java loops
+        transcode(clip, work.resolve("warm.mp4"), format);
+        try (GenerateEngine engine = new GenerateEngine("bench", model, GenerateEngine.DEFAULT_BRISQUE_DIR)) {
+            runJob(engine, clip, work.resolve("warm"), format, JOBS.getFirst());
+
+            double[] transcodes = new double[TRANSCODE_RUNS];
+            for (int i = 0; i < TRANSCODE_RUNS; i++) {
+                long t0 = System.nanoTime();
+                transcode(clip, work.resolve("transcode.mp4"), format);
+                transcodes[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            Arrays.sort(transcodes);
+            double transcode = transcodes[TRANSCODE_RUNS / 2];
+
+            Map<String, Double> perOp = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> stages = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+            for (EditSpec spec : JOBS) {
+                String name = label(spec);
+                long t0 = System.nanoTime();
+                GenerateResult r = runJob(engine, clip, work.resolve(name), format, spec);
+                perOp.put(name, (System.nanoTime() - t0) / 1e9);
+                Map<String, Double> st = new LinkedHashMap<>();
+                r.timings().forEach((k, v) -> st.put(k, v.wallSeconds()));
+                stages.put(name, st);
+                metrics.put(name, new LinkedHashMap<>(r.metrics()));
+            }
+            double job = perOp.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double ratio = job / transcode;
+
+            System.out.printf(Locale.ROOT, "%nRunner benchmark: GENERATE %dx%dx%d on the built-in engine, %d cores%n",
+                    format.width(), format.height(), format.frames(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "segmentation: %s%n", engine.segmentationEngine());
+            System.out.printf(Locale.ROOT, "%-28s %9s %9s%n", "job", "seconds", "× transc.");
+            System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", "ffmpeg transcode (median)", transcode, 1.0);
+            perOp.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", k, v, v / transcode));
+            System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f   (target ≤ 3.00)%n", "GENERATE mean", job, ratio);
+
+            String json = "{\n"
+                    + "  \"benchmark\": \"runner\",\n"
+                    + "  \"clip\": \"opencv-doc cup.mp4 normalised to " + format.width() + "x" + format.height()
+                    + "x" + format.frames() + " @" + format.fps() + "fps\",\n"
+                    + "  \"cores\": " + Runtime.getRuntime().availableProcessors() + ",\n"
+                    + "  \"segmentation\": " + quote(engine.segmentationEngine()) + ",\n"
+                    + "  \"job_seconds\": " + num(job) + ",\n"
+                    + "  \"transcode_seconds\": " + num(transcode) + ",\n"
+                    + "  \"ratio_to_transcode\": " + num(ratio) + ",\n"
+                    + "  \"target_ratio\": 3.0,\n"
+                    + "  \"transcode_runs_seconds\": " + Arrays.stream(transcodes).mapToObj(RunnerBenchmark::num)
+                    .toList() + ",\n"
+                    + "  \"per_op_seconds\": " + object(perOp) + ",\n"
+                    + "  \"per_op_stage_seconds\": " + nested(stages) + ",\n"
+                    + "  \"per_op_metrics\": " + nested(metrics) + "\n"
+                    + "}\n";
+            Path file = out.resolve("runner.json");
+            Files.writeString(file, json);
+            System.out.println("wrote " + file.toAbsolutePath());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static GenerateResult runJob(GenerateEngine engine, Path clip, Path workDir, VideoFormat format,
+                                         EditSpec spec) throws Exception {
+        BlobRef clipRef = new BlobRef("bench", Files.size(clip), "video/mp4");
+        GeneratePayload payload = new GeneratePayload(JobPayload.CURRENT_VERSION, 1, 1, 1, clipRef, spec.prompt(),
+                spec, format);
+        ArtifactSink sink = (name, file, type) -> new BlobRef(name, Files.size(file), type);
+        return engine.run(payload, clip, workDir, sink, Progress.NONE);
+    }
+
+    /** Plain transcode: decode every frame and encode it again with the same writer the engine uses. */
+    private static void transcode(Path in, Path out, VideoFormat format) throws IOException {
+        try (VideoReader reader = VideoReader.open(in);
+             VideoWriter writer = VideoWriter.open(out, format.width(), format.height(), format.fps())) {
+            for (DecodedFrame f = reader.read(); f != null; f = reader.read()) {
+                writer.write(f.image());
+                f.close();
+            }
+        }
+    }
+
+    private static Path rawClip(Path work) throws IOException {
+        String override = System.getProperty("ditto.bench.clip");
+        if (override != null) {
+            return Path.of(override);
+        }
+        if (!Files.exists(CUP)) {
+            throw new IOException(CUP + " is missing: install Debian's opencv-doc, or pass -Dditto.bench.clip=FILE");
+        }
+        Path raw = work.resolve("cup.mp4");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(CUP))) {
+            Files.copy(in, raw, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return raw;
+    }
+
+    private static Path defaultModel() {
+        List<Path> candidates = new ArrayList<>();
+        String env = System.getenv("DITTO_MODELS");
+        if (env != null) {
+            candidates.add(Path.of(env, "selfie_segmentation.tflite"));
+        }
+        candidates.add(Path.of(System.getProperty("user.home"), ".cache", "ditto", "models",
+                "selfie_segmentation.tflite"));
+        candidates.add(Path.of("gpu-runner", "runner", "target", "models", "selfie_segmentation.tflite"));
+        return candidates.stream().filter(Files::isReadable).findFirst().orElse(Path.of("missing-model"));
+    }
+
+    private static String label(EditSpec spec) {
+        Object v = spec.params().getOrDefault("style", spec.params().get("grade"));
+        return v == null ? spec.op() : spec.op() + ":" + v;
+    }
+
+    private static String num(double d) {
+        return String.format(Locale.ROOT, "%.4f", d);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String object(Map<String, Double> m) {
+        List<String> parts = new ArrayList<>();
+        m.forEach((k, v) -> parts.add(quote(k) + ": " + num(v)));
+        return "{" + String.join(", ", parts) + "}";
+    }
+
+    private static String nested(Map<String, Map<String, Double>> m) {
+        List<String> parts = new ArrayList<>();
+        m.forEach((k, v) -> parts.add("\n    " + quote(k) + ": " + object(v)));
+        return "{" + String.join(",", parts) + "\n  }";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

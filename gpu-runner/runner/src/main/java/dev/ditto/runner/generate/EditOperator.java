@@ -1,0 +1,24 @@
+package dev.ditto.runner.generate;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A deterministic image edit: the same source pixels (and mask) give the same result, so re-applying it to newly
+ * visible pixels of later frames stays consistent with the propagated key frame.
+ */
+interface EditOperator {
+
+    /** Edits a BGR image (a whole frame or a region of one); {@code personMask} is given when {@link #needsMask()}. */
+    Mat apply(Mat bgr, @Nullable Mat personMask);
+
+    /** Whether {@link #apply} reads the person mask. */
+    default boolean needsMask() {
+        return false;
+    }
+
+    /** Pixels of context around a region that the operator's filters reach. */
+    default int margin() {
+        return 16;
+    }
+}

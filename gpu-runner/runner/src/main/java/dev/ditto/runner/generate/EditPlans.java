@@ -1,0 +1,171 @@
+package dev.ditto.runner.generate;
+
+import dev.ditto.protocol.EditOps;
+import dev.ditto.protocol.EditSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** Compiles an {@link EditSpec} into an {@link EditPlan}, refusing unknown ops and bad parameters by name. */
+final class EditPlans {
+    private EditPlans() {}
+
+    /** Checks {@code spec} without running anything; throws {@link IllegalArgumentException} naming the problem. */
+    static void validate(EditSpec spec) {
+        try (Mat probe = new Mat(16, 16, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                new org.bytedeco.opencv.opencv_core.Scalar(128.0, 128.0, 128.0, 0.0))) {
+            compile(spec, probe, 16, 16);
+        }
+    }
+
+    /** The plan for {@code spec}; {@code keyFrame} fits data-driven parts (pixel art's palette). */
+    static EditPlan compile(EditSpec spec, Mat keyFrame, int width, int height) {
+        String op = spec.op();
+        if (!EditOps.isKnown(op)) {
+            throw new IllegalArgumentException("unknown edit op '" + op + "'; known ops: style "
+                    + EditOps.GLOBAL_STYLES + ", grade " + EditOps.COLOUR_GRADES + ", " + EditOps.LOCAL_OPS);
+        }
+        Params p = new Params(op, spec.params());
+        List<ScreenEffect> effects = new ArrayList<>();
+        EditPlan plan = switch (op) {
+            case "style" -> {
+                p.allow("style", "strength", "block", "colours");
+                String style = p.choice("style", EditOps.GLOBAL_STYLES);
+                GlobalStyle s = GlobalStyle.named(style, p.number("strength", 1.0, 0, 1), keyFrame,
+                        (int) p.number("colours", 16, 2, 64));
+                if (s.palette() != null) {
+                    effects.add(s.palette().mosaic((int) p.number("block", 8, 2, 64)));
+                }
+                yield new EditPlan("style " + style, s, EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "grade" -> {
+                p.allow("grade", "strength");
+                String grade = p.choice("grade", EditOps.COLOUR_GRADES);
+                double strength = p.number("strength", 1.0, 0, 1);
+                effects.addAll(ColourGrade.effects(grade, strength, spec.seed()));
+                yield new EditPlan("grade " + grade, ColourGrade.named(grade, strength),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "background_blur" -> {
+                p.allow("radius");
+                double radius = p.number("radius", 15, 1, 100);
+                yield new EditPlan("background_blur radius " + radius, LocalEdit.backgroundBlur(radius),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "background_replace" -> {
+                p.allow("colour", "grade", "style");
+                int given = (p.has("colour") ? 1 : 0) + (p.has("grade") ? 1 : 0) + (p.has("style") ? 1 : 0);
+                if (given != 1) {
+                    throw new IllegalArgumentException(
+                            "background_replace needs exactly one of params colour, grade or style; got " + given);
+                }
+                EditOperator back;
+                String what;
+                if (p.has("colour")) {
+                    what = p.text("colour");
+                    back = LocalEdit.solidColour(what);
+                } else if (p.has("grade")) {
+                    what = p.choice("grade", EditOps.COLOUR_GRADES);
+                    back = ColourGrade.named(what, 1.0);
+                } else {
+                    what = p.choice("style", EditOps.GLOBAL_STYLES);
+                    GlobalStyle s = GlobalStyle.named(what, 1.0, keyFrame, 16);
+                    back = s;
+                }
+                yield new EditPlan("background_replace " + what, LocalEdit.backgroundReplace(back),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "person_recolour" -> {
+                p.allow("hue", "strength");
+                double hue = p.number("hue", Double.NaN, 0, 360);
+                yield new EditPlan("person_recolour hue " + hue,
+                        LocalEdit.personRecolour(hue, p.number("strength", 0.8, 0, 1)),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "person_stylize" -> {
+                p.allow("style");
+                String style = p.choice("style", EditOps.GLOBAL_STYLES);
+                yield new EditPlan("person_stylize " + style,
+                        LocalEdit.personStylize(GlobalStyle.named(style, 1.0, keyFrame, 16)),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "person_remove" -> {
+                p.allow();
+                yield new EditPlan("person_remove", LocalEdit.personRemove(), EditPlan.Propagation.BACKGROUND_FILL,
+                        effects);
+            }
+            case "add_snowfall", "add_rain" -> {
+                p.allow("density");
+                boolean snow = op.equals("add_snowfall");
+                double density = p.number("density", 0.5, 0, 1);
+                effects.add(new Precipitation(snow, density, spec.seed(), width, height));
+                yield new EditPlan(op + " density " + density,
+                        ColourGrade.named(snow ? "winter" : "overcast", 0.3 + 0.3 * density),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            default -> throw new IllegalArgumentException("unknown edit op '" + op + "'");
+        };
+        return plan;
+    }
+
+    /** Typed access to an op's params with messages that name the op and the param. */
+    private record Params(String op, Map<String, Object> values) {
+        void allow(String... names) {
+            Set<String> ok = Set.of(names);
+            for (String k : values.keySet()) {
+                if (!ok.contains(k)) {
+                    throw new IllegalArgumentException(op + ": unknown param '" + k + "'"
+                            + (names.length == 0 ? " (this op takes none)" : "; allowed: " + List.of(names)));
+                }
+            }
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        String text(String name) {
+            Object v = values.get(name);
+            if (!(v instanceof String s) || s.isBlank()) {
+                throw new IllegalArgumentException(op + ": param '" + name + "' must be a non-empty string, got " + v);
+            }
+            return s.trim();
+        }
+
+        String choice(String name, List<String> allowed) {
+            String v = text(name);
+            if (!allowed.contains(v)) {
+                throw new IllegalArgumentException(op + ": param '" + name + "' = '" + v + "' is not one of " + allowed);
+            }
+            return v;
+        }
+
+        double number(String name, double fallback, double min, double max) {
+            Object v = values.get(name);
+            double d;
+            if (v == null) {
+                if (Double.isNaN(fallback)) {
+                    throw new IllegalArgumentException(op + ": param '" + name + "' is required");
+                }
+                return fallback;
+            } else if (v instanceof Number n) {
+                d = n.doubleValue();
+            } else if (v instanceof String s) {
+                try {
+                    d = Double.parseDouble(s.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(op + ": param '" + name + "' must be a number, got '" + s + "'");
+                }
+            } else {
+                throw new IllegalArgumentException(op + ": param '" + name + "' must be a number, got " + v);
+            }
+            if (!(d >= min && d <= max)) {
+                throw new IllegalArgumentException(
+                        op + ": param '" + name + "' = " + d + " is outside " + min + ".." + max);
+            }
+            return d;
+        }
+    }
+}

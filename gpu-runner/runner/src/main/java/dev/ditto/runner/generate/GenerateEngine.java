@@ -1,0 +1,107 @@
+package dev.ditto.runner.generate;
+
+import dev.ditto.protocol.EditOps;
+import dev.ditto.protocol.GeneratePayload;
+import dev.ditto.protocol.GenerateResult;
+import dev.ditto.protocol.JobPayload;
+import dev.ditto.protocol.Provenance;
+import dev.ditto.protocol.StageTiming;
+import dev.ditto.runner.ArtifactSink;
+import dev.ditto.runner.GenerateBackend;
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.vision.PersonSegmenter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The built-in CPU engine for GENERATE: decode → structure guidance (flow, edges) → key-frame edit → propagation →
+ * temporal enhancer → screen effects → encode + upload → metrics. Every stage's engine, model, version and the
+ * job's seed go into the provenance; wall and CPU seconds per stage into the timings.
+ */
+public final class GenerateEngine implements GenerateBackend, AutoCloseable {
+    /** Debian opencv-data's BRISQUE model folder. */
+    public static final Path DEFAULT_BRISQUE_DIR = Path.of("/usr/share/opencv4/quality");
+
+    private final String runnerName;
+    private final PersonSegmenter segmenter;
+    private final @Nullable Path brisqueDir;
+    private final List<Stage> pipeline;
+
+    /**
+     * @param segmentationModel {@code selfie_segmentation.tflite}; null or missing → labelled GrabCut fallback
+     * @param brisqueDir folder with {@code brisque_model_live.yml} and {@code brisque_range_live.yml}; null or
+     *     missing → no {@code brisque} metric
+     */
+    public GenerateEngine(String runnerName, @Nullable Path segmentationModel, @Nullable Path brisqueDir) {
+        this.runnerName = runnerName;
+        this.segmenter = PersonSegmenter.create(segmentationModel);
+        this.brisqueDir = brisqueDir;
+        this.pipeline = List.of(new DecodeStage(), new StructureGuidanceStage(), new KeyFrameEditStage(),
+                new PropagationStage(), new TemporalEnhancerStage(), new ScreenEffectsStage(), new EncodeStage(),
+                new MetricsStage());
+    }
+
+    /** Every op name the engine accepts in {@code EditSpec.op} (with {@code style}/{@code grade} params). */
+    public static List<String> supportedOps() {
+        List<String> ops = new ArrayList<>(List.of("style", "grade"));
+        ops.addAll(EditOps.LOCAL_OPS);
+        return List.copyOf(ops);
+    }
+
+    /** Which segmentation engine masks come from (the model, or the labelled classical fallback). */
+    public String segmentationEngine() {
+        return segmenter.engine() + "/" + segmenter.model();
+    }
+
+    /**
+     * Checks an edit spec without running it: throws {@link IllegalArgumentException} naming the op and the problem.
+     */
+    public static void validate(dev.ditto.protocol.EditSpec spec) {
+        EditPlans.validate(spec);
+    }
+
+    @Override
+    public GenerateResult run(GeneratePayload payload, Path sourceClip, Path workDir, ArtifactSink sink,
+                              Progress progress) throws Exception {
+        EditPlans.validate(payload.edit());
+        Files.createDirectories(workDir);
+        Map<String, StageTiming> timings = new LinkedHashMap<>();
+        List<Provenance.Stage> provenance = new ArrayList<>();
+        long seed = payload.edit().seed();
+        try (GenerationState state = new GenerationState(payload, sourceClip, workDir, sink, segmenter, brisqueDir)) {
+            for (Stage stage : pipeline) {
+                GenerationState.checkInterrupted();
+                long wall0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
+                StageResult r = stage.run(state, progress);
+                timings.put(stage.name(), new StageTiming((System.nanoTime() - wall0) / 1e9,
+                        Math.max(0, processCpuNanos() - cpu0) / 1e9, 0.0));
+                provenance.add(new Provenance.Stage(stage.name(), r.engine(), r.model(), r.version(), seed));
+                if (stage instanceof KeyFrameEditStage && state.masksUsed) {
+                    provenance.add(new Provenance.Stage("person-segmentation", "builtin.person-segmentation/"
+                            + segmenter.engine(), segmenter.model(), segmenter.version(), seed));
+                }
+            }
+            return new GenerateResult(JobPayload.CURRENT_VERSION, state.editedVideoRef, state.editedKeyFrameRef,
+                    state.metrics(), timings, new Provenance(runnerName, provenance));
+        }
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        segmenter.close();
+    }
+}

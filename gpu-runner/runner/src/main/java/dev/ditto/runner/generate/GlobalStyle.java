@@ -1,0 +1,241 @@
+package dev.ditto.runner.generate;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.LUT;
+import static org.bytedeco.opencv.global.opencv_core.addWeighted;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
+import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_imgproc.ADAPTIVE_THRESH_MEAN_C;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.Canny;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.adaptiveThreshold;
+import static org.bytedeco.opencv.global.opencv_imgproc.bilateralFilter;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
+import static org.bytedeco.opencv.global.opencv_imgproc.medianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.bytedeco.opencv.global.opencv_photo;
+import org.bytedeco.opencv.global.opencv_xphoto;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whole-frame painterly styles from OpenCV's photo and xphoto modules plus a few classical recipes. Smoothing-heavy
+ * styles run at half resolution (their look has no fine detail to lose) and are blended with the source by
+ * {@code strength}.
+ */
+final class GlobalStyle implements EditOperator {
+    /** The styles {@code EditOps.GLOBAL_STYLES} names. */
+    static final List<String> NAMES = List.of(
+            "stylize", "pencil_sketch", "colour_pencil", "cartoon", "oil_paint", "watercolour", "pixel_art",
+            "edge_glow");
+
+    private final String name;
+    private final double strength;
+    private final @Nullable Palette palette;
+
+    private GlobalStyle(String name, double strength, @Nullable Palette palette) {
+        this.name = name;
+        this.strength = strength;
+        this.palette = palette;
+    }
+
+    /** Style {@code name} at {@code strength}; pixel art fits its palette to {@code keyFrame}. */
+    static GlobalStyle named(String name, double strength, Mat keyFrame, int colours) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown style '" + name + "'; known styles: " + NAMES);
+        }
+        return new GlobalStyle(name, strength, name.equals("pixel_art") ? Palette.fit(keyFrame, colours) : null);
+    }
+
+    /** The palette pixel art snaps to, if this is pixel art. */
+    @Nullable Palette palette() {
+        return palette;
+    }
+
+    @Override
+    public Mat apply(Mat bgr, @Nullable Mat personMask) {
+        Mat styled = switch (name) {
+            case "stylize" -> halfRes(bgr, (in, out) -> opencv_photo.stylization(in, out, 40f, 0.35f));
+            case "pencil_sketch" -> pencil(bgr, false);
+            case "colour_pencil" -> pencil(bgr, true);
+            case "cartoon" -> cartoon(bgr);
+            case "oil_paint" -> halfRes(bgr, (in, out) -> opencv_xphoto.oilPainting(in, out, 4, 1));
+            case "watercolour" -> watercolour(bgr);
+            case "pixel_art" -> palette.quantise(bgr);
+            case "edge_glow" -> edgeGlow(bgr);
+            default -> throw new IllegalStateException(name);
+        };
+        if (strength < 1.0) {
+            addWeighted(styled, strength, bgr, 1 - strength, 0, styled);
+        }
+        return styled;
+    }
+
+    @Override
+    public int margin() {
+        return 32;
+    }
+
+    private interface Filter {
+        void run(Mat in, Mat out);
+    }
+
+    private static Mat halfRes(Mat bgr, Filter filter) {
+        try (Mat small = new Mat(); Mat done = new Mat();
+             Size half = new Size(Math.max(1, bgr.cols() / 2), Math.max(1, bgr.rows() / 2))) {
+            resize(bgr, small, half, 0, 0, INTER_AREA);
+            filter.run(small, done);
+            Mat out = new Mat();
+            resize(done, out, bgr.size(), 0, 0, INTER_LINEAR);
+            return out;
+        }
+    }
+
+    private static Mat pencil(Mat bgr, boolean colour) {
+        try (Mat gray = new Mat(); Mat col = new Mat()) {
+            opencv_photo.pencilSketch(bgr, gray, col, 30f, 0.07f, 0.03f);
+            Mat out = new Mat();
+            if (colour) {
+                col.copyTo(out);
+            } else {
+                cvtColor(gray, out, COLOR_GRAY2BGR);
+            }
+            return out;
+        }
+    }
+
+    /** Flat colour regions (bilateral smoothing + quantisation) inked with adaptive-threshold edges. */
+    private static Mat cartoon(Mat bgr) {
+        Mat flat = halfRes(bgr, (in, out) -> {
+            try (Mat tmp = new Mat()) {
+                bilateralFilter(in, tmp, 7, 60, 7);
+                bilateralFilter(tmp, out, 7, 60, 7);
+            }
+        });
+        try (Mat lut = new Mat(1, 256, CV_8U); Mat gray = new Mat(); Mat edges = new Mat(); Mat edges3 = new Mat()) {
+            ByteBuffer b = lut.createBuffer();
+            for (int i = 0; i < 256; i++) {
+                b.put(i, (byte) Math.min(255, (i / 32) * 32 + 16));
+            }
+            LUT(flat, lut, flat);
+            cvtColor(bgr, gray, COLOR_BGR2GRAY);
+            medianBlur(gray, gray, 7);
+            adaptiveThreshold(gray, edges, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 9, 4);
+            cvtColor(edges, edges3, COLOR_GRAY2BGR);
+            bitwise_and(flat, edges3, flat);
+        }
+        return flat;
+    }
+
+    /** Edge-preserving washes, lighter and softer colour, pigment pooled along edges. */
+    private static Mat watercolour(Mat bgr) {
+        Mat wash = halfRes(bgr, (in, out) -> opencv_photo.edgePreservingFilter(in, out, 1, 50f, 0.5f));
+        try (Mat gray = new Mat(); Mat edges = new Mat(); Mat soft = new Mat(); Mat darken = new Mat();
+             Mat darken3 = new Mat(); Size k = new Size(5, 5)) {
+            wash.convertTo(wash, CV_8UC3, 0.85, 38);
+            cvtColor(wash, gray, COLOR_BGR2GRAY);
+            Canny(gray, edges, 30, 90);
+            GaussianBlur(edges, soft, k, 1.5);
+            // 255 → keep, edges pull towards 255 - 70
+            soft.convertTo(darken, CV_8U, -70.0 / 255.0, 255);
+            cvtColor(darken, darken3, COLOR_GRAY2BGR);
+            multiply(wash, darken3, wash, 1 / 255.0, CV_8UC3);
+        }
+        return wash;
+    }
+
+    /** Dark frame with neon edges that bloom. */
+    private static Mat edgeGlow(Mat bgr) {
+        try (Mat gray = new Mat(); Mat edges = new Mat(); Mat thick = new Mat(); Mat glow = new Mat();
+             Mat neon = new Mat(); Mat tinted = new Mat(); Mat base = new Mat(); Size k = new Size(0, 0);
+             Mat kernel = new Mat()) {
+            cvtColor(bgr, gray, COLOR_BGR2GRAY);
+            GaussianBlur(gray, gray, new Size(5, 5), 1.2);
+            Canny(gray, edges, 40, 110);
+            dilate(edges, thick, kernel);
+            GaussianBlur(thick, glow, k, 4);
+            add(glow, thick, glow);
+            cvtColor(glow, neon, COLOR_GRAY2BGR);
+            // tint edges with the local source colour, saturated towards cyan-magenta neon
+            bgr.convertTo(tinted, CV_8UC3, 0.6, 100);
+            multiply(neon, tinted, neon, 1 / 255.0, CV_8UC3);
+            bgr.convertTo(base, CV_8UC3, 0.35, 0);
+            Mat out = new Mat();
+            add(base, neon, out);
+            return out;
+        }
+    }
+
+    /** A small colour palette (k-means on the key frame) that pixel art snaps every frame to. */
+    static final class Palette {
+        private final int[][] colours;
+
+        private Palette(int[][] colours) {
+            this.colours = colours;
+        }
+
+        static Palette fit(Mat keyFrame, int k) {
+            try (Mat small = new Mat(); Size size = new Size(96, Math.max(1, 96 * keyFrame.rows() / keyFrame.cols()))) {
+                resize(keyFrame, small, size, 0, 0, INTER_AREA);
+                ByteBuffer px = small.createBuffer();
+                int n = small.cols() * small.rows();
+                int[][] pts = new int[n][3];
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < 3; c++) {
+                        pts[i][c] = px.get(3 * i + c) & 0xff;
+                    }
+                }
+                return new Palette(KMeans.fit(pts, k, 12));
+            }
+        }
+
+        int size() {
+            return colours.length;
+        }
+
+        Mat quantise(Mat bgr) {
+            Mat src = bgr.isContinuous() ? bgr : bgr.clone();
+            Mat out = new Mat(bgr.rows(), bgr.cols(), CV_8UC3);
+            ByteBuffer in = src.createBuffer();
+            ByteBuffer o = out.createBuffer();
+            int n = bgr.rows() * bgr.cols();
+            for (int i = 0; i < n; i++) {
+                int b = in.get(3 * i) & 0xff;
+                int g = in.get(3 * i + 1) & 0xff;
+                int r = in.get(3 * i + 2) & 0xff;
+                int[] best = colours[KMeans.nearest(colours, b, g, r)];
+                o.put(3 * i, (byte) best[0]).put(3 * i + 1, (byte) best[1]).put(3 * i + 2, (byte) best[2]);
+            }
+            if (src != bgr) {
+                src.close();
+            }
+            return out;
+        }
+
+        /** Blocky mosaic in the palette: the screen-space half of pixel art. */
+        ScreenEffect mosaic(int block) {
+            return (frame, index) -> {
+                try (Mat small = new Mat();
+                     Size size = new Size(Math.max(1, frame.cols() / block), Math.max(1, frame.rows() / block))) {
+                    resize(frame, small, size, 0, 0, INTER_AREA);
+                    try (Mat snapped = quantise(small)) {
+                        resize(snapped, frame, frame.size(), 0, 0, INTER_NEAREST);
+                    }
+                }
+            };
+        }
+    }
+}

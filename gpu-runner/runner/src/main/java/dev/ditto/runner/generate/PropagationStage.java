@@ -1,0 +1,183 @@
+package dev.ditto.runner.generate;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY_INV;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
+import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
+import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
+
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.vision.OpticalFlow;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Carries the edited key frame through the clip along the source's optical flow, forwards and backwards. Each frame
+ * samples the key frame once through the accumulated flow (no blur builds up from repeated resampling); pixels that
+ * were occluded or left the frame on the way (forward–backward inconsistency) are filled by re-applying the edit to
+ * this frame's source pixels there, so new content gets the same look.
+ */
+final class PropagationStage implements Stage {
+    @Override
+    public String name() {
+        return "propagation";
+    }
+
+    @Override
+    public StageResult run(GenerationState s, Progress progress) throws Exception {
+        EditPlan plan = s.plan;
+        int n = s.frames();
+        s.propagated = new Mat[n];
+        int w = s.gray[0].cols();
+        int h = s.gray[0].rows();
+        float[] ones = new float[w * h];
+        Arrays.fill(ones, 1f);
+        s.propagated[s.keyIndex] = FlowFields.scalarMat(ones, w, h);
+        if (plan.propagation() == EditPlan.Propagation.BACKGROUND_FILL) {
+            backgroundFill(s, progress);
+            return new StageResult("builtin.background-propagation", "opencv-dis-fast+median-background-motion",
+                    opencv_core.CV_VERSION);
+        }
+        float[][] acc = new float[n][];
+        float[][] valid = new float[n][];
+        acc[s.keyIndex] = new float[2 * w * h];
+        valid[s.keyIndex] = ones;
+        for (int t = s.keyIndex + 1; t < n; t++) {
+            acc[t] = new float[2 * w * h];
+            valid[t] = new float[w * h];
+            FlowFields.step(acc[t - 1], valid[t - 1], s.backward[t - 1], s.backwardOk[t - 1], w, h, acc[t], valid[t]);
+        }
+        for (int t = s.keyIndex - 1; t >= 0; t--) {
+            acc[t] = new float[2 * w * h];
+            valid[t] = new float[w * h];
+            FlowFields.step(acc[t + 1], valid[t + 1], s.forward[t], s.forwardOk[t], w, h, acc[t], valid[t]);
+        }
+        GenerationState.checkInterrupted();
+        Mat key = s.output[s.keyIndex];
+        AtomicInteger done = new AtomicInteger();
+        IntStream.range(0, n).filter(t -> t != s.keyIndex).parallel().forEach(t -> {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try (Mat flow = FlowFields.flowMat(acc[t], w, h)) {
+                Mat v = FlowFields.scalarMat(valid[t], w, h);
+                s.propagated[t] = v;
+                s.output[t] = render(s, plan.operator(), key, flow, v, t);
+            }
+            int d = done.incrementAndGet();
+            if (d % 8 == 0) {
+                progress.report(name(), d / (double) (n - 1));
+            }
+        });
+        GenerationState.checkInterrupted();
+        return new StageResult("builtin.flow-propagation", "opencv-dis-fast+fb-consistency-occlusion",
+                opencv_core.CV_VERSION);
+    }
+
+    /** Warped key frame where the path was valid, the edit re-applied to the source where it was not. */
+    private static Mat render(GenerationState s, EditOperator op, Mat key, Mat accFlow, Mat validLow, int t) {
+        Mat warped = OpticalFlow.warpScaled(key, accFlow);
+        try (Mat alpha = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat(); Size full = warped.size()) {
+            resize(validLow, alpha, full, 0, 0, INTER_LINEAR);
+            // validity 0.5 → 0, 0.9 → 1: only confidently tracked pixels keep the key frame's look
+            alpha.convertTo(alpha, CV_32FC1, 2.5, -1.25);
+            threshold(alpha, alpha, 1, 1, THRESH_TRUNC);
+            threshold(alpha, alpha, 0, 0, THRESH_TOZERO);
+            threshold(alpha, holes, 0.999, 255, THRESH_BINARY_INV);
+            holes.convertTo(holes8, CV_8UC1);
+            try (Rect region = boundingRect(holes8)) {
+                if (region.width() == 0 || region.height() == 0) {
+                    return warped;
+                }
+                Mat src = s.source.get(t);
+                try (Mat fill = RegionEdit.apply(op, src, op.needsMask() ? s.mask(t) : null, region);
+                     Mat warpedPart = warped.apply(region); Mat a = alpha.apply(region).clone(); Mat inv = new Mat();
+                     Mat blended = new Mat()) {
+                    a.convertTo(inv, CV_32FC1, -1, 1);
+                    blendLinear(warpedPart, fill, a, inv, blended);
+                    blended.copyTo(warpedPart);
+                }
+            }
+        }
+        return warped;
+    }
+
+    /**
+     * Person removal: outside the (grown) person mask the output is the source; inside, the previous output is
+     * carried along the background's motion, so background revealed in earlier frames fills the hole.
+     */
+    private static void backgroundFill(GenerationState s, Progress progress) {
+        int n = s.frames();
+        IntStream.of(+1, -1).parallel().forEach(dir -> {
+            for (int t = s.keyIndex + dir; t >= 0 && t < n; t += dir) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                Mat stepFlow = dir > 0 ? s.backward[t - 1] : s.forward[t];
+                Mat previous = s.output[t - dir];
+                Mat mask = s.mask(t);
+                try (Mat maskLow = new Mat(); Mat bgFlow = backgroundFlow(stepFlow, maskLow, mask);
+                     Mat carried = OpticalFlow.warpScaled(previous, bgFlow)) {
+                    try (Mat grown = LocalEdit.grownPersonMask(mask)) {
+                        s.output[t] = LocalEdit.composite(carried, s.source.get(t), grown);
+                        Mat v = new Mat();
+                        resize(grown, v, maskLow.size(), 0, 0, INTER_AREA);
+                        v.convertTo(v, CV_32FC1, -1 / 255.0, 1);
+                        s.propagated[t] = v;
+                    }
+                }
+                progress.report("propagation", Math.abs(t - s.keyIndex) / (double) (n / 2 + 1));
+            }
+        });
+    }
+
+    /** The flow with every person pixel's vector replaced by the median background motion. */
+    private static Mat backgroundFlow(Mat stepFlow, Mat maskLowOut, Mat mask) {
+        resize(mask, maskLowOut, stepFlow.size(), 0, 0, INTER_AREA);
+        int count = stepFlow.cols() * stepFlow.rows();
+        FloatBuffer f = stepFlow.createBuffer();
+        ByteBuffer m = maskLowOut.createBuffer();
+        float[] xs = new float[count];
+        float[] ys = new float[count];
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            if ((m.get(i) & 0xff) < 64) {
+                xs[k] = f.get(2 * i);
+                ys[k] = f.get(2 * i + 1);
+                k++;
+            }
+        }
+        float mx = median(xs, k);
+        float my = median(ys, k);
+        Mat out = stepFlow.clone();
+        FloatBuffer o = out.createBuffer();
+        for (int i = 0; i < count; i++) {
+            if ((m.get(i) & 0xff) >= 64) {
+                o.put(2 * i, mx).put(2 * i + 1, my);
+            }
+        }
+        return out;
+    }
+
+    private static float median(float[] v, int k) {
+        if (k == 0) {
+            return 0;
+        }
+        float[] copy = Arrays.copyOf(v, k);
+        Arrays.sort(copy);
+        return copy[k / 2];
+    }
+}

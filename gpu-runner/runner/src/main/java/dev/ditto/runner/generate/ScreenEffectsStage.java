@@ -1,0 +1,29 @@
+package dev.ditto.runner.generate;
+
+import dev.ditto.runner.Progress;
+import java.util.stream.IntStream;
+
+/** Lays the plan's screen-space effects (weather, grain, vignette, pixel blocks) over every output frame. */
+final class ScreenEffectsStage implements Stage {
+    @Override
+    public String name() {
+        return "screen-effects";
+    }
+
+    @Override
+    public StageResult run(GenerationState s, Progress progress) throws Exception {
+        var effects = s.plan.effects();
+        if (!effects.isEmpty()) {
+            IntStream.range(0, s.frames()).parallel().forEach(t -> {
+                for (ScreenEffect e : effects) {
+                    e.apply(s.output[t], t);
+                }
+            });
+        }
+        progress.report(name(), 1);
+        return new StageResult("builtin.screen-effects",
+                effects.isEmpty() ? "none" : effects.stream().map(e -> e.getClass().getSimpleName().isEmpty()
+                        ? "mosaic" : e.getClass().getSimpleName()).toList().toString(),
+                org.bytedeco.opencv.global.opencv_core.CV_VERSION);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.ditto.runner.generate;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
+import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.vision.OpticalFlow;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Flow-guided temporal smoothing: walking away from the key frame, each frame is blended with the previous output
+ * warped onto it, wherever the flow is consistent and the pixel was re-edited rather than propagated (that is where
+ * flicker lives). Weights drop at source edges so motion boundaries do not ghost.
+ */
+final class TemporalEnhancerStage implements Stage {
+    /** Share of the warped previous frame at a fully re-edited, consistently tracked pixel. */
+    static final double BLEND = 0.6;
+
+    @Override
+    public String name() {
+        return "temporal-enhancer";
+    }
+
+    @Override
+    public StageResult run(GenerationState s, Progress progress) throws Exception {
+        int n = s.frames();
+        IntStream.of(+1, -1).parallel().forEach(dir -> {
+            for (int t = s.keyIndex + dir; t >= 0 && t < n; t += dir) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
+                Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
+                smooth(s, t, s.output[t - dir], flow, ok);
+            }
+            progress.report(name(), dir > 0 ? 0.5 : 1.0);
+        });
+        GenerationState.checkInterrupted();
+        return new StageResult("builtin.temporal-enhancer", "flow-guided-recursive-blend(" + BLEND + ")",
+                opencv_core.CV_VERSION);
+    }
+
+    private static void smooth(GenerationState s, int t, Mat previous, Mat flow, Mat ok) {
+        try (Mat weight = new Mat(); Mat okF = new Mat(); DoublePointer max = new DoublePointer(1)) {
+            // weight = BLEND · consistent · (1 − propagated)
+            s.propagated[t].convertTo(weight, CV_32FC1, -BLEND, BLEND);
+            ok.convertTo(okF, CV_32FC1, 1 / 255.0, 0);
+            multiply(weight, okF, weight);
+            minMaxLoc(weight, null, max, null, null, null);
+            if (max.get() < 0.02) {
+                return;
+            }
+            Mat out = s.output[t];
+            try (Mat full = new Mat(); Mat edgeF = new Mat(); Mat grownEdges = new Mat(); Mat keep = new Mat();
+                 Mat warped = OpticalFlow.warpScaled(previous, flow); Mat blended = new Mat()) {
+                resize(weight, full, out.size(), 0, 0, INTER_LINEAR);
+                dilate(s.edges[t], grownEdges, new Mat());
+                grownEdges.convertTo(edgeF, CV_32FC1, -0.5 / 255.0, 1);
+                multiply(full, edgeF, full);
+                full.convertTo(keep, CV_32FC1, -1, 1);
+                blendLinear(warped, out, full, keep, blended);
+                blended.copyTo(out);
+            }
+        }
+    }
+}
