@@ -214,6 +214,7 @@ public final class JobLoop {
             Path input = dir.resolve("input" + extensionOf(a.payload(), inputBlob));
             client.download(inputBlob, input);
             log.info("Job {}: downloaded input {} ({} bytes)", a.jobId(), inputBlob.key(), Files.size(input));
+            job.progress("start", 0);
             ArtifactSink sink = (name, file, contentType) -> {
                 checkStillHeld(job);
                 return client.upload(a.jobId(), a.attempt(), name, file, contentType).blob();
