@@ -56,7 +56,7 @@ final class ColourGrade implements EditOperator {
                     .contrast(1.1).split(-0.02, 0.04, -0.02, 0.06);
             case "night" -> new Look().saturation(0.45).gains(0.78, 0.55, 0.45).offsets(12, 2, 0).gamma(1.45)
                     .contrast(1.1).split(0.06, 0.0, 0.02, 0.0);
-            case "winter" -> new Look().saturation(0.6).gains(1.12, 1.03, 0.92).offsets(16, 9, 4).gamma(0.9)
+            case "winter" -> new Look().saturation(0.5).gains(1.08, 1.02, 0.94).offsets(12, 6, 2).gamma(0.9)
                     .contrast(0.95);
             case "autumn" -> new Look().mix(new double[][] {{0.75, 0, 0}, {0, 0.88, 0.1}, {-0.05, 0.25, 1.05}})
                     .saturation(1.15).offsets(0, 2, 8).contrast(1.05);

@@ -8,7 +8,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY_INV;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
 import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
-import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
+import static org.bytedeco.opencv.global.opencv_core.CV_32S;
+import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_CLOSE;
+import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponentsWithStats;
+import static org.bytedeco.opencv.global.opencv_imgproc.morphologyEx;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 
@@ -16,12 +19,16 @@ import dev.ditto.runner.Progress;
 import dev.ditto.runner.vision.OpticalFlow;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
@@ -90,20 +97,52 @@ final class PropagationStage implements Stage {
     /** Warped key frame where the path was valid, the edit re-applied to the source where it was not. */
     private static Mat render(GenerationState s, EditOperator op, Mat key, Mat accFlow, Mat validLow, int t) {
         Mat warped = OpticalFlow.warpScaled(key, accFlow);
-        try (Mat alpha = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat(); Size full = warped.size()) {
-            resize(validLow, alpha, full, 0, 0, INTER_LINEAR);
+        try (Mat closed = new Mat(); Mat alpha = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat();
+             Mat kernel = new Mat(3, 3, org.bytedeco.opencv.global.opencv_core.CV_8U, new Scalar(1.0));
+             Mat labels = new Mat(); Mat stats = new Mat(); Mat centroids = new Mat()) {
+            // closing removes isolated inconsistent pixels (flow noise, not occlusion) before deciding what to re-edit
+            morphologyEx(validLow, closed, MORPH_CLOSE, kernel);
             // validity 0.5 → 0, 0.9 → 1: only confidently tracked pixels keep the key frame's look
-            alpha.convertTo(alpha, CV_32FC1, 2.5, -1.25);
-            threshold(alpha, alpha, 1, 1, THRESH_TRUNC);
-            threshold(alpha, alpha, 0, 0, THRESH_TOZERO);
-            threshold(alpha, holes, 0.999, 255, THRESH_BINARY_INV);
+            closed.convertTo(closed, CV_32FC1, 2.5, -1.25);
+            threshold(closed, closed, 1, 1, THRESH_TRUNC);
+            threshold(closed, closed, 0, 0, THRESH_TOZERO);
+            threshold(closed, holes, 0.999, 255, THRESH_BINARY_INV);
             holes.convertTo(holes8, CV_8UC1);
-            try (Rect region = boundingRect(holes8)) {
-                if (region.width() == 0 || region.height() == 0) {
-                    return warped;
+            resize(closed, alpha, warped.size(), 0, 0, INTER_LINEAR);
+            int count = connectedComponentsWithStats(holes8, labels, stats, centroids, 8, CV_32S);
+            if (count <= 1) {
+                return warped;
+            }
+            double sx = warped.cols() / (double) validLow.cols();
+            double sy = warped.rows() / (double) validLow.rows();
+            List<int[]> boxes = new ArrayList<>();
+            long area = 0;
+            IntBuffer st = stats.createBuffer();
+            int cols = stats.cols();
+            for (int c = 1; c < count; c++) {
+                int x = (int) Math.floor((st.get(c * cols) - 1) * sx);
+                int y = (int) Math.floor((st.get(c * cols + 1) - 1) * sy);
+                int x2 = (int) Math.ceil((st.get(c * cols) + st.get(c * cols + 2) + 1) * sx);
+                int y2 = (int) Math.ceil((st.get(c * cols + 1) + st.get(c * cols + 3) + 1) * sy);
+                int[] b = {Math.max(0, x), Math.max(0, y), Math.min(warped.cols(), x2), Math.min(warped.rows(), y2)};
+                boxes.add(b);
+                area += (long) (b[2] - b[0]) * (b[3] - b[1]);
+            }
+            if (boxes.size() > 12 || area > 0.5 * warped.cols() * warped.rows()) {
+                int[] u = {Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0};
+                for (int[] b : boxes) {
+                    u[0] = Math.min(u[0], b[0]);
+                    u[1] = Math.min(u[1], b[1]);
+                    u[2] = Math.max(u[2], b[2]);
+                    u[3] = Math.max(u[3], b[3]);
                 }
-                Mat src = s.source.get(t);
-                try (Mat fill = RegionEdit.apply(op, src, op.needsMask() ? s.mask(t) : null, region);
+                boxes = List.of(u);
+            }
+            Mat src = s.source.get(t);
+            Mat mask = op.needsMask() ? s.mask(t) : null;
+            for (int[] b : boxes) {
+                try (Rect region = new Rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+                     Mat fill = RegionEdit.apply(op, src, mask, region);
                      Mat warpedPart = warped.apply(region); Mat a = alpha.apply(region).clone(); Mat inv = new Mat();
                      Mat blended = new Mat()) {
                     a.convertTo(inv, CV_32FC1, -1, 1);

@@ -69,9 +69,30 @@ public final class OpticalFlow {
      * its vectors scaled to the image's grid.
      */
     public static Mat warpScaled(Mat image, Mat lowResFlow) {
-        try (Mat up = upscale(lowResFlow, image.cols(), image.rows()); Mat map = absoluteMap(up, 1.0)) {
+        if (image.cols() == lowResFlow.cols() && image.rows() == lowResFlow.rows()) {
+            return warp(image, lowResFlow);
+        }
+        // Build the sampling map at flow resolution in full-resolution coordinates and let resize interpolate it:
+        // with pixel-centre alignment, low-res value (x+0.5)·s − 0.5 + s·flow(x) interpolates exactly to
+        // X + s·flow(X), at a quarter of the per-pixel work.
+        int w = lowResFlow.cols();
+        int h = lowResFlow.rows();
+        float sx = image.cols() / (float) w;
+        float sy = image.rows() / (float) h;
+        try (Mat low = new Mat(h, w, CV_32FC2); Mat map = new Mat(); Mat none = new Mat();
+             Scalar zero = new Scalar(0.0)) {
+            FloatBuffer src = lowResFlow.createBuffer();
+            FloatBuffer dst = low.createBuffer();
+            int i = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++, i += 2) {
+                    dst.put(i, (x + 0.5f) * sx - 0.5f + sx * src.get(i));
+                    dst.put(i + 1, (y + 0.5f) * sy - 0.5f + sy * src.get(i + 1));
+                }
+            }
+            resize(low, map, image.size(), 0, 0, INTER_LINEAR);
             Mat out = new Mat();
-            remap(image, out, map, new Mat(), INTER_LINEAR, BORDER_REPLICATE, new Scalar(0.0));
+            remap(image, out, map, none, INTER_LINEAR, BORDER_REPLICATE, zero);
             return out;
         }
     }

@@ -1,0 +1,97 @@
+package dev.ditto.runner.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ditto.protocol.BlobRef;
+import dev.ditto.protocol.EditSpec;
+import dev.ditto.protocol.GeneratePayload;
+import dev.ditto.protocol.GenerateResult;
+import dev.ditto.protocol.Provenance;
+import dev.ditto.protocol.VideoFormat;
+import dev.ditto.runner.ArtifactSink;
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.media.BadVideoException;
+import dev.ditto.runner.media.TestClips;
+import dev.ditto.runner.media.VideoReader;
+import dev.ditto.runner.vision.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GenerateEngineTest {
+    static GenerateEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = new GenerateEngine("test-runner", TestModels.selfieSegmentation().orElse(null),
+                GenerateEngine.DEFAULT_BRISQUE_DIR);
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    @Test
+    void winterJobProducesATrainingFormatClipThatIsAsStableAsItsSource() throws Exception {
+        List<String> uploaded = new CopyOnWriteArrayList<>();
+        ArtifactSink sink = (name, file, type) -> {
+            uploaded.add(name);
+            return new BlobRef("sha-" + name, Files.size(file), type);
+        };
+        Path work = TestClips.scratch("winter-job");
+        GenerateResult result = engine.run(payload(new EditSpec("grade", Map.of("grade", "winter"), 42, "winter")),
+                TestClips.cupNormalised(), work, sink, Progress.NONE);
+
+        try (VideoReader reader = VideoReader.open(work.resolve("edited.mp4"))) {
+            assertThat(reader.info().width()).isEqualTo(832);
+            assertThat(reader.info().height()).isEqualTo(480);
+            List<Mat> frames = reader.readAll(1000);
+            assertThat(frames).hasSize(73);
+            frames.forEach(Mat::close);
+        }
+        assertThat(uploaded).containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg");
+        assertThat(result.editedVideo().contentType()).isEqualTo("video/mp4");
+        assertThat(result.metrics()).containsKeys("warp_error", "edge_ssim", "edit_strength");
+        assertThat(result.metrics().get("warp_error")).as("warp error relative to the source's").isBetween(0.2, 1.5);
+        assertThat(result.metrics().get("edge_ssim")).isGreaterThan(0.7);
+        assertThat(result.metrics().get("edit_strength")).isGreaterThan(0.03);
+        if (Files.exists(GenerateEngine.DEFAULT_BRISQUE_DIR.resolve("brisque_model_live.yml"))) {
+            assertThat(result.metrics()).containsKey("brisque");
+        }
+        assertThat(result.timings()).containsKeys("decode", "structure-guidance", "key-frame-edit", "propagation",
+                "temporal-enhancer", "encode", "metrics");
+        assertThat(result.provenance().runner()).isEqualTo("test-runner");
+        assertThat(result.provenance().stages()).extracting(Provenance.Stage::engine)
+                .allMatch(e -> e.startsWith("builtin."));
+        assertThat(result.provenance().stages()).extracting(Provenance.Stage::seed).containsOnly(42L);
+    }
+
+    @Test
+    void unknownOpFailsBeforeAnyWork() {
+        assertThatThrownBy(() -> engine.run(payload(new EditSpec("melt", Map.of(), 1, "melt it")),
+                TestClips.cupNormalised(), TestClips.scratch("melt"), (n, f, t) -> null, Progress.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("melt");
+    }
+
+    @Test
+    void corruptSourceIsABadVideo() throws Exception {
+        Path junk = TestClips.scratch("bad-source").resolve("source.mp4");
+        Files.writeString(junk, "not a video");
+        assertThatThrownBy(() -> engine.run(payload(new EditSpec("grade", Map.of("grade", "noir"), 1, "noir")),
+                junk, TestClips.scratch("bad-job"), (n, f, t) -> null, Progress.NONE))
+                .isInstanceOf(BadVideoException.class).hasMessageContaining("source.mp4");
+    }
+
+    static GeneratePayload payload(EditSpec spec) {
+        return new GeneratePayload(1, 1, 1, 1, new BlobRef("src", 1, "video/mp4"), spec.prompt(), spec,
+                VideoFormat.DITTO_DEFAULT);
+    }
+}
