@@ -1,0 +1,33 @@
+package dev.ditto.campaigns;
+
+import dev.ditto.agent.llm.ModelEndpoint;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code ditto.agent.*}: the model servers for writing (text) and judging (vision). With none configured the
+ * built-in engines run: the taxonomy grammar and the metric judge.
+ */
+@ConfigurationProperties("ditto.agent")
+public record AgentProperties(@DefaultValue Endpoint text, @DefaultValue Endpoint vision,
+                              @DefaultValue("0.5") double judgeMinOverall,
+                              @DefaultValue("0.92") double nearDuplicateSimilarity) {
+
+    /** One model server; {@code model} unset means "not configured". */
+    public record Endpoint(@DefaultValue("openai-compatible") String provider, @Nullable String baseUrl,
+                           @Nullable String apiKey, @Nullable String model, @DefaultValue("120") int timeoutSeconds) {
+
+        public boolean configured() {
+            return model != null && !model.isBlank();
+        }
+
+        public ModelEndpoint toModelEndpoint() {
+            if (model == null) {
+                throw new IllegalStateException("no model configured");
+            }
+            return new ModelEndpoint(provider, baseUrl, apiKey, model, Duration.ofSeconds(timeoutSeconds));
+        }
+    }
+}

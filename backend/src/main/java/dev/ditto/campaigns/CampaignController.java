@@ -1,0 +1,56 @@
+package dev.ditto.campaigns;
+
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/campaigns}: start instruction campaigns and follow them (for automation and the CLI). */
+@RestController
+@RequestMapping("/api/campaigns")
+class CampaignController {
+    private final CampaignService campaigns;
+
+    CampaignController(CampaignService campaigns) {
+        this.campaigns = campaigns;
+    }
+
+    @PostMapping
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    ResponseEntity<Campaign> start(@RequestBody CampaignRequest request) {
+        long id = campaigns.start(request);
+        return ResponseEntity.status(HttpStatus.CREATED).body(campaigns.find(id).orElseThrow());
+    }
+
+    @GetMapping
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    List<Campaign> list(@RequestParam(defaultValue = "50") int limit) {
+        return campaigns.list(Math.min(limit, 500));
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    ResponseEntity<Campaign> get(@PathVariable long id) {
+        return ResponseEntity.of(campaigns.find(id));
+    }
+
+    @GetMapping("/{id}/instructions")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    List<CampaignService.InstructionRow> instructions(@PathVariable long id, @RequestParam(defaultValue = "200") int limit) {
+        return campaigns.instructions(id, Math.min(limit, 5000));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ditto.sources;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/sources}: ingest a video (raw body, streamed) and list sources. */
+@RestController
+@RequestMapping("/api/sources")
+class SourceController {
+    private final SourceService sources;
+
+    SourceController(SourceService sources) {
+        this.sources = sources;
+    }
+
+    /** {@code POST /api/sources?name=clip.mp4} with the video as the request body. */
+    @PostMapping
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    ResponseEntity<IngestResult> upload(@RequestParam String name, HttpServletRequest request) throws IOException {
+        IngestResult result = sources.ingest(request.getInputStream(), name, SourceService.Origin.API, null);
+        return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result);
+    }
+
+    @GetMapping
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    List<Source> list(@RequestParam(required = false) @Nullable String status,
+                      @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+        return sources.list(status, Math.min(limit, 1000), offset);
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    ResponseEntity<Source> get(@PathVariable long id) {
+        return ResponseEntity.of(sources.find(id));
+    }
+
+    @ExceptionHandler(IngestException.class)
+    ResponseEntity<Map<String, String>> refused(IngestException e) {
+        HttpStatus status = e.getMessage().contains("too large") ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_CONTENT;
+        return ResponseEntity.status(status).body(Map.of("file", e.fileName(), "error", e.getMessage()));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.ditto.sources;
+
+import dev.ditto.audit.AuditLog;
+import dev.ditto.blobs.BlobStore;
+import dev.ditto.jobs.JobQueue;
+import dev.ditto.outbox.Outbox;
+import dev.ditto.protocol.BlobRef;
+import dev.ditto.protocol.JobPayload;
+import dev.ditto.protocol.JobType;
+import dev.ditto.protocol.ProbePayload;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+
+/** Ingests source videos into the blob store and queues a PROBE job for each new one. */
+@Service
+public class SourceService {
+    /** Where a source came from. */
+    public enum Origin { UPLOAD, FOLDER, URL, DEMO, API }
+
+    private static final int SNIFF_BYTES = 512;
+
+    private final JdbcClient jdbc;
+    private final BlobStore blobs;
+    private final JobQueue jobs;
+    private final Outbox outbox;
+    private final AuditLog audit;
+    private final SourceProperties properties;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+
+    SourceService(JdbcClient jdbc, BlobStore blobs, JobQueue jobs, Outbox outbox, AuditLog audit,
+                  SourceProperties properties, TransactionTemplate tx, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.blobs = blobs;
+        this.jobs = jobs;
+        this.outbox = outbox;
+        this.audit = audit;
+        this.properties = properties;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /**
+     * Stores {@code content} and registers it as a source, queueing its PROBE job. The same bytes ingested
+     * twice give the existing source back ({@code duplicate = true}) and queue nothing.
+     *
+     * @throws IngestException empty, not a video container, or over {@code ditto.sources.max-upload-mb}
+     */
+    public IngestResult ingest(InputStream content, String originalName, Origin origin, @Nullable String originRef) {
+        String name = cleanName(originalName);
+        BlobStore.StoredBlob blob;
+        try {
+            byte[] head = content.readNBytes(SNIFF_BYTES);
+            if (head.length == 0) {
+                throw new IngestException(name, "the file is empty (0 bytes).");
+            }
+            if (VideoSniffer.container(head, head.length).isEmpty()) {
+                throw new IngestException(name, "not a video: its first bytes match no video container "
+                        + "(mp4, mov, avi, mkv/webm, flv, mpeg, ogg, asf).");
+            }
+            blob = blobs.put(new SequenceInputStream(new ByteArrayInputStream(head), content),
+                    properties.maxUploadBytes(), null);
+        } catch (BlobStore.BlobTooLargeException e) {
+            throw new IngestException(name, "too large: the limit is " + properties.maxUploadMb()
+                    + " MB (ditto.sources.max-upload-mb).", e);
+        } catch (IOException e) {
+            throw new IngestException(name, "could not be read completely (" + e.getMessage() + ").", e);
+        }
+        return register(blob, name, origin, originRef);
+    }
+
+    private IngestResult register(BlobStore.StoredBlob blob, String name, Origin origin, @Nullable String originRef) {
+        IngestResult result = tx.execute(status -> {
+            Optional<Long> existing = jdbc.sql("select id from sources where sha256 = :sha").param("sha", blob.key())
+                    .query(Long.class).optional();
+            if (existing.isPresent()) {
+                return new IngestResult(existing.get(), true, name, blob.size());
+            }
+            long id = jdbc.sql("""
+                    insert into sources (origin, origin_ref, original_name, blob_key, size_bytes, sha256, status)
+                    values (:origin, :ref, :name, :key, :size, :key, 'PROBING') returning id""")
+                    .param("origin", origin.name()).param("ref", originRef).param("name", name)
+                    .param("key", blob.key()).param("size", blob.size())
+                    .query(Long.class).single();
+            JobPayload payload = new ProbePayload(JobPayload.CURRENT_VERSION, id,
+                    new BlobRef(blob.key(), blob.size(), "video/*"), name, properties.format(),
+                    properties.minClipSeconds(), properties.maxClipSeconds());
+            jobs.enqueue(JobType.PROBE, payload, 10, id, null);
+            outbox.changed(Outbox.Aggregate.SOURCE, id);
+            audit.record("source.ingest", "source", id, null,
+                    Map.of("name", name, "origin", origin.name(), "bytes", blob.size()));
+            return new IngestResult(id, false, name, blob.size());
+        });
+        if (result == null) {
+            throw new IllegalStateException("ingest transaction returned nothing for " + name);
+        }
+        return result;
+    }
+
+    /** Sources newest first, optionally by status. */
+    public List<Source> list(@Nullable String status, int limit, int offset) {
+        return jdbc.sql(SELECT + " where (cast(:status as text) is null or s.status = :status) order by s.id desc limit :limit offset :offset")
+                .param("status", status).param("limit", limit).param("offset", offset)
+                .query(this::map).list();
+    }
+
+    public Optional<Source> find(long id) {
+        return jdbc.sql(SELECT + " where s.id = :id").param("id", id).query(this::map).optional();
+    }
+
+    public long count() {
+        return jdbc.sql("select count(*) from sources").query(Long.class).single();
+    }
+
+    private static final String SELECT = """
+            select s.*,
+                   (select count(*) from source_assets a where a.source_id = s.id and a.kind = 'CLIP') as clip_count,
+                   (select a.blob_key from source_assets a where a.source_id = s.id and a.kind = 'THUMBNAIL'
+                     order by a.id limit 1) as thumbnail_key
+            from sources s""";
+
+    private Source map(ResultSet rs, int row) throws SQLException {
+        return new Source(rs.getLong("id"), rs.getString("origin"), rs.getString("origin_ref"), rs.getString("original_name"),
+                rs.getString("blob_key"), rs.getLong("size_bytes"), rs.getString("status"),
+                (Double) rs.getObject("duration_s"), (Double) rs.getObject("fps"), (Integer) rs.getObject("width"),
+                (Integer) rs.getObject("height"), rs.getString("codec"), rs.getString("caption"),
+                strings(rs.getArray("tags")), scores(rs.getString("scores")), rs.getString("error"),
+                rs.getInt("clip_count"), rs.getString("thumbnail_key"), rs.getTimestamp("created_at").toInstant());
+    }
+
+    private Map<String, Double> scores(@Nullable String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(text, new TypeReference<Map<String, Double>>() {});
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException(new IOException("unreadable scores JSON: " + text, e));
+        }
+    }
+
+    static List<String> strings(@Nullable Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static String cleanName(String name) {
+        String base = name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).strip();
+        base = base.replaceAll("[\\p{Cntrl}]", "");
+        if (base.isEmpty()) {
+            base = "unnamed";
+        }
+        return base.length() > 200 ? base.substring(0, 200) : base;
+    }
+}
