@@ -1,0 +1,53 @@
+package dev.ditto.releases;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Streams a query through a PostgreSQL cursor (auto-commit off + fetch size), so a million rows never sit in
+ * memory at once.
+ */
+final class Cursor {
+    private Cursor() {}
+
+    /** Consumes each row of a query. */
+    @FunctionalInterface
+    interface RowHandler {
+        void row(ResultSet rs) throws Exception;
+    }
+
+    static void stream(DataSource dataSource, int fetchSize, String sql, Object[] params, RowHandler handler) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                st.setFetchSize(fetchSize);
+                for (int i = 0; i < params.length; i++) {
+                    st.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        handler.row(rs);
+                    }
+                }
+                c.commit();
+            } catch (Exception e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

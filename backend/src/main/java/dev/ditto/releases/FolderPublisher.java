@@ -1,0 +1,83 @@
+package dev.ditto.releases;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Publishes to a local folder: copies each file the folder does not already hold byte for byte (so a new version
+ * copies only what changed), and removes files the folder's previous manifest listed that this one does not.
+ */
+@Component
+public class FolderPublisher implements ReleasePublisher {
+    private final ObjectMapper json;
+
+    public FolderPublisher(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Target target() {
+        return Target.FOLDER;
+    }
+
+    @Override
+    public Outcome publish(Job job) throws IOException {
+        Path dest = Path.of(job.destination()).toAbsolutePath().normalize();
+        Files.createDirectories(dest);
+        ReleaseManifest manifest = job.manifest();
+        job.tracker().totals(manifest.files().size(), manifest.totalBytes());
+        Set<String> keep = new HashSet<>();
+        manifest.files().forEach(f -> keep.add(f.path()));
+        Set<String> stale = new HashSet<>();
+        if (Files.exists(dest.resolve(DatasetLayout.MANIFEST))) {
+            for (ReleaseManifest.FileEntry old : ReleaseManifest.read(dest, json).files()) {
+                if (!keep.contains(old.path())) {
+                    stale.add(old.path());
+                }
+            }
+        }
+        for (ReleaseManifest.FileEntry file : manifest.files()) {
+            if (file.path().equals(DatasetLayout.MANIFEST)) {
+                continue;
+            }
+            copyIfChanged(job.releaseDir(), dest, file, job.tracker());
+        }
+        for (String path : stale) {
+            Files.deleteIfExists(resolveInside(dest, path));
+        }
+        // the manifest goes last: a folder whose manifest names a version holds all of that version
+        ReleaseManifest.FileEntry manifestEntry = manifest.files().stream()
+                .filter(f -> f.path().equals(DatasetLayout.MANIFEST)).findFirst().orElseThrow();
+        copyIfChanged(job.releaseDir(), dest, manifestEntry, job.tracker());
+        return new Outcome(null, dest.toUri().toString());
+    }
+
+    private static void copyIfChanged(Path from, Path dest, ReleaseManifest.FileEntry file, PublicationTracker tracker)
+            throws IOException {
+        Path target = resolveInside(dest, file.path());
+        if (Files.isRegularFile(target) && Files.size(target) == file.size()
+                && ReleaseManifest.sha256(target).equals(file.sha256())) {
+            tracker.advance(1, 0);
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(target.getFileName() + ".part");
+        Files.copy(from.resolve(file.path()), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        tracker.advance(1, file.size());
+    }
+
+    private static Path resolveInside(Path root, String relative) {
+        Path p = root.resolve(relative).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("manifest path '" + relative + "' leaves the destination folder");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ditto.releases;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Builds a release end to end: records it, snapshots the selection, checks it, diffs it against the previous
+ * version of the same name and writes its files under {@code <releases-root>/<name>/<version>/}. Plain Java (no
+ * Spring), so the benchmark runs the same code.
+ */
+public final class ReleaseBuilder {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Path root;
+    private final ReleaseSnapshot snapshot;
+    private final ReleaseFilesWriter writer;
+    private final ReleaseCatalog catalog;
+
+    public ReleaseBuilder(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
+                          Clock clock, Path releasesRoot) {
+        this.jdbc = JdbcClient.create(dataSource);
+        this.json = json;
+        this.clock = clock;
+        this.root = releasesRoot.toAbsolutePath().normalize();
+        this.snapshot = new ReleaseSnapshot(dataSource, properties);
+        this.writer = new ReleaseFilesWriter(dataSource, blobs, properties, json);
+        this.catalog = new ReleaseCatalog(dataSource, json);
+    }
+
+    /** The folder a release's files live in. */
+    public Path directoryOf(String name, String version) {
+        return root.resolve(name).resolve(version);
+    }
+
+    /**
+     * Builds a release, or throws {@link ReleaseException}: INVALID for a bad name, version, empty selection or
+     * samples DiffSynth-Studio would misread (the release is then recorded as FAILED with the reason); CONFLICT when
+     * the version exists or is not above the newest one.
+     */
+    public Release build(NewRelease request, @Nullable Long createdBy, BiConsumer<String, Long> progress) {
+        String name = request.name() == null ? "" : request.name().strip();
+        if (!NAME.matcher(name).matches()) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "release name '" + name
+                    + "' must be 1-96 letters, digits, '.', '_' or '-' (it names the dataset and its files)");
+        }
+        SemanticVersion version;
+        try {
+            version = SemanticVersion.parse(request.version() == null ? "" : request.version());
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, e.getMessage());
+        }
+        ReleaseSelection selection = request.selection() == null ? ReleaseSelection.all() : request.selection();
+        synchronized (LOCKS.computeIfAbsent(name, n -> new Object())) {
+            long id = create(name, version, selection, createdBy);
+            Release created = catalog.get(id);
+            try {
+                return complete(created, selection, request.notes(), progress);
+            } catch (Exception e) {
+                fail(created, e);
+                if (e instanceof ReleaseException re) {
+                    throw re;
+                }
+                throw new ReleaseException(ReleaseException.Reason.FAILED, "building release " + name + " " + version
+                        + " (id " + id + ") failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private long create(String name, SemanticVersion version, ReleaseSelection selection, @Nullable Long createdBy) {
+        record Existing(long id, SemanticVersion version, String state) {}
+        List<Existing> existing = jdbc.sql("select id, version, state from releases where name = :n").param("n", name)
+                .query((rs, i) -> new Existing(rs.getLong(1), SemanticVersion.parse(rs.getString(2)), rs.getString(3)))
+                .list();
+        for (Existing e : existing) {
+            if (e.version().equals(version) && e.state().equals("FAILED")) {
+                discardFailed(name, e.id(), version);
+            } else if (e.version().compareTo(version) >= 0 && !e.state().equals("FAILED")) {
+                throw new ReleaseException(ReleaseException.Reason.CONFLICT, "release " + name + " already has version "
+                        + e.version() + "; a new version must be above it (releases are immutable)");
+            }
+        }
+        Optional<Existing> previous = existing.stream()
+                .filter(e -> e.state().equals("BUILT") || e.state().equals("PUBLISHED"))
+                .max(Comparator.comparing(Existing::version));
+        return jdbc.sql("""
+                insert into releases (name, version, selection, state, previous_id, created_by, created_at)
+                values (:n, :v, cast(:sel as jsonb), 'BUILDING', :prev, :by, :at) returning id""")
+                .param("n", name).param("v", version.toString()).param("sel", json.writeValueAsString(selection))
+                .param("prev", previous.map(Existing::id).orElse(null)).param("by", createdBy)
+                .param("at", Timestamp.from(clock.instant()))
+                .query(Long.class).single();
+    }
+
+    private Release complete(Release release, ReleaseSelection selection, @Nullable String notes,
+                             BiConsumer<String, Long> progress) throws Exception {
+        int taken = snapshot.take(release.id(), selection);
+        progress.accept("samples selected", (long) taken);
+        if (taken == 0) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "the selection of release " + release.name() + " "
+                    + release.version() + " matches no accepted sample; widen it or accept samples first");
+        }
+        if (release.previousId() != null) {
+            snapshot.inheritShards(release.id(), release.previousId());
+        }
+        Optional<String> problems = snapshot.problems(release.id());
+        if (problems.isPresent()) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "release " + release.name() + " "
+                    + release.version() + " cannot be exported for DiffSynth-Studio: " + problems.get());
+        }
+        Map<String, Long> counts = snapshot.counts(release.id());
+        ReleaseDiff diff = snapshot.diff(release.id(), release.previousId(), release.previousVersion());
+        progress.accept("diff computed", diff.added() + diff.removed() + diff.changed());
+        Instant builtAt = clock.instant();
+        Path dir = directoryOf(release.name(), release.version());
+        deleteTree(dir);
+        var written = writer.write(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
+                release.previousId(), dir, builtAt, counts, diff), progress);
+        jdbc.sql("""
+                update releases set state = 'BUILT', sample_count = :n, counts = cast(:counts as jsonb),
+                       diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null
+                where id = :id""")
+                .param("n", taken).param("counts", json.writeValueAsString(counts))
+                .param("diff", json.writeValueAsString(diff)).param("notes", ReleaseNotes.compose(notes, diff))
+                .param("sha", written.manifestSha256()).param("at", Timestamp.from(builtAt)).param("id", release.id())
+                .update();
+        return catalog.get(release.id());
+    }
+
+    private void fail(Release release, Exception cause) {
+        jdbc.sql("update release_samples set edited_shard_id = null, source_shard_id = null where release_id = :id")
+                .param("id", release.id()).update();
+        jdbc.sql("delete from release_shards where first_release_id = :id").param("id", release.id()).update();
+        jdbc.sql("delete from release_samples where release_id = :id").param("id", release.id()).update();
+        jdbc.sql("update releases set state = 'FAILED', error = :e where id = :id")
+                .param("e", String.valueOf(cause.getMessage())).param("id", release.id()).update();
+        try {
+            deleteTree(directoryOf(release.name(), release.version()));
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void discardFailed(String name, long id, SemanticVersion version) {
+        jdbc.sql("delete from releases where id = :id and state = 'FAILED'").param("id", id).update();
+        try {
+            deleteTree(directoryOf(name, version.toString()));
+        } catch (IOException e) {
+            throw new ReleaseException(ReleaseException.Reason.FAILED, "could not remove the files of failed release "
+                    + name + " " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,27 @@
+package dev.ditto.releases;
+
+import dev.ditto.blobs.LocalBlobStore;
+import dev.ditto.platform.DittoProperties;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
+
+/** Wires the release builder over the local blob store, with release files under {@code <data-dir>/releases}. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReleaseProperties.class)
+class ReleaseConfiguration {
+
+    @Bean
+    ReleaseBuilder releaseBuilder(DataSource dataSource, LocalBlobStore blobs, ReleaseProperties properties,
+                                  ObjectMapper json, Clock clock, DittoProperties ditto) {
+        return new ReleaseBuilder(dataSource, blobs::pathOf, properties, json, clock, ditto.dataDir().resolve("releases"));
+    }
+
+    @Bean
+    ReleaseCatalog releaseCatalog(DataSource dataSource, ObjectMapper json) {
+        return new ReleaseCatalog(dataSource, json);
+    }
+}

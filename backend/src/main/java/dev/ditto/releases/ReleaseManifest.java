@@ -1,0 +1,78 @@
+package dev.ditto.releases;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The file list of a release's {@code manifest.json}, plus the manifest itself: every file a publisher sends, with
+ * size and sha256. Read with a streaming parser, so per-shard sample lists never load into memory.
+ */
+public record ReleaseManifest(String name, String version, List<FileEntry> files) {
+
+    /** One file of the dataset, its path relative to the dataset root. */
+    public record FileEntry(String path, long size, String sha256) {}
+
+    /** Total bytes of all files. */
+    public long totalBytes() {
+        return files.stream().mapToLong(FileEntry::size).sum();
+    }
+
+    public static ReleaseManifest read(Path releaseDir, ObjectMapper json) throws IOException {
+        Path manifest = releaseDir.resolve(DatasetLayout.MANIFEST);
+        String name = "";
+        String version = "";
+        List<FileEntry> files = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(manifest); JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException(manifest + " is not a release manifest");
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "name" -> name = p.getString();
+                    case "version" -> version = p.getString();
+                    case "files" -> {
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            files.add(json.readValue(p, ManifestFile.class).entry());
+                        }
+                    }
+                    default -> {
+                        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+        }
+        files.add(new FileEntry(DatasetLayout.MANIFEST, Files.size(manifest), sha256(manifest)));
+        return new ReleaseManifest(name, version, List.copyOf(files));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha = HashingOutput.sha256();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private record ManifestFile(String path, long size, String sha256) {
+        FileEntry entry() {
+            return new FileEntry(path, size, sha256);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ditto.releases;
+
+import dev.ditto.audit.AuditLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Service;
+
+/** Builds, lists and shows releases, audited; a published release is never edited. */
+@Service
+public class ReleaseService {
+    private static final Logger log = LoggerFactory.getLogger(ReleaseService.class);
+    private final ReleaseBuilder builder;
+    private final ReleaseCatalog catalog;
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+
+    ReleaseService(ReleaseBuilder builder, ReleaseCatalog catalog, JdbcClient jdbc, AuditLog audit) {
+        this.builder = builder;
+        this.catalog = catalog;
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    /** Builds a release synchronously (it streams, so even a million samples take about a minute). */
+    public Release build(NewRelease request) {
+        String actor = actor();
+        Long userId = jdbc.sql("select id from users where lower(username) = lower(:u)").param("u", actor)
+                .query(Long.class).optional().orElse(null);
+        try {
+            Release release = builder.build(request, userId, (stage, n) -> log.info("Release {} {}: {} {}",
+                    request.name(), request.version(), stage, n));
+            audit.record("release.build", "release", release.id(), null,
+                    Map.of("name", release.name(), "version", release.version(), "samples", release.sampleCount()));
+            return release;
+        } catch (ReleaseException e) {
+            audit.record("release.build.failed", "release", null, null,
+                    Map.of("name", String.valueOf(request.name()), "version", String.valueOf(request.version()),
+                            "error", String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    public Release get(long id) {
+        return catalog.get(id);
+    }
+
+    public List<Release> list(int limit, int offset) {
+        return catalog.list(Math.max(1, Math.min(limit, 500)), Math.max(0, offset));
+    }
+
+    /** The dataset card the release ships, if its files exist. */
+    public Optional<String> card(Release release) {
+        Path card = builder.directoryOf(release.name(), release.version()).resolve(DatasetLayout.CARD);
+        try {
+            return Files.exists(card) ? Optional.of(Files.readString(card, StandardCharsets.UTF_8)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The folder holding a release's files. */
+    public Path directory(Release release) {
+        return builder.directoryOf(release.name(), release.version());
+    }
+
+    /** Replaces the release notes; refused once the release is published. */
+    public Release editNotes(long id, @Nullable String notes) {
+        Release before = catalog.get(id);
+        if (before.state() == Release.State.PUBLISHED) {
+            throw new ReleaseException(ReleaseException.Reason.CONFLICT, "release " + before.name() + " " + before.version()
+                    + " is published and can no longer be edited; build a new version instead");
+        }
+        jdbc.sql("update releases set notes = :n where id = :id and state <> 'PUBLISHED'")
+                .param("n", ReleaseNotes.compose(notes, before.diff())).param("id", id).update();
+        Release after = catalog.get(id);
+        audit.record("release.notes", "release", id, before.notes(), after.notes());
+        return after;
+    }
+
+    private static String actor() {
+        var auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth == null ? "system" : auth.getName();
+    }
+}
