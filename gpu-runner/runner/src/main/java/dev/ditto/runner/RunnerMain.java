@@ -49,7 +49,37 @@ public final class RunnerMain {
             System.out.print(RunnerOptions.USAGE);
             return;
         }
-        System.exit(run(options));
+        System.exit(options.probeFile() != null ? probeLocally(options, options.probeFile()) : run(options));
+    }
+
+    /** {@code --probe-file}: PROBE a local video, artefacts into the work dir, result JSON on stdout. */
+    static int probeLocally(RunnerOptions options, java.nio.file.Path file) {
+        JsonMapper json = RunnerJson.mapper();
+        java.nio.file.Path out = options.workDir().resolve("probe-" + file.getFileName());
+        try (ProbeDetectors detectors = ProbeDetectors.load(ModelStore.locate(options.modelsDir(), System.getenv()))) {
+            java.nio.file.Files.createDirectories(out);
+            ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, options.name());
+            ArtifactSink copyToOut = (name, source, contentType) -> {
+                java.nio.file.Path target = out.resolve(name);
+                if (!target.equals(source)) {
+                    java.nio.file.Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return new dev.ditto.protocol.BlobRef(RunnerClient.sha256Hex(target), java.nio.file.Files.size(target),
+                        contentType);
+            };
+            var payload = new dev.ditto.protocol.ProbePayload(1, 0,
+                    new dev.ditto.protocol.BlobRef("local", java.nio.file.Files.size(file), "video/mp4"),
+                    file.getFileName().toString(), dev.ditto.protocol.VideoFormat.DITTO_DEFAULT, 2.0, 8.0);
+            var result = probe.run(payload, file, out, copyToOut,
+                    (stage, fraction) -> log.info("{} {}%", stage, Math.round(fraction * 100)));
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            log.info("Artefacts in {}", out.toAbsolutePath());
+            return 0;
+        } catch (Exception e) {
+            boolean bad = FailureClassifier.isBadInput(e);
+            log.error("{}: {}", bad ? "Bad input" : "PROBE failed", FailureClassifier.describe(e));
+            return bad ? 3 : 1;
+        }
     }
 
     /** Registers, runs the job loop until SIGTERM (or a fatal refusal), and returns the process exit code. */
@@ -68,7 +98,7 @@ public final class RunnerMain {
             handlers.put(JobType.PROBE, probe::run);
         }
         if (options.stages().contains("generate")) {
-            GenerateBackend backend = generateBackend(options, json);
+            GenerateBackend backend = generateBackend(options, json, models, resources);
             handlers.put(JobType.GENERATE, (payload, input, workDir, sink, progress) ->
                     backend.run((GeneratePayload) payload, input, workDir, sink, progress));
         }
@@ -105,13 +135,17 @@ public final class RunnerMain {
         return 0;
     }
 
-    private static GenerateBackend generateBackend(RunnerOptions options, JsonMapper json) {
+    private static GenerateBackend generateBackend(RunnerOptions options, JsonMapper json, ModelStore models,
+                                                   List<AutoCloseable> resources) {
         if (options.engine().equals("comfyui") && options.comfyuiUrl() != null) {
             ComfyUiClient comfy = new ComfyUiClient(options.comfyuiUrl(), json);
             return new ComfyUiGenerateEngine(comfy, DittoWorkflow.loadDefault(json), options.name(),
                     Duration.ofSeconds(2), Duration.ofHours(2));
         }
-        return BuiltinGenerate.backend(options);
+        var engine = BuiltinGenerate.engine(options.name(), models);
+        resources.add(engine);
+        log.info("GENERATE on the built-in CPU engine (segmentation: {})", engine.segmentationEngine());
+        return BuiltinGenerate.backend(engine);
     }
 
     private static RunnerRegistration registration(RunnerOptions options) {

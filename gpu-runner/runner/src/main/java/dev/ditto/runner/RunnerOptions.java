@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record RunnerOptions(URI server, String token, int concurrency, Path workDir, Set<String> stages, String name,
                             @Nullable Path modelsDir, String engine, @Nullable URI comfyuiUrl, Duration grace,
-                            int claimWaitSeconds, boolean help) {
+                            int claimWaitSeconds, @Nullable Path probeFile, boolean help) {
 
     public static final String USAGE = """
             Usage: java -jar ditto-runner.jar --server URL [options]
@@ -39,6 +39,8 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
               --comfyui-url URL     ComfyUI server for --engine comfyui, e.g. http://127.0.0.1:8188
               --grace-seconds S     on SIGTERM, time running jobs get to finish before they are
                                     handed back (default 120)
+              --probe-file FILE     run PROBE on a local video without a server: clips, key frames
+                                    and thumbnails go to --work-dir, the result JSON to stdout
               --help                this text
             """;
 
@@ -56,6 +58,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
         Duration grace = Duration.ofSeconds(120);
         int claimWait = 30;
         boolean help = false;
+        Path probeFile = null;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -87,10 +90,11 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                 case "--comfyui-url" -> comfyui = uri(arg, value);
                 case "--grace-seconds" -> grace = Duration.ofSeconds(positiveInt(arg, value));
                 case "--claim-wait-seconds" -> claimWait = positiveInt(arg, value);
+                case "--probe-file" -> probeFile = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
             }
         }
-        if (!help) {
+        if (!help && probeFile == null) {
             if (server == null) {
                 throw new IllegalArgumentException("--server is required (see --help)");
             }
@@ -102,7 +106,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
             }
         }
         return new RunnerOptions(server == null ? URI.create("http://127.0.0.1:8080") : server, token, concurrency,
-                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, help);
+                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, help);
     }
 
     private static URI uri(String option, String value) {

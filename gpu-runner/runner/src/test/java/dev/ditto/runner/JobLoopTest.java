@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JobLoopTest {
+    /** A small training format, so the wiring test of GENERATE stays cheap; the engine's own tests use 832×480×73. */
+    private static final VideoFormat SMALL = new VideoFormat(320, 192, 17, 20);
+
     @TempDir
     Path dir;
 
@@ -212,6 +215,43 @@ class JobLoopTest {
 
         assertThat(server.nextEvent().completion()).isNotNull();
         assertThat(server.claimsToFailWith503).hasValue(0);
+    }
+
+    @Test
+    void generateJobRunsOnTheBuiltinEngineAndUnknownOpsAreParked() throws Exception {
+        Path clip = dir.resolve("clip.mp4");
+        dev.ditto.runner.media.ClipNormaliser.normaliseFile(TestClips.cup(dir), clip, SMALL, 0.5);
+        BlobRef source = server.addBlob(Files.readAllBytes(clip), "video/mp4");
+        server.queue.add(generateJob(91, source, new dev.ditto.protocol.EditSpec("teleport", Map.of(), 1, "Teleport the cup")));
+        server.queue.add(generateJob(92, source,
+                new dev.ditto.protocol.EditSpec("grade", Map.of("grade", "sunset"), 7, "Make it sunset")));
+        try (var engine = BuiltinGenerate.engine("loop-test", ModelStore.locate(null, System.getenv()))) {
+            GenerateBackend backend = BuiltinGenerate.backend(engine);
+            start(Map.of(JobType.GENERATE, (payload, in, work, sink, progress) ->
+                    backend.run((dev.ditto.protocol.GeneratePayload) payload, in, work, sink, progress)));
+
+            FakeRunnerServer.Event refused = server.nextEvent();
+            FakeRunnerServer.Event generated = server.nextEvent();
+
+            assertThat(refused.jobId()).isEqualTo(91);
+            assertThat(refused.failure().retryable()).isFalse();
+            assertThat(refused.failure().error()).contains("teleport");
+            assertThat(generated.jobId()).isEqualTo(92);
+            assertThat(generated.completion()).as("GENERATE completed: %s", generated.failure()).isNotNull();
+            var result = (dev.ditto.protocol.GenerateResult) generated.completion().result();
+            assertThat(server.artifacts).containsKey(artifactName(result.editedVideo()));
+            assertThat(result.provenance().stages()).isNotEmpty();
+        }
+    }
+
+    private String artifactName(BlobRef blob) {
+        return server.artifacts.entrySet().stream()
+                .filter(e -> e.getValue().length == blob.size()).map(Map.Entry::getKey).findFirst().orElse("?");
+    }
+
+    private static JobAssignment generateJob(long id, BlobRef clip, dev.ditto.protocol.EditSpec edit) {
+        return new JobAssignment(id, 1, JobType.GENERATE, new dev.ditto.protocol.GeneratePayload(1, id, 3, 4, clip,
+                edit.prompt(), edit, SMALL), Instant.now().plusSeconds(30));
     }
 
     private void start(Map<JobType, JobHandler> handlers) {

@@ -38,7 +38,7 @@ public final class ProbeDetectors implements AutoCloseable {
 
     /** Loads every detector whose model the store holds. */
     public static ProbeDetectors load(ModelStore store) {
-        String opencv = "opencv " + opencv_core.getVersionString().getString();
+        String opencv = openCvVersion();
         List<Provenance.Stage> stages = new ArrayList<>();
 
         PersonDetector people = null;
@@ -111,6 +111,11 @@ public final class ProbeDetectors implements AutoCloseable {
             log.info("PROBE score {}: {} {} {}", s.stage(), s.engine(), s.model(), s.version());
         }
         return new ProbeDetectors(people, faces, text, brisque, stages);
+    }
+
+    /** "opencv 4.13.0", for provenance. */
+    static String openCvVersion() {
+        return "opencv " + opencv_core.getVersionString().getString().replace("\0", "").strip();
     }
 
     private static Provenance.Stage failed(String stage, ModelFile model, Throwable e) {

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.slf4j.Logger;
@@ -139,7 +138,7 @@ public final class ProbeEngine {
                 "hsv-histogram-bhattacharyya > %.2f", SceneCutDetector.CUT_DISTANCE), "1"));
         stages.add(ScoreProvenance.produced("normalise", "ffmpeg", String.format(Locale.ROOT,
                 "%dx%d %d frames %d fps, cover + centre crop, h264 yuv420p faststart", format.width(), format.height(),
-                format.frames(), format.fps()), "opencv " + opencv_core.getVersionString().getString()));
+                format.frames(), format.fps()), ProbeDetectors.openCvVersion()));
         stages.addAll(detectors.provenance());
         return new ProbeResult(1, scan.durationSeconds(), info.fps(), info.width(), info.height(), info.codec(), clips,
                 List.copyOf(tags), clock.timings(), new Provenance(runnerName, stages));
