@@ -56,9 +56,12 @@ public final class JobLoop {
     private final ScheduledExecutorService heartbeats;
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean shutdownStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private volatile boolean stopping;
+    private volatile boolean refused;
     private volatile @Nullable Thread claimThread;
 
     public JobLoop(RunnerClient client, Map<JobType, JobHandler> handlers, Path workDir, int concurrency,
@@ -113,6 +116,7 @@ public final class JobLoop {
                 } catch (ProtocolException e) {
                     if (e.status() == 401 || e.status() == 403) {
                         log.error("The server refused this runner's token ({}). Check --token; stopping.", e.getMessage());
+                        refused = true;
                         stopping = true;
                     } else {
                         log.warn("Claim refused: {}; trying again in 10 s", e.getMessage());
@@ -136,10 +140,12 @@ public final class JobLoop {
 
     /**
      * Stops claiming, lets running jobs finish for up to {@code grace}, then interrupts the rest and hands them back
-     * to the queue ({@code fail} with {@code retryable=true}). Safe to call from a shutdown hook.
+     * to the queue ({@code fail} with {@code retryable=true}). Safe to call from a shutdown hook and from several
+     * threads: later callers wait until the first one has finished.
      */
     public void shutdown(Duration grace) {
-        if (stopping && jobs.isTerminated()) {
+        if (!shutdownStarted.compareAndSet(false, true)) {
+            awaitTerminated();
             return;
         }
         stopping = true;
@@ -168,8 +174,22 @@ public final class JobLoop {
             Thread.currentThread().interrupt();
         } finally {
             heartbeats.shutdownNow();
+            log.info("Runner {} stopped: {} job(s) completed, {} failed", runnerName, completed.get(), failed.get());
+            terminated.countDown();
         }
-        log.info("Runner {} stopped: {} job(s) completed, {} failed", runnerName, completed.get(), failed.get());
+    }
+
+    private void awaitTerminated() {
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True when the loop stopped because the server refused this runner's token. */
+    public boolean refused() {
+        return refused;
     }
 
     /** Jobs completed since start. */

@@ -120,8 +120,14 @@ public final class RunnerMain {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             loop.run();
+            // stopped claiming (SIGTERM or a refused token): wait until running jobs are finished or handed back
+            loop.shutdown(options.grace());
+            if (loop.refused()) {
+                return 4;
+            }
         } catch (Exception e) {
             log.error("Runner loop stopped: {}", e.getMessage(), e);
+            loop.shutdown(options.grace());
             return 1;
         } finally {
             for (AutoCloseable r : resources) {
