@@ -9,41 +9,54 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sentence embeddings (384-d unit vectors) from the in-process quantised all-MiniLM-L6-v2 model that ships in a
- * LangChain4j jar; texts are embedded in batches through {@code embedAll}.
+ * LangChain4j jar. By default texts go through a truly batched ONNX Runtime session over that same model file;
+ * {@link #langChain4jPerText} uses LangChain4j's own {@code AllMiniLmL6V2QuantizedEmbeddingModel.embedAll}.
  */
 public final class Embedder implements AutoCloseable {
 
     /** Batch size that measured fastest on 2 cores. */
-    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final int DEFAULT_BATCH_SIZE = 32;
 
     private final EmbeddingModel model;
     private final int batchSize;
-    private final ExecutorService ownedExecutor;
+    private final @Nullable AutoCloseable owned;
 
-    /** The quantised MiniLM model with one worker per core and the default batch size. */
+    /** The batched quantised MiniLM with one ONNX thread per core and the default batch size. */
     public Embedder() {
         this(Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE);
     }
 
-    /** The quantised MiniLM model with {@code workers} parallel ONNX calls and the given batch size. */
-    public Embedder(int workers, int batchSize) {
-        this.ownedExecutor = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
-            Thread t = new Thread(runnable, "ditto-embedder");
-            t.setDaemon(true);
-            return t;
-        });
-        this.model = new AllMiniLmL6V2QuantizedEmbeddingModel((Executor) ownedExecutor);
-        this.batchSize = requirePositive(batchSize);
+    /** The batched quantised MiniLM with {@code threads} ONNX Runtime threads and the given batch size. */
+    public Embedder(int threads, int batchSize) {
+        BatchedMiniLm batched = new BatchedMiniLm(threads, requirePositive(batchSize));
+        this.model = batched;
+        this.batchSize = batchSize;
+        this.owned = batched;
     }
 
     /** Any LangChain4j embedding model (e.g. a remote one); vectors are normalised to unit length. */
     public Embedder(EmbeddingModel model, int batchSize) {
+        this(model, batchSize, null);
+    }
+
+    private Embedder(EmbeddingModel model, int batchSize, @Nullable AutoCloseable owned) {
         this.model = model;
         this.batchSize = requirePositive(batchSize);
-        this.ownedExecutor = null;
+        this.owned = owned;
+    }
+
+    /** LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel}, which runs one ONNX call per text on {@code workers} threads. */
+    public static Embedder langChain4jPerText(int workers, int batchSize) {
+        ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, workers), runnable -> {
+            Thread t = new Thread(runnable, "ditto-embedder");
+            t.setDaemon(true);
+            return t;
+        });
+        return new Embedder(new AllMiniLmL6V2QuantizedEmbeddingModel((Executor) executor), batchSize, executor::shutdownNow);
     }
 
     /** The vector of one text. */
@@ -77,8 +90,12 @@ public final class Embedder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdownNow();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the embedding model", e);
+            }
         }
     }
 

@@ -64,11 +64,12 @@ public final class LlmInstructionWriter implements InstructionWriter {
         @SystemMessage(SYSTEM)
         @UserMessage("""
                 Write {{count}} instructions for the video described below.
-                Allowed categories with how many of each: {{quota}}.
+                Categories this video allows (use no others): {{allowed}}.
+                Target count per category: {{quota}}.
                 {{rules}}
                 {{data}}
                 """)
-        ProposedBatch propose(@V("count") int count, @V("quota") String quota, @V("rules") String rules,
+        ProposedBatch propose(@V("count") int count, @V("allowed") String allowed, @V("quota") String quota, @V("rules") String rules,
                               @V("data") String data, @V("styles") String styles, @V("grades") String grades);
     }
 
@@ -120,6 +121,7 @@ public final class LlmInstructionWriter implements InstructionWriter {
         source.tags().forEach(t -> untrusted.add(UntrustedText.neutralise(t)));
         source.sceneWords().forEach(w -> untrusted.add(UntrustedText.neutralise(w)));
         String data = UntrustedText.dataBlock("source", WriterTools.describe(source));
+        String allowedNames = allowedCategories.stream().map(Category::wireName).collect(Collectors.joining(", "));
 
         List<InstructionDraft> accepted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -131,7 +133,7 @@ public final class LlmInstructionWriter implements InstructionWriter {
                     .filter(e -> e.getValue() > 0)
                     .map(e -> e.getKey().wireName() + "=" + e.getValue())
                     .collect(Collectors.joining(", "));
-            ProposedBatch batch = assistant.propose(missing, quota, UntrustedText.rules(), data,
+            ProposedBatch batch = assistant.propose(missing, allowedNames, quota, UntrustedText.rules(), data,
                     String.join(", ", EditOps.GLOBAL_STYLES), String.join(", ", EditOps.COLOUR_GRADES));
             if (batch == null || batch.instructions() == null) {
                 throw new MalformedOutputException("the model's JSON has no 'instructions' array");

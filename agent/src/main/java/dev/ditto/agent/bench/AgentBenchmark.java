@@ -1,0 +1,158 @@
+package dev.ditto.agent.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ditto.agent.Category;
+import dev.ditto.agent.CategoryMix;
+import dev.ditto.agent.InstructionDraft;
+import dev.ditto.agent.SourceFacts;
+import dev.ditto.agent.diversity.DiversityReport;
+import dev.ditto.agent.diversity.DiversitySelector;
+import dev.ditto.agent.diversity.Embedder;
+import dev.ditto.agent.diversity.InMemoryCorpusNeighbours;
+import dev.ditto.agent.diversity.Selection;
+import dev.ditto.agent.writer.GrammarInstructionWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Measures the offline agent: embedding throughput (batched, per worker/batch configuration) and instructions
+ * written per second by the grammar with diversity selection on; writes {@code <out>/agent.json}.
+ *
+ * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <agent classpath> dev.ditto.agent.bench.AgentBenchmark bench-results}.
+ */
+public final class AgentBenchmark {
+
+    private static final List<String> SCENES = List.of("street", "beach", "kitchen", "park", "office", "forest", "city",
+            "lake", "stage", "market", "mountain", "garden", "station", "rooftop", "classroom");
+    private static final List<String> PEOPLE = List.of("woman", "man", "child", "dancer", "cyclist", "chef", "runner");
+
+    private AgentBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench-results");
+        int sources = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int perSource = 10;
+        Map<String, Object> result = new LinkedHashMap<>();
+
+        List<String> texts = corpusTexts(2_000);
+        List<Map<String, Object>> configs = new ArrayList<>();
+        double bestRate = 0;
+        int bestWorkers = 2;
+        int bestBatch = Embedder.DEFAULT_BATCH_SIZE;
+        // {threads or workers, batch size, 1 = batched ONNX session / 0 = LangChain4j per-text embedAll}
+        for (int[] config : new int[][] {{2, 64, 0}, {2, 8, 1}, {2, 16, 1}, {2, 32, 1}, {2, 64, 1}, {2, 128, 1}, {1, 32, 1}}) {
+            boolean batched = config[2] == 1;
+            try (Embedder embedder = batched ? new Embedder(config[0], config[1]) : Embedder.langChain4jPerText(config[0], config[1])) {
+                embedder.embedAll(texts.subList(0, 300)); // warm-up: JIT and ONNX Runtime arenas
+                long start = System.nanoTime();
+                embedder.embedAll(texts);
+                double rate = texts.size() / seconds(start);
+                String engine = batched ? "batched-onnx" : "langchain4j-per-text";
+                configs.add(Map.of("engine", engine, "threads", config[0], "batch_size", config[1],
+                        "embeddings_per_second", round(rate)));
+                System.out.printf(Locale.ROOT, "embeddings: %s threads=%d batch=%d -> %.1f/s%n", engine, config[0], config[1], rate);
+                if (batched && rate > bestRate) {
+                    bestRate = rate;
+                    bestWorkers = config[0];
+                    bestBatch = config[1];
+                }
+            }
+        }
+
+        GrammarInstructionWriter writer = new GrammarInstructionWriter();
+        InMemoryCorpusNeighbours corpus = new InMemoryCorpusNeighbours();
+        List<InstructionDraft> chosen = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        int candidates = 0;
+        int rejected = 0;
+        long start;
+        double elapsed;
+        try (Embedder embedder = new Embedder(bestWorkers, bestBatch)) {
+            DiversitySelector selector = new DiversitySelector(writer, embedder, corpus, DiversitySelector.Settings.defaults());
+            selector.select(source(new SplittableRandom(99), -1), CategoryMix.defaultMix(), perSource, 1); // warm-up
+            SplittableRandom random = new SplittableRandom(7);
+            start = System.nanoTime();
+            for (int i = 0; i < sources; i++) {
+                Selection selection = selector.select(source(random, i), CategoryMix.defaultMix(), perSource, i);
+                chosen.addAll(selection.chosen());
+                vectors.addAll(selection.vectors());
+                corpus.addAll(selection.vectors());
+                candidates += selection.candidates();
+                rejected += selection.rejectedNearDuplicateInBatch() + selection.rejectedNearDuplicateInCorpus();
+            }
+            elapsed = seconds(start);
+        }
+        double instructionsPerSecond = chosen.size() / elapsed;
+        DiversityReport report = DiversityReport.of(chosen, vectors);
+        System.out.printf(Locale.ROOT, "instructions: %d from %d sources in %.2f s -> %.1f/s (%d candidates, %d near-duplicates dropped)%n",
+                chosen.size(), sources, elapsed, instructionsPerSecond, candidates, rejected);
+        System.out.printf(Locale.ROOT, "diversity: mean pairwise cosine distance %.4f, distinct-1 %.4f, distinct-2 %.4f%n",
+                report.meanPairwiseCosineDistance(), report.distinct1(), report.distinct2());
+
+        result.put("instructions_per_second", round(instructionsPerSecond));
+        result.put("embeddings_per_second", round(bestRate));
+        result.put("mean_pairwise_cosine_distance", Math.round(report.meanPairwiseCosineDistance() * 10_000) / 10_000.0);
+        result.put("distinct_1", Math.round(report.distinct1() * 10_000) / 10_000.0);
+        result.put("distinct_2", Math.round(report.distinct2() * 10_000) / 10_000.0);
+        Map<String, Integer> histogram = new LinkedHashMap<>();
+        for (Category c : Category.values()) {
+            histogram.put(c.wireName(), report.categoryHistogram().getOrDefault(c, 0));
+        }
+        result.put("category_histogram", histogram);
+        result.put("instructions", chosen.size());
+        result.put("sources", sources);
+        result.put("candidates", candidates);
+        result.put("near_duplicates_rejected", rejected);
+        result.put("embedding_configs", configs);
+        result.put("embedding_best", Map.of("engine", "batched-onnx", "threads", bestWorkers, "batch_size", bestBatch));
+        result.put("model", "all-MiniLM-L6-v2 quantized (langchain4j-embeddings 1.19.0-beta29), 384-d");
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("java", System.getProperty("java.version"));
+
+        Files.createDirectories(out);
+        Path file = out.resolve("agent.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
+        System.out.println("wrote " + file.toAbsolutePath());
+    }
+
+    /** Varied instruction texts to embed, from the grammar over many kinds of source. */
+    private static List<String> corpusTexts(int n) {
+        GrammarInstructionWriter writer = new GrammarInstructionWriter();
+        SplittableRandom random = new SplittableRandom(3);
+        List<String> texts = new ArrayList<>(n);
+        for (int i = 0; texts.size() < n; i++) {
+            for (InstructionDraft d : writer.write(source(random, i), CategoryMix.defaultMix(), 20, i)) {
+                if (texts.size() < n) {
+                    texts.add(d.instruction());
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static SourceFacts source(SplittableRandom random, int index) {
+        boolean people = random.nextDouble() < 0.6;
+        String scene = SCENES.get(random.nextInt(SCENES.size()));
+        List<String> tags = people ? List.of(PEOPLE.get(random.nextInt(PEOPLE.size())), scene) : List.of(scene);
+        String colour = String.format(Locale.ROOT, "#%06x", random.nextInt(0x1000000));
+        return new SourceFacts("bench-" + index, "a clip of a " + scene, tags, people ? 0.9 : 0.0,
+                people ? 1 + random.nextInt(3) : 0, random.nextDouble() * 10, random.nextDouble() * 0.1,
+                List.of(colour, "#808080"), List.of(scene));
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

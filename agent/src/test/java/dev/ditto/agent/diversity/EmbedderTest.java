@@ -1,0 +1,39 @@
+package dev.ditto.agent.diversity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EmbedderTest {
+
+    private static final List<String> TEXTS = List.of(
+            "Turn the street into an oil painting.",
+            "Make it snow.",
+            "Replace the background behind the dancer with a plain cobalt blue backdrop, keeping her in focus.",
+            "Give the whole video a faded vintage film look.");
+
+    @Test
+    void batchedInferenceMatchesLangChain4jPerTextVectors() {
+        try (Embedder batched = new Embedder(2, 1); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
+            List<float[]> a = batched.embedAll(TEXTS);
+            List<float[]> b = perText.embedAll(TEXTS);
+
+            assertThat(a).hasSize(TEXTS.size());
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(a.get(i)).hasSize(384);
+                assertThat(Embedder.cosine(a.get(i), b.get(i))).as(TEXTS.get(i)).isGreaterThan(0.999);
+                assertThat(Vectors.dot(a.get(i), a.get(i))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void paraphrasesAreCloserThanUnrelatedEdits() {
+        try (Embedder embedder = new Embedder()) {
+            List<float[]> v = embedder.embedAll(List.of(
+                    "Turn the street into an oil painting.", "Convert the street into an oil painting.", "Add heavy rain to the kitchen."));
+            assertThat(Embedder.cosine(v.get(0), v.get(1))).isGreaterThan(Embedder.cosine(v.get(0), v.get(2)));
+        }
+    }
+}
