@@ -1,0 +1,70 @@
+package dev.ditto.jobs;
+
+import dev.ditto.protocol.HeartbeatAck;
+import dev.ditto.protocol.JobAssignment;
+import dev.ditto.protocol.JobPayload;
+import dev.ditto.protocol.JobResult;
+import dev.ditto.protocol.JobType;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The job queue: work waits here until a runner claims it under a lease, and every outcome of an attempt is
+ * checked against the lease, so a job is worked on by one attempt at a time and completed at most once.
+ */
+public interface JobQueue {
+
+    /** Adds a job (payload stored as JSON with its version); returns its id. Joins the caller's transaction. */
+    long enqueue(JobType type, JobPayload payload, int priority, @Nullable Long sourceId, @Nullable Long sampleId);
+
+    /** Leases the most urgent claimable job of {@code types} to the runner (attempts + 1), or none. Never waits. */
+    Optional<JobAssignment> claimNext(long runnerId, List<JobType> types);
+
+    /** Extends the lease of the runner's attempt; {@code cancel} in the answer when a person dropped the job. */
+    HeartbeatAck heartbeat(long jobId, long runnerId, int attempt, @Nullable String stage, double progress);
+
+    /** Throws {@link LeaseLostException} unless the runner holds the lease of this attempt right now. */
+    void checkLease(long jobId, long runnerId, int attempt);
+
+    /** Whether {@code blobKey} is named in the payload of a job the runner holds a lease on (its inputs). */
+    boolean isInputOfLeasedJob(long runnerId, String blobKey);
+
+    /** Records an artefact uploaded by the attempt (for the dashboard and blob garbage collection). */
+    void recordArtifact(long jobId, long runnerId, int attempt, String name, String blobKey, long size);
+
+    /**
+     * Completes the attempt and calls the type's {@link JobResultHandler}s in the same transaction. A repeated
+     * completion of an attempt that already completed answers {@link Completion#ALREADY_COMPLETED} and does
+     * nothing; a completion from an attempt that lost its lease throws {@link LeaseLostException}.
+     */
+    Completion complete(long jobId, long runnerId, int attempt, JobResult result);
+
+    /** Ends the attempt as failed: back to the queue after a backoff, or parked (non-retryable, or attempts used up). */
+    FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable);
+
+    /** Hands a just-claimed job back without counting the attempt (its answer could not be delivered). */
+    void release(long jobId, long runnerId, int attempt);
+
+    /** Returns expired leases to the queue (or parks the job when its attempts are used up); how many. */
+    int reapExpiredLeases();
+
+    /** Admin: queues a parked or dropped job again with a fresh set of attempts (audited). */
+    void retry(long jobId);
+
+    /** Admin: drops a job that has not succeeded; a runner working on it is told to stop (audited). */
+    void drop(long jobId);
+
+    Optional<JobView> find(long jobId);
+
+    /** Newest first, optionally filtered. */
+    List<JobView> list(@Nullable JobStatus status, @Nullable JobType type, int limit, int offset);
+
+    QueueStats stats();
+
+    /** How a completion was taken. */
+    enum Completion { COMPLETED, ALREADY_COMPLETED }
+
+    /** What a failure did to the job. */
+    enum FailureOutcome { REQUEUED, PARKED, ALREADY_RECORDED }
+}

@@ -1,0 +1,542 @@
+package dev.ditto.jobs;
+
+import dev.ditto.audit.AuditLog;
+import dev.ditto.platform.DittoProperties;
+import dev.ditto.protocol.GenerateResult;
+import dev.ditto.protocol.HeartbeatAck;
+import dev.ditto.protocol.JobAssignment;
+import dev.ditto.protocol.JobPayload;
+import dev.ditto.protocol.JobResult;
+import dev.ditto.protocol.JobType;
+import dev.ditto.protocol.ProbeResult;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@link JobQueue} on PostgreSQL: one row per job, claimed with {@code FOR UPDATE SKIP LOCKED} on {@code jobs_claim_idx}. */
+public final class PostgresJobQueue implements JobQueue {
+    private static final Logger log = LoggerFactory.getLogger(PostgresJobQueue.class);
+    private static final int MAX_ERROR_CHARS = 4000;
+    private static final int REAP_BATCH = 500;
+
+    private final JdbcClient jdbc;
+    private final TransactionOperations tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final DittoProperties.Runner runner;
+    private final QueueProperties queue;
+    private final Supplier<Map<JobType, List<JobResultHandler>>> handlers;
+    private final @Nullable AuditLog audit;
+
+    /** {@code audit} null: admin operations are only logged (standalone use, e.g. the benchmark). */
+    public PostgresJobQueue(JdbcClient jdbc, TransactionOperations tx, ObjectMapper json, Clock clock,
+                            DittoProperties.Runner runner, QueueProperties queue, List<JobResultHandler> handlers,
+                            @Nullable AuditLog audit) {
+        this(jdbc, tx, json, clock, runner, queue, () -> handlers, audit);
+    }
+
+    /** {@code handlers} is asked once, at the first outcome, so a handler may itself depend on the queue. */
+    PostgresJobQueue(JdbcClient jdbc, TransactionOperations tx, ObjectMapper json, Clock clock,
+                     DittoProperties.Runner runner, QueueProperties queue, Supplier<List<JobResultHandler>> handlers,
+                     @Nullable AuditLog audit) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.runner = runner;
+        this.queue = queue;
+        this.handlers = memoize(() -> handlers.get().stream().collect(Collectors.groupingBy(JobResultHandler::type,
+                () -> new EnumMap<>(JobType.class), Collectors.toList())));
+        this.audit = audit;
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile @Nullable T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    v = supplier.get();
+                    value = v;
+                }
+                return v;
+            }
+        };
+    }
+
+    /** A queue on a bare DataSource with no handlers and no audit log (benchmarks, tools). */
+    public static PostgresJobQueue standalone(DataSource dataSource, Clock clock, DittoProperties.Runner runner) {
+        return new PostgresJobQueue(JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JsonMapper.builder().build(),
+                clock, runner, QueueProperties.defaults(), List.of(), null);
+    }
+
+    @Override
+    public long enqueue(JobType type, JobPayload payload, int priority, @Nullable Long sourceId, @Nullable Long sampleId) {
+        if (!payloadTypeOf(payload).equals(type)) {
+            throw new IllegalArgumentException("A " + type + " job cannot carry a " + payload.getClass().getSimpleName());
+        }
+        OffsetDateTime now = now();
+        return jdbc.sql("""
+                        insert into jobs (type, payload, payload_version, priority, max_attempts, source_id, sample_id,
+                                          available_at, created_at)
+                        values (:type, cast(:payload as jsonb), :version, :priority, :maxAttempts, :sourceId, :sampleId, :now, :now)
+                        returning id""")
+                .param("type", type.name())
+                .param("payload", json.writerFor(JobPayload.class).writeValueAsString(payload))
+                .param("version", payload.v())
+                .param("priority", priority)
+                .param("maxAttempts", runner.maxAttempts())
+                .param("sourceId", sourceId)
+                .param("sampleId", sampleId)
+                .param("now", now)
+                .query(Long.class).single();
+    }
+
+    @Override
+    public Optional<JobAssignment> claimNext(long runnerId, List<JobType> types) {
+        if (types.isEmpty()) {
+            return Optional.empty();
+        }
+        OffsetDateTime now = now();
+        return jdbc.sql("""
+                        update jobs j
+                           set status = 'RUNNING', lease_owner = :runner, lease_expires_at = :expires,
+                               attempts = j.attempts + 1, started_at = coalesce(j.started_at, :now), stage = null, progress = null
+                          from (select id from jobs
+                                 where status = 'QUEUED' and type in (:types) and available_at <= :now
+                                 order by priority desc, id
+                                 limit 1
+                                 for update skip locked) next
+                         where j.id = next.id
+                        returning j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""")
+                .param("runner", runnerId)
+                .param("expires", now.plusSeconds(runner.leaseSeconds()))
+                .param("now", now)
+                .param("types", types.stream().map(Enum::name).distinct().toList())
+                .query((rs, i) -> new JobAssignment(rs.getLong(1), rs.getInt(2), JobType.valueOf(rs.getString(3)),
+                        json.readValue(rs.getString(4), JobPayload.class), instant(rs, 5)))
+                .optional();
+    }
+
+    @Override
+    public HeartbeatAck heartbeat(long jobId, long runnerId, int attempt, @Nullable String stage, double progress) {
+        OffsetDateTime now = now();
+        Optional<Instant> extended = jdbc.sql("""
+                        update jobs set lease_expires_at = :expires, stage = coalesce(:stage, stage), progress = :progress
+                         where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt
+                        returning lease_expires_at""")
+                .param("expires", now.plusSeconds(runner.leaseSeconds()))
+                .param("stage", stage)
+                .param("progress", Math.max(0, Math.min(1, progress)))
+                .param("id", jobId).param("runner", runnerId).param("attempt", attempt)
+                .query((rs, i) -> instant(rs, 1)).optional();
+        if (extended.isPresent()) {
+            return new HeartbeatAck(extended.get(), false);
+        }
+        LeaseState state = leaseState(jobId);
+        if (state.status() == JobStatus.CANCELLED && state.heldBy(runnerId, attempt)) {
+            return new HeartbeatAck(now.toInstant(), true);
+        }
+        throw state.lost(runnerId, attempt);
+    }
+
+    @Override
+    public void checkLease(long jobId, long runnerId, int attempt) {
+        LeaseState state = leaseState(jobId);
+        if (state.status() != JobStatus.RUNNING || !state.heldBy(runnerId, attempt)) {
+            throw state.lost(runnerId, attempt);
+        }
+    }
+
+    @Override
+    public boolean isInputOfLeasedJob(long runnerId, String blobKey) {
+        return jdbc.sql("""
+                        select exists (select 1 from jobs
+                                        where status = 'RUNNING' and lease_owner = :runner
+                                          and jsonb_path_exists(payload, '$.** ? (@.key == $k)', jsonb_build_object('k', cast(:key as text))))""")
+                .param("runner", runnerId).param("key", blobKey).query(Boolean.class).single();
+    }
+
+    @Override
+    public void recordArtifact(long jobId, long runnerId, int attempt, String name, String blobKey, long size) {
+        String entry = json.writeValueAsString(Map.of(name, Map.of("key", blobKey, "size", size, "attempt", attempt, "runner", runnerId)));
+        int updated = jdbc.sql("""
+                        update jobs set artifacts = artifacts || cast(:entry as jsonb)
+                         where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt""")
+                .param("entry", entry).param("id", jobId).param("runner", runnerId).param("attempt", attempt)
+                .update();
+        if (updated == 0) {
+            throw leaseState(jobId).lost(runnerId, attempt);
+        }
+    }
+
+    @Override
+    public Completion complete(long jobId, long runnerId, int attempt, JobResult result) {
+        Completion completion = tx.execute(status -> {
+            OffsetDateTime now = now();
+            Optional<CompletedJob> done = jdbc.sql("""
+                            update jobs set status = 'SUCCEEDED', result = cast(:result as jsonb), timings = cast(:timings as jsonb),
+                                            lease_expires_at = null, finished_at = :now, stage = null, progress = 1
+                             where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt
+                            returning type, payload::text, source_id, sample_id""")
+                    .param("result", json.writerFor(JobResult.class).writeValueAsString(result))
+                    .param("timings", json.writeValueAsString(timingsOf(result)))
+                    .param("now", now)
+                    .param("id", jobId).param("runner", runnerId).param("attempt", attempt)
+                    .query((rs, i) -> new CompletedJob(jobId, JobType.valueOf(rs.getString(1)),
+                            json.readValue(rs.getString(2), JobPayload.class), result, runnerId, attempt,
+                            nullableLong(rs, 3), nullableLong(rs, 4), now.toInstant()))
+                    .optional();
+            if (done.isEmpty()) {
+                LeaseState state = leaseState(jobId);
+                if (state.status() == JobStatus.SUCCEEDED && state.heldBy(runnerId, attempt)) {
+                    return Completion.ALREADY_COMPLETED;
+                }
+                throw state.lost(runnerId, attempt);
+            }
+            CompletedJob job = done.get();
+            if (payloadTypeOf(result) != job.type()) {
+                throw new InvalidResultException(jobId, "a " + job.type() + " job cannot complete with a "
+                        + result.getClass().getSimpleName() + ".");
+            }
+            countRunnerOutcome(runnerId, true);
+            for (JobResultHandler handler : handlers.get().getOrDefault(job.type(), List.of())) {
+                handler.completed(job);
+            }
+            return Completion.COMPLETED;
+        });
+        return java.util.Objects.requireNonNull(completion);
+    }
+
+    @Override
+    public FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable) {
+        FailureOutcome outcome = tx.execute(status -> {
+            OffsetDateTime now = now();
+            JobRow row = lockedRow(jobId);
+            if (row.status() != JobStatus.RUNNING || !row.heldBy(runnerId, attempt)) {
+                if ((row.status() == JobStatus.QUEUED || row.status() == JobStatus.PARKED) && row.heldBy(runnerId, attempt)) {
+                    return FailureOutcome.ALREADY_RECORDED;
+                }
+                throw row.lease().lost(runnerId, attempt);
+            }
+            String message = truncate("attempt " + attempt + " on runner " + runnerId + ": " + error);
+            countRunnerOutcome(runnerId, false);
+            if (!retryable || row.attempts() >= row.maxAttempts()) {
+                String why = retryable ? message + " (gave up after " + row.attempts() + " attempts)" : message + " (not retryable)";
+                park(row, why, now);
+                return FailureOutcome.PARKED;
+            }
+            jdbc.sql("""
+                            update jobs set status = 'QUEUED', lease_expires_at = null, last_error = :error,
+                                            available_at = :available, stage = null, progress = null
+                             where id = :id""")
+                    .param("error", message).param("available", now.plus(backoff(row.attempts()))).param("id", jobId)
+                    .update();
+            return FailureOutcome.REQUEUED;
+        });
+        return java.util.Objects.requireNonNull(outcome);
+    }
+
+    @Override
+    public void release(long jobId, long runnerId, int attempt) {
+        jdbc.sql("""
+                        update jobs set status = 'QUEUED', lease_owner = null, lease_expires_at = null, attempts = attempts - 1
+                         where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt""")
+                .param("id", jobId).param("runner", runnerId).param("attempt", attempt).update();
+    }
+
+    @Override
+    public int reapExpiredLeases() {
+        int total = 0;
+        int batch;
+        do {
+            Integer reaped = tx.execute(status -> reapBatch());
+            batch = reaped == null ? 0 : reaped;
+            total += batch;
+        } while (batch == REAP_BATCH);
+        if (total > 0) {
+            log.info("Returned {} job(s) with expired leases to the queue", total);
+        }
+        return total;
+    }
+
+    private int reapBatch() {
+        OffsetDateTime now = now();
+        record Reaped(JobRow row, long owner, String error) {}
+        List<Reaped> reaped = jdbc.sql("""
+                        with expired as (
+                            select id, lease_owner as owner from jobs
+                             where status = 'RUNNING' and lease_expires_at < :now
+                             order by lease_expires_at
+                             limit :batch
+                             for update skip locked)
+                        update jobs j
+                           set status = case when j.attempts >= j.max_attempts then 'PARKED' else 'QUEUED' end,
+                               lease_expires_at = null, available_at = :now, stage = null, progress = null,
+                               finished_at = case when j.attempts >= j.max_attempts then :now end,
+                               last_error = 'attempt ' || j.attempts || ' on runner ' || expired.owner
+                                            || ' lost its lease: no heartbeat before '
+                                            || to_char(j.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                          from expired
+                         where j.id = expired.id
+                        returning j.id, j.type, j.status, j.payload::text, j.attempts, j.max_attempts, j.lease_owner,
+                                  j.source_id, j.sample_id, expired.owner, j.last_error""")
+                .param("now", now).param("batch", REAP_BATCH)
+                .query((rs, i) -> new Reaped(row(rs), rs.getLong(10), rs.getString(11)))
+                .list();
+        for (Reaped r : reaped) {
+            countRunnerOutcome(r.owner(), false);
+            if (r.row().status() == JobStatus.PARKED) {
+                callParked(r.row(), r.error() + " (gave up after " + r.row().attempts() + " attempts)", now);
+            }
+        }
+        return reaped.size();
+    }
+
+    @Override
+    public void retry(long jobId) {
+        tx.executeWithoutResult(status -> {
+            JobRow row = lockedRow(jobId);
+            if (row.status() != JobStatus.PARKED && row.status() != JobStatus.CANCELLED) {
+                throw new IllegalStateException("Job " + jobId + " is " + row.status()
+                        + "; only parked or dropped jobs can be retried.");
+            }
+            jdbc.sql("""
+                            update jobs set status = 'QUEUED', max_attempts = attempts + :maxAttempts, available_at = :now,
+                                            lease_expires_at = null, finished_at = null
+                             where id = :id""")
+                    .param("maxAttempts", runner.maxAttempts()).param("now", now()).param("id", jobId).update();
+            audit("job.retry", jobId, row.status(), JobStatus.QUEUED);
+        });
+    }
+
+    @Override
+    public void drop(long jobId) {
+        tx.executeWithoutResult(status -> {
+            JobRow row = lockedRow(jobId);
+            if (row.status() == JobStatus.SUCCEEDED || row.status() == JobStatus.CANCELLED) {
+                throw new IllegalStateException("Job " + jobId + " is " + row.status() + "; there is nothing to drop.");
+            }
+            jdbc.sql("update jobs set status = 'CANCELLED', lease_expires_at = null, finished_at = :now where id = :id")
+                    .param("now", now()).param("id", jobId).update();
+            audit("job.drop", jobId, row.status(), JobStatus.CANCELLED);
+        });
+    }
+
+    @Override
+    public Optional<JobView> find(long jobId) {
+        return jdbc.sql("select * from jobs where id = :id").param("id", jobId).query(PostgresJobQueue::view).optional();
+    }
+
+    @Override
+    public List<JobView> list(@Nullable JobStatus status, @Nullable JobType type, int limit, int offset) {
+        return jdbc.sql("""
+                        select * from jobs
+                         where (cast(:status as text) is null or status = :status) and (cast(:type as text) is null or type = :type)
+                         order by id desc limit :limit offset :offset""")
+                .param("status", status == null ? null : status.name())
+                .param("type", type == null ? null : type.name())
+                .param("limit", Math.clamp(limit, 1, 1000)).param("offset", Math.max(0, offset))
+                .query(PostgresJobQueue::view).list();
+    }
+
+    @Override
+    public QueueStats stats() {
+        OffsetDateTime now = now();
+        Map<JobType, Map<JobStatus, Long>> counts = new EnumMap<>(JobType.class);
+        jdbc.sql("select type, status, count(*) from jobs group by type, status").query(rs -> {
+            counts.computeIfAbsent(JobType.valueOf(rs.getString(1)), t -> new EnumMap<>(JobStatus.class))
+                    .put(JobStatus.valueOf(rs.getString(2)), rs.getLong(3));
+        });
+        Map<JobType, Instant> oldest = new EnumMap<>(JobType.class);
+        jdbc.sql("select type, min(created_at) from jobs where status = 'QUEUED' and available_at <= :now group by type")
+                .param("now", now)
+                .query(rs -> {
+                    oldest.put(JobType.valueOf(rs.getString(1)), instant(rs, 2));
+                });
+        List<QueueStats.TypeStats> types = java.util.Arrays.stream(JobType.values())
+                .map(t -> new QueueStats.TypeStats(t, counts.getOrDefault(t, Map.of()),
+                        oldest.containsKey(t) ? Duration.between(oldest.get(t), now.toInstant()) : null))
+                .toList();
+        return new QueueStats(now.toInstant(), types);
+    }
+
+    private void park(JobRow row, String error, OffsetDateTime now) {
+        jdbc.sql("""
+                        update jobs set status = 'PARKED', lease_expires_at = null, last_error = :error, finished_at = :now,
+                                        stage = null, progress = null
+                         where id = :id""")
+                .param("error", error).param("now", now).param("id", row.id()).update();
+        callParked(row, error, now);
+    }
+
+    private void callParked(JobRow row, String error, OffsetDateTime now) {
+        log.warn("Parked job {} ({}) after {} attempt(s): {}", row.id(), row.type(), row.attempts(), error);
+        ParkedJob parked = new ParkedJob(row.id(), row.type(), json.readValue(row.payload(), JobPayload.class), error,
+                row.attempts(), row.sourceId(), row.sampleId(), now.toInstant());
+        for (JobResultHandler handler : handlers.get().getOrDefault(row.type(), List.of())) {
+            handler.parked(parked);
+        }
+    }
+
+    private void countRunnerOutcome(long runnerId, boolean succeeded) {
+        jdbc.sql(succeeded ? "update runners set jobs_done = jobs_done + 1 where id = :id"
+                        : "update runners set jobs_failed = jobs_failed + 1 where id = :id")
+                .param("id", runnerId).update();
+    }
+
+    private void audit(String action, long jobId, JobStatus before, JobStatus after) {
+        log.info("{} on job {}: {} → {}", action, jobId, before, after);
+        if (audit != null) {
+            audit.record(action, "job", jobId, Map.of("status", before.name()), Map.of("status", after.name()));
+        }
+    }
+
+    private Duration backoff(int attempts) {
+        long seconds = (long) queue.retryBackoffSeconds() << Math.min(20, Math.max(0, attempts - 1));
+        return Duration.ofSeconds(Math.min(seconds, queue.maxRetryBackoffSeconds()));
+    }
+
+    private LeaseState leaseState(long jobId) {
+        return jdbc.sql("select status, lease_owner, attempts, last_error from jobs where id = :id").param("id", jobId)
+                .query((rs, i) -> new LeaseState(jobId, JobStatus.valueOf(rs.getString(1)), nullableLong(rs, 2),
+                        rs.getInt(3), rs.getString(4)))
+                .optional().orElseThrow(() -> new JobNotFoundException(jobId));
+    }
+
+    private JobRow lockedRow(long jobId) {
+        return jdbc.sql("""
+                        select id, type, status, payload::text, attempts, max_attempts, lease_owner, source_id, sample_id, last_error
+                          from jobs where id = :id for update""")
+                .param("id", jobId).query((rs, i) -> row(rs)).optional()
+                .orElseThrow(() -> new JobNotFoundException(jobId));
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private static JobType payloadTypeOf(JobPayload payload) {
+        return switch (payload) {
+            case dev.ditto.protocol.ProbePayload p -> JobType.PROBE;
+            case dev.ditto.protocol.GeneratePayload g -> JobType.GENERATE;
+        };
+    }
+
+    private static JobType payloadTypeOf(JobResult result) {
+        return switch (result) {
+            case ProbeResult p -> JobType.PROBE;
+            case GenerateResult g -> JobType.GENERATE;
+        };
+    }
+
+    private static Map<String, ?> timingsOf(JobResult result) {
+        return switch (result) {
+            case ProbeResult p -> p.timings();
+            case GenerateResult g -> g.timings();
+        };
+    }
+
+    private static String truncate(String error) {
+        return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "…";
+    }
+
+    private static JobRow row(ResultSet rs) throws SQLException {
+        return new JobRow(rs.getLong("id"), JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
+                rs.getString("payload"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
+                nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"), rs.getString("last_error"));
+    }
+
+    private static JobView view(ResultSet rs, int i) throws SQLException {
+        double progress = rs.getDouble("progress");
+        Double p = rs.wasNull() ? null : progress;
+        return new JobView(rs.getLong("id"), JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
+                rs.getInt("priority"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
+                nullableInstant(rs, "lease_expires_at"), instant(rs, "available_at"), rs.getString("stage"), p,
+                rs.getString("last_error"), nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"),
+                instant(rs, "created_at"), nullableInstant(rs, "started_at"), nullableInstant(rs, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static @Nullable Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static @Nullable Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** The lease-relevant columns of a job, and why a given attempt no longer holds it. */
+    private record LeaseState(long jobId, JobStatus status, @Nullable Long owner, int attempts, @Nullable String lastError) {
+        boolean heldBy(long runnerId, int attempt) {
+            return owner != null && owner == runnerId && attempts == attempt;
+        }
+
+        LeaseLostException lost(long runnerId, int attempt) {
+            String why;
+            if (attempts != attempt) {
+                why = "the job is on attempt " + attempts + " now.";
+            } else if (owner == null || owner != runnerId) {
+                why = "the lease belongs to " + (owner == null ? "nobody" : "runner " + owner) + ", not to runner " + runnerId + ".";
+            } else {
+                why = switch (status) {
+                    case QUEUED -> "the lease expired and the job went back to the queue.";
+                    case PARKED -> "the job was parked: " + lastError;
+                    case CANCELLED -> "a person dropped the job.";
+                    case SUCCEEDED -> "the job already succeeded.";
+                    case RUNNING -> "the lease is held by this attempt.";
+                };
+            }
+            return new LeaseLostException(jobId, attempt, why);
+        }
+    }
+
+    /** A job row locked for an outcome. */
+    private record JobRow(long id, JobType type, JobStatus status, String payload, int attempts, int maxAttempts,
+                          @Nullable Long owner, @Nullable Long sourceId, @Nullable Long sampleId, @Nullable String lastError) {
+        boolean heldBy(long runnerId, int attempt) {
+            return owner != null && owner == runnerId && attempts == attempt;
+        }
+
+        LeaseState lease() {
+            return new LeaseState(id, status, owner, attempts, lastError);
+        }
+    }
+}

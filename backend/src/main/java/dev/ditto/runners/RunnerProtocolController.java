@@ -1,0 +1,203 @@
+package dev.ditto.runners;
+
+import dev.ditto.blobs.BlobStore;
+import dev.ditto.jobs.ClaimLongPoll;
+import dev.ditto.jobs.JobQueue;
+import dev.ditto.platform.DittoProperties;
+import dev.ditto.protocol.ArtifactStored;
+import dev.ditto.protocol.BlobRef;
+import dev.ditto.protocol.ClaimRequest;
+import dev.ditto.protocol.Heartbeat;
+import dev.ditto.protocol.HeartbeatAck;
+import dev.ditto.protocol.JobAssignment;
+import dev.ditto.protocol.JobCompletion;
+import dev.ditto.protocol.JobFailure;
+import dev.ditto.protocol.JobType;
+import dev.ditto.protocol.RunnerPaths;
+import dev.ditto.protocol.RunnerRegistered;
+import dev.ditto.protocol.RunnerRegistration;
+import jakarta.annotation.PreDestroy;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/** The runner protocol over HTTP (see {@code openapi/runner-protocol.yaml}): one endpoint per verb. */
+@RestController
+@RequestMapping("/api/runner")
+class RunnerProtocolController {
+    private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
+
+    private final RunnerTokens runners;
+    private final JobQueue queue;
+    private final ClaimLongPoll longPoll;
+    private final BlobStore blobs;
+    private final DittoProperties.Runner settings;
+    private final ExecutorService waiters = Executors.newVirtualThreadPerTaskExecutor();
+
+    RunnerProtocolController(RunnerTokens runners, JobQueue queue, ClaimLongPoll longPoll, BlobStore blobs,
+                             DittoProperties properties) {
+        this.runners = runners;
+        this.queue = queue;
+        this.longPoll = longPoll;
+        this.blobs = blobs;
+        this.settings = properties.runner();
+    }
+
+    @PreDestroy
+    void stopWaiting() {
+        waiters.shutdownNow();
+    }
+
+    @GetMapping("/openapi.yaml")
+    ResponseEntity<Resource> openApi() {
+        return ResponseEntity.ok().contentType(YAML).body(new ClassPathResource("openapi/runner-protocol.yaml"));
+    }
+
+    @PostMapping("/register")
+    RunnerRegistered register(@AuthenticationPrincipal RunnerPrincipal runner, @RequestBody RunnerRegistration registration) {
+        return runners.register(runner.id(), registration);
+    }
+
+    /** Long-poll: the wait runs on a virtual thread, so neither a servlet thread nor a connection is held. */
+    @PostMapping("/claim")
+    DeferredResult<ResponseEntity<JobAssignment>> claim(@AuthenticationPrincipal RunnerPrincipal runner,
+                                                        @RequestBody ClaimRequest request) {
+        @SuppressWarnings("ConstantValue")
+        List<JobType> types = request.types() == null || request.types().isEmpty() ? List.of(JobType.values()) : request.types();
+        int waitSeconds = Math.clamp(request.waitSeconds(), 0, settings.maxClaimWaitSeconds());
+        DeferredResult<ResponseEntity<JobAssignment>> answer = new DeferredResult<>((waitSeconds + 30) * 1000L);
+        AtomicBoolean open = new AtomicBoolean(true);
+        answer.onTimeout(() -> {
+            open.set(false);
+            answer.setResult(ResponseEntity.noContent().build());
+        });
+        answer.onError(e -> open.set(false));
+        answer.onCompletion(() -> open.set(false));
+        waiters.execute(() -> {
+            try {
+                Optional<JobAssignment> job = longPoll.claim(runner.id(), types, Duration.ofSeconds(waitSeconds), open::get);
+                if (job.isEmpty()) {
+                    answer.setResult(ResponseEntity.noContent().build());
+                } else if (!answer.setResult(ResponseEntity.ok(job.get()))) {
+                    queue.release(job.get().jobId(), runner.id(), job.get().attempt()); // the runner hung up
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer.setErrorResult(new RunnerRequestException(HttpStatus.SERVICE_UNAVAILABLE, "shutting_down",
+                        "The server is shutting down; claim again in a moment."));
+            } catch (RuntimeException e) {
+                answer.setErrorResult(e);
+            }
+        });
+        return answer;
+    }
+
+    @PostMapping("/jobs/{jobId}/heartbeat")
+    HeartbeatAck heartbeat(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
+                           @RequestBody Heartbeat heartbeat) {
+        return queue.heartbeat(jobId, runner.id(), heartbeat.attempt(), heartbeat.stage(), heartbeat.progress());
+    }
+
+    /** Streams the body into the blob store: never buffered in memory, size-limited, sha256-checked. */
+    @PutMapping("/jobs/{jobId}/artifacts/{name}")
+    ArtifactStored upload(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId, @PathVariable String name,
+                          @RequestParam int attempt,
+                          @RequestHeader(name = RunnerPaths.SHA256_HEADER, required = false) @Nullable String sha256,
+                          @RequestHeader(name = "Content-Type", required = false) @Nullable String contentType,
+                          HttpServletRequest request) throws IOException {
+        if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._ -]{0,127}")) {
+            throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "bad_artifact_name",
+                    "An artefact name is 1–128 letters, digits, spaces or . _ - and does not start with a dot; got '" + name + "'.");
+        }
+        if (sha256 == null || !BlobStore.isValidKey(sha256.strip().toLowerCase(Locale.ROOT))) {
+            throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "missing_checksum",
+                    "Send the artefact's sha256 (64 hex digits) in the " + RunnerPaths.SHA256_HEADER + " header.");
+        }
+        long maxBytes = settings.maxArtifactMb() * 1024 * 1024;
+        if (request.getContentLengthLong() > maxBytes) {
+            throw new BlobStore.BlobTooLargeException(maxBytes);
+        }
+        queue.checkLease(jobId, runner.id(), attempt);
+        BlobStore.StoredBlob blob = blobs.put(request.getInputStream(), maxBytes, sha256.strip().toLowerCase(Locale.ROOT));
+        queue.recordArtifact(jobId, runner.id(), attempt, name, blob.key(), blob.size());
+        String type = contentType == null || contentType.isBlank() ? guessContentType(name) : contentType;
+        return new ArtifactStored(name, new BlobRef(blob.key(), blob.size(), type));
+    }
+
+    @PostMapping("/jobs/{jobId}/complete")
+    Outcome complete(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
+                     @RequestBody JobCompletion completion) {
+        if (completion.result() == null) {
+            throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "missing_result", "A completion carries the job's result.");
+        }
+        JobQueue.Completion done = queue.complete(jobId, runner.id(), completion.attempt(), completion.result());
+        return new Outcome(jobId, completion.attempt(), done.name());
+    }
+
+    @PostMapping("/jobs/{jobId}/fail")
+    Outcome fail(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId, @RequestBody JobFailure failure) {
+        String error = failure.error() == null || failure.error().isBlank() ? "the runner gave no reason" : failure.error();
+        JobQueue.FailureOutcome outcome = queue.fail(jobId, runner.id(), failure.attempt(), error, failure.retryable());
+        return new Outcome(jobId, failure.attempt(), outcome.name());
+    }
+
+    /**
+     * An input of a job the runner holds right now (named in its payload), with HTTP Range support. Blob keys
+     * are content hashes, but a token that leaks should still not read every video on the platform.
+     */
+    @GetMapping("/blobs/{key}")
+    ResponseEntity<Resource> blob(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable String key) {
+        if (!BlobStore.isValidKey(key) || !queue.isInputOfLeasedJob(runner.id(), key)) {
+            throw new RunnerRequestException(HttpStatus.NOT_FOUND, "blob_not_found",
+                    "Blob " + key + " is not an input of a job this runner holds; claim the job first (or its lease was lost).");
+        }
+        Resource resource = blobs.resource(key).orElseThrow(() -> new RunnerRequestException(HttpStatus.NOT_FOUND,
+                "blob_missing", "Blob " + key + " is named by the job but missing from the blob store; fail the job as retryable."));
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .eTag("\"" + key + "\"")
+                .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
+                .body(resource);
+    }
+
+    private static String guessContentType(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".mp4")) {
+            return "video/mp4";
+        } else if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) {
+            return "image/jpeg";
+        } else if (lower.endsWith(".png")) {
+            return "image/png";
+        } else if (lower.endsWith(".json")) {
+            return "application/json";
+        }
+        return "application/octet-stream";
+    }
+
+    /** Answer to complete and fail: what the queue did ({@code COMPLETED}, {@code ALREADY_COMPLETED}, {@code REQUEUED}, …). */
+    record Outcome(long jobId, int attempt, String outcome) {}
+}
