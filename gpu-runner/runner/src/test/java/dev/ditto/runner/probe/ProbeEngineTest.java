@@ -207,6 +207,17 @@ class ProbeEngineTest {
                 .hasMessageContaining("640x40");
     }
 
+    @Test
+    void sourceOverTheLengthLimitFailsWithClearNonRetryableError() throws Exception {
+        ProbeEngine strict = new ProbeEngine(detectors, new ProbeLimits(5, 64, 4.0, 200), "test-runner");
+        Path cup = TestClips.cup(shared);
+        Path work = Files.createDirectories(shared.resolve("too-long"));
+        assertThatThrownBy(() -> strict.run(payload(cup, "cup.mp4"), cup, work,
+                new TestClips.RecordingSink(work.resolve("out")), Progress.NONE))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("over the 5 s limit");
+    }
+
     private static void probe(Path file) throws Exception {
         Path work = Files.createDirectories(shared.resolve("bad-" + file.getFileName()));
         engine.run(payload(file, file.getFileName().toString()), file, work,
