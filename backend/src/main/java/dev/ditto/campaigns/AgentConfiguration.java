@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Lazy;
 
 /** Chooses the agent's engines from {@code ditto.agent.*}: a configured model server, else the built-in ones. */
 @Configuration(proxyBeanMethods = false)
@@ -24,9 +23,8 @@ import org.springframework.context.annotation.Lazy;
 class AgentConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AgentConfiguration.class);
 
-    /** The in-process MiniLM model loads on first use, not at start-up. */
+    /** The in-process MiniLM embedding model (384-d). */
     @Bean(destroyMethod = "close")
-    @Lazy
     Embedder embedder() {
         return new Embedder();
     }
@@ -55,7 +53,7 @@ class AgentConfiguration {
     }
 
     @Bean
-    DiversitySelector diversitySelector(InstructionWriter writer, @Lazy Embedder embedder, CorpusInstructions corpus,
+    DiversitySelector diversitySelector(InstructionWriter writer, Embedder embedder, CorpusInstructions corpus,
                                         AgentProperties properties) {
         DiversitySelector.Settings d = DiversitySelector.Settings.defaults();
         var settings = new DiversitySelector.Settings(d.oversample(), properties.nearDuplicateSimilarity(),

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -37,7 +36,7 @@ public class CorpusInstructions implements CorpusNeighbours, InstructionLookup, 
     private final List<Entry> window = new ArrayList<>();
     private boolean loaded;
 
-    CorpusInstructions(JdbcClient jdbc, @Lazy Embedder embedder, ObjectMapper json) {
+    CorpusInstructions(JdbcClient jdbc, Embedder embedder, ObjectMapper json) {
         this.jdbc = jdbc;
         this.embedder = embedder;
         this.json = json;
