@@ -145,8 +145,10 @@ public final class RunnerMain {
                                                    List<AutoCloseable> resources) {
         if (options.engine().equals("comfyui") && options.comfyuiUrl() != null) {
             ComfyUiClient comfy = new ComfyUiClient(options.comfyuiUrl(), json);
-            return new ComfyUiGenerateEngine(comfy, DittoWorkflow.loadDefault(json), options.name(),
-                    Duration.ofSeconds(2), Duration.ofHours(2));
+            DittoWorkflow workflow = options.comfyuiWorkflow() == null ? DittoWorkflow.loadDefault(json)
+                    : DittoWorkflow.parse(json.readTree(options.comfyuiWorkflow().toFile()));
+            log.info("GENERATE on ComfyUI at {} with workflow {}", options.comfyuiUrl(), workflow.version());
+            return new ComfyUiGenerateEngine(comfy, workflow, options.name(), Duration.ofSeconds(2), Duration.ofHours(2));
         }
         var engine = BuiltinGenerate.engine(options.name(), models);
         resources.add(engine);

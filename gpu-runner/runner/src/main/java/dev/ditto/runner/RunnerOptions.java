@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record RunnerOptions(URI server, String token, int concurrency, Path workDir, Set<String> stages, String name,
                             @Nullable Path modelsDir, String engine, @Nullable URI comfyuiUrl, Duration grace,
-                            int claimWaitSeconds, @Nullable Path probeFile, boolean help) {
+                            int claimWaitSeconds, @Nullable Path probeFile, @Nullable Path comfyuiWorkflow,
+                            boolean help) {
 
     public static final String USAGE = """
             Usage: java -jar ditto-runner.jar --server URL [options]
@@ -37,6 +38,8 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                                     fill it with gpu-runner/fetch-models.sh DIR)
               --engine E            GENERATE engine: builtin (CPU) or comfyui (default builtin)
               --comfyui-url URL     ComfyUI server for --engine comfyui, e.g. http://127.0.0.1:8188
+              --comfyui-workflow F  workflow template (API format with {{placeholders}}) instead of the
+                                    bundled ditto-wan21-vace-v1 (e.g. to name your LoRA file)
               --grace-seconds S     on SIGTERM, time running jobs get to finish before they are
                                     handed back (default 120)
               --probe-file FILE     run PROBE on a local video without a server: clips, key frames
@@ -59,6 +62,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
         int claimWait = 30;
         boolean help = false;
         Path probeFile = null;
+        Path workflow = null;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -91,6 +95,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                 case "--grace-seconds" -> grace = Duration.ofSeconds(positiveInt(arg, value));
                 case "--claim-wait-seconds" -> claimWait = positiveInt(arg, value);
                 case "--probe-file" -> probeFile = Path.of(value);
+                case "--comfyui-workflow" -> workflow = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
             }
         }
@@ -106,7 +111,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
             }
         }
         return new RunnerOptions(server == null ? URI.create("http://127.0.0.1:8080") : server, token, concurrency,
-                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, help);
+                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, workflow, help);
     }
 
     private static URI uri(String option, String value) {
