@@ -1,0 +1,152 @@
+package dev.ditto.search;
+
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOptions;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.search.HighlightField;
+import co.elastic.clients.json.JsonData;
+import co.elastic.clients.util.NamedValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the one Elasticsearch request of a hybrid search: BM25 ({@code simple_query_string} over
+ * instruction^2, caption, tags) plus kNN on {@code vector}, each weighted, both under the same filters; sorting that
+ * ends in {@code sample_id} for search_after; highlights; facets on the first page. Public so the benchmark measures
+ * exactly what the service sends.
+ */
+public final class HybridQuery {
+    static final List<String> TEXT_FIELDS = List.of("instruction^2", "caption", "tags.text");
+    static final List<String> TERM_FACETS = List.of("category", "status", "engines", "tags", "releases", "campaign");
+    static final String HISTOGRAM = "judge_score_histogram";
+
+    private HybridQuery() {}
+
+    /**
+     * The request body.
+     *
+     * @param index        the alias, or null when searching a point in time
+     * @param pitId        the point in time, or null
+     * @param queryVector  the unit vector of the text, or of the similar-to sample; null for browse
+     * @param excludeId    a sample to leave out (the similar-to sample itself)
+     * @param searchAfter  the last hit's sort values of the previous page, or null
+     */
+    public static co.elastic.clients.elasticsearch.core.SearchRequest build(
+            @Nullable String index, @Nullable String pitId, Duration pitKeepAlive, SearchRequest request,
+            float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning,
+            @Nullable List<FieldValue> searchAfter, boolean withFacets) {
+        List<Query> filters = filters(request);
+        List<Query> exclusions = excludeId == null ? List.of()
+                : List.of(Query.of(q -> q.ids(i -> i.values(Long.toString(excludeId)))));
+        String text = request.text();
+        var b = new co.elastic.clients.elasticsearch.core.SearchRequest.Builder();
+        if (pitId != null) {
+            b.pit(p -> p.id(pitId).keepAlive(t -> t.time(pitKeepAlive.toSeconds() + "s")));
+        } else if (index != null) {
+            b.index(index);
+        }
+        b.size(request.size());
+        b.source(s -> s.filter(f -> f.excludes("vector")));
+        b.trackTotalHits(t -> t.enabled(true));
+        b.query(q -> q.bool(bool -> {
+            bool.filter(filters).mustNot(exclusions);
+            if (text != null) {
+                bool.must(m -> m.simpleQueryString(sq -> sq.query(text).fields(TEXT_FIELDS)
+                        .defaultOperator(Operator.Or).boost(tuning.textWeight())));
+            } else if (queryVector != null) {
+                // kNN alone decides what matches: the text part matches nothing.
+                bool.must(m -> m.matchNone(n -> n));
+            }
+            return bool;
+        }));
+        if (queryVector != null) {
+            List<Float> vector = new ArrayList<>(queryVector.length);
+            for (float v : queryVector) {
+                vector.add(v);
+            }
+            int k = Math.max(tuning.k(), request.size());
+            b.knn(knn -> {
+                knn.field("vector").queryVector(vector).k(k).numCandidates(Math.max(k, tuning.numCandidates()))
+                        .boost(tuning.vectorWeight()).filter(filters);
+                if (!exclusions.isEmpty()) {
+                    knn.filter(f -> f.bool(x -> x.mustNot(exclusions)));
+                }
+                if (text != null) {
+                    knn.similarity(tuning.minSimilarity());
+                }
+                return knn;
+            });
+        }
+        b.sort(sort(request.effectiveSort()));
+        if (searchAfter != null) {
+            b.searchAfter(searchAfter);
+        }
+        if (text != null) {
+            b.highlight(h -> h.preTags("<em>").postTags("</em>")
+                    .fields(NamedValue.of("instruction", HighlightField.of(f -> f.numberOfFragments(0))),
+                            NamedValue.of("caption", HighlightField.of(f -> f.numberOfFragments(1).fragmentSize(160)))));
+        }
+        if (withFacets) {
+            for (String field : TERM_FACETS) {
+                b.aggregations(field, a -> a.terms(t -> t.field(field).size(30)));
+            }
+            b.aggregations(HISTOGRAM, a -> a.histogram(h -> h.field("judge_score").interval(0.1).minDocCount(0)
+                    .extendedBounds(e -> e.min(0.0).max(0.9))));
+            for (ScoreField field : ScoreField.values()) {
+                b.aggregations(field.name(), a -> a.stats(s -> s.field(field.path())));
+            }
+        }
+        return b.build();
+    }
+
+    static List<Query> filters(SearchRequest r) {
+        List<Query> filters = new ArrayList<>();
+        terms(filters, "category", r.categories().stream().map(FieldValue::of).toList());
+        terms(filters, "status", r.statuses().stream().map(FieldValue::of).toList());
+        terms(filters, "engines", r.engines().stream().map(FieldValue::of).toList());
+        terms(filters, "tags", r.tags().stream().map(FieldValue::of).toList());
+        terms(filters, "release_ids", r.releaseIds().stream().map(FieldValue::of).toList());
+        terms(filters, "campaign_id", r.campaignIds().stream().map(FieldValue::of).toList());
+        for (ScoreRange range : r.scoreRanges()) {
+            filters.add(Query.of(q -> q.range(rq -> rq.untyped(u -> {
+                u.field(range.field().path());
+                if (range.min() != null) {
+                    u.gte(JsonData.of(range.min()));
+                }
+                if (range.max() != null) {
+                    u.lte(JsonData.of(range.max()));
+                }
+                return u;
+            }))));
+        }
+        return filters;
+    }
+
+    private static void terms(List<Query> filters, String field, List<FieldValue> values) {
+        if (!values.isEmpty()) {
+            filters.add(Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(values)))));
+        }
+    }
+
+    static List<SortOptions> sort(dev.ditto.search.SortOrder order) {
+        return switch (order) {
+            case RELEVANCE -> List.of(SortOptions.of(s -> s.score(sc -> sc.order(SortOrder.Desc))), byId(SortOrder.Asc));
+            case NEWEST -> List.of(byField("created_at", SortOrder.Desc), byId(SortOrder.Desc));
+            case OLDEST -> List.of(byField("created_at", SortOrder.Asc), byId(SortOrder.Asc));
+            case JUDGE_SCORE_HIGH -> List.of(byField("judge_score", SortOrder.Desc), byId(SortOrder.Asc));
+            case JUDGE_SCORE_LOW -> List.of(byField("judge_score", SortOrder.Asc), byId(SortOrder.Asc));
+        };
+    }
+
+    private static SortOptions byField(String field, SortOrder order) {
+        return SortOptions.of(s -> s.field(f -> f.field(field).order(order).missing("_last")));
+    }
+
+    private static SortOptions byId(SortOrder order) {
+        return SortOptions.of(s -> s.field(f -> f.field("sample_id").order(order)));
+    }
+}

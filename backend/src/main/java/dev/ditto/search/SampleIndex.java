@@ -1,0 +1,261 @@
+package dev.ditto.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import dev.ditto.platform.DittoProperties;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The versioned sample index {@code <prefix>samples-v<N>} behind the alias {@code <prefix>samples}: creation,
+ * bulk writes with retries and backoff, the atomic alias swap.
+ */
+@Component
+class SampleIndex {
+    private static final Logger log = LoggerFactory.getLogger(SampleIndex.class);
+
+    private final ElasticsearchClient client;
+    private final String alias;
+    private final SearchProperties.Index shape;
+    private final SearchProperties.Indexer retry;
+    private final int replicas;
+    private volatile boolean aliasKnown;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SampleIndex(ElasticsearchClient client, DittoProperties ditto, SearchProperties properties) {
+        this(client, ditto.search().indexPrefix(), properties,
+                properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1);
+    }
+
+    SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int replicas) {
+        this.client = client;
+        this.alias = indexPrefix + "samples";
+        this.shape = properties.index();
+        this.retry = properties.indexer();
+        this.replicas = replicas;
+    }
+
+    ElasticsearchClient client() {
+        return client;
+    }
+
+    /** The alias every reader and the outbox indexer use. */
+    String alias() {
+        return alias;
+    }
+
+    /** Creates version 1 behind the alias when no alias exists yet. */
+    void ensureAlias() throws IOException {
+        if (aliasKnown) {
+            return;
+        }
+        if (!client.indices().existsAlias(e -> e.name(alias)).value()) {
+            String first = versionName(nextVersion());
+            createVersion(first, false);
+            try {
+                client.indices().updateAliases(u -> u.actions(a -> a.add(add -> add.index(first).alias(alias).isWriteIndex(true))));
+                log.info("Created search index {} behind alias {}", first, alias);
+            } catch (ElasticsearchException e) {
+                // Another replica won the race: keep its alias, drop ours.
+                client.indices().delete(d -> d.index(first));
+                if (!client.indices().existsAlias(x -> x.name(alias)).value()) {
+                    throw e;
+                }
+            }
+        }
+        aliasKnown = true;
+    }
+
+    /** The concrete index the alias points at, if any. */
+    Optional<String> currentIndex() throws IOException {
+        if (!client.indices().existsAlias(e -> e.name(alias)).value()) {
+            return Optional.empty();
+        }
+        return client.indices().getAlias(g -> g.name(alias)).aliases().keySet().stream().findFirst();
+    }
+
+    /** Every existing version of this index, oldest first. */
+    List<String> versions() throws IOException {
+        var response = client.indices().get(g -> g.index(alias + "-v*").allowNoIndices(true));
+        return response.indices().keySet().stream()
+                .filter(n -> versionOf(n) > 0)
+                .sorted(Comparator.comparingInt(SampleIndex::versionOf)).toList();
+    }
+
+    int nextVersion() throws IOException {
+        return versions().stream().mapToInt(SampleIndex::versionOf).max().orElse(0) + 1;
+    }
+
+    String versionName(int version) {
+        return alias + "-v" + version;
+    }
+
+    private static int versionOf(String name) {
+        Matcher m = Pattern.compile("-v(\\d+)$").matcher(name);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
+    void createVersion(String name, boolean bulkLoading) throws IOException {
+        String json = IndexMapping.settingsAndMappings(shape.shards(), replicas, bulkLoading);
+        client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
+    }
+
+    /** Restores refresh and replicas after a bulk load, and makes everything searchable. */
+    void finishBulkLoad(String name) throws IOException {
+        client.indices().putSettings(p -> p.index(name)
+                .settings(s -> s.refreshInterval(t -> t.time("1s")).numberOfReplicas(String.valueOf(replicas))));
+        client.indices().refresh(r -> r.index(name));
+    }
+
+    /** Points the alias from {@code from} (if any) to {@code to} in one atomic request. */
+    void swapAlias(@Nullable String from, String to) throws IOException {
+        client.indices().updateAliases(u -> {
+            if (from != null) {
+                u.actions(a -> a.remove(r -> r.index(from).alias(alias)));
+            }
+            return u.actions(a -> a.add(add -> add.index(to).alias(alias).isWriteIndex(true)));
+        });
+        aliasKnown = true;
+    }
+
+    void delete(String index) throws IOException {
+        client.indices().delete(d -> d.index(index));
+    }
+
+    void refresh() throws IOException {
+        client.indices().refresh(r -> r.index(alias));
+    }
+
+    long count(String index) throws IOException {
+        return client.count(c -> c.index(index)).count();
+    }
+
+    /** Ids of the samples in {@code index} whose {@code field} holds one of {@code values}. */
+    List<Long> idsWhere(String index, String field, Collection<Long> values) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        List<FieldValue> after = null;
+        List<FieldValue> terms = values.stream().map(FieldValue::of).toList();
+        while (true) {
+            List<FieldValue> from = after;
+            var response = client.search(s -> {
+                s.index(index).size(1000).source(src -> src.fetch(false))
+                        .query(q -> q.terms(t -> t.field(field).terms(tv -> tv.value(terms))))
+                        .sort(o -> o.field(f -> f.field("sample_id")));
+                if (from != null) {
+                    s.searchAfter(from);
+                }
+                return s;
+            }, Void.class);
+            var hits = response.hits().hits();
+            for (var hit : hits) {
+                ids.add(Long.parseLong(hit.id()));
+            }
+            if (hits.size() < 1000) {
+                return ids;
+            }
+            after = hits.getLast().sort();
+        }
+    }
+
+    /** One write: index the document of a sample, or delete it when the sample is gone. */
+    sealed interface Write {
+        long sampleId();
+    }
+
+    record Upsert(long sampleId, Map<String, Object> document) implements Write {}
+
+    record Delete(long sampleId) implements Write {}
+
+    /**
+     * Bulk-writes, retrying the whole request on transport errors and overloaded clusters, and retrying items the
+     * cluster rejected for load; returns the samples that still failed, with the reason.
+     *
+     * @throws UncheckedIOException when the cluster stayed unreachable through every attempt
+     */
+    Map<Long, String> write(String index, List<? extends Write> writes) {
+        Map<Long, String> failed = new LinkedHashMap<>();
+        List<? extends Write> pending = writes;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            BulkResponse response;
+            try {
+                response = client.bulk(bulkOf(index, pending));
+            } catch (IOException | ElasticsearchException | UncheckedIOException e) {
+                if (attempt >= retry.bulkAttempts() || !retryable(e)) {
+                    throw new UncheckedIOException(new IOException("bulk write of " + pending.size()
+                            + " samples to " + index + " failed after " + attempt + " attempts: " + e.getMessage(), e));
+                }
+                pause(attempt);
+                continue;
+            }
+            List<Write> again = new ArrayList<>();
+            Map<Long, Write> byId = new LinkedHashMap<>();
+            pending.forEach(w -> byId.put(w.sampleId(), w));
+            for (BulkResponseItem item : response.items()) {
+                long id = Long.parseLong(item.id());
+                if (item.error() == null || (item.status() == 404 && byId.get(id) instanceof Delete)) {
+                    continue;
+                }
+                if (item.status() == 429 && attempt < retry.bulkAttempts()) {
+                    again.add(byId.get(id));
+                } else {
+                    failed.put(id, item.status() + " " + item.error().type() + ": " + item.error().reason());
+                }
+            }
+            if (!again.isEmpty()) {
+                pause(attempt);
+            }
+            pending = again;
+        }
+        return failed;
+    }
+
+    private static BulkRequest bulkOf(String index, List<? extends Write> writes) {
+        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        for (Write w : writes) {
+            String id = Long.toString(w.sampleId());
+            switch (w) {
+                case Upsert u -> bulk.operations(op -> op.index(i -> i.index(index).id(id).document(u.document())));
+                case Delete d -> bulk.operations(op -> op.delete(x -> x.index(index).id(id)));
+            }
+        }
+        return bulk.build();
+    }
+
+    private static boolean retryable(Exception e) {
+        if (e instanceof ElasticsearchException ee) {
+            int status = ee.status();
+            return status == 429 || status >= 500;
+        }
+        return true;
+    }
+
+    private void pause(int attempt) {
+        long millis = retry.bulkBackoff().multipliedBy(1L << Math.min(attempt - 1, 6)).toMillis();
+        try {
+            Thread.sleep(Duration.ofMillis(millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while backing off", e));
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.ditto.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.StatsAggregate;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.core.search.TotalHitsRelation;
+import co.elastic.clients.json.JsonData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Hybrid search over samples (see {@link HybridQuery}), "more like this sample", and deep paging: every page after
+ * the first continues with search_after on the sort values (which end in the sample id), inside a point in time
+ * opened when the first page has more to follow; if the point in time expired or its index was replaced by a
+ * reindex, paging goes on against the alias.
+ */
+@Service
+public class SampleSearch {
+    private final SampleIndex index;
+    private final ElasticsearchClient client;
+    private final TextEmbedder embedder;
+    private final SearchProperties.Query tuning;
+    private final ObjectMapper json;
+
+    SampleSearch(SampleIndex index, TextEmbedder embedder, SearchProperties properties, ObjectMapper json) {
+        this.index = index;
+        this.client = index.client();
+        this.embedder = embedder;
+        this.tuning = properties.query();
+        this.json = json;
+    }
+
+    /** One page of results for {@code request}. */
+    public SearchPage search(SearchRequest request) {
+        if (request.size() > tuning.maxPageSize()) {
+            request = request.withSize(tuning.maxPageSize());
+        }
+        try {
+            index.ensureAlias();
+            float[] vector = null;
+            Long exclude = null;
+            if (request.similarTo() != null) {
+                vector = vectorOf(request.similarTo());
+                exclude = request.similarTo();
+            } else if (request.text() != null) {
+                vector = embedder.embed(request.text());
+            }
+            Cursor cursor = request.cursor() == null ? null : Cursor.decode(request.cursor(), json);
+            boolean firstPage = cursor == null;
+            SearchResponse<JsonData> response;
+            String pit = cursor == null ? null : cursor.pit();
+            try {
+                response = run(pit, request, vector, exclude, cursor, firstPage);
+            } catch (ElasticsearchException e) {
+                if (pit == null || e.status() != 404 && !String.valueOf(e.getMessage()).contains("search_context")) {
+                    throw e;
+                }
+                pit = null;
+                response = run(null, request, vector, exclude, cursor, false);
+            }
+            return page(request, response, pit, firstPage);
+        } catch (IOException e) {
+            throw new UncheckedIOException("search failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Samples whose vectors lie nearest to {@code sampleId}'s, itself excluded; filters of {@code request} apply. */
+    public SearchPage moreLikeThis(long sampleId, SearchRequest request) {
+        return search(new SearchRequest(null, request.categories(), request.statuses(), request.engines(), request.tags(),
+                request.releaseIds(), request.campaignIds(), request.scoreRanges(), sampleId, request.sort(),
+                request.size(), request.cursor(), request.facets()));
+    }
+
+    private SearchResponse<JsonData> run(@Nullable String pit, SearchRequest request, float @Nullable [] vector,
+                                         @Nullable Long exclude, @Nullable Cursor cursor, boolean facets) throws IOException {
+        var body = HybridQuery.build(pit == null ? index.alias() : null, pit, tuning.pitKeepAlive(), request, vector,
+                exclude, tuning, cursor == null ? null : cursor.after(), facets && request.facets());
+        return client.search(body, JsonData.class);
+    }
+
+    private SearchPage page(SearchRequest request, SearchResponse<JsonData> response, @Nullable String pit,
+                            boolean firstPage) throws IOException {
+        List<dev.ditto.search.Hit> hits = new ArrayList<>();
+        for (Hit<JsonData> hit : response.hits().hits()) {
+            hits.add(toHit(hit));
+        }
+        String next = null;
+        List<Hit<JsonData>> raw = response.hits().hits();
+        if (raw.size() == request.size()) {
+            String pitId = response.pitId() != null ? response.pitId() : pit;
+            if (pitId == null && firstPage) {
+                pitId = openPit();
+            }
+            next = new Cursor(pitId, raw.getLast().sort()).encode(json);
+        }
+        var total = response.hits().total();
+        List<Facet> facets = new ArrayList<>();
+        List<ScoreSummary> summaries = new ArrayList<>();
+        Map<String, Aggregate> aggs = response.aggregations();
+        for (String field : HybridQuery.TERM_FACETS) {
+            Aggregate agg = aggs.get(field);
+            if (agg != null) {
+                List<Facet.Bucket> buckets = new ArrayList<>();
+                if (agg.isSterms()) {
+                    agg.sterms().buckets().array().forEach(b -> buckets.add(new Facet.Bucket(b.key().stringValue(), b.docCount())));
+                } else if (agg.isLterms()) {
+                    agg.lterms().buckets().array().forEach(b -> buckets.add(new Facet.Bucket(Long.toString(b.key()), b.docCount())));
+                }
+                facets.add(new Facet(field, buckets));
+            }
+        }
+        Aggregate histogram = aggs.get(HybridQuery.HISTOGRAM);
+        if (histogram != null && histogram.isHistogram()) {
+            List<Facet.Bucket> buckets = new ArrayList<>();
+            histogram.histogram().buckets().array().forEach(b ->
+                    buckets.add(new Facet.Bucket(String.format(java.util.Locale.ROOT, "%.1f", b.key()), b.docCount())));
+            facets.add(new Facet(HybridQuery.HISTOGRAM, buckets));
+        }
+        for (ScoreField field : ScoreField.values()) {
+            Aggregate agg = aggs.get(field.name());
+            if (agg != null && agg.isStats()) {
+                StatsAggregate s = agg.stats();
+                summaries.add(new ScoreSummary(field, s.count(), s.min(), s.max(), s.avg()));
+            }
+        }
+        return new SearchPage(hits, total == null ? hits.size() : total.value(),
+                total == null || total.relation() == TotalHitsRelation.Eq, next, facets, summaries, response.took());
+    }
+
+    private String openPit() throws IOException {
+        return client.openPointInTime(p -> p.index(index.alias())
+                .keepAlive(t -> t.time(tuning.pitKeepAlive().toSeconds() + "s"))).id();
+    }
+
+    private float[] vectorOf(long sampleId) throws IOException {
+        var response = client.search(s -> s.index(index.alias()).size(1).source(src -> src.fetch(false))
+                .query(q -> q.ids(i -> i.values(Long.toString(sampleId)))).fields(f -> f.field("vector")), Void.class);
+        if (response.hits().hits().isEmpty()) {
+            throw new SampleNotIndexedException(sampleId);
+        }
+        JsonData field = response.hits().hits().getFirst().fields().get("vector");
+        if (field == null) {
+            throw new SampleNotIndexedException(sampleId);
+        }
+        JsonNode values = json.readTree(field.toJson().toString());
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.get(i).asDouble();
+        }
+        return vector;
+    }
+
+    private dev.ditto.search.Hit toHit(Hit<JsonData> hit) {
+        JsonNode doc = hit.source() == null ? json.createObjectNode() : json.readTree(hit.source().toJson().toString());
+        Map<String, List<String>> highlights = new LinkedHashMap<>(hit.highlight());
+        return new dev.ditto.search.Hit(
+                Long.parseLong(hit.id()),
+                hit.score() == null ? 0 : hit.score(),
+                doc.path("instruction").asString(""),
+                doc.path("caption").isString() ? doc.path("caption").asString() : null,
+                doc.path("category").asString(""),
+                doc.path("status").asString(""),
+                strings(doc.path("tags")),
+                doc.path("judge_score").isNumber() ? doc.path("judge_score").asDouble() : null,
+                doc.path("source_id").asLong(),
+                doc.path("keyframe_blob_key").isString() ? doc.path("keyframe_blob_key").asString() : null,
+                strings(doc.path("engines")),
+                doc.path("created_at").isString() ? Instant.parse(doc.path("created_at").asString()) : null,
+                highlights);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    /** Where the next page starts: the point in time (if any) and the last hit's sort values. */
+    private record Cursor(@Nullable String pit, List<FieldValue> after) {
+        String encode(ObjectMapper json) {
+            ObjectNode node = json.createObjectNode();
+            if (pit != null) {
+                node.put("pit", pit);
+            }
+            ArrayNode values = node.putArray("after");
+            for (FieldValue v : after) {
+                switch (v._kind()) {
+                    case Long -> values.add(v.longValue());
+                    case Double -> values.add(v.doubleValue());
+                    case Boolean -> values.add(v.booleanValue());
+                    case Null -> values.addNull();
+                    default -> values.add(String.valueOf(v._get()));
+                }
+            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(json.writeValueAsBytes(node));
+        }
+
+        static Cursor decode(String text, ObjectMapper json) {
+            JsonNode node;
+            try {
+                node = json.readTree(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the paging cursor is not one this server issued; start the search again", e);
+            }
+            List<FieldValue> after = new ArrayList<>();
+            for (JsonNode v : node.path("after")) {
+                if (v.isIntegralNumber()) {
+                    after.add(FieldValue.of(v.asLong()));
+                } else if (v.isNumber()) {
+                    after.add(FieldValue.of(v.asDouble()));
+                } else if (v.isBoolean()) {
+                    after.add(FieldValue.of(v.asBoolean()));
+                } else if (v.isNull()) {
+                    after.add(FieldValue.NULL);
+                } else {
+                    after.add(FieldValue.of(v.asString()));
+                }
+            }
+            return new Cursor(node.path("pit").isString() ? node.path("pit").asString() : null, after);
+        }
+    }
+}

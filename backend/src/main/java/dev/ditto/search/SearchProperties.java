@@ -1,0 +1,37 @@
+package dev.ditto.search;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Tuning of search under {@code ditto.search.*} (connection settings live in {@code DittoProperties.Search}). */
+@ConfigurationProperties("ditto.search")
+public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer indexer, @DefaultValue Query query,
+                               @DefaultValue Reindex reindex) {
+
+    /**
+     * Shape of a new index version; {@code replicas} unset → 0 on the embedded node, 1 on a configured cluster.
+     * {@code captionWeight} is how much the source caption pulls the sample vector away from the instruction's.
+     */
+    public record Index(@DefaultValue("1") int shards, @Nullable Integer replicas,
+                        @DefaultValue("0.5") float captionWeight) {}
+
+    /** The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff. */
+    public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long intervalMs,
+                          @DefaultValue("500") int batchSize, @DefaultValue("3") int bulkAttempts,
+                          @DefaultValue("200ms") Duration bulkBackoff, @DefaultValue("5m") Duration maxRetryDelay,
+                          @DefaultValue("3d") Duration retention) {}
+
+    /**
+     * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most
+     * {@code k} neighbours whose cosine is at least {@code minSimilarity}.
+     */
+    public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
+                        @DefaultValue("100") int k, @DefaultValue("200") int numCandidates,
+                        @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
+                        @DefaultValue("200") int maxPageSize) {}
+
+    /** Rebuilding an index version from PostgreSQL. */
+    public record Reindex(@DefaultValue("1000") int batchSize) {}
+}

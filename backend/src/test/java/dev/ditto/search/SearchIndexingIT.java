@@ -1,0 +1,179 @@
+package dev.ditto.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.JsonData;
+import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.ditto.outbox.Outbox;
+import dev.ditto.platform.DittoProperties;
+import dev.ditto.testing.DittoIntegrationTest;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+@DittoIntegrationTest
+class SearchIndexingIT {
+    @Autowired JdbcClient jdbc;
+    @Autowired Outbox outbox;
+    @Autowired OutboxIndexer indexer;
+    @Autowired SampleIndex index;
+    @Autowired SampleDocuments documents;
+    @Autowired SampleSearch search;
+    @Autowired SearchProperties properties;
+    @Autowired DittoProperties ditto;
+    @Autowired PlatformTransactionManager transactions;
+    @Autowired Clock clock;
+    @Autowired ObjectMapper json;
+
+    SampleFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new SampleFixtures(jdbc, outbox);
+        jdbc.sql("delete from outbox").update();
+    }
+
+    @Test
+    void sampleWrittenThroughTheOutboxBecomesSearchableWithEveryScore() throws Exception {
+        var source = fixtures.aSource("a woman walks a dog along a beach", "outdoor");
+        long id = fixtures.aSample(source, "Turn the scene into a watercolour painting").tagged("favourite").build();
+        long releaseId = fixtures.release("ditto", "1.0.0", List.of(id));
+
+        drainAll();
+
+        JsonNode doc = document(id);
+        assertThat(doc.path("instruction").asString()).isEqualTo("Turn the scene into a watercolour painting");
+        assertThat(doc.path("caption").asString()).contains("beach");
+        assertThat(doc.path("category").asString()).isEqualTo("GLOBAL_STYLE");
+        assertThat(doc.path("judge_score").asDouble()).isEqualTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(doc.path("judge").path("temporal_consistency").asDouble()).isEqualTo(0.9);
+        assertThat(doc.path("judge_model").asString()).isEqualTo("metric-v1");
+        assertThat(doc.path("metrics").path("warp_error").asDouble()).isEqualTo(1.2);
+        assertThat(doc.path("probe").path("motion").asDouble()).as("clip score wins over the source's").isEqualTo(3.0);
+        assertThat(doc.path("probe").path("brisque").asDouble()).isEqualTo(31.0);
+        assertThat(strings(doc.path("engines"))).contains("builtin.grammar", "builtin.metric-judge", "builtin.flow-propagation");
+        assertThat(doc.path("runner").asString()).isEqualTo("gpu-01");
+        assertThat(strings(doc.path("tags"))).containsExactlyInAnyOrder("favourite", "outdoor");
+        assertThat(doc.path("release_ids").get(0).asLong()).isEqualTo(releaseId);
+        assertThat(strings(doc.path("releases"))).containsExactly("ditto@1.0.0");
+
+        SearchPage page = search.search(SearchRequest.text("watercolour"));
+        assertThat(page.hits().getFirst().sampleId()).isEqualTo(id);
+        assertThat(indexer.lag().caughtUp()).isTrue();
+    }
+
+    @Test
+    void captionChangeOnTheSourceReindexesAllItsSamples() throws Exception {
+        var source = fixtures.aSource("a city street at noon");
+        long a = fixtures.aSample(source, "Make it night time").build();
+        long b = fixtures.aSample(source, "Add falling leaves").category("LOCAL_ADD").build();
+        drainAll();
+
+        fixtures.setCaption(source, "a harbour with sailing boats");
+        drainAll();
+
+        assertThat(document(a).path("caption").asString()).isEqualTo("a harbour with sailing boats");
+        assertThat(document(b).path("caption").asString()).isEqualTo("a harbour with sailing boats");
+    }
+
+    @Test
+    void deletedSampleLeavesTheIndexAndStatusChangesArrive() throws Exception {
+        var source = fixtures.aSource("a cat on a sofa");
+        long kept = fixtures.aSample(source, "Make the cat orange").build();
+        long gone = fixtures.aSample(source, "Remove the sofa").category("LOCAL_REMOVE").build();
+        drainAll();
+
+        fixtures.setStatus(kept, "ACCEPTED");
+        fixtures.deleteSample(gone);
+        drainAll();
+
+        assertThat(document(kept).path("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(index.client().exists(e -> e.index(index.alias()).id(Long.toString(gone))).value()).isFalse();
+        assertThat(index.count(index.alias())).isEqualTo(fixtures.samplesInDatabase());
+    }
+
+    @Test
+    void lagCountsPendingEventsAndTheirAgeUntilDrained() {
+        var source = fixtures.aSource("a forest path");
+        fixtures.aSample(source, "Add fog").build();
+        fixtures.aSample(source, "Make it autumn").build();
+
+        IndexLag before = indexer.lag();
+        assertThat(before.pendingEvents()).isEqualTo(2);
+        assertThat(before.oldestPendingAge()).isNotNull();
+
+        drainAll();
+        assertThat(indexer.lag()).isEqualTo(new IndexLag(0, 0, null, null));
+    }
+
+    @Test
+    void elasticsearchUnreachableKeepsTheEventsThenTheOutboxCatchesUpAndCountsMatch() throws Exception {
+        var source = fixtures.aSource("two children play football in a park");
+        for (int i = 0; i < 12; i++) {
+            fixtures.aSample(source, "Paint the grass shade " + i).build();
+        }
+        OutboxIndexer cutOff = indexerTalkingTo(deadCluster(), clock);
+
+        DrainResult failed = cutOff.drainOnce();
+
+        assertThat(failed.failedEvents()).isEqualTo(12);
+        IndexLag lag = indexer.lag();
+        assertThat(lag.pendingEvents()).isEqualTo(12);
+        assertThat(lag.failingEvents()).isEqualTo(12);
+        assertThat(lag.lastError()).contains("Elasticsearch");
+        assertThat(jdbc.sql("select min(attempts) from outbox").query(Integer.class).single()).isEqualTo(1);
+        assertThat(indexer.drainOnce().events()).as("failed events wait for their backoff").isZero();
+
+        // The cluster is back; once the backoff has passed, the regular indexer catches up.
+        OutboxIndexer later = indexerTalkingTo(index.client(), Clock.offset(clock, Duration.ofMinutes(10)));
+        while (later.drainOnce().events() > 0) {
+            // drain everything that is due
+        }
+        index.refresh();
+
+        assertThat(indexer.lag().caughtUp()).isTrue();
+        assertThat(index.count(index.alias())).isEqualTo(fixtures.samplesInDatabase());
+    }
+
+    private OutboxIndexer indexerTalkingTo(ElasticsearchClient client, Clock at) {
+        SampleIndex target = new SampleIndex(client, ditto.search().indexPrefix(), properties, 0);
+        return new OutboxIndexer(jdbc, transactions, target, documents, properties, at);
+    }
+
+    private static ElasticsearchClient deadCluster() {
+        Rest5Client rest = Rest5Client.builder(URI.create("http://127.0.0.1:9")).build();
+        return new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
+    }
+
+    private void drainAll() {
+        while (indexer.drainOnce().events() > 0) {
+            // keep going until the outbox is empty
+        }
+        try {
+            index.refresh();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode document(long id) throws Exception {
+        var response = index.client().get(g -> g.index(index.alias()).id(Long.toString(id)), JsonData.class);
+        assertThat(response.found()).as("sample %d is indexed", id).isTrue();
+        return json.readTree(response.source().toJson().toString());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asString).toList();
+    }
+}
