@@ -1,0 +1,65 @@
+package dev.ditto.overview;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The overview's figures at one instant; hourly series cover the last 24 hours, oldest first. */
+public record PipelineSnapshot(
+        Instant at,
+        Map<String, Long> sources,
+        long clips,
+        Map<String, Long> jobs,
+        Map<String, Long> samples,
+        Map<String, Long> queueDepth,
+        List<RunnerStatus> runners,
+        List<HourCount> generatedPerHour,
+        List<HourDecisions> decisionsPerHour,
+        List<ScoreBin> judgeScores) {
+
+    /** Sample statuses in the order a sample passes them. */
+    public static final List<String> SAMPLE_STAGES = List.of("QUEUED", "GENERATING", "JUDGING", "IN_REVIEW", "ACCEPTED",
+            "REJECTED", "AUTO_REJECTED", "FAILED");
+
+    public PipelineSnapshot {
+        sources = Map.copyOf(sources);
+        jobs = Map.copyOf(jobs);
+        samples = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(samples));
+        queueDepth = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queueDepth));
+        runners = List.copyOf(runners);
+        generatedPerHour = List.copyOf(generatedPerHour);
+        decisionsPerHour = List.copyOf(decisionsPerHour);
+        judgeScores = List.copyOf(judgeScores);
+    }
+
+    /** A registered runner: alive while it heartbeats, busy while it holds a job lease. */
+    public record RunnerStatus(long id, String name, @Nullable String host, @Nullable String version, boolean alive,
+                               boolean busy, long runningJobs, @Nullable Instant lastHeartbeat, long jobsDone,
+                               long jobsFailed) {}
+
+    /** Samples generated in one hour (GENERATE jobs that succeeded). */
+    public record HourCount(Instant hour, long count) {}
+
+    /** Decisions in one hour: curators' accepts and rejects, and the judge's auto-rejections. */
+    public record HourDecisions(Instant hour, long accepted, long rejected, long autoRejected) {
+        /** Curators' acceptance rate in percent, null without curator decisions. */
+        public @Nullable Double acceptancePercent() {
+            long decided = accepted + rejected;
+            return decided == 0 ? null : 100.0 * accepted / decided;
+        }
+    }
+
+    /** Judged samples whose overall score falls in [from, to): passed to review or later, and auto-rejected. */
+    public record ScoreBin(double from, double to, long passed, long autoRejected) {}
+
+    /** Samples waiting for a curator. */
+    public long inReview() {
+        return samples.getOrDefault("IN_REVIEW", 0L);
+    }
+
+    /** Total jobs waiting to be claimed. */
+    public long queued() {
+        return queueDepth.values().stream().mapToLong(Long::longValue).sum();
+    }
+}
