@@ -43,7 +43,7 @@ public record ReleaseManifest(String name, String version, List<FileEntry> files
                     case "version" -> version = p.getString();
                     case "files" -> {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
-                            files.add(json.readValue(p, ManifestFile.class).entry());
+                            files.add(fileEntry(p, manifest));
                         }
                     }
                     default -> {
@@ -70,9 +70,27 @@ public record ReleaseManifest(String name, String version, List<FileEntry> files
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private record ManifestFile(String path, long size, String sha256) {
-        FileEntry entry() {
-            return new FileEntry(path, size, sha256);
+    private static FileEntry fileEntry(JsonParser p, Path manifest) throws IOException {
+        String path = null;
+        long size = -1;
+        String sha = null;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "path" -> path = p.getString();
+                case "size" -> size = p.getLongValue();
+                case "sha256" -> sha = p.getString();
+                default -> {
+                    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                    }
+                }
+            }
         }
+        if (path == null || size < 0 || sha == null) {
+            throw new IOException(manifest + " lists a file without path, size or sha256");
+        }
+        return new FileEntry(path, size, sha);
     }
 }
