@@ -22,3 +22,6 @@ create trigger jobs_queued_update after update of status on jobs
 
 -- Queue statistics (counts by type and status) by index-only scan.
 create index jobs_status_type_idx on jobs (status, type);
+
+-- Claims of one type (most runners run one kind of work) scan only that type's queue, in claim order.
+create index jobs_claim_type_idx on jobs (type, priority desc, id) where status = 'QUEUED';

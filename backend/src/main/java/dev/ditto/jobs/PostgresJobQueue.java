@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -120,22 +121,29 @@ public final class PostgresJobQueue implements JobQueue {
         if (types.isEmpty()) {
             return Optional.empty();
         }
+        // Two statements rather than one with a flag, so each keeps its own plan: with every type wanted there is
+        // no type condition and jobs_claim_idx is walked in claim order; with some types, jobs_claim_type_idx.
+        boolean everyType = Set.copyOf(types).size() == JobType.values().length;
+        String typeCondition = everyType ? "" : "and type in (:types)";
         OffsetDateTime now = now();
-        return jdbc.sql("""
+        var statement = jdbc.sql("""
                         update jobs j
                            set status = 'RUNNING', lease_owner = :runner, lease_expires_at = :expires,
                                attempts = j.attempts + 1, started_at = coalesce(j.started_at, :now), stage = null, progress = null
                           from (select id from jobs
-                                 where status = 'QUEUED' and type in (:types) and available_at <= :now
+                                 where status = 'QUEUED' %s and available_at <= :now
                                  order by priority desc, id
                                  limit 1
                                  for update skip locked) next
                          where j.id = next.id
-                        returning j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""")
+                        returning j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""".formatted(typeCondition))
                 .param("runner", runnerId)
                 .param("expires", now.plusSeconds(runner.leaseSeconds()))
-                .param("now", now)
-                .param("types", types.stream().map(Enum::name).distinct().toList())
+                .param("now", now);
+        if (!everyType) {
+            statement = statement.param("types", types.stream().map(Enum::name).distinct().toList());
+        }
+        return statement
                 .query((rs, i) -> new JobAssignment(rs.getLong(1), rs.getInt(2), JobType.valueOf(rs.getString(3)),
                         json.readValue(rs.getString(4), JobPayload.class), instant(rs, 5)))
                 .optional();
@@ -197,11 +205,16 @@ public final class PostgresJobQueue implements JobQueue {
     public Completion complete(long jobId, long runnerId, int attempt, JobResult result) {
         Completion completion = tx.execute(status -> {
             OffsetDateTime now = now();
+            // one round trip: the guarded status change and the runner's counter, then the commit
             Optional<CompletedJob> done = jdbc.sql("""
-                            update jobs set status = 'SUCCEEDED', result = cast(:result as jsonb), timings = cast(:timings as jsonb),
-                                            lease_expires_at = null, finished_at = :now, stage = null, progress = 1
-                             where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt
-                            returning type, payload::text, source_id, sample_id""")
+                            with done as (
+                                update jobs set status = 'SUCCEEDED', result = cast(:result as jsonb), timings = cast(:timings as jsonb),
+                                                lease_expires_at = null, finished_at = :now, stage = null, progress = 1
+                                 where id = :id and status = 'RUNNING' and lease_owner = :runner and attempts = :attempt
+                                returning type, payload::text as payload, source_id, sample_id),
+                            counted as (
+                                update runners set jobs_done = jobs_done + 1 where id = :runner and exists (select 1 from done))
+                            select type, payload, source_id, sample_id from done""")
                     .param("result", json.writerFor(JobResult.class).writeValueAsString(result))
                     .param("timings", json.writeValueAsString(timingsOf(result)))
                     .param("now", now)
@@ -222,7 +235,6 @@ public final class PostgresJobQueue implements JobQueue {
                 throw new InvalidResultException(jobId, "a " + job.type() + " job cannot complete with a "
                         + result.getClass().getSimpleName() + ".");
             }
-            countRunnerOutcome(runnerId, true);
             for (JobResultHandler handler : handlers.get().getOrDefault(job.type(), List.of())) {
                 handler.completed(job);
             }
