@@ -1,13 +1,14 @@
 package dev.ditto.search;
 
 /**
- * The sample index's mapping: only what both the embedded distribution (no analysis-common, no mapper-extras) and
+ * The sample index's settings and mapping: only what both the embedded distribution (no analysis-common, no mapper-extras) and
  * a full cluster accept — the {@code standard} analyzer, keywords, floats, dates and an {@code int8_hnsw} vector.
  */
-final class IndexMapping {
+public final class IndexMapping {
     private IndexMapping() {}
 
-    static String settingsAndMappings(int shards, int replicas, boolean bulkLoading) {
+    /** Settings and mappings of a new index version; {@code bulkLoading}: no refresh, no replicas. */
+    public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading) {
         return """
                 {
                   "settings": {

@@ -1,0 +1,362 @@
+package dev.ditto.search.bench;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.JsonData;
+import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.search.HybridQuery;
+import dev.ditto.search.IndexMapping;
+import dev.ditto.search.MiniLmTextEmbedder;
+import dev.ditto.search.ScoreField;
+import dev.ditto.search.ScoreRange;
+import dev.ditto.search.SearchProperties;
+import dev.ditto.search.SearchRequest;
+import dev.ditto.search.TextEmbedder;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+
+/**
+ * {@code ./ditto bench search}: bulk-loads a synthetic corpus of sample documents into an embedded Elasticsearch
+ * node with the production mapping, then times hybrid queries built by {@link HybridQuery}, exactly as the service
+ * sends them. Vectors are honest but synthetic: {@value #BASE_TEXTS} real MiniLM vectors of generated instruction
+ * texts, each document taking one and adding Gaussian noise (cosine ≈ 0.86 to its base); query vectors are real
+ * MiniLM vectors of query texts. Arguments: {@code <out-dir> [docs=1000000] [queries=1000] [heapMb=4096]}; writes
+ * {@code <out-dir>/search.json}.
+ */
+public final class SearchBenchmark {
+    private static final int BASE_TEXTS = 2000;
+    private static final int BULK_DOCS = 1000;
+    private static final int BULK_IN_FLIGHT = 3;
+    private static final int PORT = 9291;
+    private static final String INDEX = "bench-samples-v1";
+    private static final String ALIAS = "bench-samples";
+    /** Queries whose filter left nothing within the kNN similarity floor and no BM25 match: legitimate, but counted. */
+    private static final AtomicLong EMPTY_RESULTS = new AtomicLong();
+
+    private static final String[] CATEGORIES = {"GLOBAL_STYLE", "GLOBAL_FREEFORM", "LOCAL_ATTRIBUTE", "LOCAL_ADD",
+            "LOCAL_REMOVE", "LOCAL_REPLACE", "BACKGROUND"};
+    private static final String[] STATUSES = {"IN_REVIEW", "IN_REVIEW", "IN_REVIEW", "ACCEPTED", "ACCEPTED", "REJECTED",
+            "AUTO_REJECTED", "FAILED"};
+    private static final String[] STYLES = {"an oil painting", "a watercolour", "a pencil sketch", "an anime film",
+            "pixel art", "a ukiyo-e print", "a comic book", "neon cyberpunk", "stained glass", "claymation",
+            "a charcoal drawing", "a vintage film", "a Van Gogh painting", "a mosaic", "low-poly 3D"};
+    private static final String[] WORLDS = {"a snowy winter day", "a rainy night", "a foggy morning", "golden hour",
+            "a desert sandstorm", "an underwater world", "a thunderstorm", "cherry blossom season", "an autumn evening",
+            "a blizzard", "a heatwave", "a moonlit night", "a volcanic eruption", "a flooded street", "spring rain"};
+    private static final String[] OBJECTS = {"car", "dog", "cat", "jacket", "hat", "bicycle", "tree", "building",
+            "bench", "umbrella", "shirt", "ball", "bus", "horse", "boat", "lamp post", "backpack", "sign"};
+    private static final String[] COLOURS = {"bright red", "deep blue", "golden", "matte black", "neon green",
+            "pastel pink", "silver", "striped", "rusty", "transparent"};
+    private static final String[] THINGS = {"fireworks", "a rainbow", "falling leaves", "a hot air balloon",
+            "butterflies", "a flock of birds", "snowflakes", "a dragon", "a robot", "lanterns", "bubbles", "a rocket"};
+    private static final String[] PLACES = {"in the sky", "next to the road", "on the left", "behind the person",
+            "in the background", "above the trees", "on the water", "near the camera"};
+    private static final String[] SCENES = {"a beach at sunset", "a mountain valley", "a neon city", "outer space",
+            "a dense jungle", "a medieval castle", "a snowy forest", "a desert", "the surface of the moon", "a coral reef"};
+    private static final String[] SUBJECTS = {"a man", "a woman", "two children", "a dog", "a cyclist", "a crowd",
+            "a skateboarder", "an old couple", "a street musician", "a runner"};
+    private static final String[] ACTIONS = {"walks", "runs", "dances", "rides a bike", "plays football", "waits",
+            "talks on the phone", "crosses the road", "reads a book", "jumps"};
+    private static final String[] WHERE = {"in a park", "on a city street", "along a beach", "in a cafe",
+            "through a market", "in a snowy field", "by a river", "in a car park", "on a bridge", "in a station"};
+    private static final String[] ENGINES = {"builtin.grammar", "llm.openai", "llm.anthropic", "llm.vllm"};
+
+    private SearchBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench-results");
+        int docs = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 1_000_000;
+        int queries = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        int heapMb = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
+        Files.createDirectories(out);
+
+        System.out.printf(Locale.ROOT, "Search benchmark: %,d documents, %,d queries, Elasticsearch heap %d MB%n", docs, queries, heapMb);
+        TextEmbedder embedder = new MiniLmTextEmbedder();
+        Random random = new Random(42);
+        List<String> baseTexts = new ArrayList<>();
+        for (int i = 0; i < BASE_TEXTS; i++) {
+            baseTexts.add(instruction(random, i % CATEGORIES.length));
+        }
+        long e0 = System.nanoTime();
+        List<float[]> baseVectors = embedder.embedAll(baseTexts);
+        System.out.printf(Locale.ROOT, "Embedded %d base instructions with MiniLM in %.1f s%n", BASE_TEXTS, (System.nanoTime() - e0) / 1e9);
+        List<String> queryTexts = queryTexts(random, 300);
+        List<float[]> queryVectors = embedder.embedAll(queryTexts);
+
+        Path root = Path.of("target/search-bench").toAbsolutePath();
+        try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(root, EmbeddedElasticsearch.defaultDistribution(), PORT, heapMb);
+             Rest5Client rest = Rest5Client.builder(URI.create(es.url())).build()) {
+            ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
+            if (client.indices().exists(x -> x.index(INDEX)).value()) {
+                client.indices().delete(d -> d.index(INDEX));
+            }
+            String settings = IndexMapping.settingsAndMappings(1, 0, true);
+            client.indices().create(c -> c.index(INDEX).withJson(new StringReader(settings)));
+            client.indices().putSettings(p -> p.index(INDEX).settings(s -> s.translog(t -> t.durability(
+                    co.elastic.clients.elasticsearch.indices.TranslogDurability.Async))));
+            client.indices().updateAliases(u -> u.actions(a -> a.add(x -> x.index(INDEX).alias(ALIAS))));
+
+            double loadSeconds = load(rest, docs, baseTexts, baseVectors);
+            double bulkRate = docs / loadSeconds;
+            long m0 = System.nanoTime();
+            client.indices().putSettings(p -> p.index(INDEX).settings(s -> s.refreshInterval(t -> t.time("1s"))
+                    .translog(t -> t.durability(co.elastic.clients.elasticsearch.indices.TranslogDurability.Request))));
+            client.indices().refresh(r -> r.index(INDEX));
+            System.out.println("Force-merging (HNSW graphs are merged; this takes a while on 2 cores)…");
+            client.indices().forcemerge(f -> f.index(INDEX).maxNumSegments(1L).waitForCompletion(true));
+            client.indices().refresh(r -> r.index(INDEX));
+            double mergeSeconds = (System.nanoTime() - m0) / 1e9;
+            long counted = client.count(c -> c.index(ALIAS)).count();
+            System.out.printf(Locale.ROOT, "Refresh + force-merge: %.1f s; %,d documents searchable%n", mergeSeconds, counted);
+
+            SearchProperties.Query tuning = new SearchProperties.Query(1.0f, 4.0f, 100, 200, 0.2f, Duration.ofMinutes(2), 200);
+            Random qr = new Random(7);
+            timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(100, queries / 5), false); // warm-up
+            double[] hybrid = timeQueries(client, tuning, queryTexts, queryVectors, qr, queries, false);
+            timeQueries(client, tuning, queryTexts, queryVectors, qr, 50, true); // warm-up
+            double[] faceted = timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(200, queries / 2), true);
+
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("docs", counted);
+            result.put("bulk_docs_per_second", Math.round(bulkRate));
+            result.put("bulk_seconds", round(loadSeconds));
+            result.put("refresh_and_force_merge_seconds", round(mergeSeconds));
+            result.put("hybrid_queries", hybrid.length);
+            result.put("hybrid_p50_ms", round(percentile(hybrid, 50)));
+            result.put("hybrid_p95_ms", round(percentile(hybrid, 95)));
+            result.put("hybrid_p99_ms", round(percentile(hybrid, 99)));
+            result.put("hybrid_with_facets_p50_ms", round(percentile(faceted, 50)));
+            result.put("hybrid_with_facets_p95_ms", round(percentile(faceted, 95)));
+            result.put("queries_with_no_hits", EMPTY_RESULTS.get());
+            result.put("load_average_1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            result.put("vectors", BASE_TEXTS + " real MiniLM vectors of generated instructions + Gaussian noise per document; queries: real MiniLM vectors");
+            result.put("query", "simple_query_string(instruction^2, caption, tags) x1.0 + knn(k=100, num_candidates=200, similarity>=0.2) x4.0, one filter, size 20, highlight");
+            result.put("elasticsearch_heap_mb", heapMb);
+            result.put("cpus", Runtime.getRuntime().availableProcessors());
+            result.put("measured_at", Instant.now().toString());
+            String json = toJson(result);
+            Files.writeString(out.resolve("search.json"), json + "\n");
+            System.out.println();
+            System.out.println("| metric | value |");
+            System.out.println("| --- | --- |");
+            result.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+            System.out.println("Wrote " + out.resolve("search.json").toAbsolutePath());
+        }
+    }
+
+    private static double load(Rest5Client rest, int docs, List<String> baseTexts, List<float[]> baseVectors) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(BULK_IN_FLIGHT);
+        AtomicLong done = new AtomicLong();
+        long t0 = System.nanoTime();
+        List<Future<?>> inFlight = new ArrayList<>();
+        Thread progress = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(5000);
+                    long n = done.get();
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    double rate = n / secs;
+                    System.out.printf(Locale.ROOT, "  loaded %,d / %,d (%.0f%%) %,.0f docs/s, ETA %.0f s%n", n, docs,
+                            100.0 * n / docs, rate, (docs - n) / Math.max(rate, 1));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int from = 0; from < docs; from += BULK_DOCS) {
+            int start = from;
+            int end = Math.min(docs, from + BULK_DOCS);
+            inFlight.add(pool.submit(() -> {
+                byte[] body = bulkBody(start, end, baseTexts, baseVectors);
+                Request request = new Request("POST", "/" + ALIAS + "/_bulk");
+                request.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
+                Response response = rest.performRequest(request);
+                String answer = EntityUtils.toString(response.getEntity());
+                if (answer.startsWith("{\"errors\":true") || answer.contains("\"errors\":true")) {
+                    throw new IllegalStateException("bulk had errors: " + answer.substring(0, Math.min(600, answer.length())));
+                }
+                done.addAndGet(end - start);
+                return null;
+            }));
+            if (inFlight.size() >= BULK_IN_FLIGHT * 2) {
+                inFlight.removeFirst().get();
+            }
+        }
+        for (Future<?> f : inFlight) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        progress.interrupt();
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "Bulk-loaded %,d documents in %.1f s: %,.0f docs/s%n", docs, seconds, docs / seconds);
+        return seconds;
+    }
+
+    private static byte[] bulkBody(int from, int to, List<String> baseTexts, List<float[]> baseVectors) {
+        StringBuilder sb = new StringBuilder((to - from) * 4200);
+        Random r = new Random(from * 31L + 5);
+        Instant epoch = Instant.parse("2026-01-01T00:00:00Z");
+        for (int id = from + 1; id <= to; id++) {
+            int base = r.nextInt(baseTexts.size());
+            String category = CATEGORIES[base % CATEGORIES.length];
+            double judge = Math.min(1, Math.max(0, 0.65 + 0.18 * r.nextGaussian()));
+            String created = epoch.plusSeconds(id * 20L).toString();
+            sb.append("{\"index\":{\"_id\":\"").append(id).append("\"}}\n{\"sample_id\":").append(id)
+                    .append(",\"source_id\":").append(1 + id / 20).append(",\"clip_id\":").append(1 + id / 10)
+                    .append(",\"instruction_id\":").append(id)
+                    .append(",\"instruction\":\"").append(baseTexts.get(base)).append("\",\"caption\":\"")
+                    .append(SUBJECTS[r.nextInt(SUBJECTS.length)]).append(' ').append(ACTIONS[r.nextInt(ACTIONS.length)])
+                    .append(' ').append(WHERE[r.nextInt(WHERE.length)]).append("\",\"category\":\"").append(category)
+                    .append("\",\"status\":\"").append(STATUSES[r.nextInt(STATUSES.length)])
+                    .append("\",\"tags\":[\"").append(r.nextBoolean() ? "outdoor" : "indoor").append("\"]")
+                    .append(",\"judge_score\":").append(fmt(judge))
+                    .append(",\"judge\":{\"safety\":1.0,\"instruction_following\":").append(fmt(r.nextDouble()))
+                    .append(",\"preservation\":").append(fmt(r.nextDouble())).append(",\"visual_quality\":").append(fmt(r.nextDouble()))
+                    .append(",\"temporal_consistency\":").append(fmt(r.nextDouble())).append('}')
+                    .append(",\"metrics\":{\"warp_error\":").append(fmt(1 + r.nextDouble())).append(",\"edge_ssim\":").append(fmt(r.nextDouble()))
+                    .append(",\"edit_strength\":").append(fmt(r.nextDouble())).append(",\"brisque\":").append(fmt(20 + 30 * r.nextDouble())).append('}')
+                    .append(",\"probe\":{\"motion\":").append(fmt(5 * r.nextDouble())).append(",\"people\":").append(fmt(r.nextDouble()))
+                    .append(",\"faces\":").append(r.nextInt(4)).append('}')
+                    .append(",\"instruction_engine\":\"").append(ENGINES[id % ENGINES.length])
+                    .append("\",\"engines\":[\"").append(ENGINES[id % ENGINES.length]).append("\",\"builtin.metric-judge\",\"builtin.flow-propagation\"]")
+                    .append(",\"runner\":\"gpu-").append(id % 64).append("\",\"release_ids\":[")
+                    .append(id % 3 == 0 ? "1" : "").append("],\"created_at\":\"").append(created)
+                    .append("\",\"updated_at\":\"").append(created).append("\",\"vector\":[");
+            float[] v = noisy(baseVectors.get(base), r);
+            for (int i = 0; i < v.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                appendFloat(sb, v[i]);
+            }
+            sb.append("]}\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static float[] noisy(float[] base, Random r) {
+        float[] v = new float[base.length];
+        double norm = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (base[i] + 0.03 * r.nextGaussian());
+            norm += v[i] * v[i];
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+
+    /** Five decimals are plenty for an int8-quantised vector and keep the bulk body small. */
+    private static void appendFloat(StringBuilder sb, float f) {
+        int scaled = Math.round(f * 100000);
+        if (scaled < 0) {
+            sb.append('-');
+            scaled = -scaled;
+        }
+        sb.append(scaled / 100000).append('.');
+        String frac = Integer.toString(scaled % 100000);
+        sb.append("00000", 0, 5 - frac.length()).append(frac);
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.4f", d);
+    }
+
+    private static double[] timeQueries(ElasticsearchClient client, SearchProperties.Query tuning, List<String> texts,
+                                        List<float[]> vectors, Random r, int count, boolean facets) throws IOException {
+        double[] ms = new double[count];
+        for (int i = 0; i < count; i++) {
+            int q = r.nextInt(texts.size());
+            SearchRequest request = SearchRequest.text(texts.get(q));
+            request = switch (i % 3) {
+                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
+                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
+                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
+            };
+            var body = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, facets);
+            long t0 = System.nanoTime();
+            var response = client.search(body, JsonData.class);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (response.hits().hits().isEmpty()) {
+                EMPTY_RESULTS.incrementAndGet();
+            }
+        }
+        return ms;
+    }
+
+    private static List<String> queryTexts(Random r, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(switch (i % 6) {
+                case 0 -> "snowy " + WHERE[r.nextInt(WHERE.length)].replaceFirst("^(in|on|along|through|by) (a|the) ", "");
+                case 1 -> "make it look like " + STYLES[r.nextInt(STYLES.length)];
+                case 2 -> "replace the " + OBJECTS[r.nextInt(OBJECTS.length)];
+                case 3 -> THINGS[r.nextInt(THINGS.length)] + " " + PLACES[r.nextInt(PLACES.length)];
+                case 4 -> COLOURS[r.nextInt(COLOURS.length)] + " " + OBJECTS[r.nextInt(OBJECTS.length)];
+                default -> "night time " + SCENES[r.nextInt(SCENES.length)];
+            });
+        }
+        return out;
+    }
+
+    private static String instruction(Random r, int category) {
+        return switch (category) {
+            case 0 -> "Render the video as " + STYLES[r.nextInt(STYLES.length)];
+            case 1 -> "Turn the scene into " + WORLDS[r.nextInt(WORLDS.length)];
+            case 2 -> "Make the " + OBJECTS[r.nextInt(OBJECTS.length)] + " " + COLOURS[r.nextInt(COLOURS.length)];
+            case 3 -> "Add " + THINGS[r.nextInt(THINGS.length)] + " " + PLACES[r.nextInt(PLACES.length)];
+            case 4 -> "Remove the " + OBJECTS[r.nextInt(OBJECTS.length)] + " " + PLACES[r.nextInt(PLACES.length)];
+            case 5 -> "Replace the " + OBJECTS[r.nextInt(OBJECTS.length)] + " with " + THINGS[r.nextInt(THINGS.length)];
+            default -> "Change the background to " + SCENES[r.nextInt(SCENES.length)];
+        };
+    }
+
+    private static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    private static String toJson(Map<String, Object> map) {
+        StringBuilder sb = new StringBuilder("{\n");
+        int i = 0;
+        for (var e : map.entrySet()) {
+            sb.append("  \"").append(e.getKey()).append("\": ");
+            Object v = e.getValue();
+            sb.append(v instanceof String s ? "\"" + s.replace("\"", "\\\"") + "\"" : String.valueOf(v));
+            sb.append(++i < map.size() ? ",\n" : "\n");
+        }
+        return sb.append('}').toString();
+    }
+}
