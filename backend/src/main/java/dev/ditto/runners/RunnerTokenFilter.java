@@ -19,7 +19,6 @@ import tools.jackson.databind.ObjectMapper;
 final class RunnerTokenFilter extends OncePerRequestFilter {
     private final RunnerTokens tokens;
     private final ObjectMapper json;
-    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     RunnerTokenFilter(RunnerTokens tokens, ObjectMapper json) {
         this.tokens = tokens;
@@ -48,6 +47,9 @@ final class RunnerTokenFilter extends OncePerRequestFilter {
                             + ". Ask an admin for a new token.");
             return;
         }
+        // read the strategy per request: the dashboard's security (Vaadin) installs its own strategy at start-up,
+        // after this filter is built, and the authorization filter reads the installed one
+        SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 new RunnerPrincipal(info.id(), info.name()), null, List.of(new SimpleGrantedAuthority("ROLE_RUNNER"))));
