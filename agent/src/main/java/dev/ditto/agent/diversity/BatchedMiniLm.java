@@ -38,9 +38,21 @@ final class BatchedMiniLm implements EmbeddingModel, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
     private final int batchSize;
+    private final java.util.concurrent.ExecutorService workers;
+    private final int workerCount;
 
-    BatchedMiniLm(int threads, int batchSize) {
+    /**
+     * A session whose calls each use {@code intraOpThreads} threads, with batches spread over {@code workers}
+     * concurrent calls (an ONNX Runtime session may be run from several threads at once).
+     */
+    BatchedMiniLm(int workers, int intraOpThreads, int batchSize) {
         this.batchSize = batchSize;
+        this.workerCount = Math.max(1, workers);
+        this.workers = java.util.concurrent.Executors.newFixedThreadPool(workerCount, runnable -> {
+            Thread t = new Thread(runnable, "ditto-minilm");
+            t.setDaemon(true);
+            return t;
+        });
         ClassLoader loader = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
         try (InputStream model = loader.getResourceAsStream(MODEL);
              InputStream vocabulary = loader.getResourceAsStream(TOKENIZER)) {
@@ -50,7 +62,9 @@ final class BatchedMiniLm implements EmbeddingModel, AutoCloseable {
             }
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(Math.max(1, threads));
+            options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+            // no busy-waiting between operators: these machines are shared with other builds and services
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = environment.createSession(model.readAllBytes(), options);
             wantsTokenTypes = session.getInputNames().contains("token_type_ids");
@@ -76,6 +90,7 @@ final class BatchedMiniLm implements EmbeddingModel, AutoCloseable {
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
         Embedding[] out = new Embedding[n];
         int tokens = 0;
+        List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             int[] members = new int[to - from];
@@ -83,9 +98,26 @@ final class BatchedMiniLm implements EmbeddingModel, AutoCloseable {
                 members[k] = order[from + k];
                 tokens += ids[members[k]].length;
             }
-            float[][] vectors = run(ids, members);
-            for (int k = 0; k < members.length; k++) {
-                out[members[k]] = Embedding.from(vectors[k]);
+            Runnable batch = () -> {
+                float[][] vectors = run(ids, members);
+                for (int k = 0; k < members.length; k++) {
+                    out[members[k]] = Embedding.from(vectors[k]);
+                }
+            };
+            if (workerCount == 1) {
+                batch.run();
+            } else {
+                pending.add(workers.submit(batch));
+            }
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while embedding", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
         return Response.from(List.of(out), new dev.langchain4j.model.output.TokenUsage(tokens));
@@ -155,6 +187,7 @@ final class BatchedMiniLm implements EmbeddingModel, AutoCloseable {
 
     @Override
     public void close() {
+        workers.shutdownNow();
         try {
             session.close();
         } catch (OrtException e) {

@@ -18,21 +18,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Embedder implements AutoCloseable {
 
-    /** Batch size that measured fastest on 2 cores. */
-    public static final int DEFAULT_BATCH_SIZE = 32;
+    /** Batch size: small batches pad little and measured as fast as larger ones on 2 cores. */
+    public static final int DEFAULT_BATCH_SIZE = 16;
 
     private final EmbeddingModel model;
     private final int batchSize;
     private final @Nullable AutoCloseable owned;
 
-    /** The batched quantised MiniLM with one ONNX thread per core and the default batch size. */
+    /** The batched quantised MiniLM with one single-threaded worker per core and the default batch size. */
     public Embedder() {
         this(Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE);
     }
 
-    /** The batched quantised MiniLM with {@code threads} ONNX Runtime threads and the given batch size. */
-    public Embedder(int threads, int batchSize) {
-        BatchedMiniLm batched = new BatchedMiniLm(threads, requirePositive(batchSize));
+    /** The batched quantised MiniLM with {@code workers} concurrent single-threaded calls and the given batch size. */
+    public Embedder(int workers, int batchSize) {
+        this(workers, 1, batchSize);
+    }
+
+    /** The batched quantised MiniLM: {@code workers} concurrent calls, each on {@code intraOpThreads} threads. */
+    public Embedder(int workers, int intraOpThreads, int batchSize) {
+        BatchedMiniLm batched = new BatchedMiniLm(workers, intraOpThreads, requirePositive(batchSize));
         this.model = batched;
         this.batchSize = batchSize;
         this.owned = batched;

@@ -88,6 +88,8 @@ class LlmEnginesIT {
         assertThat(names(first.path("tools"))).containsExactlyInAnyOrder("similarInstructions", "sourceFacts");
         assertThat(first.path("tools").get(0).path("type").asText()).isEqualTo("function");
         assertThat(first.path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(first.path("messages").get(0).path("content").asText())
+                .contains("oil_paint").contains("golden_hour").contains("person_remove").doesNotContain("{{");
         String user = first.path("messages").get(1).path("content").asText();
         assertThat(user).contains(UntrustedText.OPEN).contains("\"source_id\" : \"src-1\"").contains("global_style=1")
                 .contains("allows (use no others): global_style, global_freeform, local_attribute, local_add, local_remove, local_replace, background");
