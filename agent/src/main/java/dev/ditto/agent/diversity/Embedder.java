@@ -5,7 +5,10 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +27,15 @@ public final class Embedder implements AutoCloseable {
     private final EmbeddingModel model;
     private final int batchSize;
     private final @Nullable AutoCloseable owned;
+    private final Map<String, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+
+    /** How many recent texts keep their vectors (about 1.6 KB each). */
+    public static final int CACHE_ENTRIES = 20_000;
 
     /** The batched quantised MiniLM with one single-threaded worker per core and the default batch size. */
     public Embedder() {
@@ -69,18 +81,43 @@ public final class Embedder implements AutoCloseable {
         return embedAll(List.of(text)).getFirst();
     }
 
-    /** Vectors of the texts, in order, embedded in batches. */
+    /** Vectors of the texts, in order; texts seen recently come from a cache, the rest are embedded in batches. */
     public List<float[]> embedAll(List<String> texts) {
-        List<float[]> out = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            List<TextSegment> batch = texts.subList(from, Math.min(texts.size(), from + batchSize)).stream()
+        float[][] out = new float[texts.size()][];
+        List<String> missing = new ArrayList<>();
+        List<Integer> missingAt = new ArrayList<>();
+        Map<String, Integer> firstMissing = new HashMap<>();
+        synchronized (cache) {
+            for (int i = 0; i < texts.size(); i++) {
+                float[] hit = cache.get(texts.get(i));
+                if (hit != null) {
+                    out[i] = hit.clone();
+                } else if (firstMissing.putIfAbsent(texts.get(i), missing.size()) == null) {
+                    missing.add(texts.get(i));
+                    missingAt.add(i);
+                } else {
+                    missingAt.add(i);
+                }
+            }
+        }
+        List<float[]> fresh = new ArrayList<>(missing.size());
+        for (int from = 0; from < missing.size(); from += batchSize) {
+            List<TextSegment> batch = missing.subList(from, Math.min(missing.size(), from + batchSize)).stream()
                     .map(TextSegment::from)
                     .toList();
             for (Embedding e : model.embedAll(batch).content()) {
-                out.add(Vectors.normalised(e.vector()));
+                fresh.add(Vectors.normalised(e.vector()));
             }
         }
-        return out;
+        synchronized (cache) {
+            for (int k = 0; k < missing.size(); k++) {
+                cache.put(missing.get(k), fresh.get(k));
+            }
+        }
+        for (int i : missingAt) {
+            out[i] = fresh.get(firstMissing.get(texts.get(i))).clone();
+        }
+        return List.of(out);
     }
 
     /** Cosine similarity of two vectors. */

@@ -36,4 +36,17 @@ class EmbedderTest {
             assertThat(Embedder.cosine(v.get(0), v.get(1))).isGreaterThan(Embedder.cosine(v.get(0), v.get(2)));
         }
     }
+
+    @Test
+    void repeatedTextsGetTheSameVectorFromTheCache() {
+        try (Embedder embedder = new Embedder()) {
+            float[] first = embedder.embed("Make it rain heavily over the whole clip.");
+            List<float[]> again = embedder.embedAll(List.of("Add fog.", "Make it rain heavily over the whole clip.", "Add fog."));
+
+            assertThat(again.get(1)).containsExactly(first);
+            assertThat(again.get(0)).containsExactly(again.get(2));
+            again.get(1)[0] = 42f;
+            assertThat(embedder.embed("Make it rain heavily over the whole clip.")).containsExactly(first);
+        }
+    }
 }
