@@ -77,6 +77,50 @@ public class CampaignService {
     public record InstructionRow(long id, long sourceId, String category, String text, String editSpec, String engine,
                                  String model, String sampleStatus) {}
 
+    /** The engine that writes instructions now ("grammar" built-in or the configured model). */
+    public String engine() {
+        return writer.engine();
+    }
+
+    /** The campaign's instructions with their embeddings (384-d MiniLM), oldest first, at most {@code limit}. */
+    public List<EmbeddedInstruction> embeddings(long campaignId, int limit) {
+        return jdbc.sql("""
+                select id, category, text, embedding from instructions
+                where campaign_id = :id and embedding is not null order by id limit :limit""")
+                .param("id", campaignId).param("limit", limit)
+                .query((rs, i) -> {
+                    Float[] boxed = (Float[]) rs.getArray(4).getArray();
+                    float[] v = new float[boxed.length];
+                    for (int k = 0; k < v.length; k++) {
+                        v[k] = boxed[k];
+                    }
+                    return new EmbeddedInstruction(rs.getLong(1), rs.getString(2), rs.getString(3), v);
+                }).list();
+    }
+
+    /** An instruction and its embedding. */
+    public record EmbeddedInstruction(long id, String category, String text, float[] vector) {}
+
+    /** Per-stage timings of the campaign's generated samples, with each sample's category and status. */
+    public List<SampleTimings> sampleTimings(long campaignId) {
+        return jdbc.sql("select category, status, timings::text from samples where campaign_id = :id and timings <> '{}'::jsonb")
+                .param("id", campaignId)
+                .query((rs, i) -> new SampleTimings(rs.getString(1), rs.getString(2),
+                        json.readValue(rs.getString(3), new TypeReference<Map<String, dev.ditto.protocol.StageTiming>>() {})))
+                .list();
+    }
+
+    /** Samples of the campaign by status (all of them, generated or not). */
+    public Map<String, Long> sampleCounts(long campaignId) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        jdbc.sql("select status, count(*) from samples where campaign_id = :id group by status order by status")
+                .param("id", campaignId).query((rs, i) -> out.put(rs.getString(1), rs.getLong(2))).list();
+        return out;
+    }
+
+    /** One generated sample's seconds per stage. */
+    public record SampleTimings(String category, String status, Map<String, dev.ditto.protocol.StageTiming> timings) {}
+
     private static final String SELECT = """
             select c.*, jsonb_array_length(c.selection -> 'sourceIds') as source_count,
                    (select jsonb_object_agg(status, n)::text from (select j.status, count(*) n from jobs j

@@ -128,6 +128,91 @@ public class SourceService {
         return jdbc.sql("select count(*) from sources").query(Long.class).single();
     }
 
+    /**
+     * Groups of sources whose clips look alike: two sources are near-duplicates when any clip of one is within
+     * {@code maxDistance} bits (Hamming distance of the 64-bit perceptual hashes) of a clip of the other. Sources
+     * already marked DUPLICATE or ARCHIVED are left out. Groups are largest first.
+     */
+    public List<NearDuplicateGroup> nearDuplicateGroups(int maxDistance) {
+        record Clip(long sourceId, long hash) {}
+        List<Clip> clips = jdbc.sql("""
+                select a.source_id, a.phash from source_assets a join sources s on s.id = a.source_id
+                where a.kind = 'CLIP' and a.phash is not null and s.status not in ('DUPLICATE', 'ARCHIVED')
+                order by a.source_id, a.clip_index""")
+                .query((rs, i) -> {
+                    try {
+                        return new Clip(rs.getLong(1), Long.parseUnsignedLong(rs.getString(2).strip(), 16));
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                }).list().stream().filter(java.util.Objects::nonNull).toList();
+        Map<Long, Long> parent = new java.util.HashMap<>();
+        Map<Long, Integer> closest = new java.util.HashMap<>();
+        for (int i = 0; i < clips.size(); i++) {
+            for (int j = i + 1; j < clips.size(); j++) {
+                Clip a = clips.get(i);
+                Clip b = clips.get(j);
+                if (a.sourceId() == b.sourceId()) {
+                    continue;
+                }
+                int distance = Long.bitCount(a.hash() ^ b.hash());
+                if (distance <= maxDistance) {
+                    long ra = root(parent, a.sourceId());
+                    long rb = root(parent, b.sourceId());
+                    long r = Math.min(ra, rb);
+                    parent.put(Math.max(ra, rb), r);
+                    parent.putIfAbsent(r, r);
+                    int best = Math.min(distance, Math.min(closest.getOrDefault(ra, 64), closest.getOrDefault(rb, 64)));
+                    closest.put(r, best);
+                }
+            }
+        }
+        Map<Long, List<Long>> groups = new java.util.TreeMap<>();
+        for (Long id : parent.keySet()) {
+            groups.computeIfAbsent(root(parent, id), k -> new java.util.ArrayList<>()).add(id);
+        }
+        return groups.entrySet().stream()
+                .map(e -> new NearDuplicateGroup(e.getValue().stream().sorted().toList(), closest.getOrDefault(e.getKey(), 0)))
+                .filter(g -> g.sourceIds().size() > 1)
+                .sorted(java.util.Comparator.comparingInt((NearDuplicateGroup g) -> -g.sourceIds().size())
+                        .thenComparing(g -> g.sourceIds().getFirst()))
+                .toList();
+    }
+
+    private static long root(Map<Long, Long> parent, long id) {
+        long r = id;
+        while (parent.containsKey(r) && parent.get(r) != r) {
+            r = parent.get(r);
+        }
+        parent.putIfAbsent(id, r);
+        return r;
+    }
+
+    /** Sources whose clips look alike (see {@link #nearDuplicateGroups}), and how close the closest pair is. */
+    public record NearDuplicateGroup(List<Long> sourceIds, int closestDistance) {}
+
+    /**
+     * Keeps {@code keepId} and marks each of {@code others} DUPLICATE of it (or ARCHIVED when {@code archive}),
+     * audited per source; they drop out of the gallery's default view and of new campaigns.
+     */
+    public void keepOneOf(long keepId, java.util.Collection<Long> others, boolean archive) {
+        tx.executeWithoutResult(status -> {
+            for (long other : others) {
+                if (other == keepId) {
+                    continue;
+                }
+                String before = jdbc.sql("select status from sources where id = :id").param("id", other).query(String.class)
+                        .optional().orElseThrow(() -> new IllegalArgumentException("There is no source " + other + "."));
+                String now = archive ? "ARCHIVED" : "DUPLICATE";
+                jdbc.sql("update sources set status = :s, duplicate_of = :keep, updated_at = now() where id = :id")
+                        .param("s", now).param("keep", archive ? null : keepId).param("id", other).update();
+                outbox.changed(Outbox.Aggregate.SOURCE, other);
+                audit.record("source." + now.toLowerCase(java.util.Locale.ROOT), "source", other,
+                        Map.of("status", before), Map.of("status", now, "kept", keepId));
+            }
+        });
+    }
+
     private static final String SELECT = """
             select s.*,
                    (select count(*) from source_assets a where a.source_id = s.id and a.kind = 'CLIP') as clip_count,

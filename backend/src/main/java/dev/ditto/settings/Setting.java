@@ -1,0 +1,134 @@
+package dev.ditto.settings;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The settings an admin may change, each named after its configuration property ({@code ditto.<key>}), with the
+ * default that applies when neither the file nor an admin set it, and when a change takes effect.
+ */
+public enum Setting {
+    TEXT_PROVIDER("agent.text.provider", "Instruction writer: provider", Kind.PROVIDER, "openai-compatible", Applies.RESTART),
+    TEXT_BASE_URL("agent.text.base-url", "Instruction writer: server URL", Kind.URL, "", Applies.RESTART),
+    TEXT_MODEL("agent.text.model", "Instruction writer: model (empty = built-in grammar)", Kind.TEXT, "", Applies.RESTART),
+    TEXT_API_KEY("agent.text.api-key", "Instruction writer: API key", Kind.SECRET, "", Applies.RESTART),
+    VISION_PROVIDER("agent.vision.provider", "Judge: provider", Kind.PROVIDER, "openai-compatible", Applies.RESTART),
+    VISION_BASE_URL("agent.vision.base-url", "Judge: server URL", Kind.URL, "", Applies.RESTART),
+    VISION_MODEL("agent.vision.model", "Judge: model (empty = built-in metric judge)", Kind.TEXT, "", Applies.RESTART),
+    VISION_API_KEY("agent.vision.api-key", "Judge: API key", Kind.SECRET, "", Applies.RESTART),
+    JUDGE_MIN_OVERALL("agent.judge-min-overall", "Judge: minimum overall score to reach review (0–1)", Kind.FRACTION, "0.5", Applies.RESTART),
+    NEAR_DUPLICATE_SIMILARITY("agent.near-duplicate-similarity", "Instructions: near-duplicate cosine similarity (0–1)", Kind.FRACTION, "0.92", Applies.RESTART),
+    FORMAT_WIDTH("sources.width", "Normalisation: width (multiple of 16)", Kind.INTEGER, "832", Applies.RESTART),
+    FORMAT_HEIGHT("sources.height", "Normalisation: height (multiple of 16)", Kind.INTEGER, "480", Applies.RESTART),
+    FORMAT_FRAMES("sources.frames", "Normalisation: frames per clip (4n+1)", Kind.INTEGER, "73", Applies.RESTART),
+    FORMAT_FPS("sources.fps", "Normalisation: frames per second", Kind.INTEGER, "20", Applies.RESTART),
+    MAX_UPLOAD_MB("sources.max-upload-mb", "Uploads: largest file in MB", Kind.INTEGER, "2048", Applies.RESTART),
+    IMPORT_MAX_DOWNLOAD_MB("imports.max-download-mb", "URL import: largest download in MB", Kind.INTEGER, "2048", Applies.NOW),
+    IMPORT_CONNECT_TIMEOUT("imports.connect-timeout-seconds", "URL import: connect timeout (s)", Kind.INTEGER, "10", Applies.NOW),
+    IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW);
+
+    /** What values a setting takes. */
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER }
+
+    /** When a change takes effect. */
+    public enum Applies { NOW, RESTART }
+
+    private final String key;
+    private final String label;
+    private final Kind kind;
+    private final String defaultValue;
+    private final Applies applies;
+
+    Setting(String key, String label, Kind kind, String defaultValue, Applies applies) {
+        this.key = key;
+        this.label = label;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.applies = applies;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The configuration property this setting overrides. */
+    public String property() {
+        return "ditto." + key;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public Applies applies() {
+        return applies;
+    }
+
+    /** The value cleaned up, or an exception whose message says what a valid value looks like. */
+    public String validate(String raw) {
+        String value = raw.strip();
+        switch (kind) {
+            case INTEGER -> {
+                try {
+                    long n = Long.parseLong(value);
+                    if (n < 1 || n > 1_000_000) {
+                        throw new IllegalArgumentException(label + " must be between 1 and 1000000.");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(label + " must be a whole number, not '" + value + "'.", e);
+                }
+            }
+            case FRACTION -> {
+                try {
+                    double d = Double.parseDouble(value);
+                    if (!(d >= 0 && d <= 1)) {
+                        throw new IllegalArgumentException(label + " must be between 0 and 1.");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(label + " must be a number between 0 and 1, not '" + value + "'.", e);
+                }
+            }
+            case URL -> {
+                if (!value.isEmpty()) {
+                    try {
+                        URI uri = new URI(value);
+                        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                            throw new IllegalArgumentException(label + " must be an http(s) URL such as http://127.0.0.1:8000/v1.");
+                        }
+                    } catch (java.net.URISyntaxException e) {
+                        throw new IllegalArgumentException(label + " is not a valid URL: " + e.getReason() + ".", e);
+                    }
+                }
+            }
+            case PROVIDER -> {
+                if (!value.matches("openai-compatible|anthropic|gemini")) {
+                    throw new IllegalArgumentException(label + " must be one of openai-compatible, anthropic, gemini.");
+                }
+            }
+            case TEXT, SECRET -> {
+                if (value.length() > 500) {
+                    throw new IllegalArgumentException(label + " is too long (500 characters at most).");
+                }
+            }
+        }
+        return value;
+    }
+
+    public static java.util.Optional<Setting> byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.ditto.ui.sourcesview;
+
+import static dev.ditto.ui.sourcesview.TestIds.id;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.grid.dataview.GridListDataView;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.ditto.campaigns.CampaignService;
+import dev.ditto.sources.Source;
+import dev.ditto.sources.SourceProperties;
+import dev.ditto.sources.SourceService;
+import dev.ditto.ui.shared.MediaUrls;
+import jakarta.annotation.security.PermitAll;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status and every
+ * probe score, filters on each, near-duplicate groups, and "Start campaign" for the selected sources. Statuses
+ * refresh every few seconds as PROBE jobs finish.
+ */
+@Route("sources")
+@PageTitle("Sources · Ditto")
+@Menu(title = "Sources", order = 2, icon = "vaadin:film")
+@PermitAll
+public class SourcesView extends VerticalLayout {
+    static final int GALLERY_LIMIT = 5000;
+    private static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sources-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final SourceService sources;
+    private final CampaignService campaigns;
+    private final boolean canEdit;
+    private final Grid<Source> grid = id(new Grid<>(), "source-grid");
+    private final GridListDataView<Source> data;
+    private final MultiSelectComboBox<String> statusFilter = id(new MultiSelectComboBox<>("Status"), "filter-status");
+    private final MultiSelectComboBox<String> tagFilter = id(new MultiSelectComboBox<>("Tags (all of)"), "filter-tags");
+    private final TextField nameFilter = id(new TextField("Name"), "filter-name");
+    private final Map<Scores, NumberField[]> rangeFields = new EnumMap<>(Scores.class);
+    private final Span shownCount = id(new Span(), "source-count");
+    private final Span selectionCount = id(new Span(), "selection-count");
+    private final Button startCampaign = id(new Button("Start campaign…"), "start-campaign");
+    private final NearDuplicatesPanel duplicates;
+    private List<Source> all = List.of();
+    private @Nullable ScheduledFuture<?> refresh;
+
+    public SourcesView(SourceService sources, CampaignService campaigns, SourceProperties properties, AuthenticationContext auth) {
+        this.sources = sources;
+        this.campaigns = campaigns;
+        this.canEdit = auth.hasAnyRole("CURATOR", "ADMIN");
+        setWidthFull();
+        add(new H2("Sources"));
+        if (canEdit) {
+            add(new UploadPanel(sources, properties, this::reload));
+        }
+
+        statusFilter.setItems("NEW", "PROBING", "READY", "FAILED", "DUPLICATE", "ARCHIVED");
+        statusFilter.addValueChangeListener(e -> applyFilter());
+        tagFilter.addValueChangeListener(e -> applyFilter());
+        nameFilter.setValueChangeMode(ValueChangeMode.LAZY);
+        nameFilter.addValueChangeListener(e -> applyFilter());
+        nameFilter.setClearButtonVisible(true);
+        FlexLayout filters = new FlexLayout(statusFilter, tagFilter, nameFilter);
+        for (Scores score : Scores.all()) {
+            NumberField min = id(new NumberField(score.label + " ≥"), "filter-" + score.testKey() + "-min");
+            NumberField max = id(new NumberField(score.label + " ≤"), "filter-" + score.testKey() + "-max");
+            for (NumberField f : List.of(min, max)) {
+                f.setWidth("9em");
+                f.setClearButtonVisible(true);
+                f.setValueChangeMode(ValueChangeMode.LAZY);
+                f.addValueChangeListener(e -> applyFilter());
+            }
+            rangeFields.put(score, new NumberField[] {min, max});
+            filters.add(min, max);
+        }
+        Button clear = id(new Button("Clear filters", e -> clearFilters()), "filter-clear");
+        clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        filters.add(clear);
+        filters.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        filters.setAlignItems(FlexComponent.Alignment.BASELINE);
+        filters.getStyle().set("gap", "var(--lumo-space-s)");
+        filters.setWidthFull();
+
+        configureGrid();
+        data = grid.setItems(new ArrayList<>());
+        data.setIdentifierProvider(Source::id);
+
+        Button selectShown = id(new Button("Select all shown", e -> {
+            grid.asMultiSelect().select(data.getItems().toList());
+        }), "select-filtered");
+        Button clearSelection = id(new Button("Clear selection", e -> grid.asMultiSelect().clear()), "select-none");
+        startCampaign.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        startCampaign.setEnabled(false);
+        startCampaign.setVisible(canEdit);
+        startCampaign.addClickListener(e -> openCampaignDialog());
+        grid.asMultiSelect().addValueChangeListener(e -> updateSelection());
+        HorizontalLayout actions = new HorizontalLayout(shownCount, selectionCount, selectShown, clearSelection, startCampaign);
+        actions.setAlignItems(FlexComponent.Alignment.BASELINE);
+
+        duplicates = new NearDuplicatesPanel(sources, canEdit, this::reload);
+        Details duplicatesDetails = id(new Details("Near-duplicates", duplicates), "dup-panel");
+        duplicatesDetails.addOpenedChangeListener(e -> {
+            if (e.isOpened()) {
+                duplicates.refresh(byId());
+            }
+        });
+        duplicatesDetails.setWidthFull();
+
+        add(filters, actions, grid, duplicatesDetails);
+        updateSelection();
+    }
+
+    private void configureGrid() {
+        grid.setSelectionMode(Grid.SelectionMode.MULTI);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        grid.setWidthFull();
+        grid.setHeight("60vh");
+        grid.addComponentColumn(s -> {
+            Image img = new Image(MediaUrls.blob(s.thumbnailKey()), "thumbnail of " + s.originalName());
+            img.setWidth("112px");
+            img.setHeight("64px");
+            img.getStyle().set("object-fit", "cover").set("border-radius", "var(--lumo-border-radius-s)")
+                    .set("background", "var(--lumo-contrast-10pct)");
+            img.getElement().setAttribute("data-testid", "source-thumb");
+            return img;
+        }).setHeader("").setWidth("130px").setFlexGrow(0);
+        grid.addComponentColumn(s -> {
+            Span name = new Span(s.originalName());
+            name.getElement().setAttribute("data-testid", "source-card");
+            name.getElement().setAttribute("data-source-id", String.valueOf(s.id()));
+            name.getElement().setAttribute("data-status", s.status());
+            name.getElement().setAttribute("title", s.originRef() == null ? s.origin() : s.origin() + " · " + s.originRef());
+            return name;
+        }).setHeader("Source").setAutoWidth(true).setFlexGrow(1).setComparator(s -> s.originalName().toLowerCase(Locale.ROOT));
+        grid.addComponentColumn(s -> {
+            Span status = new Span(s.status());
+            status.getElement().setAttribute("data-testid", "source-status");
+            status.getElement().getThemeList().add("badge " + switch (s.status()) {
+                case "READY" -> "success";
+                case "FAILED" -> "error";
+                case "DUPLICATE", "ARCHIVED" -> "contrast";
+                default -> "";
+            });
+            if (s.error() != null) {
+                status.getElement().setAttribute("title", s.error());
+            }
+            return status;
+        }).setHeader("Status").setAutoWidth(true).setComparator(Source::status);
+        grid.addColumn(s -> s.durationSeconds() == null ? "–" : String.format(Locale.ROOT, "%.1f s", s.durationSeconds()))
+                .setHeader("Duration").setAutoWidth(true)
+                .setComparator(s -> s.durationSeconds() == null ? -1 : s.durationSeconds());
+        grid.addColumn(s -> s.width() == null ? "–" : s.width() + "×" + s.height()
+                        + (s.fps() == null ? "" : String.format(Locale.ROOT, " @%.0f", s.fps())))
+                .setHeader("Resolution").setAutoWidth(true);
+        grid.addColumn(Source::clips).setHeader("Clips").setAutoWidth(true).setComparator(Source::clips);
+        for (Scores score : Scores.all()) {
+            grid.addColumn(s -> Scores.format(s.scores().get(score.key))).setHeader(score.label.replaceFirst(" \\(.*", ""))
+                    .setAutoWidth(true).setComparator(s -> s.scores().getOrDefault(score.key, Double.NEGATIVE_INFINITY));
+        }
+        grid.addColumn(s -> String.join(", ", s.tags())).setHeader("Tags").setAutoWidth(true);
+        grid.addColumn(s -> s.id()).setHeader("Id").setAutoWidth(true).setComparator(Source::id);
+    }
+
+    private void reload() {
+        all = sources.list(null, GALLERY_LIMIT, 0);
+        Set<Long> selected = grid.getSelectedItems().stream().map(Source::id).collect(Collectors.toSet());
+        Set<String> tags = all.stream().flatMap(s -> s.tags().stream()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> chosenTags = tagFilter.getSelectedItems();
+        tagFilter.setItems(tags);
+        tagFilter.select(chosenTags.stream().filter(tags::contains).toList());
+        data.removeItems(data.getItems().toList());
+        data.addItems(all);
+        applyFilter();
+        grid.asMultiSelect().select(all.stream().filter(s -> selected.contains(s.id())).toList());
+    }
+
+    private void applyFilter() {
+        Map<Scores, SourceFilter.Range> ranges = new EnumMap<>(Scores.class);
+        rangeFields.forEach((score, f) -> {
+            var range = new SourceFilter.Range(f[0].getValue(), f[1].getValue());
+            if (!range.open()) {
+                ranges.put(score, range);
+            }
+        });
+        SourceFilter filter = new SourceFilter(statusFilter.getSelectedItems(), tagFilter.getSelectedItems(),
+                Objects.requireNonNullElse(nameFilter.getValue(), ""), ranges);
+        data.setFilter(filter::test);
+        shownCount.setText(data.getItemCount() + " of " + all.size() + " sources shown"
+                + (all.size() >= GALLERY_LIMIT ? " (the newest " + GALLERY_LIMIT + ")" : ""));
+    }
+
+    private void clearFilters() {
+        statusFilter.clear();
+        tagFilter.clear();
+        nameFilter.clear();
+        rangeFields.values().forEach(f -> {
+            f[0].clear();
+            f[1].clear();
+        });
+        applyFilter();
+    }
+
+    private void updateSelection() {
+        int n = grid.getSelectedItems().size();
+        selectionCount.setText(n + " selected");
+        startCampaign.setEnabled(canEdit && n > 0);
+    }
+
+    private void openCampaignDialog() {
+        List<Long> ids = grid.getSelectedItems().stream().map(Source::id).sorted().toList();
+        new StartCampaignDialog(campaigns, ids, id -> getUI().ifPresent(ui -> ui.navigate("campaigns/" + id))).open();
+    }
+
+    private Map<Long, Source> byId() {
+        Map<Long, Source> out = new LinkedHashMap<>();
+        all.forEach(s -> out.put(s.id(), s));
+        return out;
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        var ui = event.getUI();
+        reload();
+        refresh = REFRESH.scheduleWithFixedDelay(() -> ui.access(this::refreshIfChanged), 5, 5, TimeUnit.SECONDS);
+    }
+
+    private void refreshIfChanged() {
+        List<Source> latest = sources.list(null, GALLERY_LIMIT, 0);
+        if (!latest.equals(all)) {
+            reload();
+        }
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        if (refresh != null) {
+            refresh.cancel(false);
+        }
+    }
+}

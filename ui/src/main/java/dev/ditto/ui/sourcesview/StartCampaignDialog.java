@@ -1,0 +1,92 @@
+package dev.ditto.ui.sourcesview;
+
+import static dev.ditto.ui.sourcesview.TestIds.id;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import dev.ditto.agent.Category;
+import dev.ditto.agent.CategoryMix;
+import dev.ditto.campaigns.CampaignRequest;
+import dev.ditto.campaigns.CampaignService;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Starts an instruction campaign for the selected sources: its name, instructions per source, the category mix
+ * (percent per category, normalised), the seed, and the engine that will write (shown, from configuration).
+ */
+class StartCampaignDialog extends Dialog {
+    private final Map<Category, IntegerField> mix = new EnumMap<>(Category.class);
+    private final Span total = id(new Span(), "campaign-mix-total");
+    private final Span error = id(new Span(), "campaign-error");
+
+    StartCampaignDialog(CampaignService campaigns, List<Long> sourceIds, LongConsumer started) {
+        id(this, "campaign-dialog");
+        setHeaderTitle("Start a campaign for " + sourceIds.size() + " source" + (sourceIds.size() == 1 ? "" : "s"));
+        TextField name = id(new TextField("Name"), "campaign-name");
+        name.setValue("Campaign " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+        name.setRequired(true);
+        IntegerField perSource = id(new IntegerField("Instructions per source"), "campaign-per-source");
+        perSource.setMin(1);
+        perSource.setMax(1000);
+        perSource.setValue(4);
+        perSource.setStepButtonsVisible(true);
+        IntegerField seed = id(new IntegerField("Seed"), "campaign-seed");
+        seed.setValue(0);
+        Span engine = id(new Span(campaigns.engine()), "campaign-engine");
+        engine.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)");
+
+        FormLayout form = new FormLayout();
+        form.add(name, perSource, seed);
+        form.addFormItem(engine, "Engine (from configuration)");
+        Map<Category, Double> defaults = CategoryMix.defaultMix().targets();
+        for (Category c : Category.values()) {
+            IntegerField share = id(new IntegerField(c.wireName().replace('_', ' ') + " %"), "campaign-mix-" + c.wireName());
+            share.setMin(0);
+            share.setMax(100);
+            share.setStepButtonsVisible(true);
+            share.setStep(5);
+            share.setValue((int) Math.round(100 * defaults.getOrDefault(c, 0.0)));
+            share.addValueChangeListener(e -> updateTotal());
+            mix.put(c, share);
+            form.add(share);
+        }
+        form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("30em", 3));
+        updateTotal();
+        error.getStyle().set("color", "var(--lumo-error-text-color)");
+        add(form, total, error);
+
+        Button start = id(new Button("Start campaign"), "campaign-start");
+        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        start.addClickListener(e -> {
+            try {
+                Map<Category, Double> shares = new EnumMap<>(Category.class);
+                mix.forEach((c, f) -> shares.put(c, f.getValue() == null ? 0.0 : f.getValue().doubleValue()));
+                int per = perSource.getValue() == null ? 0 : perSource.getValue();
+                long id = campaigns.start(new CampaignRequest(name.getValue(), sourceIds, per, shares,
+                        seed.getValue() == null ? 0 : seed.getValue()));
+                close();
+                started.accept(id);
+            } catch (IllegalArgumentException ex) {
+                error.setText(ex.getMessage());
+            }
+        });
+        Button cancel = id(new Button("Cancel", e -> close()), "campaign-cancel");
+        getFooter().add(cancel, start);
+        setWidth("min(56em, 95vw)");
+    }
+
+    private void updateTotal() {
+        int sum = mix.values().stream().mapToInt(f -> f.getValue() == null ? 0 : f.getValue()).sum();
+        total.setText("Mix total " + sum + "%" + (sum == 100 ? "" : " — shares are normalised to 100%"));
+    }
+}

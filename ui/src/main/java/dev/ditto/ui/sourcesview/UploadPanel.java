@@ -1,0 +1,98 @@
+package dev.ditto.ui.sourcesview;
+
+import static dev.ditto.ui.sourcesview.TestIds.id;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.server.streams.UploadEvent;
+import com.vaadin.flow.server.streams.UploadHandler;
+import dev.ditto.sources.IngestException;
+import dev.ditto.sources.IngestResult;
+import dev.ditto.sources.SourceProperties;
+import dev.ditto.sources.SourceService;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Drag-and-drop upload of several videos at once. Each file is streamed from the request straight into
+ * {@link SourceService#ingest} (never held in memory or a temporary file of ours); the upload component shows a
+ * progress bar per file, and the list below says what became of each: a new source, one already present, or
+ * the reason it was refused. A refused file does not stop the others.
+ */
+class UploadPanel extends VerticalLayout {
+    private final SourceService sources;
+    private final VerticalLayout results = id(new VerticalLayout(), "upload-results");
+    private final Runnable onIngested;
+
+    UploadPanel(SourceService sources, SourceProperties properties, Runnable onIngested) {
+        this.sources = sources;
+        this.onIngested = onIngested;
+        setPadding(false);
+        setSpacing(false);
+        long maxBytes = properties.maxUploadBytes();
+
+        Upload upload = id(new Upload(this::receive), "upload");
+        upload.setDropAllowed(true);
+        upload.setAutoUpload(true);
+        upload.setMaxFiles(100);
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, maxBytes));
+        upload.setWidthFull();
+        upload.addFileRejectedListener(e -> result(e.getFileName(), "rejected",
+                e.getFileName() + ": " + (e.getErrorMessage().toLowerCase().contains("size") || e.getErrorMessage().toLowerCase().contains("big")
+                        ? "too large: the limit is " + properties.maxUploadMb() + " MB (ditto.sources.max-upload-mb)."
+                        : e.getErrorMessage())));
+        Span limit = id(new Span("Drop videos here or pick them: up to " + properties.maxUploadMb()
+                + " MB each (ditto.sources.max-upload-mb); mp4, mov, avi, mkv, webm, flv, mpeg, ogg or asf. Each new source is probed: cut into "
+                + properties.format().frames() + "-frame clips at " + properties.width() + "×" + properties.height() + ", "
+                + properties.fps() + " fps."), "upload-limit");
+        limit.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        results.setPadding(false);
+        results.setSpacing(false);
+        add(limit, upload, results);
+    }
+
+    /** Runs on the upload request's thread, outside the session lock: stream, ingest, then report under the lock. */
+    private void receive(UploadEvent event) throws IOException {
+        UI ui = event.getUI();
+        String name = event.getFileName();
+        try (InputStream in = event.getInputStream()) {
+            IngestResult result = sources.ingest(in, name, SourceService.Origin.UPLOAD, name);
+            ui.access(() -> {
+                result(name, result.duplicate() ? "duplicate" : "ok", result.duplicate()
+                        ? name + ": already here as source " + result.sourceId() + " (same bytes); nothing new queued."
+                        : name + ": stored as source " + result.sourceId() + " (" + result.sizeBytes() / 1024 + " KB); probing queued.");
+                onIngested.run();
+            });
+        } catch (IngestException e) {
+            event.reject(e.getMessage());
+            ui.access(() -> result(name, "rejected", e.getMessage()));
+        } catch (RuntimeException e) {
+            event.reject(name + ": could not be stored (" + e.getMessage() + ").");
+            ui.access(() -> result(name, "rejected", name + ": could not be stored (" + e.getMessage() + ")."));
+        }
+    }
+
+    private void result(String fileName, String status, String message) {
+        var icon = switch (status) {
+            case "ok" -> VaadinIcon.CHECK_CIRCLE.create();
+            case "duplicate" -> VaadinIcon.COPY_O.create();
+            default -> VaadinIcon.WARNING.create();
+        };
+        icon.setSize("var(--lumo-icon-size-s)");
+        icon.setColor(status.equals("rejected") ? "var(--lumo-error-color)" : "var(--lumo-success-color)");
+        Span text = new Span(message);
+        Div row = id(new Div(icon, text), "upload-status");
+        row.getElement().setAttribute("data-file", fileName);
+        row.getElement().setAttribute("data-status", status);
+        row.getStyle().set("display", "flex").set("gap", "var(--lumo-space-s)").set("align-items", "center")
+                .set("font-size", "var(--lumo-font-size-s)");
+        if (status.equals("rejected")) {
+            text.getStyle().set("color", "var(--lumo-error-text-color)");
+        }
+        results.addComponentAsFirst(row);
+    }
+}
