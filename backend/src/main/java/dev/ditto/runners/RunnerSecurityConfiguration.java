@@ -7,6 +7,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -19,14 +22,18 @@ class RunnerSecurityConfiguration {
 
     @Bean
     @Order(5)
-    SecurityFilterChain runnerChain(HttpSecurity http, RunnerTokens tokens, ObjectMapper json) throws Exception {
+    SecurityFilterChain runnerChain(HttpSecurity http, RunnerTokens tokens, ObjectMapper json,
+                                   ObjectProvider<SecurityContextHolderStrategy> strategyBean) throws Exception {
+        // the same strategy HttpSecurity's own filters use: a bean when one exists (the dashboard's Vaadin
+        // security registers one), else the global one
+        SecurityContextHolderStrategy strategy = strategyBean.getIfAvailable(SecurityContextHolder::getContextHolderStrategy);
         return http.securityMatcher("/api/runner/**")
                 .authorizeHttpRequests(a -> a
                         // the long-poll claim answers on an async dispatch of a request already authorised
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/runner/openapi.yaml").permitAll()
                         .anyRequest().hasRole("RUNNER"))
-                .addFilterBefore(new RunnerTokenFilter(tokens, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new RunnerTokenFilter(tokens, json, strategy), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) -> ProtocolErrors.write(response, json, 401,
                                 "missing_token", "Send 'Authorization: Bearer <runner token>'. An admin creates runner "

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -19,10 +18,12 @@ import tools.jackson.databind.ObjectMapper;
 final class RunnerTokenFilter extends OncePerRequestFilter {
     private final RunnerTokens tokens;
     private final ObjectMapper json;
+    private final SecurityContextHolderStrategy contexts;
 
-    RunnerTokenFilter(RunnerTokens tokens, ObjectMapper json) {
+    RunnerTokenFilter(RunnerTokens tokens, ObjectMapper json, SecurityContextHolderStrategy contexts) {
         this.tokens = tokens;
         this.json = json;
+        this.contexts = contexts;
     }
 
     @Override
@@ -47,9 +48,6 @@ final class RunnerTokenFilter extends OncePerRequestFilter {
                             + ". Ask an admin for a new token.");
             return;
         }
-        // read the strategy per request: the dashboard's security (Vaadin) installs its own strategy at start-up,
-        // after this filter is built, and the authorization filter reads the installed one
-        SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 new RunnerPrincipal(info.id(), info.name()), null, List.of(new SimpleGrantedAuthority("ROLE_RUNNER"))));

@@ -1,0 +1,77 @@
+package dev.ditto.e2e;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** The platform's REST API as an admin script would use it (HTTP Basic), for the steps a journey doesn't click. */
+final class Api {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String baseUrl;
+    private final String authorization;
+
+    Api(String baseUrl, String user, String password) {
+        this.baseUrl = baseUrl;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    JsonElement get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    JsonElement post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    JsonElement upload(String path, Supplier<InputStream> body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(body)));
+    }
+
+    private JsonElement send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.header("Authorization", authorization)
+                    .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
+                        + response.statusCode() + ": " + response.body());
+            }
+            return response.body().isBlank() ? JsonParser.parseString("{}") : JsonParser.parseString(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls {@code path} until {@code done} holds; fails with the last answer after {@code timeout}. */
+    JsonElement await(String path, Predicate<JsonElement> done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonElement last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(path);
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("Gave up waiting on " + path + " after " + timeout + "; last answer: " + last);
+    }
+}
