@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Enforces diversity: over-generates candidates, drops near-duplicates of each other and of the corpus by
@@ -55,103 +56,181 @@ public final class DiversitySelector {
         this.settings = settings;
     }
 
-    /** Writes candidates for the source with the configured writer and chooses {@code count} of them. */
+    /** Rounds of extra candidates for categories still short of their quota (e.g. after corpus rejections). */
+    private static final int REPLENISH_ROUNDS = 2;
+
+    /**
+     * Writes candidates for the source with the configured writer and chooses {@code count} of them; categories
+     * left short (their candidates were near-duplicates) get up to two more rounds of candidates before other
+     * categories fill the gap.
+     */
     public Selection select(SourceFacts source, CategoryMix mix, int count, long seed) {
-        List<InstructionDraft> candidates = writer.write(source, mix, count * settings.oversample(), seed);
         CategoryMix target = mix.restrictedTo(EditSpecRules.categoriesFor(source));
-        return choose(candidates, target, count);
+        Map<Category, Integer> quota = target.allocate(count);
+        Run run = new Run();
+        run.consider(writer.write(source, mix, count * settings.oversample(), seed));
+        run.pick(target, quota, count, false);
+        for (int round = 1; round <= REPLENISH_ROUNDS && run.chosen.size() < count; round++) {
+            Map<Category, Double> deficits = new EnumMap<>(Category.class);
+            int missing = 0;
+            for (Map.Entry<Category, Integer> q : quota.entrySet()) {
+                int short_ = q.getValue() - run.count(q.getKey());
+                if (short_ > 0) {
+                    deficits.put(q.getKey(), (double) short_);
+                    missing += short_;
+                }
+            }
+            if (missing == 0) {
+                break;
+            }
+            run.consider(writer.write(source, new CategoryMix(deficits), missing * settings.oversample() * 2,
+                    seed + round * 1_000_003L));
+            run.pick(target, quota, count, false);
+        }
+        run.pick(target, quota, count, true);
+        return run.selection();
     }
 
     /** Chooses up to {@code count} of the given candidates for a batch with the target mix. */
     public Selection choose(List<InstructionDraft> candidates, CategoryMix target, int count) {
-        List<InstructionDraft> valid = new ArrayList<>();
-        Set<String> texts = new HashSet<>();
-        int invalid = 0;
-        int batchDuplicates = 0;
-        for (InstructionDraft d : candidates) {
-            if (!InstructionText.isValid(d.instruction())) {
-                invalid++;
-            } else if (!texts.add(d.instruction().toLowerCase(Locale.ROOT))) {
-                batchDuplicates++;
-            } else {
-                valid.add(d);
-            }
-        }
-        List<float[]> vectors = valid.isEmpty() ? List.of() : embedder.embedAll(valid.stream().map(InstructionDraft::instruction).toList());
+        Run run = new Run();
+        run.consider(candidates);
+        Map<Category, Integer> quota = target.allocate(count);
+        run.pick(target, quota, count, false);
+        run.pick(target, quota, count, true);
+        return run.selection();
+    }
 
-        List<Candidate> pool = new ArrayList<>();
-        int corpusDuplicates = 0;
-        for (int i = 0; i < valid.size(); i++) {
-            List<Double> nearest = corpus.nearestSimilarities(vectors.get(i), 1);
-            double closest = nearest.isEmpty() ? 0 : nearest.getFirst();
-            if (closest >= settings.corpusSimilarityLimit()) {
-                corpusDuplicates++;
-            } else {
-                pool.add(new Candidate(valid.get(i), vectors.get(i), 1 - Math.max(0, closest)));
-            }
+    /** One selection in progress: the pool of surviving candidates, what is chosen, and the rejection counts. */
+    private final class Run {
+        private final List<Candidate> pool = new ArrayList<>();
+        private final List<Candidate> chosen = new ArrayList<>();
+        private final Map<Category, Integer> chosenPerCategory = new EnumMap<>(Category.class);
+        private final Set<String> texts = new HashSet<>();
+        private int candidates;
+        private int invalid;
+        private int batchDuplicates;
+        private int corpusDuplicates;
+
+        int count(Category c) {
+            return chosenPerCategory.getOrDefault(c, 0);
         }
 
-        List<Candidate> chosen = new ArrayList<>();
-        Map<Category, Integer> chosenPerCategory = new EnumMap<>(Category.class);
-        while (chosen.size() < count && !pool.isEmpty()) {
-            batchDuplicates += dropNearDuplicates(pool, chosen);
-            if (pool.isEmpty()) {
-                break;
+        /** Validates, deduplicates by text, embeds and checks new candidates against the corpus and the chosen. */
+        void consider(List<InstructionDraft> drafts) {
+            candidates += drafts.size();
+            List<InstructionDraft> valid = new ArrayList<>();
+            for (InstructionDraft d : drafts) {
+                if (!InstructionText.isValid(d.instruction())) {
+                    invalid++;
+                } else if (!texts.add(d.instruction().toLowerCase(Locale.ROOT))) {
+                    batchDuplicates++;
+                } else {
+                    valid.add(d);
+                }
             }
-            Category wanted = mostUnderservedCategory(pool, chosenPerCategory, chosen.size(), target);
-            Candidate best = null;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (Candidate c : pool) {
-                if (c.draft().category() != wanted) {
+            if (valid.isEmpty()) {
+                return;
+            }
+            List<float[]> vectors = embedder.embedAll(valid.stream().map(InstructionDraft::instruction).toList());
+            for (int i = 0; i < valid.size(); i++) {
+                List<Double> nearest = corpus.nearestSimilarities(vectors.get(i), 1);
+                double closest = nearest.isEmpty() ? 0 : nearest.getFirst();
+                if (closest >= settings.corpusSimilarityLimit()) {
+                    corpusDuplicates++;
                     continue;
                 }
-                double score = settings.lambda() * c.novelty() - (1 - settings.lambda()) * c.maxSimilarityToChosen;
-                if (score > bestScore) {
-                    bestScore = score;
+                Candidate c = new Candidate(valid.get(i), vectors.get(i), 1 - Math.max(0, closest));
+                for (Candidate picked : chosen) {
+                    c.maxSimilarityToChosen = Math.max(c.maxSimilarityToChosen, Vectors.dot(c.vector(), picked.vector()));
+                }
+                pool.add(c);
+            }
+        }
+
+        /**
+         * Picks by MMR until {@code count} are chosen; the category to fill next is the one furthest below its
+         * quota, or, when {@code beyondQuota}, furthest below its target share among any that have candidates.
+         */
+        void pick(CategoryMix target, Map<Category, Integer> quota, int count, boolean beyondQuota) {
+            while (chosen.size() < count) {
+                batchDuplicates += dropNearDuplicates();
+                Category wanted = beyondQuota ? mostUnderservedCategory(target) : furthestBelowQuota(quota);
+                if (wanted == null) {
+                    return;
+                }
+                Candidate best = null;
+                double bestScore = Double.NEGATIVE_INFINITY;
+                for (Candidate c : pool) {
+                    if (c.draft().category() != wanted) {
+                        continue;
+                    }
+                    double score = settings.lambda() * c.novelty() - (1 - settings.lambda()) * c.maxSimilarityToChosen;
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = c;
+                    }
+                }
+                pool.remove(best);
+                chosen.add(best);
+                chosenPerCategory.merge(wanted, 1, Integer::sum);
+                for (Candidate c : pool) {
+                    c.maxSimilarityToChosen = Math.max(c.maxSimilarityToChosen, Vectors.dot(c.vector(), best.vector()));
+                }
+            }
+        }
+
+        private int dropNearDuplicates() {
+            int before = pool.size();
+            pool.removeIf(c -> c.maxSimilarityToChosen >= settings.batchSimilarityLimit());
+            return before - pool.size();
+        }
+
+        private @Nullable Category furthestBelowQuota(Map<Category, Integer> quota) {
+            Set<Category> available = availableCategories();
+            Category best = null;
+            int bestGap = 0;
+            for (Category c : Category.values()) {
+                int gap = quota.getOrDefault(c, 0) - count(c);
+                if (available.contains(c) && gap > bestGap) {
+                    bestGap = gap;
                     best = c;
                 }
             }
-            pool.remove(best);
-            chosen.add(best);
-            chosenPerCategory.merge(wanted, 1, Integer::sum);
+            return best;
+        }
+
+        /** The category, among those with candidates left, furthest below its target share after one more pick. */
+        private @Nullable Category mostUnderservedCategory(CategoryMix target) {
+            Set<Category> available = availableCategories();
+            Category best = null;
+            double bestDeficit = Double.NEGATIVE_INFINITY;
+            for (Category c : Category.values()) {
+                if (!available.contains(c)) {
+                    continue;
+                }
+                double deficit = target.share(c) * (chosen.size() + 1) - count(c);
+                if (deficit > bestDeficit) {
+                    bestDeficit = deficit;
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        private Set<Category> availableCategories() {
+            Set<Category> available = new HashSet<>();
             for (Candidate c : pool) {
-                c.maxSimilarityToChosen = Math.max(c.maxSimilarityToChosen, Vectors.dot(c.vector(), best.vector()));
+                available.add(c.draft().category());
             }
+            return available;
         }
-        return new Selection(chosen.stream().map(Candidate::draft).toList(),
-                chosen.stream().map(Candidate::vector).toList(),
-                candidates.size(), invalid, batchDuplicates, corpusDuplicates);
-    }
 
-    private int dropNearDuplicates(List<Candidate> pool, List<Candidate> chosen) {
-        if (chosen.isEmpty()) {
-            return 0;
+        Selection selection() {
+            return new Selection(chosen.stream().map(Candidate::draft).toList(),
+                    chosen.stream().map(Candidate::vector).toList(),
+                    candidates, invalid, batchDuplicates, corpusDuplicates);
         }
-        int before = pool.size();
-        pool.removeIf(c -> c.maxSimilarityToChosen >= settings.batchSimilarityLimit());
-        return before - pool.size();
-    }
-
-    /** The category, among those with candidates left, furthest below its target share after one more pick. */
-    private static Category mostUnderservedCategory(List<Candidate> pool, Map<Category, Integer> chosenPerCategory,
-                                                    int chosenCount, CategoryMix target) {
-        Set<Category> available = new HashSet<>();
-        for (Candidate c : pool) {
-            available.add(c.draft().category());
-        }
-        Category best = null;
-        double bestDeficit = Double.NEGATIVE_INFINITY;
-        for (Category c : Category.values()) {
-            if (!available.contains(c)) {
-                continue;
-            }
-            double deficit = target.share(c) * (chosenCount + 1) - chosenPerCategory.getOrDefault(c, 0);
-            if (deficit > bestDeficit) {
-                bestDeficit = deficit;
-                best = c;
-            }
-        }
-        return best;
     }
 
     /** A candidate with its vector, its novelty against the corpus and its closeness to what is chosen so far. */

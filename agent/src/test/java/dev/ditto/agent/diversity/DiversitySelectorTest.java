@@ -87,6 +87,38 @@ class DiversitySelectorTest {
     }
 
     @Test
+    void replenishesACategoryWhoseCandidatesTheCorpusRejected() {
+        InMemoryCorpusNeighbours corpus = new InMemoryCorpusNeighbours();
+        corpus.addAll(embedder.embedAll(List.of("Add light rain to the street.")));
+        List<CategoryMix> asked = new java.util.ArrayList<>();
+        dev.ditto.agent.writer.InstructionWriter writer = new dev.ditto.agent.writer.InstructionWriter() {
+            @Override
+            public List<InstructionDraft> write(SourceFacts source, CategoryMix mix, int count, long seed) {
+                asked.add(mix);
+                if (asked.size() == 1) {
+                    return List.of(style("Turn the street into an oil painting."), style("Make it look like a pencil sketch."),
+                            add("Add light rain to the street!"));
+                }
+                return List.of(add("Let heavy snowflakes drift down through the street."));
+            }
+
+            @Override
+            public String engine() {
+                return "test";
+            }
+        };
+        CategoryMix mix = new CategoryMix(Map.of(Category.GLOBAL_STYLE, 2.0, Category.LOCAL_ADD, 1.0));
+
+        Selection selection = new DiversitySelector(writer, embedder, corpus, DiversitySelector.Settings.defaults())
+                .select(aSource().build(), mix, 3, 1);
+
+        assertThat(selection.chosen()).extracting(InstructionDraft::category)
+                .containsExactlyInAnyOrder(Category.GLOBAL_STYLE, Category.GLOBAL_STYLE, Category.LOCAL_ADD);
+        assertThat(selection.rejectedNearDuplicateInCorpus()).isEqualTo(1);
+        assertThat(asked.get(1).targets()).containsOnlyKeys(Category.LOCAL_ADD);
+    }
+
+    @Test
     void selectionIsMoreDiverseThanTheCandidates() {
         SourceFacts source = aSource().build();
         List<InstructionDraft> candidates = new GrammarInstructionWriter().write(source, CategoryMix.defaultMix(), 120, 4);
@@ -129,6 +161,11 @@ class DiversitySelectorTest {
     private static InstructionDraft style(String text) {
         return new InstructionDraft("src-1", Category.GLOBAL_STYLE, text,
                 new EditSpec("style", Map.of("style", "oil_paint", "strength", 0.8), 1, text), "test", "test", "v1");
+    }
+
+    private static InstructionDraft add(String text) {
+        return new InstructionDraft("src-1", Category.LOCAL_ADD, text,
+                new EditSpec("add_rain", Map.of("density", 0.3), 1, text), "test", "test", "v1");
     }
 
     private static void assertPairwiseBelow(List<float[]> vectors, double limit) {
