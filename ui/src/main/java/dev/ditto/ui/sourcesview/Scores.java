@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** The probe scores the gallery shows and filters on, in display order, with their labels. */
 enum Scores {
     MOTION("motion", "Motion"),
-    BRISQUE("brisque", "BRISQUE (lower = sharper)"),
+    BRISQUE("brisque", "BRISQUE"),
     PEOPLE("people", "People"),
     FACES("faces", "Faces"),
     TEXT_OVERLAY("text_overlay", "Text overlay");

@@ -152,7 +152,7 @@ public class SourcesView extends VerticalLayout {
         grid.setWidthFull();
         grid.setHeight("60vh");
         grid.addComponentColumn(s -> {
-            Image img = new Image(MediaUrls.blob(s.thumbnailKey()), "thumbnail of " + s.originalName());
+            Image img = new Image(MediaUrls.blob(s.thumbnailKey()), s.thumbnailKey() == null ? "" : "thumbnail of " + s.originalName());
             img.setWidth("112px");
             img.setHeight("64px");
             img.getStyle().set("object-fit", "cover").set("border-radius", "var(--lumo-border-radius-s)")
@@ -190,7 +190,7 @@ public class SourcesView extends VerticalLayout {
                 .setHeader("Resolution").setAutoWidth(true);
         grid.addColumn(Source::clips).setHeader("Clips").setAutoWidth(true).setComparator(Source::clips);
         for (Scores score : Scores.all()) {
-            grid.addColumn(s -> Scores.format(s.scores().get(score.key))).setHeader(score.label.replaceFirst(" \\(.*", ""))
+            grid.addColumn(s -> Scores.format(s.scores().get(score.key))).setHeader(score.label)
                     .setAutoWidth(true).setComparator(s -> s.scores().getOrDefault(score.key, Double.NEGATIVE_INFINITY));
         }
         grid.addColumn(s -> String.join(", ", s.tags())).setHeader("Tags").setAutoWidth(true);

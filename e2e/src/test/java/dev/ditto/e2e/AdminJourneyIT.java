@@ -1,0 +1,50 @@
+package dev.ditto.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import org.junit.jupiter.api.Test;
+
+/** An admin creates a runner token (shown once, in a dialog) and revokes it; and a URL import aimed at loopback is refused. */
+class AdminJourneyIT extends BrowserJourney {
+
+    @Test
+    void anAdminCreatesARunnerTokenSeesItOnceAndRevokesIt() {
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/admin/runners");
+        page.locator("[data-testid=token-name] input").fill("e2e-box");
+        page.locator("[data-testid=token-create]").click();
+
+        assertThat(page.locator("[data-testid=token-value] input")).hasValue(java.util.regex.Pattern.compile("^dtr_.{20,}"));
+        assertThat(page.locator("[data-testid=token-copy]")).isVisible();
+        snap("1-token-shown-once");
+        page.locator("[data-testid=token-close]").click();
+        assertThat(page.locator("[data-testid=token-value]")).hasCount(0);
+
+        Locator row = page.locator("[data-testid=runner-name]", new com.microsoft.playwright.Page.LocatorOptions().setHasText("e2e-box"));
+        assertThat(row).hasAttribute("data-state", "active");
+        page.locator("[data-testid='token-revoke-e2e-box']").click();
+        page.locator("[data-testid=token-revoke-confirm] [slot=confirm-button], vaadin-confirm-dialog-overlay [slot=confirm-button]").first().click();
+
+        assertThat(row).hasAttribute("data-state", "revoked");
+        assertThat(page.locator("[data-testid='token-revoke-e2e-box']")).isDisabled();
+        snap("2-revoked");
+
+    }
+
+    @Test
+    void aUrlImportAimedAtLoopbackIsRefusedWithTheReason() {
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/admin/imports");
+        page.locator("[data-testid=import-urls] textarea").fill(platform.baseUrl + "/actuator/health\nhttp://localhost:" + platform.port + "/x.mp4");
+        page.locator("[data-testid=import-urls-start]").click();
+
+        Locator results = page.locator("[data-testid=import-result]");
+        assertThat(results).hasCount(2);
+        assertThat(results.nth(0)).hasAttribute("data-outcome", "REFUSED");
+        assertThat(results.nth(0)).containsText("loopback");
+        assertThat(results.nth(1)).containsText("public addresses only");
+        assertThat(page.locator("[data-testid=import-summary]")).containsText("0 imported");
+        snap("refused");
+    }
+}
