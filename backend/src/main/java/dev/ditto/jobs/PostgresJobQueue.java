@@ -2,15 +2,11 @@ package dev.ditto.jobs;
 
 import dev.ditto.audit.AuditLog;
 import dev.ditto.platform.DittoProperties;
-import dev.ditto.protocol.GenerateResult;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobPayload;
 import dev.ditto.protocol.JobResult;
 import dev.ditto.protocol.JobType;
-import dev.ditto.protocol.ProbeResult;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@link JobQueue} on PostgreSQL: one row per job, claimed with {@code FOR UPDATE SKIP LOCKED} on {@code jobs_claim_idx}. */
 public final class PostgresJobQueue implements JobQueue {
     private static final Logger log = LoggerFactory.getLogger(PostgresJobQueue.class);
-    private static final int MAX_ERROR_CHARS = 4000;
     private static final int REAP_BATCH = 500;
 
     private final JdbcClient jdbc;
@@ -48,6 +44,7 @@ public final class PostgresJobQueue implements JobQueue {
     private final QueueProperties queue;
     private final Supplier<Map<JobType, List<JobResultHandler>>> handlers;
     private final @Nullable AuditLog audit;
+    private final QueueReads reads;
 
     /** {@code audit} null: admin operations are only logged (standalone use, e.g. the benchmark). */
     public PostgresJobQueue(JdbcClient jdbc, TransactionOperations tx, ObjectMapper json, Clock clock,
@@ -69,6 +66,7 @@ public final class PostgresJobQueue implements JobQueue {
         this.handlers = memoize(() -> handlers.get().stream().collect(Collectors.groupingBy(JobResultHandler::type,
                 () -> new EnumMap<>(JobType.class), Collectors.toList())));
         this.audit = audit;
+        this.reads = new QueueReads(jdbc, clock);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {
@@ -96,7 +94,7 @@ public final class PostgresJobQueue implements JobQueue {
 
     @Override
     public long enqueue(JobType type, JobPayload payload, int priority, @Nullable Long sourceId, @Nullable Long sampleId) {
-        if (!payloadTypeOf(payload).equals(type)) {
+        if (!JobRows.typeOf(payload).equals(type)) {
             throw new IllegalArgumentException("A " + type + " job cannot carry a " + payload.getClass().getSimpleName());
         }
         OffsetDateTime now = now();
@@ -125,6 +123,11 @@ public final class PostgresJobQueue implements JobQueue {
         // no type condition and jobs_claim_idx is walked in claim order; with some types, jobs_claim_type_idx.
         boolean everyType = Set.copyOf(types).size() == JobType.values().length;
         String typeCondition = everyType ? "" : "and type in (:types)";
+        // A claim on its own commits without waiting for the WAL flush: if the database crashes before the flush,
+        // the claim is lost, the job is still QUEUED, and the runner's next heartbeat or completion gets 409 —
+        // the lease protocol's ordinary path. Inside a caller's transaction the setting would leak into it: not there.
+        String asyncCommit = TransactionSynchronizationManager.isActualTransactionActive()
+                ? "" : ", (select set_config('synchronous_commit', 'off', true)) async_commit";
         OffsetDateTime now = now();
         var statement = jdbc.sql("""
                         update jobs j
@@ -134,9 +137,9 @@ public final class PostgresJobQueue implements JobQueue {
                                  where status = 'QUEUED' %s and available_at <= :now
                                  order by priority desc, id
                                  limit 1
-                                 for update skip locked) next
+                                 for update skip locked) next %s
                          where j.id = next.id
-                        returning j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""".formatted(typeCondition))
+                        returning j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""".formatted(typeCondition, asyncCommit))
                 .param("runner", runnerId)
                 .param("expires", now.plusSeconds(runner.leaseSeconds()))
                 .param("now", now);
@@ -145,7 +148,7 @@ public final class PostgresJobQueue implements JobQueue {
         }
         return statement
                 .query((rs, i) -> new JobAssignment(rs.getLong(1), rs.getInt(2), JobType.valueOf(rs.getString(3)),
-                        json.readValue(rs.getString(4), JobPayload.class), instant(rs, 5)))
+                        json.readValue(rs.getString(4), JobPayload.class), JobRows.instant(rs, 5)))
                 .optional();
     }
 
@@ -160,11 +163,11 @@ public final class PostgresJobQueue implements JobQueue {
                 .param("stage", stage)
                 .param("progress", Math.max(0, Math.min(1, progress)))
                 .param("id", jobId).param("runner", runnerId).param("attempt", attempt)
-                .query((rs, i) -> instant(rs, 1)).optional();
+                .query((rs, i) -> JobRows.instant(rs, 1)).optional();
         if (extended.isPresent()) {
             return new HeartbeatAck(extended.get(), false);
         }
-        LeaseState state = leaseState(jobId);
+        JobRows.LeaseState state = leaseState(jobId);
         if (state.status() == JobStatus.CANCELLED && state.heldBy(runnerId, attempt)) {
             return new HeartbeatAck(now.toInstant(), true);
         }
@@ -173,7 +176,7 @@ public final class PostgresJobQueue implements JobQueue {
 
     @Override
     public void checkLease(long jobId, long runnerId, int attempt) {
-        LeaseState state = leaseState(jobId);
+        JobRows.LeaseState state = leaseState(jobId);
         if (state.status() != JobStatus.RUNNING || !state.heldBy(runnerId, attempt)) {
             throw state.lost(runnerId, attempt);
         }
@@ -216,22 +219,22 @@ public final class PostgresJobQueue implements JobQueue {
                                 update runners set jobs_done = jobs_done + 1 where id = :runner and exists (select 1 from done))
                             select type, payload, source_id, sample_id from done""")
                     .param("result", json.writerFor(JobResult.class).writeValueAsString(result))
-                    .param("timings", json.writeValueAsString(timingsOf(result)))
+                    .param("timings", json.writeValueAsString(JobRows.timingsOf(result)))
                     .param("now", now)
                     .param("id", jobId).param("runner", runnerId).param("attempt", attempt)
                     .query((rs, i) -> new CompletedJob(jobId, JobType.valueOf(rs.getString(1)),
                             json.readValue(rs.getString(2), JobPayload.class), result, runnerId, attempt,
-                            nullableLong(rs, 3), nullableLong(rs, 4), now.toInstant()))
+                            JobRows.nullableLong(rs, 3), JobRows.nullableLong(rs, 4), now.toInstant()))
                     .optional();
             if (done.isEmpty()) {
-                LeaseState state = leaseState(jobId);
+                JobRows.LeaseState state = leaseState(jobId);
                 if (state.status() == JobStatus.SUCCEEDED && state.heldBy(runnerId, attempt)) {
                     return Completion.ALREADY_COMPLETED;
                 }
                 throw state.lost(runnerId, attempt);
             }
             CompletedJob job = done.get();
-            if (payloadTypeOf(result) != job.type()) {
+            if (JobRows.typeOf(result) != job.type()) {
                 throw new InvalidResultException(jobId, "a " + job.type() + " job cannot complete with a "
                         + result.getClass().getSimpleName() + ".");
             }
@@ -247,14 +250,14 @@ public final class PostgresJobQueue implements JobQueue {
     public FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable) {
         FailureOutcome outcome = tx.execute(status -> {
             OffsetDateTime now = now();
-            JobRow row = lockedRow(jobId);
+            JobRows.JobRow row = lockedRow(jobId);
             if (row.status() != JobStatus.RUNNING || !row.heldBy(runnerId, attempt)) {
                 if ((row.status() == JobStatus.QUEUED || row.status() == JobStatus.PARKED) && row.heldBy(runnerId, attempt)) {
                     return FailureOutcome.ALREADY_RECORDED;
                 }
                 throw row.lease().lost(runnerId, attempt);
             }
-            String message = truncate("attempt " + attempt + " on runner " + runnerId + ": " + error);
+            String message = JobRows.truncate("attempt " + attempt + " on runner " + runnerId + ": " + error);
             countRunnerOutcome(runnerId, false);
             if (!retryable || row.attempts() >= row.maxAttempts()) {
                 String why = retryable ? message + " (gave up after " + row.attempts() + " attempts)" : message + " (not retryable)";
@@ -297,7 +300,7 @@ public final class PostgresJobQueue implements JobQueue {
 
     private int reapBatch() {
         OffsetDateTime now = now();
-        record Reaped(JobRow row, long owner, String error) {}
+        record Reaped(JobRows.JobRow row, long owner, String error) {}
         List<Reaped> reaped = jdbc.sql("""
                         with expired as (
                             select id, lease_owner as owner from jobs
@@ -317,7 +320,7 @@ public final class PostgresJobQueue implements JobQueue {
                         returning j.id, j.type, j.status, j.payload::text, j.attempts, j.max_attempts, j.lease_owner,
                                   j.source_id, j.sample_id, expired.owner, j.last_error""")
                 .param("now", now).param("batch", REAP_BATCH)
-                .query((rs, i) -> new Reaped(row(rs), rs.getLong(10), rs.getString(11)))
+                .query((rs, i) -> new Reaped(JobRows.row(rs), rs.getLong(10), rs.getString(11)))
                 .list();
         for (Reaped r : reaped) {
             countRunnerOutcome(r.owner(), false);
@@ -331,7 +334,7 @@ public final class PostgresJobQueue implements JobQueue {
     @Override
     public void retry(long jobId) {
         tx.executeWithoutResult(status -> {
-            JobRow row = lockedRow(jobId);
+            JobRows.JobRow row = lockedRow(jobId);
             if (row.status() != JobStatus.PARKED && row.status() != JobStatus.CANCELLED) {
                 throw new IllegalStateException("Job " + jobId + " is " + row.status()
                         + "; only parked or dropped jobs can be retried.");
@@ -348,7 +351,7 @@ public final class PostgresJobQueue implements JobQueue {
     @Override
     public void drop(long jobId) {
         tx.executeWithoutResult(status -> {
-            JobRow row = lockedRow(jobId);
+            JobRows.JobRow row = lockedRow(jobId);
             if (row.status() == JobStatus.SUCCEEDED || row.status() == JobStatus.CANCELLED) {
                 throw new IllegalStateException("Job " + jobId + " is " + row.status() + "; there is nothing to drop.");
             }
@@ -360,43 +363,20 @@ public final class PostgresJobQueue implements JobQueue {
 
     @Override
     public Optional<JobView> find(long jobId) {
-        return jdbc.sql("select * from jobs where id = :id").param("id", jobId).query(PostgresJobQueue::view).optional();
+        return reads.find(jobId);
     }
 
     @Override
     public List<JobView> list(@Nullable JobStatus status, @Nullable JobType type, int limit, int offset) {
-        return jdbc.sql("""
-                        select * from jobs
-                         where (cast(:status as text) is null or status = :status) and (cast(:type as text) is null or type = :type)
-                         order by id desc limit :limit offset :offset""")
-                .param("status", status == null ? null : status.name())
-                .param("type", type == null ? null : type.name())
-                .param("limit", Math.clamp(limit, 1, 1000)).param("offset", Math.max(0, offset))
-                .query(PostgresJobQueue::view).list();
+        return reads.list(status, type, limit, offset);
     }
 
     @Override
     public QueueStats stats() {
-        OffsetDateTime now = now();
-        Map<JobType, Map<JobStatus, Long>> counts = new EnumMap<>(JobType.class);
-        jdbc.sql("select type, status, count(*) from jobs group by type, status").query(rs -> {
-            counts.computeIfAbsent(JobType.valueOf(rs.getString(1)), t -> new EnumMap<>(JobStatus.class))
-                    .put(JobStatus.valueOf(rs.getString(2)), rs.getLong(3));
-        });
-        Map<JobType, Instant> oldest = new EnumMap<>(JobType.class);
-        jdbc.sql("select type, min(created_at) from jobs where status = 'QUEUED' and available_at <= :now group by type")
-                .param("now", now)
-                .query(rs -> {
-                    oldest.put(JobType.valueOf(rs.getString(1)), instant(rs, 2));
-                });
-        List<QueueStats.TypeStats> types = java.util.Arrays.stream(JobType.values())
-                .map(t -> new QueueStats.TypeStats(t, counts.getOrDefault(t, Map.of()),
-                        oldest.containsKey(t) ? Duration.between(oldest.get(t), now.toInstant()) : null))
-                .toList();
-        return new QueueStats(now.toInstant(), types);
+        return reads.stats();
     }
 
-    private void park(JobRow row, String error, OffsetDateTime now) {
+    private void park(JobRows.JobRow row, String error, OffsetDateTime now) {
         jdbc.sql("""
                         update jobs set status = 'PARKED', lease_expires_at = null, last_error = :error, finished_at = :now,
                                         stage = null, progress = null
@@ -405,7 +385,7 @@ public final class PostgresJobQueue implements JobQueue {
         callParked(row, error, now);
     }
 
-    private void callParked(JobRow row, String error, OffsetDateTime now) {
+    private void callParked(JobRows.JobRow row, String error, OffsetDateTime now) {
         log.warn("Parked job {} ({}) after {} attempt(s): {}", row.id(), row.type(), row.attempts(), error);
         ParkedJob parked = new ParkedJob(row.id(), row.type(), json.readValue(row.payload(), JobPayload.class), error,
                 row.attempts(), row.sourceId(), row.sampleId(), now.toInstant());
@@ -432,123 +412,22 @@ public final class PostgresJobQueue implements JobQueue {
         return Duration.ofSeconds(Math.min(seconds, queue.maxRetryBackoffSeconds()));
     }
 
-    private LeaseState leaseState(long jobId) {
+    private JobRows.LeaseState leaseState(long jobId) {
         return jdbc.sql("select status, lease_owner, attempts, last_error from jobs where id = :id").param("id", jobId)
-                .query((rs, i) -> new LeaseState(jobId, JobStatus.valueOf(rs.getString(1)), nullableLong(rs, 2),
+                .query((rs, i) -> new JobRows.LeaseState(jobId, JobStatus.valueOf(rs.getString(1)), JobRows.nullableLong(rs, 2),
                         rs.getInt(3), rs.getString(4)))
                 .optional().orElseThrow(() -> new JobNotFoundException(jobId));
     }
 
-    private JobRow lockedRow(long jobId) {
+    private JobRows.JobRow lockedRow(long jobId) {
         return jdbc.sql("""
                         select id, type, status, payload::text, attempts, max_attempts, lease_owner, source_id, sample_id, last_error
                           from jobs where id = :id for update""")
-                .param("id", jobId).query((rs, i) -> row(rs)).optional()
+                .param("id", jobId).query((rs, i) -> JobRows.row(rs)).optional()
                 .orElseThrow(() -> new JobNotFoundException(jobId));
     }
 
     private OffsetDateTime now() {
         return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    }
-
-    private static JobType payloadTypeOf(JobPayload payload) {
-        return switch (payload) {
-            case dev.ditto.protocol.ProbePayload p -> JobType.PROBE;
-            case dev.ditto.protocol.GeneratePayload g -> JobType.GENERATE;
-        };
-    }
-
-    private static JobType payloadTypeOf(JobResult result) {
-        return switch (result) {
-            case ProbeResult p -> JobType.PROBE;
-            case GenerateResult g -> JobType.GENERATE;
-        };
-    }
-
-    private static Map<String, ?> timingsOf(JobResult result) {
-        return switch (result) {
-            case ProbeResult p -> p.timings();
-            case GenerateResult g -> g.timings();
-        };
-    }
-
-    private static String truncate(String error) {
-        return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "…";
-    }
-
-    private static JobRow row(ResultSet rs) throws SQLException {
-        return new JobRow(rs.getLong("id"), JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
-                rs.getString("payload"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
-                nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"), rs.getString("last_error"));
-    }
-
-    private static JobView view(ResultSet rs, int i) throws SQLException {
-        double progress = rs.getDouble("progress");
-        Double p = rs.wasNull() ? null : progress;
-        return new JobView(rs.getLong("id"), JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
-                rs.getInt("priority"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
-                nullableInstant(rs, "lease_expires_at"), instant(rs, "available_at"), rs.getString("stage"), p,
-                rs.getString("last_error"), nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"),
-                instant(rs, "created_at"), nullableInstant(rs, "started_at"), nullableInstant(rs, "finished_at"));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static @Nullable Instant nullableInstant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static @Nullable Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    /** The lease-relevant columns of a job, and why a given attempt no longer holds it. */
-    private record LeaseState(long jobId, JobStatus status, @Nullable Long owner, int attempts, @Nullable String lastError) {
-        boolean heldBy(long runnerId, int attempt) {
-            return owner != null && owner == runnerId && attempts == attempt;
-        }
-
-        LeaseLostException lost(long runnerId, int attempt) {
-            String why;
-            if (attempts != attempt) {
-                why = "the job is on attempt " + attempts + " now.";
-            } else if (owner == null || owner != runnerId) {
-                why = "the lease belongs to " + (owner == null ? "nobody" : "runner " + owner) + ", not to runner " + runnerId + ".";
-            } else {
-                why = switch (status) {
-                    case QUEUED -> "the lease expired and the job went back to the queue.";
-                    case PARKED -> "the job was parked: " + lastError;
-                    case CANCELLED -> "a person dropped the job.";
-                    case SUCCEEDED -> "the job already succeeded.";
-                    case RUNNING -> "the lease is held by this attempt.";
-                };
-            }
-            return new LeaseLostException(jobId, attempt, why);
-        }
-    }
-
-    /** A job row locked for an outcome. */
-    private record JobRow(long id, JobType type, JobStatus status, String payload, int attempts, int maxAttempts,
-                          @Nullable Long owner, @Nullable Long sourceId, @Nullable Long sampleId, @Nullable String lastError) {
-        boolean heldBy(long runnerId, int attempt) {
-            return owner != null && owner == runnerId && attempts == attempt;
-        }
-
-        LeaseState lease() {
-            return new LeaseState(id, status, owner, attempts, lastError);
-        }
     }
 }

@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.SerializationFeature;
@@ -104,6 +106,9 @@ public final class QueueBenchmark {
         long[] cycles = new long[runners];
         long[] emptyClaims = new long[runners];
         CountDownLatch start = new CountDownLatch(1);
+        // The server in front of the queue: at most as many requests in the database as it has connections
+        // (Tomcat's workers queue for the pool the same way); without it 200 threads spin on the pool's hand-off.
+        Semaphore gate = new Semaphore(poolSize, true);
         List<Thread> threads = new ArrayList<>();
         for (int r = 0; r < runners; r++) {
             int index = r;
@@ -117,13 +122,13 @@ public final class QueueBenchmark {
                     if (t0 >= end) {
                         break;
                     }
-                    Optional<JobAssignment> job = queue.claimNext(runnerIds[index], TYPES);
+                    Optional<JobAssignment> job = gated(gate, () -> queue.claimNext(runnerIds[index], TYPES));
                     long t1 = System.nanoTime();
                     if (job.isEmpty()) {
                         emptyClaims[index]++;
                         continue;
                     }
-                    queue.complete(job.get().jobId(), runnerIds[index], job.get().attempt(), result);
+                    gated(gate, () -> queue.complete(job.get().jobId(), runnerIds[index], job.get().attempt(), result));
                     long t2 = System.nanoTime();
                     completed.incrementAndGet();
                     if (t0 >= warmupEnd) {
@@ -192,6 +197,15 @@ public final class QueueBenchmark {
         out.put("cycle", "claimNext (UPDATE … FOR UPDATE SKIP LOCKED, autocommit) + complete (transaction: guarded UPDATE, "
                 + "runner counter, handlers) on PostgresJobQueue; each runner is a thread");
         return out;
+    }
+
+    private static <T> T gated(Semaphore gate, Supplier<T> call) {
+        gate.acquireUninterruptibly();
+        try {
+            return call.get();
+        } finally {
+            gate.release();
+        }
     }
 
     private static long enqueueBulk(JdbcClient jdbc, String payloadJson, int count) {
