@@ -2,6 +2,8 @@ package dev.ditto.ui.overview;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -12,15 +14,24 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.ditto.overview.PipelineCounts;
+import dev.ditto.overview.PipelineSnapshot;
+import dev.ditto.ui.shared.EChart;
 import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
 
-/** The landing page: sources, clips, jobs and samples by status, refreshed live. */
+/**
+ * The landing page: counts by stage and status, queue depth, runners, throughput and acceptance per hour and the
+ * judge's score distribution, as plots with the numbers beside them, refreshed live over push every few seconds.
+ */
 @Route("")
 @PageTitle("Overview · Ditto")
 @Menu(title = "Overview", order = 0, icon = "vaadin:dashboard")
@@ -33,30 +44,112 @@ public class OverviewView extends VerticalLayout {
     });
 
     private final PipelineCounts counts;
+    private final ObjectMapper json;
     private final FlexLayout cards = new FlexLayout();
+    private final EChart samplesChart = new EChart("chart-samples", "260px");
+    private final EChart throughputChart = new EChart("chart-throughput", "260px");
+    private final EChart acceptanceChart = new EChart("chart-acceptance", "260px");
+    private final EChart scoresChart = new EChart("chart-scores", "260px");
+    private final Span throughputSummary = summary("throughput-summary");
+    private final Span acceptanceSummary = summary("acceptance-summary");
+    private final Span scoresSummary = summary("scores-summary");
+    private final Grid<PipelineSnapshot.RunnerStatus> runners = new Grid<>();
+    private final Map<EChart, String> drawn = new HashMap<>();
+    private @Nullable Instant shown;
     private @Nullable ScheduledFuture<?> refresh;
 
-    public OverviewView(PipelineCounts counts) {
+    public OverviewView(PipelineCounts counts, ObjectMapper json) {
         this.counts = counts;
+        this.json = json;
+        setWidthFull();
         cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         cards.getStyle().set("gap", "var(--lumo-space-m)");
-        add(new H2("Overview"), cards);
+
+        runners.getElement().setAttribute("data-testid", "runners");
+        runners.addThemeVariants(GridVariant.LUMO_COMPACT);
+        runners.addColumn(PipelineSnapshot.RunnerStatus::name).setHeader("Runner").setAutoWidth(true);
+        runners.addColumn(r -> r.alive() ? "alive" : "offline").setHeader("State").setAutoWidth(true);
+        runners.addColumn(r -> r.busy() ? "busy (" + r.runningJobs() + ")" : "idle").setHeader("Work").setAutoWidth(true);
+        runners.addColumn(r -> ago(r.lastHeartbeat())).setHeader("Last heartbeat").setAutoWidth(true);
+        runners.addColumn(r -> r.host() == null ? "" : r.host()).setHeader("Host").setAutoWidth(true);
+        runners.addColumn(PipelineSnapshot.RunnerStatus::jobsDone).setHeader("Done").setAutoWidth(true);
+        runners.addColumn(PipelineSnapshot.RunnerStatus::jobsFailed).setHeader("Failed").setAutoWidth(true);
+        runners.setAllRowsVisible(true);
+
+        FlexLayout charts = new FlexLayout(
+                panel("Samples by stage", samplesChart, summary("samples-summary")),
+                panel("Generated per hour (24 h)", throughputChart, throughputSummary),
+                panel("Decisions per hour and acceptance (24 h)", acceptanceChart, acceptanceSummary),
+                panel("Judge score distribution", scoresChart, scoresSummary));
+        charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        charts.getStyle().set("gap", "var(--lumo-space-m)");
+        charts.setWidthFull();
+        add(new H2("Overview"), cards, charts, new H3("Runners"), runners);
         render();
     }
 
     private void render() {
+        PipelineSnapshot s = counts.snapshot();
+        if (s.at().equals(shown)) {
+            return;
+        }
+        shown = s.at();
         cards.removeAll();
-        cards.add(card("Sources", counts.sources(), "sources"));
-        cards.add(card("Clips", Map.of("normalised", counts.clips()), "clips"));
-        cards.add(card("Jobs", counts.jobs(), "jobs"));
-        cards.add(card("Samples", counts.samples(), "samples"));
+        cards.add(card("Sources", s.sources(), "sources"));
+        cards.add(card("Clips", Map.of("normalised", s.clips()), "clips"));
+        cards.add(card("Jobs", s.jobs(), "jobs"));
+        cards.add(card("Samples", s.samples(), "samples"));
+        cards.add(card("Queue depth", s.queueDepth(), "queue-depth"));
+        long alive = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::alive).count();
+        long busy = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::busy).count();
+        cards.add(card("Runners", Map.of("alive", alive, "busy", busy), "runners-summary"));
+        runners.setItems(s.runners());
+
+        draw(samplesChart, Charts.samplesByStage(s));
+        draw(throughputChart, Charts.throughput(s));
+        draw(acceptanceChart, Charts.acceptance(s));
+        draw(scoresChart, Charts.judgeScores(s));
+        long generated = s.generatedPerHour().stream().mapToLong(PipelineSnapshot.HourCount::count).sum();
+        throughputSummary.setText(generated + " samples generated in the last 24 h");
+        long accepted = s.decisionsPerHour().stream().mapToLong(PipelineSnapshot.HourDecisions::accepted).sum();
+        long rejected = s.decisionsPerHour().stream().mapToLong(PipelineSnapshot.HourDecisions::rejected).sum();
+        long auto = s.decisionsPerHour().stream().mapToLong(PipelineSnapshot.HourDecisions::autoRejected).sum();
+        acceptanceSummary.setText(accepted + " accepted, " + rejected + " rejected by curators, " + auto
+                + " auto-rejected by the judge in the last 24 h"
+                + (accepted + rejected == 0 ? "" : String.format(" · acceptance %.0f%%", 100.0 * accepted / (accepted + rejected))));
+        long judged = s.judgeScores().stream().mapToLong(b -> b.passed() + b.autoRejected()).sum();
+        scoresSummary.setText(judged + " judged samples");
+    }
+
+    private void draw(EChart chart, Map<String, Object> option) {
+        String text = json.writeValueAsString(option);
+        if (!text.equals(drawn.get(chart))) {
+            drawn.put(chart, text);
+            chart.setOption(text);
+        }
+    }
+
+    private static Div panel(String title, EChart chart, Span summary) {
+        H3 heading = new H3(title);
+        heading.getStyle().set("font-size", "var(--lumo-font-size-m)").set("margin", "0");
+        Div panel = new Div(heading, chart, summary);
+        panel.getStyle().set("flex", "1 1 28em").set("min-width", "0").set("border", "1px solid var(--lumo-contrast-10pct)")
+                .set("border-radius", "var(--lumo-border-radius-l)").set("padding", "var(--lumo-space-m)");
+        return panel;
+    }
+
+    private static Span summary(String testId) {
+        Span span = new Span();
+        span.getElement().setAttribute("data-testid", testId);
+        span.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        return span;
     }
 
     private static Div card(String title, Map<String, Long> values, String testId) {
         Div card = new Div(new H3(title));
         card.getElement().setAttribute("data-testid", "card-" + testId);
         card.getStyle().set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
-                .set("padding", "var(--lumo-space-m)").set("min-width", "14em");
+                .set("padding", "var(--lumo-space-m)").set("min-width", "12em");
         long total = values.values().stream().mapToLong(Long::longValue).sum();
         Span totalSpan = new Span("Total " + total);
         totalSpan.getStyle().set("font-weight", "600");
@@ -65,9 +158,20 @@ public class OverviewView extends VerticalLayout {
         return card;
     }
 
+    private static String ago(@Nullable Instant at) {
+        if (at == null) {
+            return "never";
+        }
+        long seconds = Math.max(0, Duration.between(at, Instant.now()).toSeconds());
+        return seconds < 120 ? seconds + " s ago" : seconds < 7200 ? seconds / 60 + " min ago" : seconds / 3600 + " h ago";
+    }
+
     @Override
     protected void onAttach(AttachEvent event) {
         var ui = event.getUI();
+        drawn.clear();
+        shown = null;
+        render();
         refresh = REFRESH.scheduleWithFixedDelay(() -> ui.access(this::render), 3, 3, TimeUnit.SECONDS);
     }
 
