@@ -95,6 +95,50 @@ public record CategoryMix(Map<Category, Double> targets) {
         return counts;
     }
 
+    /**
+     * Splits {@code total} items across categories so that, over many calls with different seeds, each category
+     * gets exactly its share on average: whole parts are given, and the fractional parts are rounded by systematic
+     * sampling with a seeded offset. (Plain largest-remainder rounding would starve small categories in every
+     * small batch, e.g. 10 instructions a source.)
+     */
+    public Map<Category, Integer> allocate(int total, long seed) {
+        EnumMap<Category, Integer> counts = new EnumMap<>(Category.class);
+        List<Category> order = new ArrayList<>();
+        List<Double> fractions = new ArrayList<>();
+        int assigned = 0;
+        for (Category c : Category.values()) {
+            double share = share(c);
+            if (share <= 0) {
+                continue;
+            }
+            double exact = share * total;
+            int floor = (int) Math.floor(exact);
+            counts.put(c, floor);
+            assigned += floor;
+            order.add(c);
+            fractions.add(exact - floor);
+        }
+        int extra = total - assigned;
+        if (extra > 0) {
+            double offset = new java.util.SplittableRandom(seed).nextDouble();
+            double cumulative = 0;
+            int given = 0;
+            for (int i = 0; i < order.size() && given < extra; i++) {
+                double next = cumulative + fractions.get(i);
+                // a category gets one more item for each point offset + k (k = 0, 1, ...) inside [cumulative, next)
+                while (given < extra && offset + given >= cumulative && offset + given < next) {
+                    counts.merge(order.get(i), 1, Integer::sum);
+                    given++;
+                }
+                cumulative = next;
+            }
+            for (int i = 0; given < extra; i++, given++) { // floating-point slack: hand out what is left
+                counts.merge(order.get(i % order.size()), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
     /** Largest absolute difference between a histogram's shares and the targets (0 for an empty histogram). */
     public double maxDeviation(Map<Category, Integer> histogram) {
         int total = histogram.values().stream().mapToInt(Integer::intValue).sum();

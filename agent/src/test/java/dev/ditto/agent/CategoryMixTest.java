@@ -27,4 +27,19 @@ class CategoryMixTest {
         assertThat(mix.share(Category.GLOBAL_STYLE) + mix.share(Category.GLOBAL_FREEFORM)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(mix.share(Category.LOCAL_REMOVE)).isZero();
     }
+
+    @Test
+    void seededAllocationGivesSmallCategoriesTheirShareOverManyBatches() {
+        CategoryMix mix = CategoryMix.defaultMix();
+        Map<Category, Integer> totals = new java.util.EnumMap<>(Category.class);
+        for (long seed = 0; seed < 2_000; seed++) {
+            Map<Category, Integer> batch = mix.allocate(10, seed);
+            assertThat(batch.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+            batch.forEach((c, n) -> totals.merge(c, n, Integer::sum));
+        }
+        for (Category c : Category.values()) {
+            assertThat(totals.getOrDefault(c, 0) / 20_000.0).as(c.name()).isCloseTo(mix.share(c), org.assertj.core.data.Offset.offset(0.01));
+        }
+        assertThat(mix.allocate(10, 3)).isEqualTo(mix.allocate(10, 3));
+    }
 }

@@ -66,7 +66,7 @@ public final class DiversitySelector {
      */
     public Selection select(SourceFacts source, CategoryMix mix, int count, long seed) {
         CategoryMix target = mix.restrictedTo(EditSpecRules.categoriesFor(source));
-        Map<Category, Integer> quota = target.allocate(count);
+        Map<Category, Integer> quota = target.allocate(count, seed ^ source.sourceId().hashCode());
         Run run = new Run();
         run.consider(writer.write(source, mix, count * settings.oversample(), seed));
         run.pick(target, quota, count, false);

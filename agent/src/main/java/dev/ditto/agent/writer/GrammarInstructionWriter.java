@@ -55,7 +55,7 @@ public final class GrammarInstructionWriter implements InstructionWriter {
         }
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ source.sourceId().hashCode());
         SourceContext context = SourceContext.of(source);
-        Map<Category, Integer> quota = effective.allocate(count);
+        Map<Category, Integer> quota = effective.allocate(count, seed ^ source.sourceId().hashCode());
         List<InstructionDraft> drafts = new ArrayList<>(count);
         Set<String> seen = new HashSet<>();
         int index = 0;
