@@ -18,7 +18,9 @@ final class Charts {
     static Map<String, Object> samplesByStage(PipelineSnapshot s) {
         List<String> names = new ArrayList<>(s.samples().keySet());
         List<Long> values = names.stream().map(n -> s.samples().getOrDefault(n, 0L)).toList();
-        return base(category(names.stream().map(n -> n.toLowerCase(Locale.ROOT).replace('_', ' ')).toList()), valueAxis(),
+        Map<String, Object> x = category(names.stream().map(n -> n.toLowerCase(Locale.ROOT).replace('_', ' ')).toList());
+        x.put("axisLabel", Map.of("interval", 0, "rotate", 30, "fontSize", 10));
+        return base(x, valueAxis(),
                 List.of(series("samples", "bar", values, null)));
     }
 

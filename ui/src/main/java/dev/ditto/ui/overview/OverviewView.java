@@ -102,7 +102,12 @@ public class OverviewView extends VerticalLayout {
         cards.add(card("Queue depth", s.queueDepth(), "queue-depth"));
         long alive = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::alive).count();
         long busy = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::busy).count();
-        cards.add(card("Runners", Map.of("alive", alive, "busy", busy), "runners-summary"));
+        Map<String, Long> fleet = new java.util.LinkedHashMap<>();
+        fleet.put("alive", alive);
+        fleet.put("offline", s.runners().size() - alive);
+        Div runnerCard = card("Runners", fleet, "runners-summary");
+        runnerCard.add(new Div(new Span("busy: " + busy)));
+        cards.add(runnerCard);
         runners.setItems(s.runners());
 
         draw(samplesChart, Charts.samplesByStage(s));
