@@ -51,6 +51,7 @@ public final class FakeHub implements AutoCloseable {
 
     private final ObjectMapper json = JsonMapper.builder().build();
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().factory());
     private final Path objects;
     private final String secret = UUID.randomUUID().toString().replace("-", "");
     private volatile String token;
@@ -70,7 +71,7 @@ public final class FakeHub implements AutoCloseable {
         this.token = token;
         this.objects = Files.createDirectories(storage.resolve("lfs-objects"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -146,6 +147,7 @@ public final class FakeHub implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        workers.shutdownNow();
     }
 
     // ---------------------------------------------------------------- handling
