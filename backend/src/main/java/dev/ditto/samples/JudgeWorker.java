@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,20 +58,24 @@ class JudgeWorker {
     boolean judgeOne() {
         List<Pending> pending = jdbc.sql("""
                 select sm.id, i.text, i.edit_spec::text, sm.metrics::text, sm.keyframe_blob_key,
-                       (select k.blob_key from source_assets k where k.parent_id = sm.clip_id and k.kind = 'KEY_FRAME' limit 1)
+                       (select k.blob_key from source_assets k where k.parent_id = sm.clip_id and k.kind = 'KEY_FRAME' limit 1),
+                       (select (c.scores ->> 'brisque')::float8 from source_assets c where c.id = sm.clip_id)
                 from samples sm join instructions i on i.id = sm.instruction_id
                 where sm.status = 'JUDGING' order by sm.id limit 1 for update of sm skip locked""")
                 .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)))
+                        rs.getString(5), rs.getString(6), (Double) rs.getObject(7)))
                 .list();
         if (pending.isEmpty()) {
             return false;
         }
         Pending p = pending.getFirst();
         try {
+            Map<String, Double> metrics = new LinkedHashMap<>(json.readValue(p.metrics(), new TypeReference<Map<String, Double>>() {}));
+            if (p.sourceBrisque() != null) {
+                metrics.put("source_brisque", p.sourceBrisque()); // the probe's score of the same clip, so quality is judged relative to it
+            }
             Verdict verdict = judge.judge(new JudgeInput(String.valueOf(p.id()), p.instruction(),
-                    json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()),
-                    json.readValue(p.metrics(), new TypeReference<Map<String, Double>>() {})));
+                    json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()), metrics));
             boolean accepted = verdict.accepted();
             jdbc.sql("""
                     update samples set status = :status, verdict = cast(:verdict as jsonb), judge_score = :score,
@@ -120,5 +125,5 @@ class JudgeWorker {
     }
 
     private record Pending(long id, String instruction, String editSpec, String metrics, String editedKeyFrame,
-                           String sourceKeyFrame) {}
+                           String sourceKeyFrame, @Nullable Double sourceBrisque) {}
 }

@@ -112,6 +112,13 @@ public final class MetricJudge implements Judge {
         if (brisque == null) {
             return new Score(0.7, "no brisque metric; edited key frame decodes and has normal contrast");
         }
+        Double sourceBrisque = metric(input, "source_brisque");
+        if (sourceBrisque != null) {
+            // quality relative to the source: an edit is not blamed for a source that was poor to begin with
+            double worse = brisque - sourceBrisque;
+            return Score.clamped(1 - Math.max(0, worse) / 30,
+                    fmt("brisque %.1f vs source %.1f (1.0 when no worse, 0.0 when 30 worse)", brisque, sourceBrisque));
+        }
         return Score.clamped((70 - brisque) / 50, fmt("brisque %.1f (1.0 at <= 20, 0.0 at >= 70)", brisque));
     }
 

@@ -67,6 +67,20 @@ class MetricJudgeTest {
     }
 
     @Test
+    void judgesQualityRelativeToAPoorSource() {
+        Map<String, Double> metrics = with("brisque", 66.0);
+        metrics.put("source_brisque", 64.0);
+
+        Verdict asGoodAsItsSource = judge.judge(night("Make it night.", metrics, keyFrame(c -> scale(c, 0.45, 0.5, 0.7))));
+        metrics.put("brisque", 95.0);
+        Verdict muchWorse = judge.judge(night("Make it night.", metrics, keyFrame(c -> scale(c, 0.45, 0.5, 0.7))));
+
+        assertThat(asGoodAsItsSource.score(Criterion.VISUAL_QUALITY).value()).isGreaterThan(0.9);
+        assertThat(muchWorse.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(muchWorse.reason()).startsWith("visual_quality").contains("vs source 64.0");
+    }
+
+    @Test
     void rejectsAnEditedFrameThatIsNotAnImage() {
         Verdict verdict = judge.judge(night("Make it night.", GOOD_METRICS, new byte[] {1, 2, 3}));
 
