@@ -1,5 +1,6 @@
 package dev.ditto.search;
 
+import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -23,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @DittoIntegrationTest
+// the test drives the indexer itself; a scheduled drain would race it for the same outbox rows
+@TestPropertySource(properties = "ditto.search.indexer.enabled=false")
 class SearchIndexingIT {
     @Autowired JdbcClient jdbc;
     @Autowired Outbox outbox;

@@ -1,5 +1,6 @@
 package dev.ditto.search;
 
+import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ditto.outbox.Outbox;
@@ -23,6 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A small real corpus of edit instructions, indexed once, searched many ways. */
 @DittoIntegrationTest
+// the test drives the indexer itself; a scheduled drain would race it for the same outbox rows
+@TestPropertySource(properties = "ditto.search.indexer.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchRelevanceIT {
     @Autowired JdbcClient jdbc;
