@@ -1,5 +1,6 @@
 package dev.ditto.sources;
 
+import dev.ditto.blobs.BlobStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.List;
@@ -49,7 +50,8 @@ class SourceController {
 
     @ExceptionHandler(IngestException.class)
     ResponseEntity<Map<String, String>> refused(IngestException e) {
-        HttpStatus status = e.getMessage().contains("too large") ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_CONTENT;
+        HttpStatus status = e.getCause() instanceof BlobStore.BlobTooLargeException
+                ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_CONTENT;
         return ResponseEntity.status(status).body(Map.of("file", e.fileName(), "error", e.getMessage()));
     }
 }

@@ -1,7 +1,6 @@
 package dev.ditto.runner.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.ditto.runner.models.ModelFile;
@@ -23,7 +22,7 @@ class BlazeFaceCounterTest {
     @Test
     void findsTheFourFacesOfOpenCvsFaceGrid() {
         Optional<Path> model = ModelStore.locate(null, System.getenv()).find(ModelFile.FACE_DETECTION_SHORT);
-        assumeThat(model).as("BlazeFace model (gpu-runner/fetch-models.sh)").isPresent();
+        assertThat(model).as("BlazeFace model: ./ditto test fetches it (gpu-runner/fetch-models.sh)").isPresent();
         try (BlazeFaceCounter faces = new BlazeFaceCounter(model.get());
              Mat grid = imread("/usr/share/doc/opencv-doc/opencv4/html/facereg.jpg")) {
             assertThat(faces.count(grid)).isEqualTo(4);

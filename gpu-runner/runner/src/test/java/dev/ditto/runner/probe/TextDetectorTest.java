@@ -1,7 +1,6 @@
 package dev.ditto.runner.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.ditto.runner.models.ModelFile;
@@ -15,7 +14,7 @@ class TextDetectorTest {
     @Test
     void pageOfTextIsMostlyTextAndAFootballPhotoIsNot() throws Exception {
         Optional<Path> model = ModelStore.locate(null, System.getenv()).find(ModelFile.PPOCR_V4_DET);
-        assumeThat(model).as("PP-OCRv4 detector (gpu-runner/fetch-models.sh)").isPresent();
+        assertThat(model).as("PP-OCRv4 detector: ./ditto test fetches it (gpu-runner/fetch-models.sh)").isPresent();
         try (TextDetector text = new TextDetector(model.get());
              Mat page = imread("/usr/share/doc/opencv-doc/examples/data/imageTextN.png");
              Mat photo = imread("/usr/share/doc/opencv-doc/examples/data/messi5.jpg")) {
