@@ -128,13 +128,24 @@ final class RunningPlatform {
         throw new IllegalStateException("The server did not become healthy within " + timeout + ":\n" + serverLog());
     }
 
+    /** Stops runners and the server; nothing may outlive the test JVM (a runner's grace period would). */
     void stop() {
         runners.forEach(Process::destroy);
         server.destroy();
+        for (Process p : runners) {
+            awaitOrKill(p);
+        }
+        awaitOrKill(server);
+    }
+
+    private static void awaitOrKill(Process p) {
         try {
-            server.waitFor();
+            if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.destroyForcibly();
         }
     }
 
