@@ -35,9 +35,15 @@ abstract class BrowserJourney {
     Page page;
     String testName = "test";
 
+    /** On a journey class: it starts a platform of its own in its own {@code @BeforeAll} instead of the shared one. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    @interface OwnPlatform {}
+
     @BeforeAll
-    static void startBrowser() throws Exception {
-        platform = RunningPlatform.get();
+    static void startBrowser(TestInfo info) throws Exception {
+        boolean own = info.getTestClass().map(c -> c.isAnnotationPresent(OwnPlatform.class)).orElse(false);
+        platform = own ? null : RunningPlatform.get();
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
         Files.createDirectories(SCREENSHOTS);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

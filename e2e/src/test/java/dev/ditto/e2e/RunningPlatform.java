@@ -43,18 +43,26 @@ final class RunningPlatform {
     /** The one platform every journey in this JVM shares; stopped when the JVM exits. */
     static synchronized RunningPlatform get() {
         if (instance == null) {
-            try {
-                instance = start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            RunningPlatform started = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            instance = fresh(List.of());
         }
         return instance;
     }
 
-    private static RunningPlatform start() throws IOException {
+    /**
+     * A platform of its own (own schema, index prefix, data folder and runners) with extra server arguments, for a
+     * journey whose counts must not see other journeys' data; the caller stops it (or the JVM's exit does).
+     */
+    static RunningPlatform fresh(List<String> extraArguments) {
+        try {
+            RunningPlatform started = start(extraArguments);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RunningPlatform start(List<String> extraArguments) throws IOException {
         Path root = SharedInfrastructure.root().getParent().getParent();
         Path jar = root.resolve("ui/target/ditto-server.jar");
         if (!Files.exists(jar)) {
@@ -63,7 +71,7 @@ final class RunningPlatform {
         var pg = SharedInfrastructure.postgres();
         var es = SharedInfrastructure.elasticsearch();
         var schema = SharedInfrastructure.newEmptySchema();
-        Path work = Files.createDirectories(root.resolve("e2e/target/platform-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(root.resolve("e2e/target/platform-" + System.currentTimeMillis() + "-" + System.nanoTime() % 1000));
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar", jar.toString(),
                 "--server.port=" + port,
@@ -78,6 +86,7 @@ final class RunningPlatform {
                 "--ditto.security.admin-password=" + ADMIN_PASSWORD,
                 "--ditto.runner.lease-seconds=15",
                 "--ditto.runner.heartbeat-seconds=3"));
+        command.addAll(extraArguments);
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile()).start();
         RunningPlatform platform = new RunningPlatform(root, work, port, server);

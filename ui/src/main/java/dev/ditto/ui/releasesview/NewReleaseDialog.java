@@ -55,9 +55,12 @@ class NewReleaseDialog extends Dialog {
         version.setRequired(true);
         version.setPlaceholder("1.0.0");
         version.setHelperText("MAJOR.MINOR.PATCH, higher than the last version of this name");
+        // the suggested next version follows the name until the person types a version of their own
+        boolean[] typedByHand = {false};
+        version.addValueChangeListener(e -> typedByHand[0] |= e.isFromClient() && !e.getValue().isBlank());
         name.addValueChangeListener(e -> {
-            boolean untouched = version.isEmpty()
-                    || version.getValue().equals(Formats.nextVersion(e.getOldValue() == null ? "" : e.getOldValue(), existing));
+            boolean untouched = !typedByHand[0] && (version.isEmpty()
+                    || version.getValue().equals(Formats.nextVersion(e.getOldValue() == null ? "" : e.getOldValue(), existing)));
             if (!e.getValue().isBlank() && untouched) {
                 version.setValue(Formats.nextVersion(e.getValue(), existing));
             }

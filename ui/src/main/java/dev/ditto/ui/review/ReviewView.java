@@ -55,6 +55,11 @@ public class ReviewView extends VerticalLayout {
         t.setDaemon(true);
         return t;
     });
+    private static final java.util.concurrent.ExecutorService BACKGROUND = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "review-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
     private static final String KEYS = """
             const view = this;
             if (window.__dittoReviewKeys) document.removeEventListener('keydown', window.__dittoReviewKeys, true);
@@ -311,11 +316,33 @@ public class ReviewView extends VerticalLayout {
             return;
         }
         render(current);
-        if (prefetched == null) {
-            prefetched = reviews.next(username, List.of(current.sampleId())).orElse(null);
+        if (prefetched != null) {
+            players.preload(prefetched);
+            refreshCountersLater();
+            return;
         }
-        players.preload(prefetched);
-        refreshCounters();
+        // claiming the sample after this one and counting the queue happen after this response (pushed when ready),
+        // so a decision's round trip carries only the decision and the swap to the preloaded sample
+        UI ui = UI.getCurrent();
+        long onScreen = current.sampleId();
+        BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> {
+            Optional<ReviewItem> next = reviews.next(username, List.of(onScreen));
+            ui.access(() -> {
+                if (current != null && current.sampleId() == onScreen && prefetched == null && historyIndex < 0) {
+                    prefetched = next.orElse(null);
+                    players.preload(prefetched);
+                } else {
+                    next.ifPresent(n -> reviews.release(username, n.sampleId()));
+                }
+                refreshCounters();
+            });
+        }, SecurityContextHolder.getContext()));
+    }
+
+    private void refreshCountersLater() {
+        UI ui = UI.getCurrent();
+        BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> ui.access(this::refreshCounters),
+                SecurityContextHolder.getContext()));
     }
 
     private void render(ReviewItem item) {

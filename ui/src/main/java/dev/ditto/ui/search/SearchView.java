@@ -183,6 +183,17 @@ public class SearchView extends VerticalLayout {
         Notification.show(result.decided().size() + " decided" + (result.refused().isEmpty() ? ""
                 : ", " + result.refused().size() + " left alone (not in review)"));
         grid.deselectAll();
-        run();
+        // the rows show the decision at once; the index follows PostgreSQL within a second or two, and then the
+        // search runs again (pushed) so facets and counts agree with it
+        String after = decision.decision() == dev.ditto.curation.ReviewDecision.ACCEPT ? "ACCEPTED" : "REJECTED";
+        Set<Long> decided = Set.copyOf(result.decided());
+        hits.replaceAll(h -> decided.contains(h.sampleId()) ? new Hit(h.sampleId(), h.score(), h.instruction(), h.caption(),
+                h.category(), after, h.tags(), h.judgeScore(), h.sourceId(), h.keyframeBlobKey(), h.engines(), h.createdAt(),
+                h.highlights()) : h);
+        grid.setItems(hits);
+        com.vaadin.flow.component.UI ui = com.vaadin.flow.component.UI.getCurrent();
+        java.util.concurrent.CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS)
+                .execute(new org.springframework.security.concurrent.DelegatingSecurityContextRunnable(() -> ui.access(this::run),
+                        org.springframework.security.core.context.SecurityContextHolder.getContext()));
     }
 }
