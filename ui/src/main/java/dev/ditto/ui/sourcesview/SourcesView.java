@@ -27,7 +27,6 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.sources.Source;
-import dev.ditto.sources.SourceProperties;
 import dev.ditto.sources.SourceService;
 import dev.ditto.ui.shared.MediaUrls;
 import jakarta.annotation.security.PermitAll;
@@ -80,14 +79,14 @@ public class SourcesView extends VerticalLayout {
     private List<Source> all = List.of();
     private @Nullable ScheduledFuture<?> refresh;
 
-    public SourcesView(SourceService sources, CampaignService campaigns, SourceProperties properties, AuthenticationContext auth) {
+    public SourcesView(SourceService sources, CampaignService campaigns, AuthenticationContext auth) {
         this.sources = sources;
         this.campaigns = campaigns;
         this.canEdit = auth.hasAnyRole("CURATOR", "ADMIN");
         setWidthFull();
         add(new H2("Sources"));
         if (canEdit) {
-            add(new UploadPanel(sources, properties, this::reload));
+            add(new UploadPanel(sources, this::reload));
         }
 
         statusFilter.setItems("NEW", "PROBING", "READY", "FAILED", "DUPLICATE", "ARCHIVED");
