@@ -136,6 +136,30 @@ public class SourceService {
                 .query(this::map).list();
     }
 
+    /**
+     * Sources whose name, caption, tags or origin contain every word of {@code text} (case-insensitive), newest
+     * first. Sources are not in Elasticsearch (it indexes samples), and a source's searchable text is a few
+     * short fields, so this is a PostgreSQL scan: fine for the hundreds of thousands of sources a corpus has.
+     *
+     * @throws IllegalArgumentException no word to search for
+     */
+    public List<Source> search(String text, int limit) {
+        List<String> words = Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).strip().split("\\s+"))
+                .filter(w -> !w.isBlank()).distinct().limit(16).toList();
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("Type at least one word to search sources for.");
+        }
+        String[] patterns = words.stream()
+                .map(w -> "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                .toArray(String[]::new);
+        return jdbc.sql(SELECT + " " + """
+                 where lower(concat_ws(' ', s.original_name, s.caption, array_to_string(s.tags, ' '), s.origin_ref))
+                       like all (:patterns)
+                 order by s.id desc limit :limit""")
+                .param("patterns", patterns).param("limit", limit)
+                .query(this::map).list();
+    }
+
     public Optional<Source> find(long id) {
         return jdbc.sql(SELECT + " where s.id = :id").param("id", id).query(this::map).optional();
     }
