@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
@@ -30,9 +30,11 @@ public class CampaignService {
     private final InstructionWriter writer;
     private final SourceService sources;
     private final SampleSearch samples;
+    private final TransactionTemplate tx;
 
     CampaignService(JdbcClient jdbc, ObjectMapper json, AuditLog audit, InstructionWriter writer, SourceService sources,
-                    SampleSearch samples) {
+                    SampleSearch samples, TransactionTemplate tx) {
+        this.tx = tx;
         this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
@@ -80,19 +82,28 @@ public class CampaignService {
      * the campaign keeps both the sources and the searches that found them. Sources that are not READY yet are
      * waited for by the worker.
      */
-    @Transactional
     public long start(CampaignRequest request) {
         Map<Category, Double> mix = request.mix().isEmpty() ? CategoryMix.defaultMix().targets() : request.mix();
         new CategoryMix(new EnumMap<>(mix)); // validates the shares
-        List<Long> sourceIds = resolveSources(request);
-        Map<String, Object> selection = new LinkedHashMap<>();
-        selection.put("sourceIds", sourceIds);
+        List<Long> sourceIds = resolveSources(request); // before the transaction: a sample search pages through Elasticsearch
+        Map<String, Object> searches = new LinkedHashMap<>();
         if (request.sourceSearch() != null) {
-            selection.put("sourceSearch", request.sourceSearch());
+            searches.put("sourceSearch", request.sourceSearch());
         }
         if (request.sampleSearch() != null) {
-            selection.put("sampleSearch", request.sampleSearch().withFacets(false).after(null));
+            searches.put("sampleSearch", request.sampleSearch().withFacets(false).after(null));
         }
+        Map<String, Object> selection = new LinkedHashMap<>(Map.of("sourceIds", sourceIds));
+        selection.putAll(searches);
+        Long started = tx.execute(status -> insert(request, mix, selection, searches, sourceIds.size()));
+        if (started == null) {
+            throw new IllegalStateException("starting campaign '" + request.name() + "' returned no id");
+        }
+        return started;
+    }
+
+    private long insert(CampaignRequest request, Map<Category, Double> mix, Map<String, Object> selection,
+                        Map<String, Object> searches, int sources) {
         long id = jdbc.sql("""
                 insert into campaigns (name, selection, per_source, category_mix, engine, seed)
                 values (:name, cast(:selection as jsonb), :per, cast(:mix as jsonb), :engine, :seed) returning id""")
@@ -103,14 +114,9 @@ public class CampaignService {
                 .param("engine", writer.engine())
                 .param("seed", request.seed())
                 .query(Long.class).single();
-        Map<String, Object> audited = new LinkedHashMap<>(Map.of("name", request.name(), "sources", sourceIds.size(),
+        Map<String, Object> audited = new LinkedHashMap<>(Map.of("name", request.name(), "sources", sources,
                 "perSource", request.perSource()));
-        if (request.sourceSearch() != null) {
-            audited.put("sourceSearch", request.sourceSearch());
-        }
-        if (request.sampleSearch() != null) {
-            audited.put("sampleSearch", String.valueOf(request.sampleSearch().text()));
-        }
+        audited.putAll(searches);
         audit.record("campaign.start", "campaign", id, null, audited);
         return id;
     }

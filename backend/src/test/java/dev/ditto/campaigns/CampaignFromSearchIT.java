@@ -2,6 +2,7 @@ package dev.ditto.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ditto.audit.AuditLog;
 import dev.ditto.outbox.Outbox;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.search.OutboxIndexer;
@@ -34,6 +35,7 @@ class CampaignFromSearchIT {
     @Autowired OutboxIndexer indexer;
     @Autowired ApplicationContext context;
     @Autowired ObjectMapper json;
+    @Autowired AuditLog audit;
     @LocalServerPort int port;
 
     private SampleFixtures fixtures;
@@ -64,6 +66,11 @@ class CampaignFromSearchIT {
         JsonNode selection = selection(started.json().path("id").asLong());
         assertThat(ids(selection.path("sourceIds"))).containsExactly(beach.id(), taggedBeach.id());
         assertThat(selection.path("sourceSearch").asString()).isEqualTo("BEACH sunset " + marker);
+        assertThat(audit.recent(20, 0)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("campaign.start");
+            assertThat(e.entityId()).isEqualTo(started.json().path("id").asString());
+            assertThat(e.after()).contains("BEACH sunset " + marker);
+        });
         assertThat(ids(api.get("/api/sources?q=" + marker + "%20beach").json(), "id"))
                 .as("GET /api/sources?q= lists every match, set-aside ones too")
                 .containsExactlyInAnyOrder(beach.id(), taggedBeach.id(), setAside.id());
