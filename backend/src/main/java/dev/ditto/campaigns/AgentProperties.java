@@ -29,5 +29,12 @@ public record AgentProperties(@DefaultValue Endpoint text, @DefaultValue Endpoin
             }
             return new ModelEndpoint(provider, baseUrl, apiKey, model, Duration.ofSeconds(timeoutSeconds));
         }
+
+        /** Never prints the API key: records end up in logs and exception messages. */
+        @Override
+        public String toString() {
+            return "Endpoint[provider=" + provider + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "unset" : "(set)")
+                    + ", model=" + model + ", timeoutSeconds=" + timeoutSeconds + "]";
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,7 +15,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/campaigns}: start instruction campaigns and follow them (for automation and the CLI). */
+/**
+ * {@code /api/campaigns}: start instruction campaigns (sources by id, by a source search or by a sample search;
+ * see {@link CampaignRequest}) and follow them (for automation and the CLI).
+ */
 @RestController
 @RequestMapping("/api/campaigns")
 class CampaignController {
@@ -52,5 +56,17 @@ class CampaignController {
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
         return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+
+    /** A request the record refused while being read (no name, no sources, …) says why, like any other refusal. */
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException refused) {
+                return invalid(refused);
+            }
+        }
+        return ResponseEntity.badRequest().body(Map.of("error", "The campaign request is not valid JSON: "
+                + e.getMostSpecificCause().getMessage()));
     }
 }

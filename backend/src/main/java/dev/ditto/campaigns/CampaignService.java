@@ -4,6 +4,9 @@ import dev.ditto.agent.Category;
 import dev.ditto.agent.CategoryMix;
 import dev.ditto.agent.writer.InstructionWriter;
 import dev.ditto.audit.AuditLog;
+import dev.ditto.search.SampleSearch;
+import dev.ditto.sources.Source;
+import dev.ditto.sources.SourceService;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
@@ -25,31 +28,96 @@ public class CampaignService {
     private final ObjectMapper json;
     private final AuditLog audit;
     private final InstructionWriter writer;
+    private final SourceService sources;
+    private final SampleSearch samples;
+    private final TransactionTemplate tx;
 
-    CampaignService(JdbcClient jdbc, ObjectMapper json, AuditLog audit, InstructionWriter writer) {
+    CampaignService(JdbcClient jdbc, ObjectMapper json, AuditLog audit, InstructionWriter writer, SourceService sources,
+                    SampleSearch samples, TransactionTemplate tx) {
+        this.tx = tx;
         this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
         this.writer = writer;
+        this.sources = sources;
+        this.samples = samples;
     }
 
-    /** Queues a campaign; returns its id. Sources that are not READY yet are waited for by the worker. */
-    @Transactional
+    /** At most this many samples of a sample search are followed to their sources. */
+    public static final int MAX_SEARCH_SAMPLES = 20_000;
+    /** At most this many sources come from a source search. */
+    public static final int MAX_SEARCH_SOURCES = 10_000;
+
+    /**
+     * The sources a request selects: those given by hand, then those its searches find now, without repeats.
+     * Sources set aside as DUPLICATE or ARCHIVED are left out of a search's results (not of a hand-made choice).
+     *
+     * @throws IllegalArgumentException a search too broad to follow, or one that finds no source
+     */
+    public List<Long> resolveSources(CampaignRequest request) {
+        java.util.LinkedHashSet<Long> ids = new java.util.LinkedHashSet<>(request.sourceIds());
+        java.util.Set<Long> found = new java.util.LinkedHashSet<>();
+        if (request.sourceSearch() != null) {
+            sources.search(request.sourceSearch(), MAX_SEARCH_SOURCES).stream()
+                    .filter(s -> !SET_ASIDE.contains(s.status())).map(Source::id).sorted().forEach(found::add);
+        }
+        if (request.sampleSearch() != null) {
+            List<Long> fromSamples = samples.sourceIds(request.sampleSearch(), MAX_SEARCH_SAMPLES);
+            if (!fromSamples.isEmpty()) {
+                jdbc.sql("select id from sources where id in (:ids) and status not in ('DUPLICATE', 'ARCHIVED') order by id")
+                        .param("ids", fromSamples).query(Long.class).list().forEach(found::add);
+            }
+        }
+        if (found.isEmpty() && (request.sourceSearch() != null || request.sampleSearch() != null) && ids.isEmpty()) {
+            throw new IllegalArgumentException("The search finds no sources to write instructions for; change it or pick sources by hand.");
+        }
+        ids.addAll(found);
+        return List.copyOf(ids);
+    }
+
+    private static final java.util.Set<String> SET_ASIDE = java.util.Set.of("DUPLICATE", "ARCHIVED");
+
+    /**
+     * Queues a campaign; returns its id. Searches are resolved to sources now (see {@link #resolveSources}) and
+     * the campaign keeps both the sources and the searches that found them. Sources that are not READY yet are
+     * waited for by the worker.
+     */
     public long start(CampaignRequest request) {
         Map<Category, Double> mix = request.mix().isEmpty() ? CategoryMix.defaultMix().targets() : request.mix();
         new CategoryMix(new EnumMap<>(mix)); // validates the shares
+        List<Long> sourceIds = resolveSources(request); // before the transaction: a sample search pages through Elasticsearch
+        Map<String, Object> searches = new LinkedHashMap<>();
+        if (request.sourceSearch() != null) {
+            searches.put("sourceSearch", request.sourceSearch());
+        }
+        if (request.sampleSearch() != null) {
+            searches.put("sampleSearch", request.sampleSearch().withFacets(false).after(null));
+        }
+        Map<String, Object> selection = new LinkedHashMap<>(Map.of("sourceIds", sourceIds));
+        selection.putAll(searches);
+        Long started = tx.execute(status -> insert(request, mix, selection, searches, sourceIds.size()));
+        if (started == null) {
+            throw new IllegalStateException("starting campaign '" + request.name() + "' returned no id");
+        }
+        return started;
+    }
+
+    private long insert(CampaignRequest request, Map<Category, Double> mix, Map<String, Object> selection,
+                        Map<String, Object> searches, int sources) {
         long id = jdbc.sql("""
                 insert into campaigns (name, selection, per_source, category_mix, engine, seed)
                 values (:name, cast(:selection as jsonb), :per, cast(:mix as jsonb), :engine, :seed) returning id""")
                 .param("name", request.name().strip())
-                .param("selection", json.writeValueAsString(Map.of("sourceIds", request.sourceIds())))
+                .param("selection", json.writeValueAsString(selection))
                 .param("per", request.perSource())
                 .param("mix", json.writeValueAsString(mix))
                 .param("engine", writer.engine())
                 .param("seed", request.seed())
                 .query(Long.class).single();
-        audit.record("campaign.start", "campaign", id, null,
-                Map.of("name", request.name(), "sources", request.sourceIds().size(), "perSource", request.perSource()));
+        Map<String, Object> audited = new LinkedHashMap<>(Map.of("name", request.name(), "sources", sources,
+                "perSource", request.perSource()));
+        audited.putAll(searches);
+        audit.record("campaign.start", "campaign", id, null, audited);
         return id;
     }
 

@@ -5,7 +5,6 @@ import dev.ditto.agent.CategoryMix;
 import dev.ditto.agent.InstructionDraft;
 import dev.ditto.agent.SourceFacts;
 import dev.ditto.agent.diversity.DiversityReport;
-import dev.ditto.agent.diversity.DiversitySelector;
 import dev.ditto.agent.diversity.Selection;
 import dev.ditto.jobs.JobQueue;
 import dev.ditto.outbox.Outbox;
@@ -32,7 +31,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs queued campaigns in the background, one source at a time: the agent writes candidates, the diversity
  * selector keeps distinct ones near the category mix, and each kept instruction becomes a sample with a
- * GENERATE job, all in one transaction per source. A source that fails (model errors, malformed output after
+ * GENERATE job, all in one transaction per source. The engines are looked up per source, so a settings change
+ * reaches a running campaign at its next source. A source that fails (model errors, malformed output after
  * retries) is counted and reported; the campaign goes on.
  */
 @Component
@@ -41,17 +41,17 @@ class CampaignWorker {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final DiversitySelector selector;
+    private final AgentEngines engines;
     private final CorpusInstructions corpus;
     private final JobQueue jobs;
     private final Outbox outbox;
     private final ObjectMapper json;
 
-    CampaignWorker(JdbcClient jdbc, TransactionTemplate tx, DiversitySelector selector, CorpusInstructions corpus,
+    CampaignWorker(JdbcClient jdbc, TransactionTemplate tx, AgentEngines engines, CorpusInstructions corpus,
                    JobQueue jobs, Outbox outbox, ObjectMapper json) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.selector = selector;
+        this.engines = engines;
         this.corpus = corpus;
         this.jobs = jobs;
         this.outbox = outbox;
@@ -126,7 +126,7 @@ class CampaignWorker {
             throw new IllegalStateException("has no clips");
         }
         SourceFacts facts = corpus.find(String.valueOf(sourceId)).orElseThrow();
-        Selection selection = selector.select(facts, mix, perSource, seed * 31 + sourceId);
+        Selection selection = engines.selector().select(facts, mix, perSource, seed * 31 + sourceId);
         Integer written = tx.execute(s -> {
             int n = 0;
             for (int i = 0; i < selection.chosen().size(); i++) {

@@ -81,6 +81,32 @@ public class SampleSearch {
         }
     }
 
+    /**
+     * The distinct sources of every sample {@code request} finds (all pages, not only the first), in the order
+     * their first sample ranks: "the sources of these results".
+     *
+     * @throws IllegalArgumentException the search finds more than {@code maxSamples} samples: narrow it first
+     */
+    public List<Long> sourceIds(SearchRequest request, int maxSamples) {
+        java.util.LinkedHashSet<Long> ids = new java.util.LinkedHashSet<>();
+        SearchRequest page = request.withFacets(false).withSize(tuning.maxPageSize()).after(null);
+        int seen = 0;
+        while (true) {
+            SearchPage results = search(page);
+            for (dev.ditto.search.Hit hit : results.hits()) {
+                if (++seen > maxSamples) {
+                    throw new IllegalArgumentException("The search finds more than " + maxSamples
+                            + " samples; narrow it (filters, more words) before starting a campaign from it.");
+                }
+                ids.add(hit.sourceId());
+            }
+            if (results.nextCursor() == null) {
+                return List.copyOf(ids);
+            }
+            page = page.after(results.nextCursor());
+        }
+    }
+
     /** Samples whose vectors lie nearest to {@code sampleId}'s, itself excluded; filters of {@code request} apply. */
     public SearchPage moreLikeThis(long sampleId, SearchRequest request) {
         return search(new SearchRequest(null, request.categories(), request.statuses(), request.engines(), request.tags(),

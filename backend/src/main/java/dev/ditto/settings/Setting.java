@@ -8,21 +8,21 @@ import java.util.Locale;
  * default that applies when neither the file nor an admin set it, and when a change takes effect.
  */
 public enum Setting {
-    TEXT_PROVIDER("agent.text.provider", "Instruction writer: provider", Kind.PROVIDER, "openai-compatible", Applies.RESTART),
-    TEXT_BASE_URL("agent.text.base-url", "Instruction writer: server URL", Kind.URL, "", Applies.RESTART),
-    TEXT_MODEL("agent.text.model", "Instruction writer: model (empty = built-in grammar)", Kind.TEXT, "", Applies.RESTART),
-    TEXT_API_KEY("agent.text.api-key", "Instruction writer: API key", Kind.SECRET, "", Applies.RESTART),
-    VISION_PROVIDER("agent.vision.provider", "Judge: provider", Kind.PROVIDER, "openai-compatible", Applies.RESTART),
-    VISION_BASE_URL("agent.vision.base-url", "Judge: server URL", Kind.URL, "", Applies.RESTART),
-    VISION_MODEL("agent.vision.model", "Judge: model (empty = built-in metric judge)", Kind.TEXT, "", Applies.RESTART),
-    VISION_API_KEY("agent.vision.api-key", "Judge: API key", Kind.SECRET, "", Applies.RESTART),
-    JUDGE_MIN_OVERALL("agent.judge-min-overall", "Judge: minimum overall score to reach review (0–1)", Kind.FRACTION, "0.5", Applies.RESTART),
-    NEAR_DUPLICATE_SIMILARITY("agent.near-duplicate-similarity", "Instructions: near-duplicate cosine similarity (0–1)", Kind.FRACTION, "0.92", Applies.RESTART),
-    FORMAT_WIDTH("sources.width", "Normalisation: width (multiple of 16)", Kind.INTEGER, "832", Applies.RESTART),
-    FORMAT_HEIGHT("sources.height", "Normalisation: height (multiple of 16)", Kind.INTEGER, "480", Applies.RESTART),
-    FORMAT_FRAMES("sources.frames", "Normalisation: frames per clip (4n+1)", Kind.INTEGER, "73", Applies.RESTART),
-    FORMAT_FPS("sources.fps", "Normalisation: frames per second", Kind.INTEGER, "20", Applies.RESTART),
-    MAX_UPLOAD_MB("sources.max-upload-mb", "Uploads: largest file in MB", Kind.INTEGER, "2048", Applies.RESTART),
+    TEXT_PROVIDER("agent.text.provider", "Instruction writer: provider", Kind.PROVIDER, "openai-compatible", Applies.NOW),
+    TEXT_BASE_URL("agent.text.base-url", "Instruction writer: server URL", Kind.URL, "", Applies.NOW),
+    TEXT_MODEL("agent.text.model", "Instruction writer: model (empty = built-in grammar)", Kind.TEXT, "", Applies.NOW),
+    TEXT_API_KEY("agent.text.api-key", "Instruction writer: API key", Kind.SECRET, "", Applies.NOW),
+    VISION_PROVIDER("agent.vision.provider", "Judge: provider", Kind.PROVIDER, "openai-compatible", Applies.NOW),
+    VISION_BASE_URL("agent.vision.base-url", "Judge: server URL", Kind.URL, "", Applies.NOW),
+    VISION_MODEL("agent.vision.model", "Judge: model (empty = built-in metric judge)", Kind.TEXT, "", Applies.NOW),
+    VISION_API_KEY("agent.vision.api-key", "Judge: API key", Kind.SECRET, "", Applies.NOW),
+    JUDGE_MIN_OVERALL("agent.judge-min-overall", "Judge: minimum overall score to reach review (0–1)", Kind.FRACTION, "0.5", Applies.NOW),
+    NEAR_DUPLICATE_SIMILARITY("agent.near-duplicate-similarity", "Instructions: near-duplicate cosine similarity (0–1)", Kind.FRACTION, "0.92", Applies.NOW),
+    FORMAT_WIDTH("sources.width", "Normalisation: width (multiple of 16)", Kind.INTEGER, "832", Applies.NOW),
+    FORMAT_HEIGHT("sources.height", "Normalisation: height (multiple of 16)", Kind.INTEGER, "480", Applies.NOW),
+    FORMAT_FRAMES("sources.frames", "Normalisation: frames per clip (4n+1)", Kind.INTEGER, "73", Applies.NOW),
+    FORMAT_FPS("sources.fps", "Normalisation: frames per second", Kind.INTEGER, "20", Applies.NOW),
+    MAX_UPLOAD_MB("sources.max-upload-mb", "Uploads: largest file in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_MAX_DOWNLOAD_MB("imports.max-download-mb", "URL import: largest download in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_CONNECT_TIMEOUT("imports.connect-timeout-seconds", "URL import: connect timeout (s)", Kind.INTEGER, "10", Applies.NOW),
     IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW);
@@ -30,7 +30,7 @@ public enum Setting {
     /** What values a setting takes. */
     public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER }
 
-    /** When a change takes effect. */
+    /** When a change takes effect: every setting applies at once today; RESTART is kept for one that cannot. */
     public enum Applies { NOW, RESTART }
 
     private final String key;

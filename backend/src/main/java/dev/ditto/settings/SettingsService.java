@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
@@ -17,23 +20,31 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Admin-edited settings in the {@code settings} table, over the configuration file. Settings that
- * {@link Setting.Applies#NOW apply now} are read here on every use; the others are applied to the configuration
- * records at the next start by {@link StartupSettingsOverrides}.
+ * Admin-edited settings in the {@code settings} table, over the configuration file. Import limits are read here on
+ * every use; every change is announced ({@link SettingsChanged}) so {@link LiveSettings} rebuilds the agent's
+ * engines and the ingest format at once. Secrets are stored encrypted ({@link SecretCipher}) and never leave this
+ * class in clear except towards {@link LiveSettings}.
  */
 @Service
 public class SettingsService {
+    private static final Logger log = LoggerFactory.getLogger(SettingsService.class);
+
     private final JdbcClient jdbc;
     private final Environment environment;
     private final AuditLog audit;
+    private final SecretCipher cipher;
+    private final ApplicationEventPublisher events;
 
-    SettingsService(JdbcClient jdbc, Environment environment, AuditLog audit) {
+    SettingsService(JdbcClient jdbc, Environment environment, AuditLog audit, SecretCipher cipher,
+                    ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.environment = environment;
         this.audit = audit;
+        this.cipher = cipher;
+        this.events = events;
     }
 
-    /** Every setting with the value in force. */
+    /** Every setting with the value in force (secrets masked). */
     public List<SettingValue> list() {
         Map<String, Stored> stored = stored();
         List<SettingValue> out = new ArrayList<>();
@@ -43,7 +54,7 @@ public class SettingsService {
         return out;
     }
 
-    /** The value in force for one setting. */
+    /** The value in force for one setting (a secret masked). */
     public SettingValue get(Setting setting) {
         Optional<Stored> stored = jdbc.sql("select value, updated_by, updated_at from settings where key = :k")
                 .param("k", setting.key()).query(SettingsService::storedRow).optional();
@@ -56,7 +67,8 @@ public class SettingsService {
     }
 
     /**
-     * Stores an admin's value (audited; secrets are audited as changed, never with their value).
+     * Stores an admin's value (audited; secrets are stored encrypted and audited as set or cleared, never with
+     * their value). An empty secret clears it: no key is sent, even if the configuration file has one.
      *
      * @throws IllegalArgumentException an invalid value, or a normalisation format that is not a valid combination
      */
@@ -67,14 +79,16 @@ public class SettingsService {
             checkFormat(setting, value);
         }
         SettingValue before = get(setting);
+        boolean secret = setting.kind() == Setting.Kind.SECRET;
         jdbc.sql("""
                 insert into settings (key, value, updated_by, updated_at) values (:k, :v, :by, now())
                 on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()""")
-                .param("k", setting.key()).param("v", value).param("by", actor()).update();
-        boolean secret = setting.kind() == Setting.Kind.SECRET;
+                .param("k", setting.key()).param("v", secret ? cipher.encrypt(setting.key(), value) : value)
+                .param("by", actor()).update();
         audit.record("setting.change", "setting", setting.key(),
-                Map.of("value", secret ? before.shown() : before.value(), "source", before.source().name()),
-                Map.of("value", secret ? (value.isEmpty() ? "" : "(set)") : value, "applies", setting.applies().name()));
+                Map.of("value", before.shown(), "source", before.source().name()),
+                Map.of("value", secret ? (value.isEmpty() ? "(cleared)" : "(set)") : value, "applies", setting.applies().name()));
+        events.publishEvent(new SettingsChanged(setting));
         return get(setting);
     }
 
@@ -84,17 +98,53 @@ public class SettingsService {
         SettingValue before = get(setting);
         int removed = jdbc.sql("delete from settings where key = :k").param("k", setting.key()).update();
         if (removed > 0) {
-            audit.record("setting.reset", "setting", setting.key(),
-                    Map.of("value", setting.kind() == Setting.Kind.SECRET ? before.shown() : before.value()), null);
+            audit.record("setting.reset", "setting", setting.key(), Map.of("value", before.shown()), null);
+            events.publishEvent(new SettingsChanged(setting));
         }
         return get(setting);
     }
 
-    /** Values an admin stored, by key (for start-up overrides). */
+    /** Values an admin stored, by key, secrets decrypted: for {@link LiveSettings} only, never for display. */
     Map<String, String> storedValues() {
+        Map<String, String> out = new HashMap<>();
+        stored().forEach((k, v) -> out.put(k, reveal(k, v.value())));
+        return out;
+    }
+
+    /** Values as stored (secrets still encrypted), by key: what {@link LiveSettings} compares to see a change. */
+    Map<String, String> storedRaw() {
         Map<String, String> out = new HashMap<>();
         stored().forEach((k, v) -> out.put(k, v.value()));
         return out;
+    }
+
+    /**
+     * Encrypts secret rows stored in clear by servers from before encryption at rest; returns how many. Their
+     * names are logged, never their values.
+     */
+    @Transactional
+    int encryptPlaintextSecrets() {
+        int n = 0;
+        for (Setting s : Setting.values()) {
+            if (s.kind() != Setting.Kind.SECRET) {
+                continue;
+            }
+            Optional<String> plain = jdbc.sql("select value from settings where key = :k for update")
+                    .param("k", s.key()).query(String.class).optional()
+                    .filter(v -> !v.isEmpty() && !SecretCipher.isEncrypted(v));
+            if (plain.isPresent()) {
+                jdbc.sql("update settings set value = :v where key = :k")
+                        .param("v", cipher.encrypt(s.key(), plain.get())).param("k", s.key()).update();
+                audit.record("setting.encrypt", "setting", s.key(), null, Map.of("value", "(encrypted at rest)"));
+                log.info("Setting {} was stored in clear; it is now encrypted at rest", s.key());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String reveal(String key, String stored) {
+        return Setting.byKey(key).filter(s -> s.kind() == Setting.Kind.SECRET).isPresent() ? cipher.decrypt(key, stored) : stored;
     }
 
     private void checkFormat(Setting changed, String value) {
@@ -111,13 +161,18 @@ public class SettingsService {
 
     private SettingValue value(Setting s, @Nullable Stored stored) {
         if (stored != null) {
-            return new SettingValue(s, stored.value(), SettingValue.Source.ADMIN, stored.by(), stored.at().toInstant());
+            return new SettingValue(s, masked(s, stored.value()), SettingValue.Source.ADMIN, stored.by(), stored.at().toInstant());
         }
         String configured = environment.getProperty(s.property());
         if (configured != null) {
-            return new SettingValue(s, configured, SettingValue.Source.CONFIGURATION, null, null);
+            return new SettingValue(s, masked(s, configured), SettingValue.Source.CONFIGURATION, null, null);
         }
         return new SettingValue(s, s.defaultValue(), SettingValue.Source.DEFAULT, null, null);
+    }
+
+    /** A secret's value never leaves: only whether one is set. */
+    private static String masked(Setting s, String value) {
+        return s.kind() != Setting.Kind.SECRET || value.isEmpty() ? value : SettingValue.MASK;
     }
 
     private Map<String, Stored> stored() {

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/sources}: ingest a video (raw body, streamed) and list sources. */
+/** {@code /api/sources}: ingest a video (raw body, streamed), list sources, and search them ({@code ?q=words}). */
 @RestController
 @RequestMapping("/api/sources")
 class SourceController {
@@ -37,8 +37,12 @@ class SourceController {
 
     @GetMapping
     @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
-    List<Source> list(@RequestParam(required = false) @Nullable String status,
+    List<Source> list(@RequestParam(required = false) @Nullable String status, @RequestParam(required = false) @Nullable String q,
                       @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+        if (q != null && !q.isBlank()) {
+            return sources.search(q, Math.min(limit, 1000)).stream()
+                    .filter(s -> status == null || s.status().equals(status)).toList();
+        }
         return sources.list(status, Math.min(limit, 1000), offset);
     }
 
@@ -46,6 +50,11 @@ class SourceController {
     @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
     ResponseEntity<Source> get(@PathVariable long id) {
         return ResponseEntity.of(sources.find(id));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
     }
 
     @ExceptionHandler(IngestException.class)

@@ -40,7 +40,7 @@ public class SourceService {
     private final JobQueue jobs;
     private final Outbox outbox;
     private final AuditLog audit;
-    private final SourceProperties properties;
+    private volatile SourceProperties properties;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
 
@@ -64,6 +64,7 @@ public class SourceService {
      */
     public IngestResult ingest(InputStream content, String originalName, Origin origin, @Nullable String originRef) {
         String name = cleanName(originalName);
+        SourceProperties limits = properties;
         BlobStore.StoredBlob blob;
         try {
             byte[] head = content.readNBytes(SNIFF_BYTES);
@@ -75,9 +76,9 @@ public class SourceService {
                         + "(mp4, mov, avi, mkv/webm, flv, mpeg, ogg, asf).");
             }
             blob = blobs.put(new SequenceInputStream(new ByteArrayInputStream(head), content),
-                    properties.maxUploadBytes(), null);
+                    limits.maxUploadBytes(), null);
         } catch (BlobStore.BlobTooLargeException e) {
-            throw new IngestException(name, "too large: the limit is " + properties.maxUploadMb()
+            throw new IngestException(name, "too large: the limit is " + limits.maxUploadMb()
                     + " MB (ditto.sources.max-upload-mb).", e);
         } catch (IOException e) {
             throw new IngestException(name, "could not be read completely (" + e.getMessage() + ").", e);
@@ -98,9 +99,10 @@ public class SourceService {
                     .param("origin", origin.name()).param("ref", originRef).param("name", name)
                     .param("key", blob.key()).param("size", blob.size())
                     .query(Long.class).single();
+            SourceProperties format = properties;
             JobPayload payload = new ProbePayload(JobPayload.CURRENT_VERSION, id,
-                    new BlobRef(blob.key(), blob.size(), "video/*"), name, properties.format(),
-                    properties.minClipSeconds(), properties.maxClipSeconds());
+                    new BlobRef(blob.key(), blob.size(), "video/*"), name, format.format(),
+                    format.minClipSeconds(), format.maxClipSeconds());
             jobs.enqueue(JobType.PROBE, payload, 10, id, null);
             outbox.changed(Outbox.Aggregate.SOURCE, id);
             audit.record("source.ingest", "source", id, null,
@@ -113,10 +115,48 @@ public class SourceService {
         return result;
     }
 
+    /** The upload limit and normalisation format in force (configured, or as an admin last changed them). */
+    public SourceProperties properties() {
+        return properties;
+    }
+
+    /**
+     * Replaces the upload limit and normalisation format for every ingest from now on (settings call this when an
+     * admin changes them); sources already queued keep the format their PROBE job was given.
+     */
+    public void applySettings(SourceProperties changed) {
+        changed.format(); // refuses an invalid combination before it is in force
+        this.properties = changed;
+    }
+
     /** Sources newest first, optionally by status. */
     public List<Source> list(@Nullable String status, int limit, int offset) {
         return jdbc.sql(SELECT + " where (cast(:status as text) is null or s.status = :status) order by s.id desc limit :limit offset :offset")
                 .param("status", status).param("limit", limit).param("offset", offset)
+                .query(this::map).list();
+    }
+
+    /**
+     * Sources whose name, caption, tags or origin contain every word of {@code text} (case-insensitive), newest
+     * first. Sources are not in Elasticsearch (it indexes samples), and a source's searchable text is a few
+     * short fields, so this is a PostgreSQL scan: fine for the hundreds of thousands of sources a corpus has.
+     *
+     * @throws IllegalArgumentException no word to search for
+     */
+    public List<Source> search(String text, int limit) {
+        List<String> words = Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).strip().split("\\s+"))
+                .filter(w -> !w.isBlank()).distinct().limit(16).toList();
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("Type at least one word to search sources for.");
+        }
+        String[] patterns = words.stream()
+                .map(w -> "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                .toArray(String[]::new);
+        return jdbc.sql(SELECT + " " + """
+                 where lower(concat_ws(' ', s.original_name, s.caption, array_to_string(s.tags, ' '), s.origin_ref))
+                       like all (:patterns)
+                 order by s.id desc limit :limit""")
+                .param("patterns", patterns).param("limit", limit)
                 .query(this::map).list();
     }
 

@@ -11,7 +11,7 @@ import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The release REST API as a test calls it: HTTP Basic as the test admin, JSON in and out. */
+/** The REST API (releases, settings, …) as a test calls it: HTTP Basic as the test admin, JSON in and out. */
 public final class ReleaseApi {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
@@ -39,6 +39,15 @@ public final class ReleaseApi {
     public Response patch(String path, Object body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+    }
+
+    public Response put(String path, Object body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+    }
+
+    public Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
     public Response get(String path) throws IOException, InterruptedException {

@@ -1,24 +1,26 @@
 package dev.ditto.search;
 
 import dev.ditto.outbox.Outbox;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Inserts sources, clips, instructions and samples with plain SQL, and records the outbox events writers would. */
-final class SampleFixtures {
+public final class SampleFixtures {
     private final JdbcClient jdbc;
     private final Outbox outbox;
 
-    SampleFixtures(JdbcClient jdbc, Outbox outbox) {
+    public SampleFixtures(JdbcClient jdbc, Outbox outbox) {
         this.jdbc = jdbc;
         this.outbox = outbox;
     }
 
     /** A ready source with one clip; its caption and probe scores go into every sample's document. */
-    Source aSource(String caption, String... tags) {
+    public Source aSource(String caption, String... tags) {
         long sourceId = jdbc.sql("""
                 insert into sources (origin, original_name, blob_key, size_bytes, sha256, status, caption, tags, scores)
                 values ('DEMO', :name, :blob, 1000, :sha, 'READY', :caption, :tags,
@@ -34,7 +36,7 @@ final class SampleFixtures {
         return new Source(sourceId, clipId);
     }
 
-    SampleBuilder aSample(Source source, String instruction) {
+    public SampleBuilder aSample(Source source, String instruction) {
         return new SampleBuilder(source, instruction);
     }
 
@@ -64,15 +66,23 @@ final class SampleFixtures {
         return id;
     }
 
+    /** Indexes every pending outbox event and refreshes the index, for a test that runs with the indexer off. */
+    public static void indexEverything(OutboxIndexer indexer, ApplicationContext context) throws IOException {
+        while (indexer.drainOnce().events() > 0) {
+            // drain until the outbox is empty
+        }
+        context.getBean(SampleIndex.class).refresh();
+    }
+
     long samplesInDatabase() {
         return jdbc.sql("select count(*) from samples").query(Long.class).single();
     }
 
     /** A source and its one clip. */
-    record Source(long id, long clipId) {}
+    public record Source(long id, long clipId) {}
 
     /** One sample to insert; defaults: GLOBAL_STYLE, IN_REVIEW, judged 0.8 by the built-in judge. */
-    final class SampleBuilder {
+    public final class SampleBuilder {
         private final Source source;
         private final String instruction;
         private String category = "GLOBAL_STYLE";
@@ -87,38 +97,38 @@ final class SampleFixtures {
             this.instruction = instruction;
         }
 
-        SampleBuilder category(String value) {
+        public SampleBuilder category(String value) {
             category = value;
             return this;
         }
 
-        SampleBuilder status(String value) {
+        public SampleBuilder status(String value) {
             status = value;
             return this;
         }
 
-        SampleBuilder judged(double value) {
+        public SampleBuilder judged(double value) {
             judge = value;
             return this;
         }
 
-        SampleBuilder writtenBy(String value) {
+        public SampleBuilder writtenBy(String value) {
             engine = value;
             return this;
         }
 
-        SampleBuilder tagged(String value) {
+        public SampleBuilder tagged(String value) {
             tags.add(value);
             return this;
         }
 
         /** Stores an instruction embedding, as the agent does, so indexing reuses it instead of computing one. */
-        SampleBuilder withStoredEmbedding(float[] value) {
+        public SampleBuilder withStoredEmbedding(float[] value) {
             embedding = value;
             return this;
         }
 
-        long build() {
+        public long build() {
             Float[] boxed = null;
             if (embedding != null) {
                 boxed = new Float[embedding.length];

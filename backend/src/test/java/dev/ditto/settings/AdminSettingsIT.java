@@ -15,7 +15,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
-/** Admin settings in the real PostgreSQL: stored over the configuration, validated, audited, and applied at start-up. */
+/** Admin settings in the real PostgreSQL: stored over the configuration, validated, audited, and laid over the configuration records. */
 @DittoIntegrationTest
 class AdminSettingsIT {
     @Autowired SettingsService settings;
@@ -79,11 +79,11 @@ class AdminSettingsIT {
     }
 
     @Test
-    void storedValuesAreAppliedToTheConfigurationRecordsAtStartUp() {
+    void storedValuesAreLaidOverTheConfigurationRecords() {
         AgentProperties configured = new AgentProperties(
                 new AgentProperties.Endpoint("openai-compatible", null, null, null, 120),
                 new AgentProperties.Endpoint("openai-compatible", null, null, null, 120), 0.5, 0.92);
-        AgentProperties applied = StartupSettingsOverrides.apply(configured, Map.of(
+        AgentProperties applied = SettingsOverlay.apply(configured, Map.of(
                 "agent.text.base-url", "http://127.0.0.1:8000/v1", "agent.text.model", "qwen", "agent.judge-min-overall", "0.7"));
 
         assertThat(applied.text().configured()).isTrue();
@@ -91,7 +91,7 @@ class AdminSettingsIT {
         assertThat(applied.vision().configured()).isFalse();
         assertThat(applied.judgeMinOverall()).isEqualTo(0.7);
 
-        SourceProperties sources = StartupSettingsOverrides.apply(new SourceProperties(2048, 832, 480, 73, 20, 4, 8),
+        SourceProperties sources = SettingsOverlay.apply(new SourceProperties(2048, 832, 480, 73, 20, 4, 8),
                 Map.of("sources.frames", "49", "sources.fps", "16"));
         assertThat(sources.format().frames()).isEqualTo(49);
         assertThat(sources.format().fps()).isEqualTo(16);

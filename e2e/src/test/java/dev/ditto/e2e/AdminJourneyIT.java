@@ -5,7 +5,10 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Locator;
 import org.junit.jupiter.api.Test;
 
-/** An admin creates a runner token (shown once, in a dialog) and revokes it; and a URL import aimed at loopback is refused. */
+/**
+ * An admin creates a runner token (shown once, in a dialog) and revokes it; a URL import aimed at loopback is
+ * refused; a setting is in effect as soon as it is saved, and an API key is never shown again.
+ */
 class AdminJourneyIT extends BrowserJourney {
 
     @Test
@@ -46,5 +49,37 @@ class AdminJourneyIT extends BrowserJourney {
         assertThat(results.nth(1)).containsText("public addresses only");
         assertThat(page.locator("[data-testid=import-summary]")).containsText("0 imported");
         snap("refused");
+    }
+
+    @Test
+    void aSavedSettingIsInEffectAtOnceAndAnApiKeyIsNeverShownAgain() {
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/admin/settings");
+        assertThat(page.locator("[data-testid=in-force-judge]")).containsText("minimum overall 0.50");
+
+        page.locator("[data-testid='setting-agent.judge-min-overall'] input").fill("0.7");
+        page.locator("[data-testid='setting-save-agent.judge-min-overall']").click();
+        assertThat(page.locator("[data-testid=in-force-judge]")).containsText("minimum overall 0.70");
+        assertThat(page.locator("[data-testid='setting-applies-agent.judge-min-overall']")).hasText("in effect");
+
+        String key = "sk-e2e-never-shown-" + System.nanoTime();
+        page.locator("[data-testid='setting-agent.vision.api-key'] input").fill(key);
+        page.locator("[data-testid='setting-save-agent.vision.api-key']").click();
+        Locator keyField = page.locator("[data-testid='setting-agent.vision.api-key'] input");
+        assertThat(keyField).hasAttribute("placeholder", "set (type to replace)");
+        assertThat(keyField).hasValue("");
+        snap("1-key-set");
+        page.reload();
+        assertThat(page.locator("[data-testid='setting-agent.vision.api-key'] input")).hasAttribute("placeholder", "set (type to replace)");
+        org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain(key);
+
+        page.locator("[data-testid='setting-clear-agent.vision.api-key']").click();
+        assertThat(page.locator("[data-testid='setting-agent.vision.api-key'] input")).hasAttribute("placeholder", "not set");
+        page.locator("[data-testid='setting-reset-agent.vision.api-key']").click();
+        assertThat(page.locator("[data-testid='setting-reset-agent.vision.api-key']")).isDisabled();
+        page.locator("[data-testid='setting-reset-agent.judge-min-overall']").click();
+        assertThat(page.locator("[data-testid='setting-reset-agent.judge-min-overall']")).isDisabled();
+        assertThat(page.locator("[data-testid=in-force-judge]")).containsText("minimum overall 0.50");
+        snap("2-reset");
     }
 }

@@ -62,8 +62,22 @@ final class RunningPlatform {
         }
     }
 
+    /**
+     * The checkout whose jars are under test: the one Maven runs in, not the folder of the shared test servers
+     * ({@code -Dditto.test.root} may point a second checkout at another one's servers).
+     */
+    private static Path checkout() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("ditto")) && Files.exists(p.resolve("e2e/pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("Run the browser journeys inside a Ditto checkout (no ./ditto found above "
+                + Path.of("").toAbsolutePath() + ")");
+    }
+
     private static RunningPlatform start(List<String> extraArguments) throws IOException {
-        Path root = SharedInfrastructure.root().getParent().getParent();
+        Path root = checkout();
         Path jar = root.resolve("ui/target/ditto-server.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("The packaged server is missing: " + jar + " (the build makes it before e2e)");

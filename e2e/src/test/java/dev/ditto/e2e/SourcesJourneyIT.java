@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A curator's way from videos to a campaign: a multi-file upload where one file is refused while the others go
- * on; then, with a runner probing and generating, a campaign started from the gallery whose progress reaches done.
+ * on; then, with a runner probing and generating, a campaign started from the gallery whose progress reaches done;
+ * and a campaign started on the sources the gallery's search finds.
  */
 class SourcesJourneyIT extends BrowserJourney {
     private static final Path OPENCV = Path.of("/usr/share/doc/opencv-doc");
@@ -82,6 +83,33 @@ class SourcesJourneyIT extends BrowserJourney {
         assertThat(page.locator("[data-testid=jobs-running]")).hasText("0");
         assertThat(page.locator("[data-testid=campaign-embedding-map]")).hasAttribute("data-rendered", "true");
         snap("2-done");
+    }
+
+    @Test
+    void theGallerySearchFindsSourcesByTheirTextAndACampaignStartsOnThem() throws Exception {
+        Path dir = Files.createDirectories(platform.work.resolve("search-" + System.nanoTime()));
+        Path cup = gunzip(OPENCV.resolve("opencv4/html/cup.mp4.gz"), dir.resolve("cup.mp4"));
+        Path tree = Files.copy(OPENCV.resolve("examples/data/tree.avi"), dir.resolve("tree.avi"));
+
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/sources");
+        page.locator("[data-testid=upload] input[type=file]").setInputFiles(new Path[] {cup, tree});
+        assertThat(page.locator("[data-testid=upload-status]")).hasCount(2, new LocatorAssertions.HasCountOptions().setTimeout(120_000));
+
+        page.locator("[data-testid=filter-search] input").fill("CUP mp4");
+        // the count is the filter's verdict: the grid keeps recycled rows of filtered-out sources in the DOM
+        assertThat(page.locator("[data-testid=source-count]")).containsText(Pattern.compile("^1 of "));
+        page.locator("[data-testid=select-filtered]").click();
+        assertThat(page.locator("[data-testid=selection-count]")).hasText("1 selected");
+        page.locator("[data-testid=start-campaign]").click();
+        assertThat(page.locator("[data-testid=campaign-dialog]").first()).containsText("1 source");
+        page.locator("[data-testid=campaign-name] input").fill("e2e search campaign");
+        snap("1-search-dialog");
+        page.locator("[data-testid=campaign-start]").click();
+
+        page.waitForURL(Pattern.compile(".*/campaigns/\\d+$"));
+        assertThat(page.locator("[data-testid=campaign-title]")).hasText("e2e search campaign");
+        snap("2-campaign");
     }
 
     private static Path gunzip(Path gz, Path target) throws IOException {

@@ -34,6 +34,13 @@ public record ModelEndpoint(String provider, @Nullable String baseUrl, @Nullable
         return new ModelEndpoint(OPENAI_COMPATIBLE, baseUrl, apiKey, model, timeout);
     }
 
+    /** Never prints the API key: endpoints end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        return "ModelEndpoint[provider=" + provider + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "unset" : "(set)")
+                + ", model=" + model + ", timeout=" + timeout + "]";
+    }
+
     private static String normalise(String provider) {
         String p = provider.strip().toLowerCase(Locale.ROOT);
         return switch (p) {

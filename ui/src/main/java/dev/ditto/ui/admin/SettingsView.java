@@ -17,16 +17,20 @@ import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.ditto.settings.LiveSettings;
 import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingValue;
 import dev.ditto.settings.SettingsService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Settings that matter (model servers, judge threshold, normalisation format, upload and import limits), stored
- * over the configuration file and audited. Each row says whether a change applies now or at the next start.
+ * over the configuration file and audited, in force as soon as they are saved. The page shows what the running
+ * server uses (from the engines themselves, not from the table) and marks each row in effect or not yet.
  */
 @Route("admin/settings")
 @PageTitle("Settings · Ditto")
@@ -36,31 +40,65 @@ public class SettingsView extends VerticalLayout {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final SettingsService settings;
+    private final LiveSettings live;
+    private final VerticalLayout inForce = id(new VerticalLayout(), "settings-in-force");
     private final VerticalLayout rows = new VerticalLayout();
 
-    public SettingsView(SettingsService settings) {
+    public SettingsView(SettingsService settings, LiveSettings live) {
         this.settings = settings;
+        this.live = live;
         setWidthFull();
         rows.setPadding(false);
+        inForce.setPadding(false);
+        inForce.setSpacing(false);
         add(new H2("Settings"), new Paragraph("A value set here overrides the configuration file (ditto.<key>); Reset returns "
-                + "to the configured value. Model servers, thresholds and the normalisation format are read when the server "
-                + "starts: restart it for them to take effect. Import limits apply to the next import."), rows);
+                + "to the configured value. Changes are in force as soon as they are saved: the next campaign source is "
+                + "written and the next sample judged with the new model server and thresholds, the next ingest uses the "
+                + "new format. API keys are stored encrypted and never shown again."), inForce, rows);
         refresh();
     }
 
     private void refresh() {
+        showInForce();
         rows.removeAll();
+        Map<Setting, Boolean> inEffect = live.inEffect();
         for (SettingValue value : settings.list()) {
-            rows.add(row(value));
+            rows.add(row(value, inEffect.getOrDefault(value.setting(), false)));
         }
     }
 
-    private HorizontalLayout row(SettingValue value) {
+    private void showInForce() {
+        LiveSettings.Status s = live.status();
+        inForce.removeAll();
+        inForce.add(line("In force since " + TIME.format(s.appliedAt()) + ":", "in-force-since"),
+                line("Instruction writer: " + s.writer(), "in-force-writer"),
+                line("Judge: " + s.judge() + String.format(Locale.ROOT, " · minimum overall %.2f", s.judgeMinOverall()), "in-force-judge"),
+                line(String.format(Locale.ROOT, "Near-duplicate similarity %.2f", s.nearDuplicateSimilarity()), "in-force-dedup"),
+                line("Normalisation " + s.format().width() + "×" + s.format().height() + ", " + s.format().frames() + " frames at "
+                        + s.format().fps() + " fps · uploads up to " + s.maxUploadMb() + " MB", "in-force-format"));
+        for (String error : new String[] {s.agentError(), s.sourcesError()}) {
+            if (error != null) {
+                Span e = line(error, "in-force-error");
+                e.getStyle().set("color", "var(--lumo-error-text-color)");
+                inForce.add(e);
+            }
+        }
+    }
+
+    private static Span line(String text, String testId) {
+        Span span = id(new Span(text), testId);
+        span.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        return span;
+    }
+
+    private HorizontalLayout row(SettingValue value, boolean inEffect) {
         Setting setting = value.setting();
+        boolean isSecret = setting.kind() == Setting.Kind.SECRET;
         AbstractField<?, String> field;
-        if (setting.kind() == Setting.Kind.SECRET) {
+        if (isSecret) {
             PasswordField secret = new PasswordField(setting.label());
             secret.setPlaceholder(value.value().isEmpty() ? "not set" : "set (type to replace)");
+            secret.setRevealButtonVisible(true);
             field = secret;
         } else {
             TextField text = new TextField(setting.label());
@@ -71,9 +109,10 @@ public class SettingsView extends VerticalLayout {
         ((HasValue<?, ?>) field).setReadOnly(false);
         field.getElement().setAttribute("title", setting.property());
         ((com.vaadin.flow.component.HasSize) field).setWidth("26em");
-        Span applies = id(new Span(setting.applies() == Setting.Applies.NOW ? "applies now" : "applies at restart"),
-                "setting-applies-" + setting.key());
-        applies.getElement().getThemeList().add(setting.applies() == Setting.Applies.NOW ? "badge success" : "badge contrast");
+        Span applies = id(new Span(inEffect ? "in effect" : "not in effect yet"), "setting-applies-" + setting.key());
+        applies.getElement().getThemeList().add(inEffect ? "badge success" : "badge error");
+        applies.getElement().setAttribute("title", inEffect ? "the running server uses this value"
+                : "saved, but the running server has not applied it (see the note above)");
         Span source = new Span(switch (value.source()) {
             case ADMIN -> "set by " + value.updatedBy() + (value.updatedAt() == null ? "" : " " + TIME.format(value.updatedAt()));
             case CONFIGURATION -> "from configuration";
@@ -83,14 +122,28 @@ public class SettingsView extends VerticalLayout {
         Button save = id(new Button("Save"), "setting-save-" + setting.key());
         save.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
         save.addClickListener(e -> {
+            if (isSecret && field.getValue().isEmpty()) {
+                Ids.failure("Type the new key to replace it, or use Clear to remove it.");
+                return;
+            }
             try {
                 SettingValue saved = settings.set(setting, field.getValue());
-                Ids.success(setting.label() + " saved" + (setting.applies() == Setting.Applies.NOW ? "; it applies now."
-                        : "; it takes effect when the server restarts.") + (setting.kind() == Setting.Kind.SECRET ? "" : " (" + saved.value() + ")"));
+                boolean applied = live.inEffect(setting);
+                Ids.success(setting.label() + " saved" + (applied ? "; it is in effect now." : "; it could not be applied yet (see above).")
+                        + (isSecret ? "" : " (" + saved.value() + ")"));
                 refresh();
             } catch (IllegalArgumentException ex) {
                 Ids.failure(ex.getMessage());
             }
+        });
+        Button clear = id(new Button("Clear"), "setting-clear-" + setting.key());
+        clear.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+        clear.setVisible(isSecret);
+        clear.setEnabled(!value.value().isEmpty());
+        clear.addClickListener(e -> {
+            settings.set(setting, "");
+            Ids.success(setting.label() + " cleared: no key is sent.");
+            refresh();
         });
         Button reset = id(new Button("Reset"), "setting-reset-" + setting.key());
         reset.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
@@ -100,7 +153,7 @@ public class SettingsView extends VerticalLayout {
             Ids.success(setting.label() + " is back to the configured value.");
             refresh();
         });
-        HorizontalLayout row = new HorizontalLayout(field, save, reset, applies, source);
+        HorizontalLayout row = new HorizontalLayout(field, save, clear, reset, applies, source);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.getElement().setAttribute("data-testid", "setting-row");
         row.getElement().setAttribute("data-key", setting.key());

@@ -17,6 +17,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.ditto.campaigns.CampaignService;
 import dev.ditto.curation.BulkResult;
 import dev.ditto.curation.CuratorDecision;
 import dev.ditto.curation.ReasonCode;
@@ -26,6 +27,7 @@ import dev.ditto.search.Hit;
 import dev.ditto.search.SampleSearch;
 import dev.ditto.search.SearchPage;
 import dev.ditto.search.SearchRequest;
+import dev.ditto.ui.sourcesview.StartCampaignDialog;
 import jakarta.annotation.security.PermitAll;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,10 @@ import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Hybrid search over samples with status and category facets; curators accept or reject the selection in bulk. */
+/**
+ * Hybrid search over samples with status and category facets; curators accept or reject the selection in bulk, or
+ * start an instruction campaign on the sources of the results.
+ */
 @Route("search")
 @PageTitle("Search · Ditto")
 @Menu(title = "Search", order = 2, icon = "vaadin:search")
@@ -41,6 +46,7 @@ import org.jspecify.annotations.Nullable;
 public class SearchView extends VerticalLayout {
     private final SampleSearch search;
     private final ReviewService reviews;
+    private final CampaignService campaigns;
     private final String username;
     private final boolean curator;
     private final TextField text = new TextField();
@@ -54,9 +60,10 @@ public class SearchView extends VerticalLayout {
     private @Nullable SearchRequest lastRequest;
     private @Nullable String cursor;
 
-    public SearchView(SampleSearch search, ReviewService reviews, AuthenticationContext auth) {
+    public SearchView(SampleSearch search, ReviewService reviews, CampaignService campaigns, AuthenticationContext auth) {
         this.search = search;
         this.reviews = reviews;
+        this.campaigns = campaigns;
         this.username = auth.getPrincipalName().orElseThrow();
         this.curator = auth.hasAnyRole("CURATOR", "ADMIN");
         setSizeFull();
@@ -104,7 +111,10 @@ public class SearchView extends VerticalLayout {
         HorizontalLayout bulkBar = new HorizontalLayout(accept, reason, reject);
         bulkBar.setVisible(curator);
 
-        HorizontalLayout bar = new HorizontalLayout(text, go, total);
+        Button campaign = new Button("Start campaign for these results' sources…", e -> startCampaign());
+        campaign.getElement().setAttribute("data-testid", "search-start-campaign");
+        campaign.setVisible(curator);
+        HorizontalLayout bar = new HorizontalLayout(text, go, total, campaign);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         HorizontalLayout facets = new HorizontalLayout(statuses, categories);
         add(new H2("Search"), bar, facets, bulkBar, grid, more);
@@ -171,6 +181,19 @@ public class SearchView extends VerticalLayout {
         group.setItems(values);
         group.setItemLabelGenerator(v -> v + " (" + page.facet(field).map(f -> f.count(v)).orElse(0L) + ")");
         group.setValue(selected);
+    }
+
+    /** Every result counts, not only the pages loaded: the campaign resolves the whole search again when it starts. */
+    private void startCampaign() {
+        if (lastRequest == null) {
+            return;
+        }
+        try {
+            StartCampaignDialog.forSampleSearch(campaigns, lastRequest,
+                    id -> getUI().ifPresent(ui -> ui.navigate("campaigns/" + id))).open();
+        } catch (RuntimeException e) {
+            Notification.show(e.getMessage());
+        }
     }
 
     private void bulk(CuratorDecision decision) {

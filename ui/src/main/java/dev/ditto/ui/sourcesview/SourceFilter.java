@@ -8,10 +8,12 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the gallery's filters ask for: statuses, tags (all of them), a name fragment and a [min, max] range per
- * probe score. A source without a score passes only when no range is set for it.
+ * What the gallery's filters ask for: statuses, tags (all of them), a name fragment, a [min, max] range per probe
+ * score, and the ids the search box's server-side search found (null = no search). A source without a score passes
+ * only when no range is set for it.
  */
-record SourceFilter(Set<String> statuses, Set<String> tags, String name, Map<Scores, Range> ranges) implements Predicate<Source> {
+record SourceFilter(Set<String> statuses, Set<String> tags, String name, Map<Scores, Range> ranges,
+                    @Nullable Set<Long> searchMatches) implements Predicate<Source> {
 
     /** An inclusive range; a null end is open. */
     record Range(@Nullable Double min, @Nullable Double max) {
@@ -32,6 +34,9 @@ record SourceFilter(Set<String> statuses, Set<String> tags, String name, Map<Sco
 
     @Override
     public boolean test(Source s) {
+        if (searchMatches != null && !searchMatches.contains(s.id())) {
+            return false;
+        }
         if (!statuses.isEmpty() && !statuses.contains(s.status())) {
             return false;
         }

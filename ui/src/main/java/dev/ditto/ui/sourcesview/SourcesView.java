@@ -27,7 +27,6 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.sources.Source;
-import dev.ditto.sources.SourceProperties;
 import dev.ditto.sources.SourceService;
 import dev.ditto.ui.shared.MediaUrls;
 import jakarta.annotation.security.PermitAll;
@@ -72,6 +71,8 @@ public class SourcesView extends VerticalLayout {
     private final MultiSelectComboBox<String> statusFilter = id(new MultiSelectComboBox<>("Status"), "filter-status");
     private final MultiSelectComboBox<String> tagFilter = id(new MultiSelectComboBox<>("Tags (all of)"), "filter-tags");
     private final TextField nameFilter = id(new TextField("Name"), "filter-name");
+    private final TextField searchFilter = id(new TextField("Search name, caption, tags"), "filter-search");
+    private @Nullable Set<Long> searchMatches;
     private final Map<Scores, NumberField[]> rangeFields = new EnumMap<>(Scores.class);
     private final Span shownCount = id(new Span(), "source-count");
     private final Span selectionCount = id(new Span(), "selection-count");
@@ -80,14 +81,14 @@ public class SourcesView extends VerticalLayout {
     private List<Source> all = List.of();
     private @Nullable ScheduledFuture<?> refresh;
 
-    public SourcesView(SourceService sources, CampaignService campaigns, SourceProperties properties, AuthenticationContext auth) {
+    public SourcesView(SourceService sources, CampaignService campaigns, AuthenticationContext auth) {
         this.sources = sources;
         this.campaigns = campaigns;
         this.canEdit = auth.hasAnyRole("CURATOR", "ADMIN");
         setWidthFull();
         add(new H2("Sources"));
         if (canEdit) {
-            add(new UploadPanel(sources, properties, this::reload));
+            add(new UploadPanel(sources, this::reload));
         }
 
         statusFilter.setItems("NEW", "PROBING", "READY", "FAILED", "DUPLICATE", "ARCHIVED");
@@ -96,7 +97,11 @@ public class SourcesView extends VerticalLayout {
         nameFilter.setValueChangeMode(ValueChangeMode.LAZY);
         nameFilter.addValueChangeListener(e -> applyFilter());
         nameFilter.setClearButtonVisible(true);
-        FlexLayout filters = new FlexLayout(statusFilter, tagFilter, nameFilter);
+        searchFilter.setValueChangeMode(ValueChangeMode.LAZY);
+        searchFilter.addValueChangeListener(e -> search());
+        searchFilter.setClearButtonVisible(true);
+        searchFilter.setPlaceholder("every word must appear");
+        FlexLayout filters = new FlexLayout(searchFilter, statusFilter, tagFilter, nameFilter);
         for (Scores score : Scores.all()) {
             NumberField min = id(new NumberField(score.label + " ≥"), "filter-" + score.testKey() + "-min");
             NumberField max = id(new NumberField(score.label + " ≤"), "filter-" + score.testKey() + "-max");
@@ -199,6 +204,9 @@ public class SourcesView extends VerticalLayout {
 
     private void reload() {
         all = sources.list(null, GALLERY_LIMIT, 0);
+        if (searchMatches != null) {
+            search(); // new sources may match
+        }
         Set<Long> selected = grid.getSelectedItems().stream().map(Source::id).collect(Collectors.toSet());
         Set<String> tags = all.stream().flatMap(s -> s.tags().stream()).collect(Collectors.toCollection(TreeSet::new));
         Set<String> chosenTags = tagFilter.getSelectedItems();
@@ -219,13 +227,22 @@ public class SourcesView extends VerticalLayout {
             }
         });
         SourceFilter filter = new SourceFilter(statusFilter.getSelectedItems(), tagFilter.getSelectedItems(),
-                Objects.requireNonNullElse(nameFilter.getValue(), ""), ranges);
+                Objects.requireNonNullElse(nameFilter.getValue(), ""), ranges, searchMatches);
         data.setFilter(filter::test);
         shownCount.setText(data.getItemCount() + " of " + all.size() + " sources shown"
                 + (all.size() >= GALLERY_LIMIT ? " (the newest " + GALLERY_LIMIT + ")" : ""));
     }
 
+    /** Asks the server which sources match the search box (all of them, not only the gallery's newest). */
+    private void search() {
+        String text = Objects.requireNonNullElse(searchFilter.getValue(), "").strip();
+        searchMatches = text.isEmpty() ? null
+                : sources.search(text, GALLERY_LIMIT).stream().map(Source::id).collect(Collectors.toSet());
+        applyFilter();
+    }
+
     private void clearFilters() {
+        searchFilter.clear();
         statusFilter.clear();
         tagFilter.clear();
         nameFilter.clear();

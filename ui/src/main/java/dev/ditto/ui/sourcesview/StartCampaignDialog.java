@@ -13,25 +13,46 @@ import dev.ditto.agent.Category;
 import dev.ditto.agent.CategoryMix;
 import dev.ditto.campaigns.CampaignRequest;
 import dev.ditto.campaigns.CampaignService;
+import dev.ditto.search.SearchRequest;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Starts an instruction campaign for the selected sources: its name, instructions per source, the category mix
- * (percent per category, normalised), the seed, and the engine that will write (shown, from configuration).
+ * Starts an instruction campaign for the selected sources, or for the sources of a sample search's results: its
+ * name, instructions per source, the category mix (percent per category, normalised), the seed, and the engine
+ * that will write (shown: the one in force now).
  */
-class StartCampaignDialog extends Dialog {
+public class StartCampaignDialog extends Dialog {
     private final Map<Category, IntegerField> mix = new EnumMap<>(Category.class);
     private final Span total = id(new Span(), "campaign-mix-total");
     private final Span error = id(new Span(), "campaign-error");
 
     StartCampaignDialog(CampaignService campaigns, List<Long> sourceIds, LongConsumer started) {
+        this(campaigns, sourceIds, null, sourceIds.size(), started);
+    }
+
+    /**
+     * For the sources of {@code search}'s results, resolved again when the campaign starts.
+     *
+     * @throws IllegalArgumentException the search finds no source, or too many samples to follow
+     */
+    public static StartCampaignDialog forSampleSearch(CampaignService campaigns, SearchRequest search, LongConsumer started) {
+        int sources = campaigns.resolveSources(new CampaignRequest("preview", null, 1, null, 0, null, search)).size();
+        StartCampaignDialog dialog = new StartCampaignDialog(campaigns, List.of(), search, sources, started);
+        dialog.setHeaderTitle("Start a campaign for the " + sources + " source" + (sources == 1 ? "" : "s")
+                + " of these search results");
+        return dialog;
+    }
+
+    private StartCampaignDialog(CampaignService campaigns, List<Long> sourceIds, @Nullable SearchRequest search, int sources,
+                                LongConsumer started) {
         id(this, "campaign-dialog");
-        setHeaderTitle("Start a campaign for " + sourceIds.size() + " source" + (sourceIds.size() == 1 ? "" : "s"));
+        setHeaderTitle("Start a campaign for " + sources + " source" + (sources == 1 ? "" : "s"));
         TextField name = id(new TextField("Name"), "campaign-name");
         name.setValue("Campaign " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
         name.setRequired(true);
@@ -47,7 +68,7 @@ class StartCampaignDialog extends Dialog {
 
         FormLayout form = new FormLayout();
         form.add(name, perSource, seed);
-        form.addFormItem(engine, "Engine (from configuration)");
+        form.addFormItem(engine, "Engine (in force now)");
         Map<Category, Double> defaults = CategoryMix.defaultMix().targets();
         for (Category c : Category.values()) {
             IntegerField share = id(new IntegerField(c.wireName().replace('_', ' ') + " %"), "campaign-mix-" + c.wireName());
@@ -73,7 +94,7 @@ class StartCampaignDialog extends Dialog {
                 mix.forEach((c, f) -> shares.put(c, f.getValue() == null ? 0.0 : f.getValue().doubleValue()));
                 int per = perSource.getValue() == null ? 0 : perSource.getValue();
                 long id = campaigns.start(new CampaignRequest(name.getValue(), sourceIds, per, shares,
-                        seed.getValue() == null ? 0 : seed.getValue()));
+                        seed.getValue() == null ? 0 : seed.getValue(), null, search));
                 close();
                 started.accept(id);
             } catch (IllegalArgumentException ex) {

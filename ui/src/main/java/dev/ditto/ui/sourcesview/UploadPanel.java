@@ -28,7 +28,8 @@ class UploadPanel extends VerticalLayout {
     private final VerticalLayout results = id(new VerticalLayout(), "upload-results");
     private final Runnable onIngested;
 
-    UploadPanel(SourceService sources, SourceProperties properties, Runnable onIngested) {
+    UploadPanel(SourceService sources, Runnable onIngested) {
+        SourceProperties properties = sources.properties();
         this.sources = sources;
         this.onIngested = onIngested;
         setPadding(false);
