@@ -1,6 +1,7 @@
 package dev.ditto.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ditto.blobs.BlobStore;
 import java.nio.charset.StandardCharsets;
@@ -233,6 +234,24 @@ class ReleaseIT {
         assertThat(edit.json().path("detail").asString()).contains("published");
         assertThat(jdbc.sql("select count(*) from audit_log where action = 'release.publish'").query(Long.class).single())
                 .isPositive();
+    }
+
+    @Test
+    void aReleasedSampleCannotBeDeletedAndAFailedReleaseTakesItsRowsAlong() throws Exception {
+        long clip = fixtures.clip(73);
+        long shipped = fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a charcoal drawing", 0.9);
+        long id = api.post("/api/releases", Map.of("name", "ditto-keep", "version", "1.0.0")).json().path("id").asLong();
+
+        assertThatThrownBy(() -> jdbc.sql("delete from samples where id = :id").param("id", shipped).update())
+                .hasMessageContaining("sample " + shipped + " is part of a release");
+
+        jdbc.sql("update releases set state = 'FAILED' where id = :id").param("id", id).update();
+        jdbc.sql("update release_samples set edited_shard_id = null, source_shard_id = null where release_id = :id")
+                .param("id", id).update();
+        jdbc.sql("delete from release_shards where first_release_id = :id").param("id", id).update();
+        jdbc.sql("delete from releases where id = :id").param("id", id).update();
+        assertThat(jdbc.sql("select count(*) from release_samples where release_id = :id").param("id", id)
+                .query(Long.class).single()).isZero();
     }
 
     @Test
