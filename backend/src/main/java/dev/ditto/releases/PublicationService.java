@@ -3,6 +3,8 @@ package dev.ditto.releases;
 import dev.ditto.audit.AuditLog;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,22 +19,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Runs publications in the background, one thread per running publication (at most two at once), persisting
- * progress and resumable state so a failed or interrupted publication can be resumed where it stopped.
+ * progress and resumable state so a failed or interrupted publication can be resumed where it stopped. A running
+ * publication holds a PostgreSQL advisory lock on its own connection: when the server dies the lock goes with it,
+ * and the next server to start resumes every queued or running publication whose lock is free.
  */
 @Service
 public class PublicationService {
     private static final Logger log = LoggerFactory.getLogger(PublicationService.class);
     private static final Pattern HUB_REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
 
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
@@ -43,8 +51,9 @@ public class PublicationService {
     private final ExecutorService executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("publish-", 1).daemon().factory());
     private final Map<Long, RunClock> running = new ConcurrentHashMap<>();
 
-    PublicationService(JdbcClient jdbc, ObjectMapper json, Clock clock, ReleaseCatalog catalog, ReleaseBuilder builder,
-                       AuditLog audit, List<ReleasePublisher> publishers) {
+    PublicationService(DataSource dataSource, JdbcClient jdbc, ObjectMapper json, Clock clock, ReleaseCatalog catalog,
+                       ReleaseBuilder builder, AuditLog audit, List<ReleasePublisher> publishers) {
+        this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -103,6 +112,22 @@ public class PublicationService {
         return get(publicationId);
     }
 
+    /**
+     * Resumes the publications a stopped server left queued or running (their state is saved as they go, so they
+     * continue where they stopped); runs once the application is ready. Publications another live server is running
+     * keep their lock and are left alone.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public List<Long> resumeInterrupted() {
+        List<Long> interrupted = jdbc.sql("select id from publications where state in ('QUEUED', 'RUNNING') order by id")
+                .query(Long.class).list();
+        for (long id : interrupted) {
+            log.info("Resuming publication {}, left unfinished by a stopped server", id);
+            executor.submit(() -> run(id));
+        }
+        return interrupted;
+    }
+
     public Publication get(long publicationId) {
         return jdbc.sql("select " + COLUMNS + " from publications where id = :id").param("id", publicationId)
                 .query(this::map).optional()
@@ -115,8 +140,40 @@ public class PublicationService {
                 .param("r", releaseId).query(this::map).list();
     }
 
+    /** Runs a publication unless another thread or server holds it (its advisory lock). */
     private void run(long id) {
-        RunClock runClock = new RunClock(System.nanoTime(), get(id).bytesDone());
+        try (Connection lock = dataSource.getConnection()) {
+            if (!advisoryLock(lock, "pg_try_advisory_lock", id)) {
+                log.info("Publication {} is being run by another server; leaving it to that one", id);
+                return;
+            }
+            try {
+                runLocked(id);
+            } finally {
+                advisoryLock(lock, "pg_advisory_unlock", id);
+            }
+        } catch (SQLException e) {
+            log.error("Publication {} could not take its lock in PostgreSQL; resume it once the database is back", id, e);
+        }
+    }
+
+    /** Namespace {@code hashtext(schema + '.publications')}: ids of other schemas sharing the database never clash. */
+    private static boolean advisoryLock(Connection connection, String function, long id) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "select " + function + "(hashtext(current_schema() || '.publications'), ?)")) {
+            st.setInt(1, Math.toIntExact(id));
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private void runLocked(long id) {
+        Publication current = get(id);
+        if (current.finished()) {
+            return; // finished meanwhile (a resume raced a start)
+        }
+        RunClock runClock = new RunClock(System.nanoTime(), current.bytesDone());
         running.put(id, runClock);
         try {
             Publication p = get(id);

@@ -115,33 +115,43 @@ public final class ReleaseBuilder {
 
     private Release complete(Release release, ReleaseSelection selection, @Nullable String notes,
                              BiConsumer<String, Long> progress) throws Exception {
-        int taken = snapshot.take(release.id(), selection);
-        progress.accept("samples selected", (long) taken);
-        if (taken == 0) {
+        ReleaseSnapshot.Filter filter = ReleaseSnapshot.filter(selection);
+        ReleaseSnapshot.Preflight preflight;
+        try {
+            preflight = snapshot.preflight(filter);
+        } catch (ReleaseException e) {
+            throw new ReleaseException(e.reason(), "release " + release.name() + " " + release.version()
+                    + " cannot be exported for DiffSynth-Studio: " + e.getMessage());
+        }
+        progress.accept("samples selected", preflight.samples());
+        if (preflight.samples() == 0) {
             throw new ReleaseException(ReleaseException.Reason.INVALID, "the selection of release " + release.name() + " "
                     + release.version() + " matches no accepted sample; widen it or accept samples first");
         }
-        if (release.previousId() != null) {
-            snapshot.inheritShards(release.id(), release.previousId());
-        }
-        Optional<String> problems = snapshot.problems(release.id());
-        if (problems.isPresent()) {
-            throw new ReleaseException(ReleaseException.Reason.INVALID, "release " + release.name() + " "
-                    + release.version() + " cannot be exported for DiffSynth-Studio: " + problems.get());
-        }
-        Map<String, Long> counts = snapshot.counts(release.id());
-        ReleaseDiff diff = snapshot.diff(release.id(), release.previousId(), release.previousVersion());
-        progress.accept("diff computed", diff.added() + diff.removed() + diff.changed());
         Instant builtAt = clock.instant();
         Path dir = directoryOf(release.name(), release.version());
         deleteTree(dir);
-        var written = writer.write(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
-                release.previousId(), dir, builtAt, counts, diff), progress);
+        var target = new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(), release.previousId(),
+                dir, builtAt, Map.of(), ReleaseDiff.none());
+        ReleaseFilesWriter.Pass pass;
+        try {
+            pass = writer.writeSamples(target, filter, preflight, progress);
+        } catch (ReleaseException e) {
+            throw new ReleaseException(e.reason(), "release " + release.name() + " " + release.version()
+                    + " cannot be exported for DiffSynth-Studio: " + e.getMessage());
+        }
+        // a million new rows: plan the diff and the manifest's queries on up-to-date statistics
+        jdbc.sql("analyze release_samples").update();
+        ReleaseDiff diff = snapshot.diff(release.id(), release.previousId(), release.previousVersion());
+        progress.accept("diff computed", diff.added() + diff.removed() + diff.changed());
+        Map<String, Long> counts = pass.counts();
+        var written = writer.finish(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
+                release.previousId(), dir, builtAt, counts, diff), pass, progress);
         jdbc.sql("""
                 update releases set state = 'BUILT', sample_count = :n, counts = cast(:counts as jsonb),
                        diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null
                 where id = :id""")
-                .param("n", taken).param("counts", json.writeValueAsString(counts))
+                .param("n", pass.samples()).param("counts", json.writeValueAsString(counts))
                 .param("diff", json.writeValueAsString(diff)).param("notes", ReleaseNotes.compose(notes, diff))
                 .param("sha", written.manifestSha256()).param("at", Timestamp.from(builtAt)).param("id", release.id())
                 .update();

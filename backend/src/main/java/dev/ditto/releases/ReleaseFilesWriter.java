@@ -1,19 +1,21 @@
 package dev.ditto.releases;
 
+import dev.ditto.agent.InstructionText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
@@ -23,9 +25,11 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The file half of building a release: streams the snapshot once through a cursor and writes, as it goes, new video
- * shards, the training metadata JSON and the DiffSynth-Studio CSV; then links the shards earlier versions wrote,
- * and writes stats, dataset card and manifest. Memory stays flat: only per-category counters are kept.
+ * The file half of building a release. {@link #writeSamples} streams the selection once, in the order of the files
+ * (category, then sample id), through a cursor: it archives new videos into shards, writes the training metadata
+ * JSON and the DiffSynth-Studio CSV, and copies each shipped row into {@code release_samples} with its final shard
+ * ids. {@link #finish} then links the shards earlier versions wrote and writes stats, dataset card and manifest.
+ * Memory stays flat: only per-category counters and one entry per new source shard are kept.
  */
 final class ReleaseFilesWriter {
     private final DataSource dataSource;
@@ -46,19 +50,175 @@ final class ReleaseFilesWriter {
     record Target(long id, String name, String version, @Nullable Long previousId, Path dir, Instant builtAt,
                   Map<String, Long> counts, ReleaseDiff diff) {}
 
+    /** What the pass over the samples found: rows shipped, counts by category, the files written so far. */
+    record Pass(long samples, Map<String, Long> counts, ReleaseStats.Builder stats,
+                Map<String, HashingOutput.FileDigest> files) {}
+
     /** What was written: the manifest's sha256 and the statistics. */
     record Written(String manifestSha256, ReleaseStats stats) {}
 
-    Written write(Target target, BiConsumer<String, Long> progress) throws Exception {
+    /**
+     * Writes shards, metadata and CSV for the selected samples and records them in {@code release_samples}; throws
+     * {@link ReleaseException} (INVALID) when an instruction would not read back as text in pandas.
+     */
+    Pass writeSamples(Target target, ReleaseSnapshot.Filter filter, ReleaseSnapshot.Preflight preflight,
+                      BiConsumer<String, Long> progress) throws Exception {
         Files.createDirectories(target.dir());
         ShardRegistry shards = new ShardRegistry(jdbc, target.name(), target.id());
+        long previous = target.previousId() == null ? -1 : target.previousId();
+        SourceShards sourceShards = writeSourceShards(target, filter, previous, shards, progress);
+        boolean referenceImage = preflight.samples() > 0 && preflight.withKeyframe() == preflight.samples();
+        String metadataPath = DatasetLayout.metadataPath(target.name());
+        String csvPath = DatasetLayout.csvPath(target.name());
+        Files.createDirectories(target.dir().resolve(metadataPath).getParent());
+        Files.createDirectories(target.dir().resolve(csvPath).getParent());
+        ReleaseStats.Builder stats = new ReleaseStats.Builder(target.name(), target.version(), properties);
+        Map<String, Long> counts = new TreeMap<>();
+        PromptProblems prompts = new PromptProblems();
         Map<String, HashingOutput.FileDigest> files = new TreeMap<>();
-        writeSourceShards(target, shards, progress);
-        ReleaseStats stats = writeSamples(target, shards, files, progress);
+        long[] count = {0};
+        String[] category = new String[2];
+        List<Object> params = new ArrayList<>(List.of(previous, previous));
+        params.addAll(filter.params());
+        try (OpenShard.Slot open = new OpenShard.Slot(shards);
+             ReleaseSampleCopy copy = new ReleaseSampleCopy(dataSource, target.id());
+             HashingOutput metadataOut = new HashingOutput(target.dir().resolve(metadataPath));
+             HashingOutput csvOut = new HashingOutput(target.dir().resolve(csvPath));
+             JsonGenerator metadata = json.createGenerator(HashingOutput.unclosable(metadataOut));
+             BufferedWriter csvWriter = new BufferedWriter(new OutputStreamWriter(HashingOutput.unclosable(csvOut),
+                     StandardCharsets.UTF_8), 1 << 16)) {
+            DiffSynthCsv csv = new DiffSynthCsv(csvWriter, referenceImage);
+            metadata.writeStartArray();
+            Cursor.stream(dataSource, properties.fetchSize(), "select " + SampleRow.COLUMNS + """
+                     from samples s join instructions i on i.id = s.instruction_id
+                         join source_assets c on c.id = s.clip_id
+                         left join release_samples p on p.release_id = ? and p.sample_id = s.id
+                         left join (select clip_id, min(source_shard_id) as source_shard_id from release_samples
+                                    where release_id = ? and source_shard_id is not null group by clip_id) pc
+                                on pc.clip_id = s.clip_id
+                    where\s""" + filter.sql() + " order by s.category, s.id", params.toArray(), rs -> {
+                        SampleRow row = SampleRow.of(rs);
+                        String prompt = row.prompt();
+                        if (prompts.check(row.sampleId(), prompt)) {
+                            return;
+                        }
+                        if (!row.category().equals(category[0])) {
+                            category[0] = row.category();
+                            category[1] = DatasetLayout.categoryDir(row.category());
+                        }
+                        String dir = category[1];
+                        String editedPath = DatasetLayout.editedPath(dir, row.sampleId(), row.editedKey());
+                        String keyframePath = row.keyframeKey() == null ? null
+                                : DatasetLayout.keyframePath(dir, row.sampleId(), row.keyframeKey());
+                        long editedShard;
+                        String shardPath;
+                        if (row.inheritedEditedShard() == null) {
+                            OpenShard shard = archiveEdited(target, row, dir, editedPath, keyframePath, open, shards);
+                            editedShard = shard.id;
+                            shardPath = shard.path;
+                        } else {
+                            editedShard = row.inheritedEditedShard();
+                            shardPath = shards.path(editedShard);
+                        }
+                        long sourceShard = row.inheritedSourceShard() != null ? row.inheritedSourceShard()
+                                : sourceShards.of(row.clipId());
+                        String sourcePath = DatasetLayout.sourcePath(row.clipId(), row.clipKey());
+                        writeRecord(metadata, row, prompt, dir, sourcePath, editedPath, keyframePath, shardPath);
+                        csv.sample(editedPath, sourcePath, prompt, keyframePath == null ? "" : keyframePath);
+                        copy.row(row, editedShard, sourceShard);
+                        stats.add(row, prompt, dir);
+                        counts.merge(row.category(), 1L, Long::sum);
+                        if (++count[0] % 100_000 == 0) {
+                            progress.accept("samples written", count[0]);
+                        }
+                    });
+            open.finish();
+            prompts.throwIfAny();
+            metadata.writeEndArray();
+            metadata.close();
+            csvWriter.close();
+            files.put(metadataPath, metadataOut.finish());
+            files.put(csvPath, csvOut.finish());
+            copy.finish();
+        }
+        progress.accept("samples written", count[0]);
+        return new Pass(count[0], counts, stats, files);
+    }
+
+    /** Archives a new sample's edited video (and key frame) into the open shard of its category, or a new one. */
+    private OpenShard archiveEdited(Target target, SampleRow row, String dir, String editedPath,
+                                    @Nullable String keyframePath, OpenShard.Slot slot, ShardRegistry shards)
+            throws IOException {
+        Path edited = blobs.pathOf(row.editedKey());
+        Path keyframe = row.keyframeKey() == null ? null : blobs.pathOf(row.keyframeKey());
+        long editedSize = row.editedSize() != null ? row.editedSize()
+                : size(edited, "edited video of sample " + row.sampleId(), row.editedKey());
+        long keyframeSize = keyframe == null ? 0
+                : size(keyframe, "key frame of sample " + row.sampleId(), row.keyframeKey());
+        long needed = TarShardWriter.entryBytes(editedSize)
+                + (keyframe == null ? 0 : TarShardWriter.entryBytes(keyframeSize));
+        OpenShard open = slot.current();
+        if (open != null && (!open.category.equals(row.category()) || open.full(needed))) {
+            slot.finish();
+            open = null;
+        }
+        if (open == null) {
+            open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes());
+            slot.set(open);
+        }
+        open.add(editedPath, edited, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
+        if (keyframe != null) {
+            open.add(keyframePath, keyframe, keyframeSize, "key frame of sample " + row.sampleId(), row.keyframeKey());
+        }
+        return open;
+    }
+
+    /** Archives the source clips no earlier version shipped, in clip order; remembers which shard holds which. */
+    private SourceShards writeSourceShards(Target target, ReleaseSnapshot.Filter filter, long previous,
+                                           ShardRegistry shards, BiConsumer<String, Long> progress) throws Exception {
+        SourceShards result = new SourceShards();
+        long[] count = {0};
+        List<Object> params = new ArrayList<>(filter.params());
+        params.add(previous);
+        try (OpenShard.Slot open = new OpenShard.Slot(shards)) {
+            Cursor.stream(dataSource, properties.fetchSize(), """
+                    select c.id, c.blob_key, c.size_bytes from source_assets c
+                    where c.id in (select s.clip_id from samples s where\s""" + filter.sql() + """
+                    )
+                      and not exists (select 1 from release_samples p where p.release_id = ? and p.clip_id = c.id
+                                      and p.source_shard_id is not null)
+                    order by c.id""", params.toArray(), rs -> {
+                        long clipId = rs.getLong(1);
+                        String key = rs.getString(2);
+                        long size = rs.getLong(3);
+                        if (open.current() != null && open.current().full(TarShardWriter.entryBytes(size))) {
+                            open.finish();
+                        }
+                        if (open.current() == null) {
+                            open.set(OpenShard.open(target.dir(), DatasetLayout.SOURCE, DatasetLayout.SOURCE, shards,
+                                    properties.shardMaxBytes()));
+                            result.starts(clipId, open.current().id);
+                        }
+                        open.current().add(DatasetLayout.sourcePath(clipId, key), blobs.pathOf(key), size,
+                                "source clip " + clipId, key);
+                        if (++count[0] % 100_000 == 0) {
+                            progress.accept("source clips archived", count[0]);
+                        }
+                    });
+            open.finish();
+        }
+        progress.accept("source clips archived", count[0]);
+        return result;
+    }
+
+    /** Writes stats, dataset card and manifest once the diff is known. */
+    Written finish(Target target, Pass pass, BiConsumer<String, Long> progress) throws Exception {
         Map<Long, ShardInfo> releaseShards = linkShards(target);
-        stats = stats.withShards(releaseShards.size(), releaseShards.values().stream().mapToLong(ShardInfo::size).sum(),
+        ReleaseStats stats = pass.stats().build(target.diff()).withShards(releaseShards.size(),
+                releaseShards.values().stream().mapToLong(ShardInfo::size).sum(),
                 jdbc.sql("select count(distinct clip_id) from release_samples where release_id = :rid")
                         .param("rid", target.id()).query(Long.class).single());
+        Map<String, HashingOutput.FileDigest> files = new TreeMap<>(pass.files());
         files.put(DatasetLayout.STATS, writeJson(target.dir().resolve(DatasetLayout.STATS), stats));
         files.put(DatasetLayout.CARD, writeText(target.dir().resolve(DatasetLayout.CARD),
                 DatasetCard.render(target, stats, properties)));
@@ -66,116 +226,20 @@ final class ReleaseFilesWriter {
         return new Written(manifestSha, stats);
     }
 
-    private void writeSourceShards(Target target, ShardRegistry shards, BiConsumer<String, Long> progress) throws Exception {
-        OpenShard[] open = {null};
-        long[] count = {0};
-        Cursor.stream(dataSource, properties.fetchSize(), """
-                select distinct on (rs.clip_id) rs.clip_id, c.blob_key
-                from release_samples rs join source_assets c on c.id = rs.clip_id
-                where rs.release_id = ? and rs.source_shard_id is null order by rs.clip_id""",
-                new Object[] {target.id()}, rs -> {
-                    long clipId = rs.getLong(1);
-                    String key = rs.getString(2);
-                    Path blob = blob(key, "source clip " + clipId);
-                    long size = Files.size(blob);
-                    if (open[0] != null && open[0].full(TarShardWriter.entryBytes(size))) {
-                        open[0].finishSources(shards);
-                        open[0] = null;
-                    }
-                    if (open[0] == null) {
-                        open[0] = OpenShard.open(target.dir(), DatasetLayout.SOURCE, DatasetLayout.SOURCE, shards, properties);
-                    }
-                    open[0].add(DatasetLayout.sourcePath(clipId, key), blob, size, clipId);
-                    if (++count[0] % 100_000 == 0) {
-                        progress.accept("source clips archived", count[0]);
-                    }
-                });
-        if (open[0] != null) {
-            open[0].finishSources(shards);
+    private static long size(Path blob, String what, String key) throws IOException {
+        try {
+            return Files.size(blob);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(blob.toString(), null, "the " + what + " (blob " + key
+                    + ") is missing from the blob store; restore it or leave the sample out");
         }
     }
 
-    private ReleaseStats writeSamples(Target target, ShardRegistry shards, Map<String, HashingOutput.FileDigest> files,
-                                      BiConsumer<String, Long> progress) throws Exception {
-        boolean referenceImage = jdbc.sql("""
-                select count(*) > 0 and count(*) = count(keyframe_blob_key) from release_samples where release_id = :rid""")
-                .param("rid", target.id()).query(Boolean.class).single();
-        String metadataPath = DatasetLayout.metadataPath(target.name());
-        String csvPath = DatasetLayout.csvPath(target.name());
-        Files.createDirectories(target.dir().resolve(metadataPath).getParent());
-        Files.createDirectories(target.dir().resolve(csvPath).getParent());
-        ReleaseStats.Builder stats = new ReleaseStats.Builder(target.name(), target.version(), target.diff(), properties);
-        OpenShard[] open = {null};
-        long[] count = {0};
-        try (HashingOutput metadataOut = new HashingOutput(target.dir().resolve(metadataPath));
-             HashingOutput csvOut = new HashingOutput(target.dir().resolve(csvPath));
-             JsonGenerator metadata = json.createGenerator(HashingOutput.unclosable(metadataOut));
-             BufferedWriter csvWriter = new BufferedWriter(new OutputStreamWriter(HashingOutput.unclosable(csvOut),
-                     StandardCharsets.UTF_8), 1 << 16)) {
-            DiffSynthCsv csv = new DiffSynthCsv(csvWriter, referenceImage);
-            metadata.writeStartArray();
-            Cursor.stream(dataSource, properties.fetchSize(), """
-                    select rs.sample_id, rs.category, rs.clip_id, rs.instruction, rs.judge_score, rs.edited_blob_key,
-                           rs.keyframe_blob_key, rs.edited_shard_id, rs.source_shard_id, s.source_id, s.instruction_id,
-                           s.campaign_id, s.metrics::text, s.provenance::text, s.verdict::text, s.judge_engine,
-                           c.blob_key, c.width, c.height, c.frames, c.fps, i.engine, i.model, i.prompt_version
-                    from release_samples rs join samples s on s.id = rs.sample_id
-                         join source_assets c on c.id = rs.clip_id join instructions i on i.id = s.instruction_id
-                    where rs.release_id = ? order by rs.category, rs.sample_id""", new Object[] {target.id()}, rs -> {
-                        SampleRow row = SampleRow.of(rs);
-                        String dir = DatasetLayout.categoryDir(row.category());
-                        String editedPath = DatasetLayout.editedPath(dir, row.sampleId(), row.editedKey());
-                        String keyframePath = row.keyframeKey() == null ? null
-                                : DatasetLayout.keyframePath(dir, row.sampleId(), row.keyframeKey());
-                        String shardPath;
-                        if (row.editedShardId() == null) {
-                            Path edited = blob(row.editedKey(), "edited video of sample " + row.sampleId());
-                            Path keyframe = row.keyframeKey() == null ? null
-                                    : blob(row.keyframeKey(), "key frame of sample " + row.sampleId());
-                            long editedSize = Files.size(edited);
-                            long keyframeSize = keyframe == null ? 0 : Files.size(keyframe);
-                            long needed = TarShardWriter.entryBytes(editedSize)
-                                    + (keyframe == null ? 0 : TarShardWriter.entryBytes(keyframeSize));
-                            if (open[0] != null && (!open[0].category.equals(row.category()) || open[0].full(needed))) {
-                                open[0].finishEdited(shards);
-                                open[0] = null;
-                            }
-                            if (open[0] == null) {
-                                open[0] = OpenShard.open(target.dir(), row.category(), dir, shards, properties);
-                            }
-                            open[0].add(editedPath, edited, editedSize, row.sampleId());
-                            if (keyframe != null) {
-                                open[0].add(keyframePath, keyframe, keyframeSize, row.sampleId());
-                            }
-                            shardPath = open[0].path;
-                        } else {
-                            shardPath = shards.path(row.editedShardId());
-                        }
-                        String sourcePath = DatasetLayout.sourcePath(row.clipId(), row.clipKey());
-                        writeRecord(metadata, row, dir, sourcePath, editedPath, keyframePath, shardPath);
-                        csv.sample(editedPath, sourcePath, row.instruction(), keyframePath == null ? "" : keyframePath);
-                        stats.add(row);
-                        if (++count[0] % 100_000 == 0) {
-                            progress.accept("samples written", count[0]);
-                        }
-                    });
-            if (open[0] != null) {
-                open[0].finishEdited(shards);
-            }
-            metadata.writeEndArray();
-            metadata.close();
-            csvWriter.close();
-            files.put(metadataPath, metadataOut.finish());
-            files.put(csvPath, csvOut.finish());
-        }
-        return stats.build();
-    }
-
-    private static void writeRecord(JsonGenerator g, SampleRow row, String dir, String sourcePath, String editedPath,
-                                    @Nullable String keyframePath, String shardPath) {
+    private static void writeRecord(JsonGenerator g, SampleRow row, String prompt, String dir, String sourcePath,
+                                    String editedPath, @Nullable String keyframePath, String shardPath) {
         g.writeStartObject();
         g.writeStringProperty("source_path", sourcePath);
-        g.writeStringProperty("instruction", row.instruction());
+        g.writeStringProperty("instruction", prompt);
         g.writeStringProperty("edited_path", editedPath);
         if (keyframePath != null) {
             g.writeStringProperty("edited_keyframe_path", keyframePath);
@@ -208,15 +272,6 @@ final class ReleaseFilesWriter {
         g.writeStringProperty("instruction_prompt_version", row.promptVersion());
         g.writeEndObject();
         g.writeEndObject();
-    }
-
-    private Path blob(String key, String what) throws IOException {
-        Path path = blobs.pathOf(key);
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(path.toString(), null,
-                    "the " + what + " (blob " + key + ") is missing from the blob store; restore it or leave the sample out");
-        }
-        return path;
     }
 
     /** Every shard this release ships, linked into its folder from the version that wrote it. */
@@ -365,73 +420,57 @@ final class ReleaseFilesWriter {
         return out.finish();
     }
 
-    /** One row of the snapshot joined with its sample, clip and instruction. */
-    record SampleRow(long sampleId, String category, long clipId, String instruction, @Nullable Float judgeScore,
-                     String editedKey, @Nullable String keyframeKey, @Nullable Long editedShardId, long sourceId,
-                     long instructionId, @Nullable Long campaignId, String metricsJson, String provenanceJson,
-                     @Nullable String verdictJson, @Nullable String judgeEngine, String clipKey, @Nullable Integer width,
-                     @Nullable Integer height, @Nullable Integer frames, @Nullable Double fps, String instructionEngine,
-                     String instructionModel, String promptVersion) {
-        static SampleRow of(ResultSet rs) throws java.sql.SQLException {
-            return new SampleRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4).strip(),
-                    rs.getObject(5) == null ? null : rs.getFloat(5), rs.getString(6), rs.getString(7),
-                    rs.getObject(8) == null ? null : rs.getLong(8), rs.getLong(10), rs.getLong(11),
-                    rs.getObject(12) == null ? null : rs.getLong(12), rs.getString(13), rs.getString(14), rs.getString(15),
-                    rs.getString(16), rs.getString(17), (Integer) rs.getObject(18), (Integer) rs.getObject(19),
-                    (Integer) rs.getObject(20), (Double) rs.getObject(21), rs.getString(22), rs.getString(23),
-                    rs.getString(24));
+    /** The shards this version opened for source clips, each from its first clip id on (clips are archived in order). */
+    private static final class SourceShards {
+        private final List<long[]> starts = new ArrayList<>();
+
+        void starts(long clipId, long shardId) {
+            starts.add(new long[] {clipId, shardId});
+        }
+
+        long of(long clipId) {
+            int lo = 0;
+            int hi = starts.size() - 1;
+            long shard = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (starts.get(mid)[0] <= clipId) {
+                    shard = starts.get(mid)[1];
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if (shard < 0) {
+                throw new IllegalStateException("source clip " + clipId + " is in no shard of this release or an earlier one");
+            }
+            return shard;
         }
     }
 
-    /** A shard being filled. */
-    private static final class OpenShard {
-        final String category;
-        final String shardCategory;
-        final int seq;
-        final String path;
-        final TarShardWriter writer;
-        final long maxBytes;
-        long lo = Long.MAX_VALUE;
-        long hi = Long.MIN_VALUE;
+    /** Instructions pandas.read_csv would not read back as text: how many, and the first ten. */
+    private static final class PromptProblems {
+        private final List<String> examples = new ArrayList<>();
+        private long count;
 
-        private OpenShard(String category, String shardCategory, int seq, String path, TarShardWriter writer, long maxBytes) {
-            this.category = category;
-            this.shardCategory = shardCategory;
-            this.seq = seq;
-            this.path = path;
-            this.writer = writer;
-            this.maxBytes = maxBytes;
-        }
-
-        static OpenShard open(Path dir, String category, String shardCategory, ShardRegistry shards,
-                              ReleaseProperties properties) throws IOException {
-            int seq = shards.nextSeq(shardCategory);
-            String path = DatasetLayout.shardPath(shardCategory, seq);
-            Path file = dir.resolve(path);
-            if (Files.exists(file)) {
-                throw new UncheckedIOException(new IOException("shard " + file + " already exists; shards are never rewritten"));
+        /** True when the prompt is refused (the row is then left out: the build fails once all are counted). */
+        boolean check(long sampleId, String prompt) {
+            Optional<String> problem = InstructionText.problem(prompt);
+            if (problem.isEmpty()) {
+                return false;
             }
-            return new OpenShard(category, shardCategory, seq, path, new TarShardWriter(file), properties.shardMaxBytes());
+            if (count++ < 10) {
+                examples.add("sample " + sampleId + ": " + problem.get());
+            }
+            return true;
         }
 
-        boolean full(long entryBytes) {
-            return writer.entries() > 0 && writer.size() + entryBytes + 2L * TarShardWriter.BLOCK > maxBytes;
-        }
-
-        void add(String name, Path content, long size, long member) throws IOException {
-            writer.add(name, content, size);
-            lo = Math.min(lo, member);
-            hi = Math.max(hi, member);
-        }
-
-        void finishEdited(ShardRegistry shards) throws IOException {
-            int entries = writer.entries();
-            shards.recordEdited(category, shardCategory, seq, writer.finish(), entries, lo, hi);
-        }
-
-        void finishSources(ShardRegistry shards) throws IOException {
-            int entries = writer.entries();
-            shards.recordSources(seq, writer.finish(), entries, lo, hi);
+        void throwIfAny() {
+            if (count > 0) {
+                throw new ReleaseException(ReleaseException.Reason.INVALID, count + " sample(s) have an instruction"
+                        + " pandas.read_csv would not read back as text: " + String.join("; ", examples)
+                        + ". Rewrite those instructions or leave the samples out.");
+            }
         }
     }
 }

@@ -22,7 +22,6 @@ public record ReleaseStats(String name, String version, long samples, long sourc
     static final class Builder {
         private final String name;
         private final String version;
-        private final ReleaseDiff diff;
         private final ReleaseProperties properties;
         private final Map<String, double[]> perCategory = new TreeMap<>();
         private long samples;
@@ -31,21 +30,21 @@ public record ReleaseStats(String name, String version, long samples, long sourc
         private int height;
         private int frames;
 
-        Builder(String name, String version, ReleaseDiff diff, ReleaseProperties properties) {
+        Builder(String name, String version, ReleaseProperties properties) {
             this.name = name;
             this.version = version;
-            this.diff = diff;
             this.properties = properties;
         }
 
-        void add(ReleaseFilesWriter.SampleRow row) {
+        /** Counts one sample of the category folder {@code dir}. */
+        void add(SampleRow row, String prompt, String dir) {
             samples++;
-            instructionChars += row.instruction().length();
+            instructionChars += prompt.length();
             if (row.width() != null) width = row.width();
             if (row.height() != null) height = row.height();
             if (row.frames() != null) frames = row.frames();
             // count, scored, sum, min, max
-            double[] c = perCategory.computeIfAbsent(DatasetLayout.categoryDir(row.category()),
+            double[] c = perCategory.computeIfAbsent(dir,
                     k -> new double[] {0, 0, 0, Double.MAX_VALUE, -Double.MAX_VALUE});
             c[0]++;
             if (row.judgeScore() != null) {
@@ -57,7 +56,7 @@ public record ReleaseStats(String name, String version, long samples, long sourc
             }
         }
 
-        ReleaseStats build() {
+        ReleaseStats build(ReleaseDiff diff) {
             Map<String, CategoryStats> categories = new TreeMap<>();
             double scored = 0;
             double sum = 0;

@@ -5,8 +5,9 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The immutable video shards of one release name: numbers new shards after the last one, records each finished
- * shard and the samples (or source clips) it holds, and answers a shard's path by id.
+ * The immutable video shards of one release name: numbers new shards after the last one, records a shard when it is
+ * opened (so the rows it holds can name it while it is written) and its size and sha256 when it is finished, and
+ * answers a shard's path by id.
  */
 final class ShardRegistry {
     private final JdbcClient jdbc;
@@ -24,11 +25,6 @@ final class ShardRegistry {
                 });
     }
 
-    int nextSeq(String shardCategory) {
-        return jdbc.sql("select coalesce(max(seq), 0) + 1 from release_shards where release_name = :n and category = :c")
-                .param("n", releaseName).param("c", shardCategory).query(Integer.class).single();
-    }
-
     String path(long shardId) {
         String path = paths.get(shardId);
         if (path == null) {
@@ -37,36 +33,26 @@ final class ShardRegistry {
         return path;
     }
 
-    /** Records a finished shard of edited videos holding this category's new samples from {@code lo} to {@code hi}. */
-    long recordEdited(String category, String shardCategory, int seq, HashingOutput.FileDigest digest, int entries,
-                      long lo, long hi) {
-        long id = insert(shardCategory, seq, digest, entries);
-        jdbc.sql("""
-                update release_samples set edited_shard_id = :shard
-                where release_id = :rid and category = :cat and edited_shard_id is null and sample_id between :lo and :hi""")
-                .param("shard", id).param("rid", releaseId).param("cat", category).param("lo", lo).param("hi", hi).update();
-        return id;
-    }
+    /** A shard this release is about to write: its id and path. */
+    record Opened(long id, int seq, String path) {}
 
-    /** Records a finished shard of source clips holding the new clips from {@code lo} to {@code hi}. */
-    long recordSources(int seq, HashingOutput.FileDigest digest, int entries, long lo, long hi) {
-        long id = insert(DatasetLayout.SOURCE, seq, digest, entries);
-        jdbc.sql("""
-                update release_samples set source_shard_id = :shard
-                where release_id = :rid and source_shard_id is null and clip_id between :lo and :hi""")
-                .param("shard", id).param("rid", releaseId).param("lo", lo).param("hi", hi).update();
-        return id;
-    }
-
-    private long insert(String shardCategory, int seq, HashingOutput.FileDigest digest, int entries) {
+    /** Records the next shard of {@code shardCategory}; its size and sha256 follow in {@link #finished}. */
+    Opened open(String shardCategory) {
+        int seq = jdbc.sql("select coalesce(max(seq), 0) + 1 from release_shards where release_name = :n and category = :c")
+                .param("n", releaseName).param("c", shardCategory).query(Integer.class).single();
         String path = DatasetLayout.shardPath(shardCategory, seq);
         long id = jdbc.sql("""
                 insert into release_shards (release_name, category, seq, path, sha256, size_bytes, entries, first_release_id)
-                values (:n, :c, :seq, :path, :sha, :size, :entries, :rid) returning id""")
+                values (:n, :c, :seq, :path, '', 0, 0, :rid) returning id""")
                 .param("n", releaseName).param("c", shardCategory).param("seq", seq).param("path", path)
-                .param("sha", digest.sha256()).param("size", digest.size()).param("entries", entries)
                 .param("rid", releaseId).query(Long.class).single();
         paths.put(id, path);
-        return id;
+        return new Opened(id, seq, path);
+    }
+
+    void finished(long shardId, HashingOutput.FileDigest digest, int entries) {
+        jdbc.sql("update release_shards set sha256 = :sha, size_bytes = :size, entries = :entries where id = :id")
+                .param("sha", digest.sha256()).param("size", digest.size()).param("entries", entries).param("id", shardId)
+                .update();
     }
 }

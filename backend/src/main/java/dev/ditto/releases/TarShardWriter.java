@@ -42,9 +42,9 @@ final class TarShardWriter implements Closeable {
 
     /** Appends a regular file {@code name} with the bytes of {@code content}, which must be {@code size} long. */
     void add(String name, Path content, long size) throws IOException {
-        out.write(header(name, size));
         long copied = 0;
         try (InputStream in = Files.newInputStream(content)) {
+            out.write(header(name, size));
             int n;
             while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
@@ -52,8 +52,8 @@ final class TarShardWriter implements Closeable {
             }
         }
         if (copied != size) {
-            throw new IOException("blob " + content.getFileName() + " changed while being archived as " + name
-                    + ": expected " + size + " bytes, read " + copied);
+            throw new IOException("blob " + content.getFileName() + " archived as " + name + " has " + copied
+                    + " bytes where " + size + " were recorded (changed or truncated in the blob store)");
         }
         int pad = (int) ((BLOCK - size % BLOCK) % BLOCK);
         out.write(ZEROS, 0, pad);

@@ -1,11 +1,14 @@
 package dev.ditto.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ditto.blobs.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,11 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.yaml.snakeyaml.Yaml;
@@ -33,6 +40,8 @@ class ReleaseIT {
     @Autowired BlobStore blobs;
     @Autowired ObjectMapper json;
     @Autowired ReleaseService releases;
+    @Autowired DataSource dataSource;
+    @Autowired ConfigurableApplicationContext context;
     @LocalServerPort int port;
     @TempDir Path temp;
 
@@ -233,6 +242,68 @@ class ReleaseIT {
         assertThat(edit.json().path("detail").asString()).contains("published");
         assertThat(jdbc.sql("select count(*) from audit_log where action = 'release.publish'").query(Long.class).single())
                 .isPositive();
+    }
+
+    @Test
+    void aReleasedSampleCannotBeDeletedAndAFailedReleaseTakesItsRowsAlong() throws Exception {
+        long clip = fixtures.clip(73);
+        long shipped = fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a charcoal drawing", 0.9);
+        long id = api.post("/api/releases", Map.of("name", "ditto-keep", "version", "1.0.0")).json().path("id").asLong();
+
+        assertThatThrownBy(() -> jdbc.sql("delete from samples where id = :id").param("id", shipped).update())
+                .hasMessageContaining("sample " + shipped + " is part of a release");
+
+        jdbc.sql("update releases set state = 'FAILED' where id = :id").param("id", id).update();
+        jdbc.sql("update release_samples set edited_shard_id = null, source_shard_id = null where release_id = :id")
+                .param("id", id).update();
+        jdbc.sql("delete from release_shards where first_release_id = :id").param("id", id).update();
+        jdbc.sql("delete from releases where id = :id").param("id", id).update();
+        assertThat(jdbc.sql("select count(*) from release_samples where release_id = :id").param("id", id)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void publicationsAStoppedServerLeftRunningResumeWhenTheServerStarts() throws Exception {
+        long clip = fixtures.clip(73);
+        fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a woodcut print", 0.9);
+        long id = api.post("/api/releases", Map.of("name", "ditto-restart", "version", "1.0.0")).json().path("id").asLong();
+        Path folder = temp.resolve("after-restart");
+        // what a server killed mid-publish leaves: RUNNING rows; one is orphaned, another server still runs the other
+        long orphaned = runningPublication(id, folder.toString());
+        long elsewhere = runningPublication(id, temp.resolve("elsewhere").toString());
+
+        try (Connection otherServer = dataSource.getConnection()) {
+            lockPublication(otherServer, "pg_advisory_lock", elsewhere);
+
+            context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO));
+
+            JsonNode done = api.awaitPublication(orphaned);
+            assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("DONE");
+            Path dir = releases.directory(releases.get(id));
+            for (JsonNode f : json.readTree(dir.resolve("manifest.json").toFile()).path("files")) {
+                assertThat(Files.mismatch(dir.resolve(f.path("path").asString()), folder.resolve(f.path("path").asString())))
+                        .isEqualTo(-1L);
+            }
+            Thread.sleep(500);
+            assertThat(api.get("/api/publications/" + elsewhere).json().path("state").asString()).isEqualTo("RUNNING");
+            lockPublication(otherServer, "pg_advisory_unlock", elsewhere);
+        }
+        jdbc.sql("update publications set state = 'CANCELLED' where id = :id").param("id", elsewhere).update();
+    }
+
+    private long runningPublication(long releaseId, String destination) {
+        return jdbc.sql("""
+                insert into publications (release_id, target, destination, state, created_at, started_at)
+                values (:r, 'FOLDER', :d, 'RUNNING', now(), now()) returning id""")
+                .param("r", releaseId).param("d", destination).query(Long.class).single();
+    }
+
+    private static void lockPublication(Connection connection, String function, long publicationId) throws Exception {
+        try (var st = connection.prepareStatement(
+                "select " + function + "(hashtext(current_schema() || '.publications'), ?)")) {
+            st.setInt(1, Math.toIntExact(publicationId));
+            st.executeQuery().close();
+        }
     }
 
     @Test
