@@ -37,15 +37,24 @@ final class TemporalEnhancerStage implements Stage {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
-                Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
-                smooth(s, t, s.output[t - dir], flow, ok);
+                smoothStep(s, t, dir);
             }
             progress.report(name(), dir > 0 ? 0.5 : 1.0);
         });
         GenerationState.checkInterrupted();
+        return result();
+    }
+
+    static StageResult result() {
         return new StageResult("builtin.temporal-enhancer", "flow-guided-recursive-blend(" + BLEND + ")",
                 opencv_core.CV_VERSION);
+    }
+
+    /** Smooths frame {@code t}, walking in direction {@code dir} (+1 or −1) from the key frame. */
+    static void smoothStep(GenerationState s, int t, int dir) {
+        Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
+        Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
+        smooth(s, t, s.output[t - dir], flow, ok);
     }
 
     private static void smooth(GenerationState s, int t, Mat previous, Mat flow, Mat ok) {
