@@ -35,6 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PostgresJobQueue implements JobQueue {
     private static final Logger log = LoggerFactory.getLogger(PostgresJobQueue.class);
     private static final int REAP_BATCH = 500;
+    /**
+     * Batches of claims (and of completions) in flight at once. Two: one runs its statement while the other is
+     * gathered or waits for its commit to reach the disk; more would only add connections competing for the cores.
+     */
+    private static final int BATCH_LANES = 2;
+    private static final int MAX_BATCH = 64;
 
     private final JdbcClient jdbc;
     private final TransactionOperations tx;
@@ -45,6 +51,10 @@ public final class PostgresJobQueue implements JobQueue {
     private final Supplier<Map<JobType, List<JobResultHandler>>> handlers;
     private final @Nullable AuditLog audit;
     private final QueueReads reads;
+    private final QueueBatches batches;
+    private final Map<Set<JobType>, RequestCombiner<Long, Optional<JobAssignment>>> claimCombiners =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final RequestCombiner<QueueBatches.CompletionRequest, Completion> completions;
 
     /** {@code audit} null: admin operations are only logged (standalone use, e.g. the benchmark). */
     public PostgresJobQueue(JdbcClient jdbc, TransactionOperations tx, ObjectMapper json, Clock clock,
@@ -67,6 +77,9 @@ public final class PostgresJobQueue implements JobQueue {
                 () -> new EnumMap<>(JobType.class), Collectors.toList())));
         this.audit = audit;
         this.reads = new QueueReads(jdbc, clock);
+        this.batches = new QueueBatches(jdbc, tx, json, runner, this.handlers,
+                r -> completeAlone(r.jobId(), r.runnerId(), r.attempt(), r.result()));
+        this.completions = new RequestCombiner<>(BATCH_LANES, MAX_BATCH, requests -> batches.complete(requests, now()));
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {
@@ -119,6 +132,17 @@ public final class PostgresJobQueue implements JobQueue {
         if (types.isEmpty()) {
             return Optional.empty();
         }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return claimAlone(runnerId, types);
+        }
+        // Concurrent claims for the same types share one statement (see RequestCombiner).
+        Set<JobType> wanted = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(types));
+        return claimCombiners.computeIfAbsent(wanted, w -> new RequestCombiner<>(BATCH_LANES, MAX_BATCH,
+                runnerIds -> batches.claim(runnerIds, w, now()))).submit(runnerId);
+    }
+
+    /** One claim in one statement: inside a caller's transaction, where a batch would escape it. */
+    private Optional<JobAssignment> claimAlone(long runnerId, List<JobType> types) {
         // Two statements rather than one with a flag, so each keeps its own plan: with every type wanted there is
         // no type condition and jobs_claim_idx is walked in claim order; with some types, jobs_claim_type_idx.
         boolean everyType = Set.copyOf(types).size() == JobType.values().length;
@@ -206,6 +230,15 @@ public final class PostgresJobQueue implements JobQueue {
 
     @Override
     public Completion complete(long jobId, long runnerId, int attempt, JobResult result) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return completeAlone(jobId, runnerId, attempt, result);
+        }
+        // Concurrent completions share one transaction and one (synchronous) commit; each caller returns only
+        // after that commit, so an acknowledged completion is as durable as a lone one.
+        return completions.submit(new QueueBatches.CompletionRequest(jobId, runnerId, attempt, result));
+    }
+
+    private Completion completeAlone(long jobId, long runnerId, int attempt, JobResult result) {
         Completion completion = tx.execute(status -> {
             OffsetDateTime now = now();
             // one round trip: the guarded status change and the runner's counter, then the commit

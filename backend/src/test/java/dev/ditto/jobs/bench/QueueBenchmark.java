@@ -75,7 +75,7 @@ public final class QueueBenchmark {
             }
             try (HikariDataSource ds = new HikariDataSource(config)) {
                 Migrations.migrate(ds, "public");
-                Map<String, Object> result = run(ds, runners, seconds, poolSize);
+                Map<String, Object> result = run(ds, runners, seconds, poolSize, root.resolve("postgres"));
                 write(outDir.resolve("queue.json"), result);
                 print(result);
             }
@@ -85,7 +85,8 @@ public final class QueueBenchmark {
         }
     }
 
-    private static Map<String, Object> run(HikariDataSource ds, int runners, int seconds, int poolSize) throws Exception {
+    private static Map<String, Object> run(HikariDataSource ds, int runners, int seconds, int poolSize, Path pgData)
+            throws Exception {
         JdbcClient jdbc = JdbcClient.create(ds);
         JobQueue queue = PostgresJobQueue.standalone(ds, Clock.systemUTC(), new DittoProperties.Runner(60, 10, 3, 2048, 25));
         long[] runnerIds = new long[runners];
@@ -172,13 +173,17 @@ public final class QueueBenchmark {
             }
         });
         double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        long cpuBefore = processCpuNanos();
         start.countDown();
+        // CPU is counted over the measured window only (after the warm-up), for the JVM and every PostgreSQL process
+        sleepQuietly(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+        long cpuBefore = processCpuNanos();
+        long pgCpuBefore = postgresCpuNanos(pgData);
         for (Thread t : threads) {
             t.join();
         }
-        producer.join();
         long cpuAfter = processCpuNanos();
+        long pgCpuAfter = postgresCpuNanos(pgData);
+        producer.join();
 
         long totalCycles = Arrays.stream(cycles).sum();
         long[] claimsAll = Arrays.stream(claimMicros).flatMapToLong(Arrays::stream).sorted().toArray();
@@ -206,6 +211,12 @@ public final class QueueBenchmark {
         out.put("connection_pool", poolSize);
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("benchmark_jvm_cpu_seconds", round((cpuAfter - cpuBefore) / 1e9));
+        out.put("postgres_cpu_seconds", round((pgCpuAfter - pgCpuBefore) / 1e9));
+        // CPU per cycle hardly depends on what else the shared machine runs: cores / this is the quiet-machine ceiling
+        double cpuMsPerCycle = totalCycles == 0 ? 0 : (cpuAfter - cpuBefore + pgCpuAfter - pgCpuBefore) / 1e6 / totalCycles;
+        out.put("cpu_ms_per_cycle", Math.round(cpuMsPerCycle * 1000) / 1000.0);
+        out.put("cycles_per_second_if_cores_were_free",
+                cpuMsPerCycle == 0 ? 0 : round(Runtime.getRuntime().availableProcessors() * 1000 / cpuMsPerCycle));
         // the machine is shared: a load average far above the core count means the figures are a floor
         out.put("system_load_average_at_start", round(loadBefore));
         out.put("system_load_average_at_end",
@@ -266,6 +277,31 @@ public final class QueueBenchmark {
     private static long processCpuNanos() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    /** User + system CPU of the postmaster and its children (Linux /proc; 0 elsewhere). */
+    private static long postgresCpuNanos(Path dataDir) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
+            long ticks = 0;
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(proc.getFileName().toString());
+                        if (pid == postmaster || Long.parseLong(f[1]) == postmaster) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended while we looked
+                    }
+                }
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static int freePort() throws IOException {

@@ -19,10 +19,8 @@ final class EncodeStage implements Stage {
 
     @Override
     public StageResult run(GenerationState s, Progress progress) throws Exception {
-        Files.createDirectories(s.workDir);
-        Path video = s.workDir.resolve("edited.mp4");
         String encoder;
-        try (VideoWriter writer = VideoWriter.open(video, s.format.width(), s.format.height(), s.format.fps())) {
+        try (VideoWriter writer = open(s)) {
             for (int t = 0; t < s.frames(); t++) {
                 GenerationState.checkInterrupted();
                 writer.write(s.output[t]);
@@ -32,6 +30,18 @@ final class EncodeStage implements Stage {
             }
             encoder = writer.encoderName();
         }
+        return finish(s, encoder, progress);
+    }
+
+    /** The writer of the edited video, in the job's format. */
+    static VideoWriter open(GenerationState s) throws IOException {
+        Files.createDirectories(s.workDir);
+        return VideoWriter.open(s.workDir.resolve("edited.mp4"), s.format.width(), s.format.height(), s.format.fps());
+    }
+
+    /** After the video's writer closed: writes the edited key frame and uploads both. */
+    static StageResult finish(GenerationState s, String encoder, Progress progress) throws IOException, InterruptedException {
+        Path video = s.workDir.resolve("edited.mp4");
         Path key = s.workDir.resolve("edited-key-frame.jpg");
         try (IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 92)) {
             if (!imwrite(key.toString(), s.output[s.keyIndex], params)) {
@@ -42,7 +52,7 @@ final class EncodeStage implements Stage {
         s.editedKeyFrame = key;
         s.editedVideoRef = s.sink.store("edited.mp4", video, "video/mp4");
         s.editedKeyFrameRef = s.sink.store("edited-key-frame.jpg", key, "image/jpeg");
-        progress.report(name(), 1);
+        progress.report("encode", 1);
         return new StageResult("builtin.encode", encoder + " yuv420p mp4 +faststart",
                 "libavcodec " + DecodeStage.versionOf(org.bytedeco.ffmpeg.global.avcodec.avcodec_version()));
     }

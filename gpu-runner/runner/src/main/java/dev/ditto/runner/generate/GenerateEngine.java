@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in CPU engine for GENERATE: decode → structure guidance (flow, edges) → key-frame edit → propagation →
- * temporal enhancer → screen effects → encode + upload → metrics. Every stage's engine, model, version and the
+ * temporal enhancer → screen effects → encode + upload → metrics, the last five frame by frame ({@link FramePipeline}). Every stage's engine, model, version and the
  * job's seed go into the provenance; wall and CPU seconds per stage into the timings.
  */
 public final class GenerateEngine implements GenerateBackend, AutoCloseable {
@@ -32,6 +32,7 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
     private final PersonSegmenter segmenter;
     private final @Nullable Path brisqueDir;
     private final List<Stage> pipeline;
+    private final FramePipeline frames = new FramePipeline();
 
     /**
      * @param segmentationModel {@code selfie_segmentation.tflite}; null or missing → labelled GrabCut fallback
@@ -42,9 +43,7 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
         this.runnerName = runnerName;
         this.segmenter = PersonSegmenter.create(segmentationModel);
         this.brisqueDir = brisqueDir;
-        this.pipeline = List.of(new DecodeStage(), new StructureGuidanceStage(), new KeyFrameEditStage(),
-                new PropagationStage(), new TemporalEnhancerStage(), new ScreenEffectsStage(),
-                new ConcurrentStages(new EncodeStage(), new MetricsStage()));
+        this.pipeline = List.of(new DecodeStage(), new StructureGuidanceStage(), new KeyFrameEditStage());
     }
 
     /** Every op name the engine accepts in {@code EditSpec.op} (with {@code style}/{@code grade} params). */
@@ -79,15 +78,6 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                 GenerationState.checkInterrupted();
                 long wall0 = System.nanoTime();
                 long cpu0 = processCpuNanos();
-                if (stage instanceof ConcurrentStages both) {
-                    // encode is mostly one thread; metrics use the other core meanwhile
-                    for (var timed : both.run(state, progress, GenerateEngine::processCpuNanos)) {
-                        timings.put(timed.name(), timed.timing());
-                        provenance.add(new Provenance.Stage(timed.name(), timed.result().engine(),
-                                timed.result().model(), timed.result().version(), seed));
-                    }
-                    continue;
-                }
                 StageResult r = stage.run(state, progress);
                 timings.put(stage.name(), new StageTiming((System.nanoTime() - wall0) / 1e9,
                         Math.max(0, processCpuNanos() - cpu0) / 1e9, 0.0));
@@ -96,6 +86,13 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                     provenance.add(new Provenance.Stage("person-segmentation", "builtin.person-segmentation/"
                             + segmenter.engine(), segmenter.model(), segmenter.version(), seed));
                 }
+            }
+            GenerationState.checkInterrupted();
+            // propagation, temporal enhancer, screen effects, encode and metrics, overlapping frame by frame
+            for (var timed : frames.run(state, progress, GenerateEngine::processCpuNanos)) {
+                timings.put(timed.name(), timed.timing());
+                provenance.add(new Provenance.Stage(timed.name(), timed.result().engine(),
+                        timed.result().model(), timed.result().version(), seed));
             }
             return new GenerateResult(JobPayload.CURRENT_VERSION, state.editedVideoRef, state.editedKeyFrameRef,
                     state.metrics(), timings, new Provenance(runnerName, provenance));

@@ -34,69 +34,100 @@ final class MetricsStage implements Stage {
 
     @Override
     public StageResult run(GenerationState s, Progress progress) throws Exception {
-        int n = s.frames();
-        Size low = s.gray[0].size();
-        Mat[] outLow = new Mat[n];
-        Mat[] srcLow = new Mat[n];
-        IntStream.range(0, n).parallel().forEach(t -> {
-            outLow[t] = new Mat();
-            srcLow[t] = new Mat();
-            resize(s.output[t], outLow[t], low, 0, 0, INTER_AREA);
-            resize(s.source.get(t), srcLow[t], low, 0, 0, INTER_AREA);
-        });
-        double[] editErr = new double[n - 1];
-        double[] srcErr = new double[n - 1];
-        IntStream.range(0, n - 1).parallel().forEach(t -> {
-            editErr[t] = warpError(outLow[t + 1], outLow[t], s.backward[t], s.backwardOk[t]);
-            srcErr[t] = warpError(srcLow[t + 1], srcLow[t], s.backward[t], s.backwardOk[t]);
-        });
-        for (int t = 0; t < n; t++) {
-            outLow[t].close();
-            srcLow[t].close();
-        }
-        progress.report(name(), 0.4);
-        double edited = average(editErr);
-        double source = average(srcErr);
-        s.metrics.put("warp_error", source > 1e-9 ? edited / source : 1.0);
-        s.metrics.put("warp_error_edited", edited);
-        s.metrics.put("warp_error_source", source);
+        Frames frames = new Frames(s);
+        IntStream.range(0, s.frames()).parallel().forEach(frames::add);
+        progress.report(name(), 0.6);
+        return frames.finish(progress);
+    }
 
-        int[] samples = IntStream.range(0, n).filter(t -> t % SAMPLE_EVERY == 0 || t == s.keyIndex).toArray();
-        double[] ssim = new double[samples.length];
-        double[] strength = new double[samples.length];
-        IntStream.range(0, samples.length).parallel().forEach(i -> {
-            int t = samples[i];
+    /**
+     * The metrics gathered frame by frame as the output frames become final (in any order, from any thread), then
+     * summed up once all are in.
+     */
+    static final class Frames {
+        private final GenerationState s;
+        private final Size low;
+        private final Mat[] outLow;
+        private final Mat[] srcLow;
+        private final double[] ssim;
+        private final double[] strength;
+
+        Frames(GenerationState s) {
+            this.s = s;
+            this.low = s.gray[0].size();
+            this.outLow = new Mat[s.frames()];
+            this.srcLow = new Mat[s.frames()];
+            this.ssim = new double[s.frames()];
+            this.strength = new double[s.frames()];
+        }
+
+        private boolean sampled(int t) {
+            return t % SAMPLE_EVERY == 0 || t == s.keyIndex;
+        }
+
+        /** Takes in final output frame {@code t}. */
+        void add(int t) {
+            Mat out = new Mat();
+            Mat src = new Mat();
+            resize(s.output[t], out, low, 0, 0, INTER_AREA);
+            resize(s.source.get(t), src, low, 0, 0, INTER_AREA);
+            outLow[t] = out;
+            srcLow[t] = src;
+            if (!sampled(t)) {
+                return;
+            }
             try (Mat edges = EdgeMaps.canny(s.output[t]); Mat a = new Mat(); Mat b = new Mat(); Mat diff = new Mat()) {
                 // edge maps compared at flow resolution: area-averaging turns thin edges into soft ridges, so a
                 // one-pixel shift does not read as lost structure
                 resize(edges, a, low, 0, 0, INTER_AREA);
                 resize(s.edges[t], b, low, 0, 0, INTER_AREA);
-                ssim[i] = EdgeMaps.ssim(a, b);
+                ssim[t] = EdgeMaps.ssim(a, b);
                 absdiff(s.output[t], s.source.get(t), diff);
                 try (Scalar m = mean(diff)) {
-                    strength[i] = (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+                    strength[t] = (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
                 }
             }
-        });
-        s.metrics.put("edge_ssim", average(ssim));
-        s.metrics.put("edit_strength", average(strength));
-        progress.report(name(), 0.8);
-
-        Path dir = s.brisqueDir;
-        if (dir != null && Files.isReadable(dir.resolve("brisque_model_live.yml"))
-                && Files.isReadable(dir.resolve("brisque_range_live.yml"))) {
-            String model = dir.resolve("brisque_model_live.yml").toString();
-            String range = dir.resolve("brisque_range_live.yml").toString();
-            // the source's own BRISQUE is a PROBE score; here only the edit's
-            try (Scalar edit = QualityBRISQUE.compute(s.output[s.keyIndex], model, range)) {
-                s.metrics.put("brisque", edit.get(0));
-            }
         }
-        progress.report(name(), 1);
-        return new StageResult("builtin.metrics",
-                s.metrics.containsKey("brisque") ? "warp-error+edge-ssim+edit-strength+brisque-live"
-                        : "warp-error+edge-ssim+edit-strength (brisque model files missing)",
-                opencv_core.CV_VERSION);
+
+        /** Once every frame was added: warp errors of neighbouring frames, BRISQUE, and the metrics on the state. */
+        StageResult finish(Progress progress) {
+            int n = s.frames();
+            double[] editErr = new double[n - 1];
+            double[] srcErr = new double[n - 1];
+            IntStream.range(0, n - 1).parallel().forEach(t -> {
+                editErr[t] = warpError(outLow[t + 1], outLow[t], s.backward[t], s.backwardOk[t]);
+                srcErr[t] = warpError(srcLow[t + 1], srcLow[t], s.backward[t], s.backwardOk[t]);
+            });
+            for (int t = 0; t < n; t++) {
+                outLow[t].close();
+                srcLow[t].close();
+            }
+            double edited = average(editErr);
+            double source = average(srcErr);
+            s.metrics.put("warp_error", source > 1e-9 ? edited / source : 1.0);
+            s.metrics.put("warp_error_edited", edited);
+            s.metrics.put("warp_error_source", source);
+            int[] samples = IntStream.range(0, n).filter(this::sampled).toArray();
+            s.metrics.put("edge_ssim", average(IntStream.of(samples).mapToDouble(t -> ssim[t]).toArray()));
+            s.metrics.put("edit_strength", average(IntStream.of(samples).mapToDouble(t -> strength[t]).toArray()));
+            progress.report("metrics", 0.8);
+
+            Path dir = s.brisqueDir;
+            if (dir != null && Files.isReadable(dir.resolve("brisque_model_live.yml"))
+                    && Files.isReadable(dir.resolve("brisque_range_live.yml"))) {
+                String model = dir.resolve("brisque_model_live.yml").toString();
+                String range = dir.resolve("brisque_range_live.yml").toString();
+                // the source's own BRISQUE is a PROBE score; here only the edit's
+                try (Scalar edit = QualityBRISQUE.compute(s.output[s.keyIndex], model, range)) {
+                    s.metrics.put("brisque", edit.get(0));
+                }
+            }
+            progress.report("metrics", 1);
+            return new StageResult("builtin.metrics",
+                    s.metrics.containsKey("brisque") ? "warp-error+edge-ssim+edit-strength+brisque-live"
+                            : "warp-error+edge-ssim+edit-strength (brisque model files missing)",
+                    opencv_core.CV_VERSION);
+        }
     }
 
     /** Mean absolute difference (0..1) between frame t+1 and frame t warped onto it, over consistent pixels. */

@@ -47,17 +47,52 @@ final class PropagationStage implements Stage {
     public StageResult run(GenerationState s, Progress progress) throws Exception {
         EditPlan plan = s.plan;
         int n = s.frames();
-        s.propagated = new Mat[n];
-        int w = s.gray[0].cols();
-        int h = s.gray[0].rows();
-        float[] ones = new float[w * h];
-        Arrays.fill(ones, 1f);
-        s.propagated[s.keyIndex] = FlowFields.scalarMat(ones, w, h);
         if (plan.propagation() == EditPlan.Propagation.BACKGROUND_FILL) {
+            keyFrameFullyPropagated(s);
             backgroundFill(s, progress);
             return new StageResult("builtin.background-propagation", "opencv-dis-fast+median-background-motion",
                     opencv_core.CV_VERSION);
         }
+        Paths paths = paths(s);
+        AtomicInteger done = new AtomicInteger();
+        IntStream.range(0, n).filter(t -> t != s.keyIndex).parallel().forEach(t -> {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            renderFrame(s, paths, t);
+            int d = done.incrementAndGet();
+            if (d % 8 == 0) {
+                progress.report(name(), d / (double) (n - 1));
+            }
+        });
+        GenerationState.checkInterrupted();
+        return new StageResult("builtin.flow-propagation", "opencv-dis-fast+fb-consistency-occlusion",
+                opencv_core.CV_VERSION);
+    }
+
+    static boolean followsFlow(GenerationState s) {
+        return s.plan.propagation() != EditPlan.Propagation.BACKGROUND_FILL;
+    }
+
+    /** The paths of every frame back to the key frame at flow resolution: accumulated flow and its validity. */
+    record Paths(float[][] acc, float[][] valid, int w, int h) {}
+
+    private static float[] keyFrameFullyPropagated(GenerationState s) {
+        int w = s.gray[0].cols();
+        int h = s.gray[0].rows();
+        float[] ones = new float[w * h];
+        Arrays.fill(ones, 1f);
+        s.propagated = new Mat[s.frames()];
+        s.propagated[s.keyIndex] = FlowFields.scalarMat(ones, w, h);
+        return ones;
+    }
+
+    /** Chains the step flows outwards from the key frame (cheap, sequential); sets the key frame's validity. */
+    static Paths paths(GenerationState s) {
+        int n = s.frames();
+        int w = s.gray[0].cols();
+        int h = s.gray[0].rows();
+        float[] ones = keyFrameFullyPropagated(s);
         float[][] acc = new float[n][];
         float[][] valid = new float[n][];
         acc[s.keyIndex] = new float[2 * w * h];
@@ -72,26 +107,16 @@ final class PropagationStage implements Stage {
             valid[t] = new float[w * h];
             FlowFields.step(acc[t + 1], valid[t + 1], s.forward[t], s.forwardOk[t], w, h, acc[t], valid[t]);
         }
-        GenerationState.checkInterrupted();
-        Mat key = s.output[s.keyIndex];
-        AtomicInteger done = new AtomicInteger();
-        IntStream.range(0, n).filter(t -> t != s.keyIndex).parallel().forEach(t -> {
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
-            try (Mat flow = FlowFields.flowMat(acc[t], w, h)) {
-                Mat v = FlowFields.scalarMat(valid[t], w, h);
-                s.propagated[t] = v;
-                s.output[t] = render(s, plan.operator(), key, flow, v, t);
-            }
-            int d = done.incrementAndGet();
-            if (d % 8 == 0) {
-                progress.report(name(), d / (double) (n - 1));
-            }
-        });
-        GenerationState.checkInterrupted();
-        return new StageResult("builtin.flow-propagation", "opencv-dis-fast+fb-consistency-occlusion",
-                opencv_core.CV_VERSION);
+        return new Paths(acc, valid, w, h);
+    }
+
+    /** Renders output frame {@code t} (not the key frame) from the edited key frame along its path. */
+    static void renderFrame(GenerationState s, Paths paths, int t) {
+        try (Mat flow = FlowFields.flowMat(paths.acc()[t], paths.w(), paths.h())) {
+            Mat v = FlowFields.scalarMat(paths.valid()[t], paths.w(), paths.h());
+            s.propagated[t] = v;
+            s.output[t] = render(s, s.plan.operator(), s.output[s.keyIndex], flow, v, t);
+        }
     }
 
     /** Warped key frame where the path was valid, the edit re-applied to the source where it was not. */

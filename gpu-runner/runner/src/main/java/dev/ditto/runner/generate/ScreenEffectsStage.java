@@ -12,15 +12,22 @@ final class ScreenEffectsStage implements Stage {
 
     @Override
     public StageResult run(GenerationState s, Progress progress) throws Exception {
-        var effects = s.plan.effects();
-        if (!effects.isEmpty()) {
-            IntStream.range(0, s.frames()).parallel().forEach(t -> {
-                for (ScreenEffect e : effects) {
-                    e.apply(s.output[t], t);
-                }
-            });
+        if (!s.plan.effects().isEmpty()) {
+            IntStream.range(0, s.frames()).parallel().forEach(t -> applyTo(s, t));
         }
         progress.report(name(), 1);
+        return result(s);
+    }
+
+    /** Lays the effects over output frame {@code t}. */
+    static void applyTo(GenerationState s, int t) {
+        for (ScreenEffect e : s.plan.effects()) {
+            e.apply(s.output[t], t);
+        }
+    }
+
+    static StageResult result(GenerationState s) {
+        var effects = s.plan.effects();
         return new StageResult("builtin.screen-effects",
                 effects.isEmpty() ? "none" : effects.stream().map(e -> e.getClass().getSimpleName().isEmpty()
                         ? "mosaic" : e.getClass().getSimpleName()).toList().toString(),

@@ -7,6 +7,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
 import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import dev.ditto.runner.Progress;
 import dev.ditto.runner.vision.OpticalFlow;
@@ -14,6 +18,7 @@ import java.util.stream.IntStream;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * Flow-guided temporal smoothing: walking away from the key frame, each frame is blended with the previous output
@@ -37,15 +42,24 @@ final class TemporalEnhancerStage implements Stage {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
-                Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
-                smooth(s, t, s.output[t - dir], flow, ok);
+                smoothStep(s, t, dir);
             }
             progress.report(name(), dir > 0 ? 0.5 : 1.0);
         });
         GenerationState.checkInterrupted();
+        return result();
+    }
+
+    static StageResult result() {
         return new StageResult("builtin.temporal-enhancer", "flow-guided-recursive-blend(" + BLEND + ")",
                 opencv_core.CV_VERSION);
+    }
+
+    /** Smooths frame {@code t}, walking in direction {@code dir} (+1 or −1) from the key frame. */
+    static void smoothStep(GenerationState s, int t, int dir) {
+        Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
+        Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
+        smooth(s, t, s.output[t - dir], flow, ok);
     }
 
     private static void smooth(GenerationState s, int t, Mat previous, Mat flow, Mat ok) {
@@ -59,15 +73,29 @@ final class TemporalEnhancerStage implements Stage {
                 return;
             }
             Mat out = s.output[t];
-            try (Mat full = new Mat(); Mat edgeF = new Mat(); Mat grownEdges = new Mat(); Mat keep = new Mat();
-                 Mat warped = OpticalFlow.warpScaled(previous, flow); Mat blended = new Mat()) {
+            try (Mat full = new Mat(); Mat nonZero = new Mat()) {
                 resize(weight, full, out.size(), 0, 0, INTER_LINEAR);
-                dilate(s.edges[t], grownEdges, new Mat());
-                grownEdges.convertTo(edgeF, CV_32FC1, -0.5 / 255.0, 1);
-                multiply(full, edgeF, full);
-                full.convertTo(keep, CV_32FC1, -1, 1);
-                blendLinear(warped, out, full, keep, blended);
-                blended.copyTo(out);
+                // Outside the pixels with a weight the blend keeps the frame as it is (v·1 / (1 + 1e-5) rounds back
+                // to v), so only their bounding box is warped and blended: the same frame for less work.
+                threshold(full, nonZero, 0, 255, THRESH_BINARY);
+                nonZero.convertTo(nonZero, CV_8UC1);
+                try (Rect box = boundingRect(nonZero)) {
+                    if (box.width() == 0 || box.height() == 0) {
+                        return;
+                    }
+                    try (Mat weightPart = full.apply(box); Mat edgesPart = s.edges[t].apply(box);
+                         Mat outPart = out.apply(box); Mat edgeF = new Mat(); Mat grownEdges = new Mat();
+                         Mat keep = new Mat(); Mat blended = new Mat();
+                         Mat warped = OpticalFlow.warpScaled(previous, flow, box)) {
+                        // dilating a view reads the frame's pixels around it, like dilating the whole frame
+                        dilate(edgesPart, grownEdges, new Mat());
+                        grownEdges.convertTo(edgeF, CV_32FC1, -0.5 / 255.0, 1);
+                        multiply(weightPart, edgeF, weightPart);
+                        weightPart.convertTo(keep, CV_32FC1, -1, 1);
+                        blendLinear(warped, outPart, weightPart, keep, blended);
+                        blended.copyTo(outPart);
+                    }
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_video.DISOpticalFlow;
@@ -72,6 +73,29 @@ public final class OpticalFlow {
         if (image.cols() == lowResFlow.cols() && image.rows() == lowResFlow.rows()) {
             return warp(image, lowResFlow);
         }
+        try (Mat map = scaledMap(image, lowResFlow); Mat none = new Mat(); Scalar zero = new Scalar(0.0)) {
+            Mat out = new Mat();
+            remap(image, out, map, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+            return out;
+        }
+    }
+
+    /**
+     * {@link #warpScaled(Mat, Mat)} for the pixels of {@code region} only (region-sized): the same samples, without
+     * paying for the rest of the frame.
+     */
+    public static Mat warpScaled(Mat image, Mat lowResFlow, Rect region) {
+        try (Mat map = image.cols() == lowResFlow.cols() && image.rows() == lowResFlow.rows()
+                ? absoluteMap(lowResFlow, 1.0) : scaledMap(image, lowResFlow);
+             Mat part = map.apply(region); Mat none = new Mat(); Scalar zero = new Scalar(0.0)) {
+            Mat out = new Mat();
+            remap(image, out, part, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+            return out;
+        }
+    }
+
+    /** The full-resolution sampling map of a low-resolution flow. */
+    private static Mat scaledMap(Mat image, Mat lowResFlow) {
         // Build the sampling map at flow resolution in full-resolution coordinates and let resize interpolate it:
         // with pixel-centre alignment, low-res value (x+0.5)·s − 0.5 + s·flow(x) interpolates exactly to
         // X + s·flow(X), at a quarter of the per-pixel work.
@@ -79,8 +103,7 @@ public final class OpticalFlow {
         int h = lowResFlow.rows();
         float sx = image.cols() / (float) w;
         float sy = image.rows() / (float) h;
-        try (Mat low = new Mat(h, w, CV_32FC2); Mat map = new Mat(); Mat none = new Mat();
-             Scalar zero = new Scalar(0.0)) {
+        try (Mat low = new Mat(h, w, CV_32FC2)) {
             FloatBuffer src = lowResFlow.createBuffer();
             FloatBuffer dst = low.createBuffer();
             int i = 0;
@@ -90,10 +113,9 @@ public final class OpticalFlow {
                     dst.put(i + 1, (y + 0.5f) * sy - 0.5f + sy * src.get(i + 1));
                 }
             }
+            Mat map = new Mat();
             resize(low, map, image.size(), 0, 0, INTER_LINEAR);
-            Mat out = new Mat();
-            remap(image, out, map, none, INTER_LINEAR, BORDER_REPLICATE, zero);
-            return out;
+            return map;
         }
     }
 

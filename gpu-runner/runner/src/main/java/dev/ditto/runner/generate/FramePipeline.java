@@ -1,0 +1,222 @@
+package dev.ditto.runner.generate;
+
+import dev.ditto.protocol.StageTiming;
+import dev.ditto.runner.Progress;
+import dev.ditto.runner.media.VideoWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Propagation → temporal enhancer → screen effects → encode + metrics, frame by frame instead of stage by stage, so
+ * the encoder (one thread) and the two sequential smoothing walks run while other frames are still being rendered.
+ *
+ * <p>Every frame gets exactly the work, in exactly the data order, that the stages run one after another give it:
+ * the frames before the key frame are rendered first; the backward walk smooths key−1 … 0 as they arrive, while the
+ * frames after the key frame are rendered; once frame 0 is final the encoder takes the frames in order, each after
+ * the walk no longer needs it unaltered (screen effects are laid over it just before it is encoded, as the effects
+ * stage did after the enhancer), and hands it to the metrics; the forward walk smooths key+1 … n−1 meanwhile.
+ *
+ * <p>Timings: stages overlap, so each stage's wall seconds are the time its work kept a thread busy, and its CPU
+ * seconds that work's thread CPU time.
+ */
+final class FramePipeline {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final PropagationStage propagation = new PropagationStage();
+    private final TemporalEnhancerStage enhancer = new TemporalEnhancerStage();
+    private final ScreenEffectsStage effects = new ScreenEffectsStage();
+    private final EncodeStage encode = new EncodeStage();
+    private final MetricsStage metrics = new MetricsStage();
+
+    /** Busy time of one stage across the threads that worked for it. */
+    private static final class Clock {
+        final LongAdder wall = new LongAdder();
+        final LongAdder cpu = new LongAdder();
+
+        <T> T time(ThrowingSupplier<T> work) throws Exception {
+            long w0 = System.nanoTime();
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            try {
+                return work.get();
+            } finally {
+                wall.add(System.nanoTime() - w0);
+                cpu.add(Math.max(0, THREADS.getCurrentThreadCpuTime() - c0));
+            }
+        }
+
+        void run(ThrowingRunnable work) throws Exception {
+            time(() -> {
+                work.run();
+                return null;
+            });
+        }
+
+        StageTiming timing() {
+            return new StageTiming(wall.sum() / 1e9, cpu.sum() / 1e9, 0.0);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Runs the stages over the job; their timings and results in pipeline order. */
+    List<ConcurrentStages.Timed> run(GenerationState s, Progress progress, java.util.function.LongSupplier cpuNanos)
+            throws Exception {
+        if (!PropagationStage.followsFlow(s)) {
+            return oneAfterAnother(s, progress, cpuNanos);
+        }
+        int n = s.frames();
+        int key = s.keyIndex;
+        Clock propagating = new Clock();
+        Clock smoothing = new Clock();
+        Clock layering = new Clock();
+        Clock encoding = new Clock();
+        Clock measuring = new Clock();
+        PropagationStage.Paths paths = propagating.time(() -> PropagationStage.paths(s));
+        MetricsStage.Frames measured = new MetricsStage.Frames(s);
+
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] rendered = new CompletableFuture[n];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] smoothed = new CompletableFuture[n];
+        List<CompletableFuture<Void>> measuredFrames = new ArrayList<>();
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("generate-", 0).factory());
+        ExecutorService walks = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("smooth-", 0).factory());
+        try {
+            rendered[key] = CompletableFuture.completedFuture(null);
+            smoothed[key] = CompletableFuture.completedFuture(null);
+            // frames before the key frame first, nearest first: the backward walk and then the encoder wait on them
+            List<Integer> order = new ArrayList<>();
+            for (int t = key - 1; t >= 0; t--) {
+                order.add(t);
+            }
+            for (int t = key + 1; t < n; t++) {
+                order.add(t);
+            }
+            for (int t : order) {
+                rendered[t] = CompletableFuture.runAsync(() -> unchecked(() ->
+                        propagating.run(() -> PropagationStage.renderFrame(s, paths, t))), pool);
+                smoothed[t] = new CompletableFuture<>();
+            }
+            for (int dir : new int[] {-1, +1}) {
+                walks.execute(() -> {
+                    for (int t = key + dir; t >= 0 && t < n; t += dir) {
+                        try {
+                            join(rendered[t]);
+                            int frame = t;
+                            smoothing.run(() -> TemporalEnhancerStage.smoothStep(s, frame, dir));
+                            smoothed[t].complete(null);
+                        } catch (Throwable e) {
+                            for (int u = t; u >= 0 && u < n; u += dir) {
+                                smoothed[u].completeExceptionally(e);
+                            }
+                            return;
+                        }
+                    }
+                });
+            }
+            String encoder;
+            try (VideoWriter writer = EncodeStage.open(s)) {
+                for (int t = 0; t < n; t++) {
+                    GenerationState.checkInterrupted();
+                    join(smoothed[t]);
+                    // the walk away from the key frame reads frame t unaltered to smooth its next frame
+                    if (t >= key && t + 1 < n) {
+                        join(smoothed[t + 1]);
+                    }
+                    // every frame is rendered from the key frame as it was edited
+                    if (t == key) {
+                        for (CompletableFuture<Void> f : rendered) {
+                            join(f);
+                        }
+                    }
+                    int frame = t;
+                    layering.run(() -> ScreenEffectsStage.applyTo(s, frame));
+                    measuredFrames.add(CompletableFuture.runAsync(() -> unchecked(() ->
+                            measuring.run(() -> measured.add(frame))), pool));
+                    encoding.run(() -> writer.write(s.output[frame]));
+                    if (t % 8 == 0) {
+                        progress.report("encode", 0.8 * t / n);
+                    }
+                }
+                encoder = writer.encoderName();
+                encoding.run(writer::close);
+            }
+            String usedEncoder = encoder;
+            StageResult encoded = encoding.time(() -> EncodeStage.finish(s, usedEncoder, progress));
+            for (CompletableFuture<Void> f : measuredFrames) {
+                join(f);
+            }
+            StageResult measuredResult = measuring.time(() -> measured.finish(progress));
+            return List.of(
+                    new ConcurrentStages.Timed(propagation.name(), new StageResult("builtin.flow-propagation",
+                            "opencv-dis-fast+fb-consistency-occlusion", org.bytedeco.opencv.global.opencv_core.CV_VERSION),
+                            propagating.timing()),
+                    new ConcurrentStages.Timed(enhancer.name(), TemporalEnhancerStage.result(), smoothing.timing()),
+                    new ConcurrentStages.Timed(effects.name(), ScreenEffectsStage.result(s), layering.timing()),
+                    new ConcurrentStages.Timed(encode.name(), encoded, encoding.timing()),
+                    new ConcurrentStages.Timed(metrics.name(), measuredResult, measuring.timing()));
+        } finally {
+            // nothing may still touch the frames when the state releases them
+            walks.shutdownNow();
+            pool.shutdownNow();
+            boolean ended = walks.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)
+                    & pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+            if (!ended) {
+                throw new IllegalStateException("GENERATE workers did not stop within 5 minutes");
+            }
+        }
+    }
+
+    /** Person removal carries each output frame into the next: there the stages run one after another. */
+    private List<ConcurrentStages.Timed> oneAfterAnother(GenerationState s, Progress progress,
+                                                         java.util.function.LongSupplier cpuNanos) throws Exception {
+        List<ConcurrentStages.Timed> timed = new ArrayList<>();
+        for (Stage stage : List.of(propagation, enhancer, effects)) {
+            GenerationState.checkInterrupted();
+            long wall0 = System.nanoTime();
+            long cpu0 = cpuNanos.getAsLong();
+            StageResult r = stage.run(s, progress);
+            timed.add(new ConcurrentStages.Timed(stage.name(), r, new StageTiming((System.nanoTime() - wall0) / 1e9,
+                    Math.max(0, cpuNanos.getAsLong() - cpu0) / 1e9, 0.0)));
+        }
+        timed.addAll(new ConcurrentStages(encode, metrics).run(s, progress, cpuNanos));
+        return timed;
+    }
+
+    private static void unchecked(ThrowingRunnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private static void join(CompletableFuture<Void> f) throws Exception {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}
