@@ -113,7 +113,7 @@ public final class AgentBenchmark {
                 Selection selection = selector.select(source(random, i), CategoryMix.defaultMix(), perSource, i);
                 chosen.addAll(selection.chosen());
                 vectors.addAll(selection.vectors());
-                corpus.addAll(selection.vectors());
+                corpus.addAll("bench-" + i, selection.vectors());
                 candidates += selection.candidates();
                 rejected += selection.rejectedNearDuplicateInBatch() + selection.rejectedNearDuplicateInCorpus();
             }
