@@ -157,7 +157,7 @@ class CampaignWorker {
                         clip.video(), draft.instruction(), draft.edit(), clip.format());
                 jobs.enqueue(JobType.GENERATE, payload, 0, sourceId, sampleId);
                 outbox.changed(Outbox.Aggregate.SAMPLE, sampleId);
-                corpus.added(draft.instruction(), vector);
+                corpus.added(draft.instruction(), sourceId, vector);
                 texts.add(draft.instruction());
                 vectors.add(vector);
                 categories.add(draft.category());

@@ -5,15 +5,23 @@ import dev.ditto.agent.SourceFactsLookup;
 import dev.ditto.agent.diversity.CorpusNeighbours;
 import dev.ditto.agent.diversity.Embedder;
 import dev.ditto.agent.writer.InstructionLookup;
+import dev.ditto.search.IndexedInstructions;
+import java.io.IOException;
 import java.sql.Array;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -21,41 +29,108 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * What the agent may look up about the corpus: the instructions written so far (for near-duplicate rejection
- * and the "similar instructions" tool) and a source's facts. Instruction vectors are searched exactly over a
- * window of the most recent {@value #WINDOW} instructions, held in memory and kept up to date as campaigns write.
+ * and the "similar instructions" tool) and a source's facts. Near-duplicates are found by Elasticsearch kNN over
+ * every indexed instruction, plus an exact scan of the last {@value #RECENT} written by this server (the outbox
+ * indexer trails the writer by a second or so). When Elasticsearch cannot answer, a warning is logged and the
+ * check falls back to an exact scan of a window of the most recent {@value #WINDOW} instructions from PostgreSQL.
  */
 @Component
 public class CorpusInstructions implements CorpusNeighbours, InstructionLookup, SourceFactsLookup {
+    private static final Logger log = LoggerFactory.getLogger(CorpusInstructions.class);
     static final int WINDOW = 20_000;
+    static final int RECENT = 2_000;
     private static final Set<String> COLOURS = Set.of("red", "orange", "yellow", "green", "blue", "purple", "pink",
             "brown", "black", "white", "grey", "gray");
 
     private final JdbcClient jdbc;
     private final Embedder embedder;
     private final ObjectMapper json;
+    private final InstructionIndex indexed;
     private final List<Entry> window = new ArrayList<>();
+    private final ArrayDeque<Entry> recent = new ArrayDeque<>();
     private boolean loaded;
+    private boolean searchDown;
 
-    CorpusInstructions(JdbcClient jdbc, Embedder embedder, ObjectMapper json) {
+    @Autowired
+    CorpusInstructions(JdbcClient jdbc, Embedder embedder, ObjectMapper json, IndexedInstructions indexed) {
+        this(jdbc, embedder, json, indexed::nearestSimilarities);
+    }
+
+    CorpusInstructions(JdbcClient jdbc, Embedder embedder, ObjectMapper json, InstructionIndex indexed) {
         this.jdbc = jdbc;
         this.embedder = embedder;
         this.json = json;
+        this.indexed = indexed;
     }
 
-    /** Adds a newly written instruction to the window. */
-    public synchronized void added(String text, float[] vector) {
-        ensureLoaded();
-        window.add(new Entry(text, vector));
-        if (window.size() > WINDOW) {
-            window.subList(0, window.size() - WINDOW).clear();
+    /** Records a newly written instruction of {@code sourceId}. */
+    public synchronized void added(String text, long sourceId, float[] vector) {
+        Entry entry = new Entry(text, sourceId, vector);
+        recent.addLast(entry);
+        if (recent.size() > RECENT) {
+            recent.removeFirst();
+        }
+        if (loaded) {
+            window.add(entry);
+            if (window.size() > WINDOW) {
+                window.subList(0, window.size() - WINDOW).clear();
+            }
         }
     }
 
     @Override
-    public synchronized List<Double> nearestSimilarities(float[] vector, int k) {
-        ensureLoaded();
-        return window.stream().map(e -> Embedder.cosine(vector, e.vector())).sorted(Comparator.reverseOrder())
-                .limit(k).toList();
+    public List<Double> nearestSimilarities(float[] vector, int k) {
+        return nearest(vector, k, null);
+    }
+
+    @Override
+    public List<Double> nearestSimilaritiesForSource(String sourceId, float[] vector, int k) {
+        long id;
+        try {
+            id = Long.parseLong(sourceId);
+        } catch (NumberFormatException e) {
+            return nearest(vector, k, null);
+        }
+        return nearest(vector, k, id);
+    }
+
+    private List<Double> nearest(float[] vector, int k, @Nullable Long sourceId) {
+        List<Double> fromIndex;
+        try {
+            fromIndex = indexed.nearestSimilarities(vector, k, sourceId);
+            synchronized (this) {
+                if (searchDown) {
+                    log.info("Elasticsearch answers again: near-duplicate checks use kNN over the whole corpus");
+                    searchDown = false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                if (!searchDown) {
+                    log.warn("Elasticsearch cannot answer the near-duplicate kNN ({}); checking against the {} most recent"
+                            + " instructions in memory until it can", e.toString(), WINDOW);
+                    searchDown = true;
+                }
+                ensureLoaded();
+                return top(window, vector, k, sourceId, List.of());
+            }
+        }
+        synchronized (this) {
+            return top(recent, vector, k, sourceId, fromIndex);
+        }
+    }
+
+    /** The {@code k} highest of {@code known} and the similarities to the entries in scope. */
+    private static List<Double> top(Collection<Entry> entries, float[] vector, int k, @Nullable Long sourceId,
+                                    List<Double> known) {
+        List<Double> all = new ArrayList<>(known);
+        for (Entry e : entries) {
+            if (sourceId == null || e.sourceId() == sourceId) {
+                all.add(Embedder.cosine(vector, e.vector()));
+            }
+        }
+        all.sort(Comparator.reverseOrder());
+        return List.copyOf(all.subList(0, Math.min(k, all.size())));
     }
 
     @Override
@@ -96,10 +171,11 @@ public class CorpusInstructions implements CorpusNeighbours, InstructionLookup, 
         if (loaded) {
             return;
         }
-        List<Entry> recent = jdbc.sql("select text, embedding from instructions where embedding is not null order by id desc limit :n")
+        List<Entry> latest = jdbc.sql("select text, source_id, embedding from instructions where embedding is not null"
+                        + " order by id desc limit :n")
                 .param("n", WINDOW)
-                .query((rs, i) -> new Entry(rs.getString(1), toFloats((Float[]) rs.getArray(2).getArray()))).list();
-        window.addAll(recent.reversed());
+                .query((rs, i) -> new Entry(rs.getString(1), rs.getLong(2), toFloats((Float[]) rs.getArray(3).getArray()))).list();
+        window.addAll(latest.reversed());
         loaded = true;
     }
 
@@ -111,5 +187,11 @@ public class CorpusInstructions implements CorpusNeighbours, InstructionLookup, 
         return out;
     }
 
-    private record Entry(String text, float[] vector) {}
+    private record Entry(String text, long sourceId, float[] vector) {}
+
+    /** The kNN side of the check ({@link IndexedInstructions} in production); throws when it cannot answer. */
+    @FunctionalInterface
+    interface InstructionIndex {
+        List<Double> nearestSimilarities(float[] vector, int k, @Nullable Long sourceId) throws IOException;
+    }
 }

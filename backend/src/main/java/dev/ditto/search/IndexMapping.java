@@ -81,7 +81,21 @@ public final class IndexMapping {
                 "updated_at": {"type": "date"},
                 "decided_at": {"type": "date"},
                 "vector": {"type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine",
-                           "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}}
+                           "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}},
+                "instruction_vector": %s
               }
-            }""";
+            }""".formatted(IndexMapping.INSTRUCTION_VECTOR);
+
+    /**
+     * The instruction alone (no caption), for the writer's near-duplicate check: float HNSW, not int8, because its
+     * scores are compared against a fixed threshold (0.92) where int8 rounding would move the decision.
+     */
+    static final String INSTRUCTION_VECTOR = """
+            {"type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine",
+             "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}""";
+
+    /** Adds {@code instruction_vector} to an index created before it existed (a no-op when it is there). */
+    static String instructionVectorMapping() {
+        return "{\"properties\": {\"instruction_vector\": " + INSTRUCTION_VECTOR + "}}";
+    }
 }

@@ -23,7 +23,8 @@ import tools.jackson.databind.ObjectMapper;
  * Builds the search documents of samples from PostgreSQL, one query per batch. The vector is
  * {@code normalise(instruction + captionWeight × caption)} in MiniLM space: the instruction's stored embedding when
  * it has one (so a rebuild does not embed a million instructions again), else computed; captions are embedded once
- * per batch and kept in a small cache, since a source's caption is shared by all its samples.
+ * per batch and kept in a small cache, since a source's caption is shared by all its samples. The instruction's own
+ * vector goes into {@code instruction_vector} too, for the writer's near-duplicate check.
  */
 @Component
 class SampleDocuments {
@@ -76,10 +77,11 @@ class SampleDocuments {
                 where s.id = any(:ids)""")
                 .param("ids", sampleIds.toArray(Long[]::new))
                 .query((rs, i) -> Row.of(rs)).list();
-        Map<Long, float[]> vectors = vectors(rows);
+        Map<Long, float[]> instructionVectors = instructionVectors(rows);
+        Map<Long, float[]> vectors = vectors(rows, instructionVectors);
         Map<Long, Map<String, Object>> docs = new HashMap<>(rows.size() * 2);
         for (Row row : rows) {
-            docs.put(row.id, document(row, vectors.get(row.id)));
+            docs.put(row.id, document(row, vectors.get(row.id), instructionVectors.get(row.id)));
         }
         return docs;
     }
@@ -94,7 +96,8 @@ class SampleDocuments {
         return jdbc.sql("select count(*) from samples").query(Long.class).single();
     }
 
-    private Map<Long, float[]> vectors(List<Row> rows) {
+    /** Each row's instruction vector alone: its stored embedding when it has one, else computed. */
+    private Map<Long, float[]> instructionVectors(List<Row> rows) {
         List<Row> missing = rows.stream().filter(r -> r.embedding == null).toList();
         Map<Long, float[]> instruction = new HashMap<>();
         if (!missing.isEmpty()) {
@@ -103,10 +106,19 @@ class SampleDocuments {
                 instruction.put(missing.get(i).id, computed.get(i));
             }
         }
+        for (Row row : rows) {
+            if (row.embedding != null) {
+                instruction.put(row.id, VectorMath.normalised(row.embedding));
+            }
+        }
+        return instruction;
+    }
+
+    private Map<Long, float[]> vectors(List<Row> rows, Map<Long, float[]> instruction) {
         Map<String, float[]> captions = captionVectors(rows);
         Map<Long, float[]> out = new HashMap<>();
         for (Row row : rows) {
-            float[] base = row.embedding != null ? VectorMath.normalised(row.embedding) : instruction.get(row.id);
+            float[] base = instruction.get(row.id);
             float[] caption = row.caption == null ? null : captions.get(row.caption);
             out.put(row.id, caption == null || captionWeight == 0 ? base : VectorMath.blend(base, caption, captionWeight));
         }
@@ -140,7 +152,7 @@ class SampleDocuments {
         return found;
     }
 
-    private Map<String, Object> document(Row row, float[] vector) {
+    private Map<String, Object> document(Row row, float[] vector, float[] instructionVector) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("sample_id", row.id);
         doc.put("source_id", row.sourceId);
@@ -237,6 +249,7 @@ class SampleDocuments {
             doc.put("decided_at", row.decidedAt.toInstant().toString());
         }
         doc.put("vector", vector);
+        doc.put("instruction_vector", instructionVector);
         return doc;
     }
 

@@ -81,6 +81,8 @@ class SampleIndex {
                     throw e;
                 }
             }
+        } else {
+            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping())));
         }
         aliasKnown = true;
     }

@@ -67,7 +67,7 @@ public final class DiversitySelector {
     public Selection select(SourceFacts source, CategoryMix mix, int count, long seed) {
         CategoryMix target = mix.restrictedTo(EditSpecRules.categoriesFor(source));
         Map<Category, Integer> quota = target.allocate(count, seed ^ source.sourceId().hashCode());
-        Run run = new Run();
+        Run run = new Run(source.sourceId());
         run.consider(writer.write(source, mix, count * settings.oversample(), seed));
         run.pick(target, quota, count, false);
         for (int round = 1; round <= REPLENISH_ROUNDS && run.chosen.size() < count; round++) {
@@ -91,9 +91,12 @@ public final class DiversitySelector {
         return run.selection();
     }
 
-    /** Chooses up to {@code count} of the given candidates for a batch with the target mix. */
+    /**
+     * Chooses up to {@code count} of the given candidates for a batch with the target mix; with no source to scope
+     * it, a candidate near any instruction of the corpus is a near-duplicate.
+     */
     public Selection choose(List<InstructionDraft> candidates, CategoryMix target, int count) {
-        Run run = new Run();
+        Run run = new Run(null);
         run.consider(candidates);
         Map<Category, Integer> quota = target.allocate(count);
         run.pick(target, quota, count, false);
@@ -103,6 +106,7 @@ public final class DiversitySelector {
 
     /** One selection in progress: the pool of surviving candidates, what is chosen, and the rejection counts. */
     private final class Run {
+        private final @Nullable String sourceId;
         private final List<Candidate> pool = new ArrayList<>();
         private final List<Candidate> chosen = new ArrayList<>();
         private final Map<Category, Integer> chosenPerCategory = new EnumMap<>(Category.class);
@@ -111,6 +115,10 @@ public final class DiversitySelector {
         private int invalid;
         private int batchDuplicates;
         private int corpusDuplicates;
+
+        Run(@Nullable String sourceId) {
+            this.sourceId = sourceId;
+        }
 
         int count(Category c) {
             return chosenPerCategory.getOrDefault(c, 0);
@@ -134,9 +142,11 @@ public final class DiversitySelector {
             }
             List<float[]> vectors = embedder.embedAll(valid.stream().map(InstructionDraft::instruction).toList());
             for (int i = 0; i < valid.size(); i++) {
-                List<Double> nearest = corpus.nearestSimilarities(vectors.get(i), 1);
-                double closest = nearest.isEmpty() ? 0 : nearest.getFirst();
-                if (closest >= settings.corpusSimilarityLimit()) {
+                // a near-duplicate only of this source's instructions; the whole corpus only lowers novelty
+                double closest = first(corpus.nearestSimilarities(vectors.get(i), 1));
+                double closestSameSource = sourceId == null ? closest
+                        : first(corpus.nearestSimilaritiesForSource(sourceId, vectors.get(i), 1));
+                if (closestSameSource >= settings.corpusSimilarityLimit()) {
                     corpusDuplicates++;
                     continue;
                 }
@@ -146,6 +156,10 @@ public final class DiversitySelector {
                 }
                 pool.add(c);
             }
+        }
+
+        private static double first(List<Double> similarities) {
+            return similarities.isEmpty() ? 0 : similarities.getFirst();
         }
 
         /**

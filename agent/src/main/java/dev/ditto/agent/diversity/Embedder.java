@@ -21,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Embedder implements AutoCloseable {
 
-    /** Batch size: small batches pad little and measured as fast as larger ones on 2 cores. */
-    public static final int DEFAULT_BATCH_SIZE = 16;
+    /**
+     * Texts per ONNX Runtime call: one, because the int8 model's dynamic quantisation makes a text's vector depend on
+     * the other texts in its batch (see {@link BatchedMiniLm}); the workers still run texts in parallel.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 1;
 
     private final EmbeddingModel model;
     private final int batchSize;
@@ -101,8 +104,11 @@ public final class Embedder implements AutoCloseable {
             }
         }
         List<float[]> fresh = new ArrayList<>(missing.size());
-        for (int from = 0; from < missing.size(); from += batchSize) {
-            List<TextSegment> batch = missing.subList(from, Math.min(missing.size(), from + batchSize)).stream()
+        // the batched MiniLM gets every text at once: it sorts them by length across the whole call before cutting
+        // batches, and spreads those batches over its workers; chunking here would defeat both
+        int chunk = owned instanceof BatchedMiniLm ? Math.max(1, missing.size()) : batchSize;
+        for (int from = 0; from < missing.size(); from += chunk) {
+            List<TextSegment> batch = missing.subList(from, Math.min(missing.size(), from + chunk)).stream()
                     .map(TextSegment::from)
                     .toList();
             for (Embedding e : model.embedAll(batch).content()) {

@@ -70,6 +70,27 @@ class DiversitySelectorTest {
     }
 
     @Test
+    void theSameEditOnAnotherSourceIsNoNearDuplicateOfIt() {
+        SourceFacts source = aSource().withPeople().build();
+        List<String> written = new GrammarInstructionWriter().write(source, CategoryMix.defaultMix(), 40, 5).stream()
+                .map(InstructionDraft::instruction).toList();
+        InMemoryCorpusNeighbours otherSource = new InMemoryCorpusNeighbours();
+        otherSource.addAll("another-source", embedder.embedAll(written));
+        InMemoryCorpusNeighbours sameSource = new InMemoryCorpusNeighbours();
+        sameSource.addAll(source.sourceId(), embedder.embedAll(written));
+
+        Selection across = new DiversitySelector(new GrammarInstructionWriter(), embedder, otherSource,
+                DiversitySelector.Settings.defaults()).select(source, CategoryMix.defaultMix(), 10, 5);
+        Selection within = new DiversitySelector(new GrammarInstructionWriter(), embedder, sameSource,
+                DiversitySelector.Settings.defaults()).select(source, CategoryMix.defaultMix(), 10, 5);
+
+        assertThat(across.rejectedNearDuplicateInCorpus()).isZero();
+        assertThat(across.chosen()).hasSize(10);
+        assertThat(within.rejectedNearDuplicateInCorpus()).isGreaterThan(0);
+        assertThat(within.chosen()).extracting(InstructionDraft::instruction).doesNotContainAnyElementsOf(written);
+    }
+
+    @Test
     void keepsTheCategoryMixWithinTolerance() {
         SourceFacts source = aSource().withPeople().build();
         DiversitySelector selector = new DiversitySelector(new GrammarInstructionWriter(), embedder,

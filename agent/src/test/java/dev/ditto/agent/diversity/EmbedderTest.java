@@ -15,7 +15,7 @@ class EmbedderTest {
 
     @Test
     void batchedInferenceMatchesLangChain4jPerTextVectors() {
-        try (Embedder batched = new Embedder(2, 1); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
+        try (Embedder batched = new Embedder(2, Embedder.DEFAULT_BATCH_SIZE); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
             List<float[]> a = batched.embedAll(TEXTS);
             List<float[]> b = perText.embedAll(TEXTS);
 
@@ -24,6 +24,23 @@ class EmbedderTest {
                 assertThat(a.get(i)).hasSize(384);
                 assertThat(Embedder.cosine(a.get(i), b.get(i))).as(TEXTS.get(i)).isGreaterThan(0.999);
                 assertThat(Vectors.dot(a.get(i), a.get(i))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void textsSpreadOverWorkersComeBackInTheirOwnOrderWithTheReferenceVectors() {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 37; i++) {
+            // lengths rise and fall so sorting by length reorders them across workers
+            texts.add("Make the scene look like " + "a very ".repeat((i * 7) % 11) + "old photograph number " + i + ".");
+        }
+        try (Embedder batched = new Embedder(); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
+            List<float[]> a = batched.embedAll(texts);
+            List<float[]> b = perText.embedAll(texts);
+
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(Embedder.cosine(a.get(i), b.get(i))).as(texts.get(i)).isGreaterThan(0.999);
             }
         }
     }
