@@ -23,6 +23,7 @@ public final class HybridQuery {
     static final List<String> TEXT_FIELDS = List.of("instruction^2", "caption", "tags.text");
     static final List<String> TERM_FACETS = List.of("category", "status", "engines", "tags", "releases", "campaign");
     static final String HISTOGRAM = "judge_score_histogram";
+    static final int TOTAL_HITS_EXACT_UP_TO = 10_000;
 
     private HybridQuery() {}
 
@@ -51,7 +52,9 @@ public final class HybridQuery {
         }
         b.size(request.size());
         b.source(s -> s.filter(f -> f.excludes("vector")));
-        b.trackTotalHits(t -> t.enabled(true));
+        // Exact counts stop at 10,000 (the page says "10000+"): counting every match of a text query in a million
+        // samples costs more than the rest of the request, and it would stop the top-hits collector from skipping.
+        b.trackTotalHits(t -> t.count(TOTAL_HITS_EXACT_UP_TO));
         b.query(q -> q.bool(bool -> {
             bool.filter(filters).mustNot(exclusions);
             if (text != null) {

@@ -32,6 +32,11 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
                         @DefaultValue("200") int maxPageSize) {}
 
-    /** Rebuilding an index version from PostgreSQL. */
-    public record Reindex(@DefaultValue("1000") int batchSize) {}
+    /**
+     * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is
+     * read from PostgreSQL while they run), and the segment count the new version is force-merged to before it goes
+     * live (0: no force-merge).
+     */
+    public record Reindex(@DefaultValue("1000") int batchSize, @DefaultValue("2") int concurrency,
+                          @DefaultValue("1") int forceMergeSegments) {}
 }
