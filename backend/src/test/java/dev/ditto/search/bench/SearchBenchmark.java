@@ -129,6 +129,7 @@ public final class SearchBenchmark {
                     && client.count(c -> c.index(INDEX)).count() == docs;
             double loadSeconds = 0;
             long bulkCpuMillis = 0;
+            long mergeCpuMillis = 0;
             double mergeSeconds = 0;
             if (reuse) {
                 System.out.printf(Locale.ROOT, "Reusing %s with %,d documents: timing queries only%n", INDEX, docs);
@@ -145,6 +146,7 @@ public final class SearchBenchmark {
                 loadSeconds = load(rest, docs, baseTexts, baseVectors);
                 bulkCpuMillis = esCpuMillis(root) - cpu0;
                 long m0 = System.nanoTime();
+                long mergeCpu0 = esCpuMillis(root);
                 BulkLoad.finish(client, INDEX, 0);
                 System.out.printf(Locale.ROOT, "Force-merging to %d segment(s): the HNSW graphs are merged, which takes a while on 2 cores "
                         + "(about a minute per 100,000 documents, more under load)%n", MERGE_SEGMENTS);
@@ -156,6 +158,7 @@ public final class SearchBenchmark {
                     });
                 }
                 mergeSeconds = (System.nanoTime() - m0) / 1e9;
+                mergeCpuMillis = esCpuMillis(root) - mergeCpu0;
             }
             double bulkRate = loadSeconds == 0 ? 0 : docs / loadSeconds;
             long counted = client.count(c -> c.index(ALIAS)).count();
@@ -182,6 +185,7 @@ public final class SearchBenchmark {
             // CPU seconds Elasticsearch spent, whatever else the machine ran: what the node would manage on 2 free cores.
             result.put("bulk_es_cpu_seconds", round(bulkCpuMillis / 1000.0));
             result.put("bulk_docs_per_second_per_es_cpu_core", bulkCpuMillis == 0 ? 0 : Math.round(docs * 1000.0 / bulkCpuMillis));
+            result.put("force_merge_es_cpu_seconds", round(mergeCpuMillis / 1000.0));
             result.put("hybrid_queries", hybrid.length);
             result.put("hybrid_p50_ms", round(percentile(hybrid, 50)));
             result.put("hybrid_p95_ms", round(percentile(hybrid, 95)));
