@@ -3,6 +3,7 @@ package dev.ditto.search;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.HighlightField;
@@ -10,19 +11,24 @@ import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.NamedValue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the one Elasticsearch request of a hybrid search: BM25 ({@code simple_query_string} over
  * instruction^2, caption, tags) plus kNN on {@code vector}, each weighted, both under the same filters; sorting that
- * ends in {@code sample_id} for search_after; highlights; facets on the first page. Public so the benchmark measures
+ * ends in {@code sample_id} for search_after; highlights; facets on the first page (of the best matches when ranked). Public so the benchmark measures
  * exactly what the service sends.
  */
 public final class HybridQuery {
     static final List<String> TEXT_FIELDS = List.of("instruction^2", "caption", "tags.text");
     static final List<String> TERM_FACETS = List.of("category", "status", "engines", "tags", "releases", "campaign");
     static final String HISTOGRAM = "judge_score_histogram";
+    static final int TOTAL_HITS_EXACT_UP_TO = 10_000;
+    /** The sampler aggregation that holds the facets of a ranked search. */
+    static final String BEST_MATCHES = "best_matches";
 
     private HybridQuery() {}
 
@@ -51,7 +57,9 @@ public final class HybridQuery {
         }
         b.size(request.size());
         b.source(s -> s.filter(f -> f.excludes("vector")));
-        b.trackTotalHits(t -> t.enabled(true));
+        // Exact counts stop at 10,000 (the page says "10000+"): counting every match of a text query in a million
+        // samples costs more than the rest of the request, and it would stop the top-hits collector from skipping.
+        b.trackTotalHits(t -> t.count(TOTAL_HITS_EXACT_UP_TO));
         b.query(q -> q.bool(bool -> {
             bool.filter(filters).mustNot(exclusions);
             if (text != null) {
@@ -91,16 +99,29 @@ public final class HybridQuery {
                             NamedValue.of("caption", HighlightField.of(f -> f.numberOfFragments(1).fragmentSize(160)))));
         }
         if (withFacets) {
-            for (String field : TERM_FACETS) {
-                b.aggregations(field, a -> a.terms(t -> t.field(field).size(30)));
-            }
-            b.aggregations(HISTOGRAM, a -> a.histogram(h -> h.field("judge_score").interval(0.1).minDocCount(0)
-                    .extendedBounds(e -> e.min(0.0).max(0.9))));
-            for (ScoreField field : ScoreField.values()) {
-                b.aggregations(field.name(), a -> a.stats(s -> s.field(field.path())));
+            Map<String, Aggregation> facets = facets();
+            if ((text != null || queryVector != null) && tuning.facetSample() > 0) {
+                // Exact facets read 22 doc values of every match: at 100,000 samples that already cost as much as the
+                // rest of the query, and it grows with the index. The best matches are what the curator looks at.
+                b.aggregations(BEST_MATCHES, a -> a.sampler(s -> s.shardSize(tuning.facetSample())).aggregations(facets));
+            } else {
+                b.aggregations(facets);
             }
         }
         return b.build();
+    }
+
+    private static Map<String, Aggregation> facets() {
+        Map<String, Aggregation> facets = new LinkedHashMap<>();
+        for (String field : TERM_FACETS) {
+            facets.put(field, Aggregation.of(a -> a.terms(t -> t.field(field).size(30))));
+        }
+        facets.put(HISTOGRAM, Aggregation.of(a -> a.histogram(h -> h.field("judge_score").interval(0.1).minDocCount(0)
+                .extendedBounds(e -> e.min(0.0).max(0.9)))));
+        for (ScoreField field : ScoreField.values()) {
+            facets.put(field.name(), Aggregation.of(a -> a.stats(s -> s.field(field.path()))));
+        }
+        return facets;
     }
 
     static List<Query> filters(SearchRequest r) {

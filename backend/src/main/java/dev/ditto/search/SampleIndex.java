@@ -122,11 +122,21 @@ class SampleIndex {
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 
-    /** Restores refresh and replicas after a bulk load, and makes everything searchable. */
-    void finishBulkLoad(String name) throws IOException {
-        client.indices().putSettings(p -> p.index(name)
-                .settings(s -> s.refreshInterval(t -> t.time("1s")).numberOfReplicas(String.valueOf(replicas))));
-        client.indices().refresh(r -> r.index(name));
+    /**
+     * Restores the live settings after a bulk load, makes everything searchable and, when {@code mergeToSegments} is
+     * positive, force-merges down to that many segments.
+     */
+    void finishBulkLoad(String name, int mergeToSegments) throws IOException {
+        BulkLoad.finish(client, name, replicas);
+        if (mergeToSegments > 0) {
+            long t0 = System.nanoTime();
+            BulkLoad.forceMerge(client, name, mergeToSegments, s -> {
+                if (s % 60 < 10) {
+                    log.info("Force-merging {} to {} segment(s): {} s so far", name, mergeToSegments, s);
+                }
+            });
+            log.info("Force-merged {} to {} segment(s) in {} ms", name, mergeToSegments, (System.nanoTime() - t0) / 1_000_000);
+        }
     }
 
     /** Points the alias from {@code from} (if any) to {@code to} in one atomic request. */

@@ -140,6 +140,11 @@ public class SampleSearch {
         List<Facet> facets = new ArrayList<>();
         List<ScoreSummary> summaries = new ArrayList<>();
         Map<String, Aggregate> aggs = response.aggregations();
+        Aggregate bestMatches = aggs.get(HybridQuery.BEST_MATCHES);
+        boolean facetsSampled = bestMatches != null && bestMatches.isSampler();
+        if (facetsSampled) {
+            aggs = bestMatches.sampler().aggregations();
+        }
         for (String field : HybridQuery.TERM_FACETS) {
             Aggregate agg = aggs.get(field);
             if (agg != null) {
@@ -167,7 +172,7 @@ public class SampleSearch {
             }
         }
         return new SearchPage(hits, total == null ? hits.size() : total.value(),
-                total == null || total.relation() == TotalHitsRelation.Eq, next, facets, summaries, response.took());
+                total == null || total.relation() == TotalHitsRelation.Eq, next, facets, facetsSampled, summaries, response.took());
     }
 
     private String openPit() throws IOException {

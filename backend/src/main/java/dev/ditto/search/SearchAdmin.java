@@ -12,6 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +43,7 @@ public class SearchAdmin {
     private final OutboxIndexer indexer;
     private final DataSource dataSource;
     private final JdbcClient jdbc;
-    private final int batchSize;
+    private final SearchProperties.Reindex settings;
 
     SearchAdmin(SampleIndex index, SampleDocuments documents, OutboxIndexer indexer, DataSource dataSource,
                 JdbcClient jdbc, SearchProperties properties) {
@@ -47,7 +52,7 @@ public class SearchAdmin {
         this.indexer = indexer;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
-        this.batchSize = properties.reindex().batchSize();
+        this.settings = properties.reindex();
     }
 
     /** The live index, its document count, PostgreSQL's sample count and the outbox lag. */
@@ -93,7 +98,7 @@ public class SearchAdmin {
         index.createVersion(next, true);
         try {
             long loaded = bulkLoad(next);
-            index.finishBulkLoad(next);
+            index.finishBulkLoad(next, settings.forceMergeSegments());
             Instant pass = indexer.replaySince(next, since).minus(REPLAY_MARGIN);
             pass = indexer.replaySince(next, pass).minus(REPLAY_MARGIN);
             index.client().indices().refresh(r -> r.index(next));
@@ -120,37 +125,59 @@ public class SearchAdmin {
         }
     }
 
-    /** Streams every sample from PostgreSQL in id order, a batch per query, into {@code target}. */
+    /**
+     * Streams every sample from PostgreSQL in id order, a batch per query, into {@code target}, with up to
+     * {@code concurrency} bulk requests in flight while the next batch is read.
+     */
     private long bulkLoad(String target) {
         long total = Math.max(1, documents.count());
-        long loaded = 0;
+        AtomicLong loaded = new AtomicLong();
         long after = 0;
         long t0 = System.nanoTime();
         long lastLog = t0;
-        while (true) {
-            List<Long> ids = documents.idsAfter(after, batchSize);
-            if (ids.isEmpty()) {
-                return loaded;
-            }
-            Map<Long, Map<String, Object>> docs = documents.load(ids);
-            List<SampleIndex.Write> writes = new ArrayList<>(docs.size());
-            docs.forEach((id, doc) -> writes.add(new SampleIndex.Upsert(id, doc)));
-            Map<Long, String> failed = index.write(target, writes);
-            if (!failed.isEmpty()) {
-                var first = failed.entrySet().iterator().next();
-                throw new IllegalStateException("reindex could not write " + failed.size() + " samples to " + target
-                        + "; sample " + first.getKey() + ": " + first.getValue());
-            }
-            loaded += writes.size();
-            after = ids.getLast();
-            long now = System.nanoTime();
-            if (now - lastLog > 10_000_000_000L) {
-                lastLog = now;
-                double rate = loaded / ((now - t0) / 1e9);
-                log.info("Reindex: {} / ~{} samples ({} /s, ETA {} s)", loaded, total, Math.round(rate),
-                        Math.round(Math.max(0, total - loaded) / Math.max(rate, 1)));
+        int concurrency = Math.max(1, settings.concurrency());
+        Semaphore slots = new Semaphore(concurrency);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        try (ExecutorService writers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("reindex-bulk-", 1).factory())) {
+            while (failure.get() == null) {
+                List<Long> ids = documents.idsAfter(after, settings.batchSize());
+                if (ids.isEmpty()) {
+                    break;
+                }
+                Map<Long, Map<String, Object>> docs = documents.load(ids);
+                List<SampleIndex.Write> writes = new ArrayList<>(docs.size());
+                docs.forEach((id, doc) -> writes.add(new SampleIndex.Upsert(id, doc)));
+                after = ids.getLast();
+                slots.acquireUninterruptibly();
+                writers.execute(() -> {
+                    try {
+                        Map<Long, String> failed = index.write(target, writes);
+                        if (!failed.isEmpty()) {
+                            var first = failed.entrySet().iterator().next();
+                            throw new IllegalStateException("reindex could not write " + failed.size() + " samples to "
+                                    + target + "; sample " + first.getKey() + ": " + first.getValue());
+                        }
+                        loaded.addAndGet(writes.size());
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        slots.release();
+                    }
+                });
+                long now = System.nanoTime();
+                if (now - lastLog > 10_000_000_000L) {
+                    lastLog = now;
+                    long n = loaded.get();
+                    double rate = n / ((now - t0) / 1e9);
+                    log.info("Reindex: {} / ~{} samples ({} /s, ETA {} s)", n, total, Math.round(rate),
+                            Math.round(Math.max(0, total - n) / Math.max(rate, 1)));
+                }
             }
         }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return loaded.get();
     }
 
     private Instant dbNow() {

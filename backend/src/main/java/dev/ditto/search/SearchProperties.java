@@ -25,13 +25,19 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
 
     /**
      * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most
-     * {@code k} neighbours whose cosine is at least {@code minSimilarity}.
+     * {@code k} neighbours whose cosine is at least {@code minSimilarity}. Facets of a text or similar-to search count
+     * its {@code facetSample} best matches (0: every match); browsing without text counts every match.
      */
     public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
                         @DefaultValue("100") int k, @DefaultValue("200") int numCandidates,
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
-                        @DefaultValue("200") int maxPageSize) {}
+                        @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample) {}
 
-    /** Rebuilding an index version from PostgreSQL. */
-    public record Reindex(@DefaultValue("1000") int batchSize) {}
+    /**
+     * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is
+     * read from PostgreSQL while they run), and the segment count the new version is force-merged to before it goes
+     * live (0: no force-merge).
+     */
+    public record Reindex(@DefaultValue("1000") int batchSize, @DefaultValue("2") int concurrency,
+                          @DefaultValue("1") int forceMergeSegments) {}
 }

@@ -8,6 +8,7 @@ import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.search.BulkLoad;
 import dev.ditto.search.HybridQuery;
 import dev.ditto.search.IndexMapping;
 import dev.ditto.search.MiniLmTextEmbedder;
@@ -38,19 +39,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * {@code ./ditto bench search}: bulk-loads a synthetic corpus of sample documents into an embedded Elasticsearch
  * node with the production mapping, then times hybrid queries built by {@link HybridQuery}, exactly as the service
  * sends them. Vectors are honest but synthetic: {@value #BASE_TEXTS} real MiniLM vectors of generated instruction
  * texts, each document taking one and adding Gaussian noise (cosine ≈ 0.86 to its base); query vectors are real
- * MiniLM vectors of query texts. Arguments: {@code <out-dir> [docs=1000000] [queries=1000] [heapMb=4096]}; writes
- * {@code <out-dir>/search.json}.
+ * MiniLM vectors of query texts. Arguments: {@code <out-dir> [docs=1000000] [queries=1000] [heapMb=3072]}; writes
+ * {@code <out-dir>/search.json}. The load runs under the settings of a reindex ({@link BulkLoad}): no refresh, no
+ * replicas, asynchronous translog, then the live settings back and a force-merge, as {@code ./ditto reindex} does.
+ * System properties for experiments: {@code bench.bulk-kb} (8192), {@code bench.in-flight} (2),
+ * {@code bench.merge-segments} (1), {@code bench.reuse-index} (false: keep an index of the same size and time queries),
+ * {@code bench.vector-index-options} (the product's, from {@link IndexMapping}).
  */
 public final class SearchBenchmark {
     private static final int BASE_TEXTS = 2000;
-    private static final int BULK_DOCS = 1000;
-    private static final int BULK_IN_FLIGHT = 3;
+    /** Bulk requests are cut by size, not by count (Elasticsearch's advice: a few MB to a few tens of MB). */
+    private static final int BULK_BYTES = Integer.getInteger("bench.bulk-kb", 8 * 1024) * 1024;
+    /** Two write threads on two cores: a third request would only queue, and the generator needs some CPU too. */
+    private static final int BULK_IN_FLIGHT = Integer.getInteger("bench.in-flight", 2);
+    private static final int MERGE_SEGMENTS = Integer.getInteger("bench.merge-segments", 1);
+    /** Keep an index of the right size from an earlier run and time the queries only (tuning queries). */
+    private static final boolean REUSE_INDEX = Boolean.getBoolean("bench.reuse-index");
+    /** The product's vector index options unless an experiment names others (e.g. {"type": "int8_hnsw"}). */
+    private static final String VECTOR_INDEX_OPTIONS = System.getProperty("bench.vector-index-options", IndexMapping.VECTOR_INDEX_OPTIONS);
     private static final int PORT = 9291;
     private static final String INDEX = "bench-samples-v1";
     private static final String ALIAS = "bench-samples";
@@ -91,7 +105,7 @@ public final class SearchBenchmark {
         Path out = Path.of(args.length > 0 ? args[0] : "bench-results");
         int docs = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 1_000_000;
         int queries = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        int heapMb = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
+        int heapMb = args.length > 3 ? Integer.parseInt(args[3]) : 3072;
         Files.createDirectories(out);
 
         System.out.printf(Locale.ROOT, "Search benchmark: %,d documents, %,d queries, Elasticsearch heap %d MB%n", docs, queries, heapMb);
@@ -111,50 +125,82 @@ public final class SearchBenchmark {
         try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(root, EmbeddedElasticsearch.defaultDistribution(), PORT, heapMb);
              Rest5Client rest = Rest5Client.builder(URI.create(es.url())).build()) {
             ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
-            if (client.indices().exists(x -> x.index(INDEX)).value()) {
-                client.indices().delete(d -> d.index(INDEX));
+            boolean reuse = REUSE_INDEX && client.indices().exists(x -> x.index(INDEX)).value()
+                    && client.count(c -> c.index(INDEX)).count() == docs;
+            double loadSeconds = 0;
+            long bulkCpuMillis = 0;
+            long mergeCpuMillis = 0;
+            double mergeSeconds = 0;
+            if (reuse) {
+                System.out.printf(Locale.ROOT, "Reusing %s with %,d documents: timing queries only%n", INDEX, docs);
+            } else {
+                if (client.indices().exists(x -> x.index(INDEX)).value()) {
+                    client.indices().delete(d -> d.index(INDEX));
+                }
+                String settings = IndexMapping.settingsAndMappings(1, 0, true)
+                        .replace(IndexMapping.VECTOR_INDEX_OPTIONS, VECTOR_INDEX_OPTIONS);
+                client.indices().create(c -> c.index(INDEX).withJson(new StringReader(settings)));
+                client.indices().updateAliases(u -> u.actions(a -> a.add(x -> x.index(INDEX).alias(ALIAS))));
+
+                long cpu0 = esCpuMillis(root);
+                loadSeconds = load(rest, docs, baseTexts, baseVectors);
+                bulkCpuMillis = esCpuMillis(root) - cpu0;
+                long m0 = System.nanoTime();
+                long mergeCpu0 = esCpuMillis(root);
+                BulkLoad.finish(client, INDEX, 0);
+                System.out.printf(Locale.ROOT, "Force-merging to %d segment(s): the HNSW graphs are merged, which takes a while on 2 cores "
+                        + "(about a minute per 100,000 documents, more under load)%n", MERGE_SEGMENTS);
+                if (MERGE_SEGMENTS > 0) {
+                    BulkLoad.forceMerge(client, INDEX, MERGE_SEGMENTS, secs -> {
+                        if (secs % 30 < 10) {
+                            System.out.printf(Locale.ROOT, "  merging… %d s%n", secs);
+                        }
+                    });
+                }
+                mergeSeconds = (System.nanoTime() - m0) / 1e9;
+                mergeCpuMillis = esCpuMillis(root) - mergeCpu0;
             }
-            String settings = IndexMapping.settingsAndMappings(1, 0, true);
-            client.indices().create(c -> c.index(INDEX).withJson(new StringReader(settings)));
-            client.indices().putSettings(p -> p.index(INDEX).settings(s -> s.translog(t -> t.durability(
-                    co.elastic.clients.elasticsearch.indices.TranslogDurability.Async))));
-            client.indices().updateAliases(u -> u.actions(a -> a.add(x -> x.index(INDEX).alias(ALIAS))));
-
-            double loadSeconds = load(rest, docs, baseTexts, baseVectors);
-            double bulkRate = docs / loadSeconds;
-            long m0 = System.nanoTime();
-            client.indices().putSettings(p -> p.index(INDEX).settings(s -> s.refreshInterval(t -> t.time("1s"))
-                    .translog(t -> t.durability(co.elastic.clients.elasticsearch.indices.TranslogDurability.Request))));
-            client.indices().refresh(r -> r.index(INDEX));
-            System.out.println("Force-merging (HNSW graphs are merged; this takes a while on 2 cores)…");
-            client.indices().forcemerge(f -> f.index(INDEX).maxNumSegments(1L).waitForCompletion(true));
-            client.indices().refresh(r -> r.index(INDEX));
-            double mergeSeconds = (System.nanoTime() - m0) / 1e9;
+            double bulkRate = loadSeconds == 0 ? 0 : docs / loadSeconds;
             long counted = client.count(c -> c.index(ALIAS)).count();
-            System.out.printf(Locale.ROOT, "Refresh + force-merge: %.1f s; %,d documents searchable%n", mergeSeconds, counted);
+            System.out.printf(Locale.ROOT, "Refresh + force-merge: %.1f s; %,d documents searchable in %s segment(s)%n",
+                    mergeSeconds, counted, segments(client));
 
-            SearchProperties.Query tuning = new SearchProperties.Query(1.0f, 4.0f, 100, 200, 0.2f, Duration.ofMinutes(2), 200);
+            // The product's defaults (k, num_candidates, weights), bound exactly as the server binds ditto.search.*.
+            SearchProperties.Query tuning = new Binder(new MapConfigurationPropertySource(Map.of()))
+                    .bindOrCreate("ditto.search", SearchProperties.class).query();
             Random qr = new Random(7);
-            timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(100, queries / 5), false); // warm-up
-            double[] hybrid = timeQueries(client, tuning, queryTexts, queryVectors, qr, queries, false);
-            timeQueries(client, tuning, queryTexts, queryVectors, qr, 50, true); // warm-up
-            double[] faceted = timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(200, queries / 2), true);
+            // A new search in the dashboard asks for its first page with facets; later pages come without.
+            timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(100, queries / 5), true); // warm-up
+            long q0 = esCpuMillis(root);
+            double[] hybrid = timeQueries(client, tuning, queryTexts, queryVectors, qr, queries, true);
+            double queryCpuMillis = (double) (esCpuMillis(root) - q0) / queries;
+            timeQueries(client, tuning, queryTexts, queryVectors, qr, 50, false); // warm-up
+            double[] plain = timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(200, queries / 2), false);
 
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("docs", counted);
             result.put("bulk_docs_per_second", Math.round(bulkRate));
             result.put("bulk_seconds", round(loadSeconds));
             result.put("refresh_and_force_merge_seconds", round(mergeSeconds));
+            // CPU seconds Elasticsearch spent, whatever else the machine ran: what the node would manage on 2 free cores.
+            result.put("bulk_es_cpu_seconds", round(bulkCpuMillis / 1000.0));
+            result.put("bulk_docs_per_second_per_es_cpu_core", bulkCpuMillis == 0 ? 0 : Math.round(docs * 1000.0 / bulkCpuMillis));
+            result.put("force_merge_es_cpu_seconds", round(mergeCpuMillis / 1000.0));
             result.put("hybrid_queries", hybrid.length);
             result.put("hybrid_p50_ms", round(percentile(hybrid, 50)));
             result.put("hybrid_p95_ms", round(percentile(hybrid, 95)));
             result.put("hybrid_p99_ms", round(percentile(hybrid, 99)));
-            result.put("hybrid_with_facets_p50_ms", round(percentile(faceted, 50)));
-            result.put("hybrid_with_facets_p95_ms", round(percentile(faceted, 95)));
+            result.put("hybrid_es_cpu_ms_per_query", round(queryCpuMillis));
+            result.put("hybrid_next_page_p50_ms", round(percentile(plain, 50)));
+            result.put("hybrid_next_page_p95_ms", round(percentile(plain, 95)));
             result.put("queries_with_no_hits", EMPTY_RESULTS.get());
             result.put("load_average_1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             result.put("vectors", BASE_TEXTS + " real MiniLM vectors of generated instructions + Gaussian noise per document; queries: real MiniLM vectors");
-            result.put("query", "simple_query_string(instruction^2, caption, tags) x1.0 + knn(k=100, num_candidates=200, similarity>=0.2) x4.0, one filter, size 20, highlight");
+            result.put("query", String.format(Locale.ROOT, "simple_query_string(instruction^2, caption, tags) x%.1f + knn(k=%d, "
+                    + "num_candidates=%d, similarity>=%.2f) x%.1f, one filter, size 20, highlight; first page: + facets (6 terms, 1 histogram, %d stats), next page: no facets",
+                    tuning.textWeight(), tuning.k(), tuning.numCandidates(), tuning.minSimilarity(), tuning.vectorWeight(), ScoreField.values().length));
+            result.put("segments", segments(client));
+            result.put("vector_index_options", reuse ? "(reused index)" : VECTOR_INDEX_OPTIONS);
             result.put("elasticsearch_heap_mb", heapMb);
             result.put("cpus", Runtime.getRuntime().availableProcessors());
             result.put("measured_at", Instant.now().toString());
@@ -170,6 +216,8 @@ public final class SearchBenchmark {
 
     private static double load(Rest5Client rest, int docs, List<String> baseTexts, List<float[]> baseVectors) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(BULK_IN_FLIGHT);
+        int docsPerBulk = Math.max(10, (int) ((long) BULK_BYTES * 100 / bulkBody(0, 100, baseTexts, baseVectors).length));
+        System.out.printf(Locale.ROOT, "Bulk requests of %,d documents (≈ %d KB), %d in flight%n", docsPerBulk, BULK_BYTES / 1024, BULK_IN_FLIGHT);
         AtomicLong done = new AtomicLong();
         long t0 = System.nanoTime();
         List<Future<?>> inFlight = new ArrayList<>();
@@ -187,9 +235,9 @@ public final class SearchBenchmark {
                 Thread.currentThread().interrupt();
             }
         });
-        for (int from = 0; from < docs; from += BULK_DOCS) {
+        for (int from = 0; from < docs; from += docsPerBulk) {
             int start = from;
-            int end = Math.min(docs, from + BULK_DOCS);
+            int end = Math.min(docs, from + docsPerBulk);
             inFlight.add(pool.submit(() -> {
                 byte[] body = bulkBody(start, end, baseTexts, baseVectors);
                 Request request = new Request("POST", "/" + ALIAS + "/_bulk");
@@ -202,7 +250,7 @@ public final class SearchBenchmark {
                 done.addAndGet(end - start);
                 return null;
             }));
-            if (inFlight.size() >= BULK_IN_FLIGHT * 2) {
+            if (inFlight.size() >= BULK_IN_FLIGHT + 1) {
                 inFlight.removeFirst().get();
             }
         }
@@ -214,6 +262,21 @@ public final class SearchBenchmark {
         pool.shutdown();
         System.out.printf(Locale.ROOT, "Bulk-loaded %,d documents in %.1f s: %,.0f docs/s%n", docs, seconds, docs / seconds);
         return seconds;
+    }
+
+    /** CPU time the Elasticsearch process has used so far (user + system), 0 where the platform won't say. */
+    private static long esCpuMillis(Path root) {
+        try {
+            long pid = Long.parseLong(Files.readString(root.resolve("elasticsearch/es.pid")).trim());
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String segments(ElasticsearchClient client) throws IOException {
+        return String.valueOf(client.indices().segments(s -> s.index(INDEX)).indices().get(INDEX).shards().values().stream()
+                .flatMap(List::stream).mapToLong(sh -> sh.segments().size()).sum());
     }
 
     private static byte[] bulkBody(int from, int to, List<String> baseTexts, List<float[]> baseVectors) {
