@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ditto.agent.CategoryMix;
 import dev.ditto.agent.InstructionDraft;
 import dev.ditto.agent.SourceFacts;
+import dev.ditto.agent.judge.Judge;
+import dev.ditto.agent.judge.JudgeInput;
+import dev.ditto.agent.judge.Verdict;
 import dev.ditto.agent.llm.FakeOpenAiServer;
 import dev.ditto.agent.writer.InstructionWriter;
 import dev.ditto.audit.AuditLog;
 import dev.ditto.campaigns.AgentEngines;
+import dev.ditto.protocol.EditSpec;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.sources.SourceService;
 import dev.ditto.testing.DittoIntegrationTest;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,7 @@ class LiveSettingsIT {
     @Autowired LiveSettings live;
     @Autowired AgentEngines engines;
     @Autowired InstructionWriter writer;
+    @Autowired Judge judge;
     @Autowired SourceService sources;
     @Autowired JdbcClient jdbc;
     @Autowired AuditLog audit;
@@ -80,6 +86,24 @@ class LiveSettingsIT {
 
         assertThat(writer.engine()).as("back to the built-in grammar at once").isEqualTo("builtin-grammar");
         assertThat(live.status().writer()).isEqualTo("built-in taxonomy grammar");
+    }
+
+    @Test
+    void aJudgeModelSavedInSettingsJudgesTheNextSampleWithoutARestart() throws Exception {
+        assertThat(judge.engine()).isEqualTo("builtin-metric-judge");
+        server.reply(new FakeOpenAiServer.Content(java.util.stream.Stream.of("instructionFollowing", "preservation",
+                        "visualQuality", "temporalConsistency", "safety")
+                .map(criterion -> "\"" + criterion + "\":{\"score\":0.9,\"reason\":\"fine\"}")
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"))));
+
+        settings.set(Setting.VISION_BASE_URL, server.baseUrl());
+        settings.set(Setting.VISION_MODEL, "live-judge");
+        Verdict verdict = judge.judge(new JudgeInput("sample-1", "Make it night.",
+                new EditSpec("grade", Map.of("grade", "night", "strength", 0.9), 3, "Make it night."), png(), png(), Map.of()));
+
+        assertThat(verdict.model()).isEqualTo("live-judge");
+        assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.path("model").asText()).isEqualTo("live-judge"));
+        assertThat(live.status().judge()).contains("live-judge");
     }
 
     @Test
@@ -144,6 +168,13 @@ class LiveSettingsIT {
         assertThat(stored).startsWith(SecretCipher.PREFIX).doesNotContain("sk-legacy-plain");
         assertThat(settings.storedValues()).containsEntry("agent.text.api-key", "sk-legacy-plain");
         assertThat(settings.get(Setting.TEXT_API_KEY).value()).isEqualTo(SettingValue.MASK);
+    }
+
+    private static byte[] png() throws java.io.IOException {
+        var image = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     private static SourceFacts aStreet() {
