@@ -91,12 +91,10 @@ class LiveSettingsIT {
     @Test
     void aJudgeModelSavedInSettingsJudgesTheNextSampleWithoutARestart() throws Exception {
         assertThat(judge.engine()).isEqualTo("builtin-metric-judge");
-        server.reply(new FakeOpenAiServer.Content("""
-                {"instructionFollowing":{"score":0.9,"reason":"it is night"},
-                 "preservation":{"score":0.8,"reason":"layout kept"},
-                 "visualQuality":{"score":0.85,"reason":"clean"},
-                 "temporalConsistency":{"score":0.9,"reason":"steady"},
-                 "safety":{"score":1.0,"reason":"harmless"}}"""));
+        server.reply(new FakeOpenAiServer.Content(java.util.stream.Stream.of("instructionFollowing", "preservation",
+                        "visualQuality", "temporalConsistency", "safety")
+                .map(criterion -> "\"" + criterion + "\":{\"score\":0.9,\"reason\":\"fine\"}")
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"))));
 
         settings.set(Setting.VISION_BASE_URL, server.baseUrl());
         settings.set(Setting.VISION_MODEL, "live-judge");
