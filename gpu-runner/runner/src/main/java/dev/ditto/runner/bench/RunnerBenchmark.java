@@ -15,6 +15,7 @@ import dev.ditto.runner.media.VideoReader;
 import dev.ditto.runner.media.VideoWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,11 +65,15 @@ public final class RunnerBenchmark {
         try (GenerateEngine engine = new GenerateEngine("bench", model, GenerateEngine.DEFAULT_BRISQUE_DIR)) {
             runJob(engine, clip, work.resolve("warm"), format, JOBS.getFirst());
 
+            double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             double[] transcodes = new double[TRANSCODE_RUNS];
+            double transcodeCpu = 0;
             for (int i = 0; i < TRANSCODE_RUNS; i++) {
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 transcode(clip, work.resolve("transcode.mp4"), format);
                 transcodes[i] = (System.nanoTime() - t0) / 1e9;
+                transcodeCpu += (processCpuNanos() - c0) / 1e9 / TRANSCODE_RUNS;
             }
             Arrays.sort(transcodes);
             double transcode = transcodes[TRANSCODE_RUNS / 2];
@@ -76,11 +81,14 @@ public final class RunnerBenchmark {
             Map<String, Double> perOp = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stages = new LinkedHashMap<>();
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+            double jobCpu = 0;
             for (EditSpec spec : JOBS) {
                 String name = label(spec);
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 GenerateResult r = runJob(engine, clip, work.resolve(name), format, spec);
                 perOp.put(name, (System.nanoTime() - t0) / 1e9);
+                jobCpu += (processCpuNanos() - c0) / 1e9 / JOBS.size();
                 Map<String, Double> st = new LinkedHashMap<>();
                 r.timings().forEach((k, v) -> st.put(k, v.wallSeconds()));
                 stages.put(name, st);
@@ -107,6 +115,13 @@ public final class RunnerBenchmark {
                     + "  \"transcode_seconds\": " + num(transcode) + ",\n"
                     + "  \"ratio_to_transcode\": " + num(ratio) + ",\n"
                     + "  \"target_ratio\": 3.0,\n"
+                    // the machine is shared: with a load average above the cores, wall figures are a floor; CPU
+                    // seconds (process user + system) barely depend on it
+                    + "  \"system_load_average_at_start\": " + num(loadBefore) + ",\n"
+                    + "  \"system_load_average_at_end\": "
+                    + num(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ",\n"
+                    + "  \"job_cpu_seconds\": " + num(jobCpu) + ",\n"
+                    + "  \"transcode_cpu_seconds\": " + num(transcodeCpu) + ",\n"
                     + "  \"transcode_runs_seconds\": " + Arrays.stream(transcodes).mapToObj(RunnerBenchmark::num)
                     .toList() + ",\n"
                     + "  \"per_op_seconds\": " + object(perOp) + ",\n"
@@ -139,6 +154,11 @@ public final class RunnerBenchmark {
                 f.close();
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static Path rawClip(Path work) throws IOException {
