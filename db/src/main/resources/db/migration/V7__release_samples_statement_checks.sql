@@ -5,12 +5,18 @@
 --   * deleting a release still deletes its rows (what "on delete cascade" did);
 --   * deleting a sample that a release shipped is still refused (what the plain foreign key did).
 -- Shard ids are assigned by the builder from release_shards rows it has just inserted.
+-- Two indexes only the old export read (rows in category order, rows by clip) go too: the builder now reads the
+-- selection from samples, and every remaining query on release_samples filters by release (the primary key's
+-- prefix) or by sample. Together they made storing the rows about 40% slower (9.7 s against 6.9 s for 200k rows).
 
 alter table release_samples
     drop constraint release_samples_release_id_fkey,
     drop constraint release_samples_sample_id_fkey,
     drop constraint release_samples_edited_shard_id_fkey,
     drop constraint release_samples_source_shard_id_fkey;
+
+drop index release_samples_order_idx;
+drop index release_samples_clip_idx;
 
 -- One trigger function for both tables, told apart by TG_TABLE_NAME; deleted_rows holds the statement's deleted rows.
 create function release_samples_check_deletes() returns trigger language plpgsql as $$

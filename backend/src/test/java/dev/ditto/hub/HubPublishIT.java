@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.releases.ReleaseFixtures;
-import dev.ditto.releases.ReleaseIntegrationTest;
 import dev.ditto.releases.ReleaseService;
+import dev.ditto.testing.DittoIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-@ReleaseIntegrationTest
+@DittoIntegrationTest
 @TestPropertySource(properties = {"ditto.releases.shard-max-bytes=160000", "ditto.hub.retries=1",
         "ditto.hub.retry-backoff-millis=20", "ditto.hub.commit-max-files=4"})
 @ExtendWith(OutputCaptureExtension.class)

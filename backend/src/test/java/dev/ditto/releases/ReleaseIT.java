@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ditto.blobs.BlobStore;
+import dev.ditto.testing.DittoIntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-@ReleaseIntegrationTest
+@DittoIntegrationTest
 @TestPropertySource(properties = "ditto.releases.shard-max-bytes=160000")
 class ReleaseIT {
     private static final String TRICKY = "Make the sky \"stormy\", with lightning, rain and dark clouds";
