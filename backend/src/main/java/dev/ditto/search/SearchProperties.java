@@ -29,7 +29,7 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
      * its {@code facetSample} best matches (0: every match); browsing without text counts every match.
      */
     public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
-                        @DefaultValue("100") int k, @DefaultValue("200") int numCandidates,
+                        @DefaultValue("50") int k, @DefaultValue("100") int numCandidates,
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
                         @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample) {}
 

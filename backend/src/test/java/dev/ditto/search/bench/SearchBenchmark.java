@@ -52,7 +52,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * replicas, asynchronous translog, then the live settings back and a force-merge, as {@code ./ditto reindex} does.
  * System properties for experiments: {@code bench.bulk-kb} (8192), {@code bench.in-flight} (2),
  * {@code bench.merge-segments} (1), {@code bench.reuse-index} (false: keep an index of the same size and time queries),
- * {@code bench.vector-index-options} (the product's, from {@link IndexMapping}).
+ * {@code bench.vector-index-options} (the product's, from {@link IndexMapping}), and any {@code ditto.search.query.*}
+ * property of the product (e.g. {@code -Dditto.search.query.k=50}).
  */
 public final class SearchBenchmark {
     private static final int BASE_TEXTS = 2000;
@@ -165,8 +166,15 @@ public final class SearchBenchmark {
             System.out.printf(Locale.ROOT, "Refresh + force-merge: %.1f s; %,d documents searchable in %s segment(s)%n",
                     mergeSeconds, counted, segments(client));
 
-            // The product's defaults (k, num_candidates, weights), bound exactly as the server binds ditto.search.*.
-            SearchProperties.Query tuning = new Binder(new MapConfigurationPropertySource(Map.of()))
+            // The product's defaults (k, num_candidates, weights, facet sample), bound exactly as the server binds
+            // ditto.search.*; -Dditto.search.query.k=50 and the like try other values.
+            Map<String, String> overrides = new LinkedHashMap<>();
+            System.getProperties().forEach((k, v) -> {
+                if (k.toString().startsWith("ditto.search.")) {
+                    overrides.put(k.toString(), v.toString());
+                }
+            });
+            SearchProperties.Query tuning = new Binder(new MapConfigurationPropertySource(overrides))
                     .bindOrCreate("ditto.search", SearchProperties.class).query();
             Random qr = new Random(7);
             // A new search in the dashboard asks for its first page with facets; later pages come without.
@@ -197,8 +205,9 @@ public final class SearchBenchmark {
             result.put("load_average_1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             result.put("vectors", BASE_TEXTS + " real MiniLM vectors of generated instructions + Gaussian noise per document; queries: real MiniLM vectors");
             result.put("query", String.format(Locale.ROOT, "simple_query_string(instruction^2, caption, tags) x%.1f + knn(k=%d, "
-                    + "num_candidates=%d, similarity>=%.2f) x%.1f, one filter, size 20, highlight; first page: + facets (6 terms, 1 histogram, %d stats), next page: no facets",
-                    tuning.textWeight(), tuning.k(), tuning.numCandidates(), tuning.minSimilarity(), tuning.vectorWeight(), ScoreField.values().length));
+                    + "num_candidates=%d, similarity>=%.2f) x%.1f, one filter, size 20, highlight; first page: + facets (6 terms, 1 histogram, %d stats; best %d matches), next page: no facets",
+                    tuning.textWeight(), tuning.k(), tuning.numCandidates(), tuning.minSimilarity(), tuning.vectorWeight(), ScoreField.values().length,
+                    tuning.facetSample()));
             result.put("segments", segments(client));
             result.put("vector_index_options", reuse ? "(reused index)" : VECTOR_INDEX_OPTIONS);
             result.put("elasticsearch_heap_mb", heapMb);
