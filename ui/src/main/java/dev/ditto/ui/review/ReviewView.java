@@ -79,6 +79,22 @@ public class ReviewView extends VerticalLayout {
               if (key === 'Enter' && t && t.tagName === 'TEXTAREA' && e.shiftKey) return;
               e.preventDefault();
               e.stopPropagation();
+              const dialog = document.querySelector('vaadin-dialog[data-testid=reason-dialog]');
+              const banner = view.querySelector('[data-testid=history-banner]');
+              const players = view.querySelector('[data-ditto-players]');
+              if ((key === 'a' || key === 's') && !(dialog && dialog.opened) && !(banner && !banner.hidden)
+                  && players && players.__sync) {
+                // the decision's next sample is already preloaded: put it on screen now, the server confirms it
+                const next = players.__sync.swapToPreloaded();
+                if (next) {
+                  // write into the text nodes the server owns (never replace them): its answer then swaps them as usual
+                  const write = (id, text) => { const el = view.querySelector('[data-testid=' + id + ']');
+                    if (el && el.firstChild && el.firstChild.nodeType === Node.TEXT_NODE) el.firstChild.nodeValue = text; };
+                  write('instruction', next.instruction);
+                  write('category', next.category);
+                  write('sample-id', next.label);
+                }
+              }
               view.$server.onKey(key);
             };
             document.addEventListener('keydown', window.__dittoReviewKeys, true);""";
@@ -349,10 +365,18 @@ public class ReviewView extends VerticalLayout {
         workspace.setVisible(true);
         empty.setVisible(false);
         instruction.setText(item.instruction());
-        category.setText(item.category().toLowerCase(Locale.ROOT).replace('_', ' '));
-        sampleId.setText("#" + item.sampleId() + " · " + item.sourceName());
+        category.setText(categoryLabel(item));
+        sampleId.setText(sampleLabel(item));
         details.show(item);
         players.show(item);
+    }
+
+    static String categoryLabel(ReviewItem item) {
+        return item.category().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    static String sampleLabel(ReviewItem item) {
+        return "#" + item.sampleId() + " · " + item.sourceName();
     }
 
     private void refreshCounters() {

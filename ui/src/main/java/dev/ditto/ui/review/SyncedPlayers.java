@@ -31,6 +31,22 @@ class SyncedPlayers extends Div {
               pause() { active().forEach(v => v && v.pause()); },
               toggle() { const [s] = active(); if (!s) return; s.paused ? ctl.play() : ctl.pause(); },
               seek(t) { active().forEach(v => { if (v) v.currentTime = t; }); },
+              // A decision key: show the preloaded sample at once, before the server's answer (which makes the same
+              // swap); returns the texts of the sample now on screen, or null when nothing is preloaded.
+              swapToPreloaded() {
+                const slots = [...root.querySelectorAll('[data-sample-id]')];
+                const shown = slots.find(s => s.style.display !== 'none');
+                const next = slots.find(s => s !== shown);
+                if (!shown || !next || !next.getAttribute('data-sample-id')) return null;
+                const [os, oe] = shown.querySelectorAll('video');
+                const [ns, ne] = next.querySelectorAll('video');
+                os.setAttribute('data-testid', 'prefetch-source'); oe.setAttribute('data-testid', 'prefetch-edited');
+                ns.setAttribute('data-testid', 'video-source'); ne.setAttribute('data-testid', 'video-edited');
+                shown.style.display = 'none';
+                next.style.display = 'grid';
+                ctl.activate();
+                return next.dataset;
+              },
               activate() {
                 root.querySelectorAll('video').forEach(v => { if (!active().includes(v)) { v.pause(); v.currentTime = 0; } });
                 ctl.seek(0); ctl.play();
@@ -140,6 +156,9 @@ class SyncedPlayers extends Div {
             slot.source.setTestId(visible ? "video-source" : "prefetch-source");
             slot.edited.setTestId(visible ? "video-edited" : "prefetch-edited");
             slot.root.getElement().setAttribute("data-sample-id", slot.sampleId < 0 ? "" : String.valueOf(slot.sampleId));
+            slot.root.getElement().setAttribute("data-instruction", slot.instruction);
+            slot.root.getElement().setAttribute("data-category", slot.category);
+            slot.root.getElement().setAttribute("data-label", slot.label);
         }
     }
 
@@ -149,6 +168,9 @@ class SyncedPlayers extends Div {
         final Video edited = new Video();
         final Div root;
         long sampleId = -1;
+        String instruction = "";
+        String category = "";
+        String label = "";
 
         Slot() {
             root = new Div(labelled("Source", source), labelled("Edited", edited));
@@ -157,12 +179,18 @@ class SyncedPlayers extends Div {
 
         void load(ReviewItem item) {
             sampleId = item.sampleId();
+            instruction = item.instruction();
+            category = ReviewView.categoryLabel(item);
+            label = ReviewView.sampleLabel(item);
             source.setSrc(MediaUrls.blob(item.sourceClipKey()));
             edited.setSrc(MediaUrls.blob(item.editedKey()));
         }
 
         void clear() {
             sampleId = -1;
+            instruction = "";
+            category = "";
+            label = "";
             source.setSrc("");
             edited.setSrc("");
         }
