@@ -22,8 +22,19 @@ final class CurationFixtures {
 
     /** Removes every sample, review, lease, outbox event and audit entry, so each test starts from an empty queue. */
     void clean() {
-        jdbc.sql("truncate review_leases, reviews, release_samples, samples, instructions, source_assets, sources, outbox, audit_log cascade")
-                .update();
+        // the context's background work (the search indexer reading outbox then samples) can take its locks in the
+        // other order; PostgreSQL then picks one side as the deadlock victim, and a retry gets through
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.sql("truncate review_leases, reviews, release_samples, samples, instructions, source_assets, sources, outbox,"
+                        + " audit_log cascade").update();
+                return;
+            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A user with {@code role}, created once. */
