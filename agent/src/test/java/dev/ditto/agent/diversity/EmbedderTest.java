@@ -2,6 +2,7 @@ package dev.ditto.agent.diversity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +15,9 @@ class EmbedderTest {
             "Give the whole video a faded vintage film look.");
 
     @Test
-    void batchedInferenceMatchesLangChain4jPerTextVectors() {
-        try (Embedder batched = new Embedder(2, Embedder.DEFAULT_BATCH_SIZE); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
-            List<float[]> a = batched.embedAll(TEXTS);
+    void oneTextPerCallReproducesLangChain4jPerTextVectors() {
+        try (Embedder alone = new Embedder(2, 1); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
+            List<float[]> a = alone.embedAll(TEXTS);
             List<float[]> b = perText.embedAll(TEXTS);
 
             assertThat(a).hasSize(TEXTS.size());
@@ -29,20 +30,54 @@ class EmbedderTest {
     }
 
     @Test
-    void textsSpreadOverWorkersComeBackInTheirOwnOrderWithTheReferenceVectors() {
-        List<String> texts = new java.util.ArrayList<>();
-        for (int i = 0; i < 37; i++) {
-            // lengths rise and fall so sorting by length reorders them across workers
-            texts.add("Make the scene look like " + "a very ".repeat((i * 7) % 11) + "old photograph number " + i + ".");
+    void batchedVectorsAreAsFaithfulToTheFp32ModelAsOneTextAtATime() {
+        List<String> texts = varied(64);
+        AllMiniLmL6V2EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();
+        try (Embedder batched = new Embedder(); Embedder alone = new Embedder(2, 1)) {
+            List<float[]> b = batched.embedAll(texts);
+            List<float[]> a = alone.embedAll(texts);
+
+            double batchedSum = 0;
+            double aloneSum = 0;
+            double batchedMin = 1;
+            double aloneMin = 1;
+            for (int i = 0; i < texts.size(); i++) {
+                float[] reference = fp32.embed(texts.get(i)).content().vector();
+                double cb = Embedder.cosine(b.get(i), reference);
+                double ca = Embedder.cosine(a.get(i), reference);
+                batchedSum += cb;
+                aloneSum += ca;
+                batchedMin = Math.min(batchedMin, cb);
+                aloneMin = Math.min(aloneMin, ca);
+                assertThat(Embedder.cosine(b.get(i), a.get(i))).as(texts.get(i)).isGreaterThan(0.97);
+            }
+            assertThat(batchedSum / texts.size()).isGreaterThan(aloneSum / texts.size() - 0.002);
+            assertThat(batchedMin).isGreaterThan(aloneMin - 0.01);
         }
-        try (Embedder batched = new Embedder(); Embedder perText = Embedder.langChain4jPerText(1, 8)) {
-            List<float[]> a = batched.embedAll(texts);
-            List<float[]> b = perText.embedAll(texts);
+    }
+
+    @Test
+    void aCallsVectorsDependOnItsTextsNotOnTheirOrder() {
+        List<String> texts = varied(37);
+        List<String> shuffled = new java.util.ArrayList<>(texts);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(5));
+        try (Embedder first = new Embedder(); Embedder second = new Embedder()) {
+            List<float[]> a = first.embedAll(texts);
+            List<float[]> b = second.embedAll(shuffled);
 
             for (int i = 0; i < texts.size(); i++) {
-                assertThat(Embedder.cosine(a.get(i), b.get(i))).as(texts.get(i)).isGreaterThan(0.999);
+                assertThat(b.get(shuffled.indexOf(texts.get(i)))).as(texts.get(i)).containsExactly(a.get(i));
             }
         }
+    }
+
+    /** Instructions whose lengths rise and fall, so sorting by length reorders them across batches and workers. */
+    private static List<String> varied(int n) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            texts.add("Make the scene look like " + "a very ".repeat((i * 7) % 11) + "old photograph number " + i + ".");
+        }
+        return texts;
     }
 
     @Test
