@@ -103,6 +103,12 @@ final class ColourGrade implements EditOperator {
         return out;
     }
 
+    /** A colour matrix and tone curves: each pixel's result depends on that pixel alone. */
+    @Override
+    public boolean pointwise() {
+        return true;
+    }
+
     @Override
     public int margin() {
         return 0;

@@ -17,6 +17,14 @@ interface EditOperator {
         return false;
     }
 
+    /**
+     * Whether each output pixel depends only on the same pixel of the input (a colour grade): then every frame is
+     * edited on its own, which is exact and as steady as the source, instead of warping the key frame along the flow.
+     */
+    default boolean pointwise() {
+        return false;
+    }
+
     /** Pixels of context around a region that the operator's filters reach. */
     default int margin() {
         return 16;

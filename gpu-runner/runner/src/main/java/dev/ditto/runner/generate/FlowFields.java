@@ -18,12 +18,15 @@ final class FlowFields {
      * consistent and stayed inside the frame.
      */
     static void step(float[] cPrev, float[] vPrev, Mat stepFlow, Mat stepOk, int w, int h, float[] cOut, float[] vOut) {
-        FloatBuffer f = stepFlow.createBuffer();
-        ByteBuffer ok = stepOk.createBuffer();
+        // plain arrays: bounds-checked reads of native buffers cost more than the arithmetic
+        float[] f = new float[2 * w * h];
+        ((FloatBuffer) stepFlow.createBuffer()).get(0, f);
+        byte[] ok = new byte[w * h];
+        ((ByteBuffer) stepOk.createBuffer()).get(0, ok);
         for (int y = 0, i = 0; y < h; y++) {
             for (int x = 0; x < w; x++, i++) {
-                float dx = f.get(2 * i);
-                float dy = f.get(2 * i + 1);
+                float dx = f[2 * i];
+                float dy = f[2 * i + 1];
                 float px = x + dx;
                 float py = y + dy;
                 if (px < 0 || py < 0 || px > w - 1 || py > h - 1) {
@@ -49,7 +52,7 @@ final class FlowFields {
                 cOut[2 * i] = dx + wa * cPrev[2 * a] + wb * cPrev[2 * b] + wc * cPrev[2 * c] + wd * cPrev[2 * d];
                 cOut[2 * i + 1] = dy + wa * cPrev[2 * a + 1] + wb * cPrev[2 * b + 1] + wc * cPrev[2 * c + 1]
                         + wd * cPrev[2 * d + 1];
-                vOut[i] = ok.get(i) == 0 ? 0 : wa * vPrev[a] + wb * vPrev[b] + wc * vPrev[c] + wd * vPrev[d];
+                vOut[i] = ok[i] == 0 ? 0 : wa * vPrev[a] + wb * vPrev[b] + wc * vPrev[c] + wd * vPrev[d];
             }
         }
     }

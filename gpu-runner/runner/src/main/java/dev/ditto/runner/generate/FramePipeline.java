@@ -164,8 +164,7 @@ final class FramePipeline {
             }
             StageResult measuredResult = measuring.time(() -> measured.finish(progress));
             return List.of(
-                    new ConcurrentStages.Timed(propagation.name(), new StageResult("builtin.flow-propagation",
-                            "opencv-dis-fast+fb-consistency-occlusion", org.bytedeco.opencv.global.opencv_core.CV_VERSION),
+                    new ConcurrentStages.Timed(propagation.name(), PropagationStage.result(s),
                             propagating.timing()),
                     new ConcurrentStages.Timed(enhancer.name(), TemporalEnhancerStage.result(), smoothing.timing()),
                     new ConcurrentStages.Timed(effects.name(), ScreenEffectsStage.result(s), layering.timing()),

@@ -66,8 +66,15 @@ final class PropagationStage implements Stage {
             }
         });
         GenerationState.checkInterrupted();
-        return new StageResult("builtin.flow-propagation", "opencv-dis-fast+fb-consistency-occlusion",
-                opencv_core.CV_VERSION);
+        return result(s);
+    }
+
+    /** What propagated the edit: the flow, or (a pointwise edit) the same edit applied to every frame. */
+    static StageResult result(GenerationState s) {
+        return s.plan.operator().pointwise()
+                ? new StageResult("builtin.pointwise-per-frame", "edit-applied-to-each-source-frame", opencv_core.CV_VERSION)
+                : new StageResult("builtin.flow-propagation", "opencv-dis-fast+fb-consistency-occlusion",
+                        opencv_core.CV_VERSION);
     }
 
     static boolean followsFlow(GenerationState s) {
@@ -87,12 +94,18 @@ final class PropagationStage implements Stage {
         return ones;
     }
 
-    /** Chains the step flows outwards from the key frame (cheap, sequential); sets the key frame's validity. */
+    /**
+     * Chains the step flows outwards from the key frame (cheap, sequential); sets the key frame's validity. A
+     * pointwise edit needs no paths: every frame is edited on its own.
+     */
     static Paths paths(GenerationState s) {
         int n = s.frames();
         int w = s.gray[0].cols();
         int h = s.gray[0].rows();
         float[] ones = keyFrameFullyPropagated(s);
+        if (s.plan.operator().pointwise()) {
+            return new Paths(new float[n][], new float[n][], w, h);
+        }
         float[][] acc = new float[n][];
         float[][] valid = new float[n][];
         acc[s.keyIndex] = new float[2 * w * h];
@@ -110,8 +123,19 @@ final class PropagationStage implements Stage {
         return new Paths(acc, valid, w, h);
     }
 
-    /** Renders output frame {@code t} (not the key frame) from the edited key frame along its path. */
+    /**
+     * Renders output frame {@code t} (not the key frame) from the edited key frame along its path; a pointwise edit
+     * is applied to the frame itself, which then counts as fully propagated (nothing for the enhancer to steady).
+     */
     static void renderFrame(GenerationState s, Paths paths, int t) {
+        EditOperator op = s.plan.operator();
+        if (op.pointwise()) {
+            s.output[t] = op.apply(s.source.get(t), null);
+            try (Mat ones = new Mat(paths.h(), paths.w(), CV_32FC1, new Scalar(1.0))) {
+                s.propagated[t] = ones.clone();
+            }
+            return;
+        }
         try (Mat flow = FlowFields.flowMat(paths.acc()[t], paths.w(), paths.h())) {
             Mat v = FlowFields.scalarMat(paths.valid()[t], paths.w(), paths.h());
             s.propagated[t] = v;
@@ -133,11 +157,11 @@ final class PropagationStage implements Stage {
             threshold(closed, closed, 0, 0, THRESH_TOZERO);
             threshold(closed, holes, 0.999, 255, THRESH_BINARY_INV);
             holes.convertTo(holes8, CV_8UC1);
-            resize(closed, alpha, warped.size(), 0, 0, INTER_LINEAR);
             int count = connectedComponentsWithStats(holes8, labels, stats, centroids, 8, CV_32S);
             if (count <= 1) {
                 return warped;
             }
+            resize(closed, alpha, warped.size(), 0, 0, INTER_LINEAR);
             double sx = warped.cols() / (double) validLow.cols();
             double sy = warped.rows() / (double) validLow.rows();
             List<int[]> boxes = new ArrayList<>();

@@ -104,15 +104,15 @@ public final class OpticalFlow {
         float sx = image.cols() / (float) w;
         float sy = image.rows() / (float) h;
         try (Mat low = new Mat(h, w, CV_32FC2)) {
-            FloatBuffer src = lowResFlow.createBuffer();
-            FloatBuffer dst = low.createBuffer();
+            float[] f = floats(lowResFlow, 2 * w * h);
             int i = 0;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++, i += 2) {
-                    dst.put(i, (x + 0.5f) * sx - 0.5f + sx * src.get(i));
-                    dst.put(i + 1, (y + 0.5f) * sy - 0.5f + sy * src.get(i + 1));
+                    f[i] = (x + 0.5f) * sx - 0.5f + sx * f[i];
+                    f[i + 1] = (y + 0.5f) * sy - 0.5f + sy * f[i + 1];
                 }
             }
+            ((FloatBuffer) low.createBuffer()).put(0, f);
             Mat map = new Mat();
             resize(low, map, image.size(), 0, 0, INTER_LINEAR);
             return map;
@@ -155,21 +155,22 @@ public final class OpticalFlow {
         int w = ab.cols();
         int h = ab.rows();
         try (Mat baAtTarget = warp(ba, ab)) {
-            FloatBuffer f = ab.createBuffer();
-            FloatBuffer g = baAtTarget.createBuffer();
-            Mat mask = new Mat(h, w, CV_8UC1);
-            ByteBuffer m = mask.createBuffer();
+            float[] f = floats(ab, 2 * w * h);
+            float[] g = floats(baAtTarget, 2 * w * h);
+            byte[] m = new byte[w * h];
             for (int i = 0, p = 0, n = w * h; p < n; p++, i += 2) {
-                float fx = f.get(i);
-                float fy = f.get(i + 1);
-                float gx = g.get(i);
-                float gy = g.get(i + 1);
+                float fx = f[i];
+                float fy = f[i + 1];
+                float gx = g[i];
+                float gy = g[i + 1];
                 float sx = fx + gx;
                 float sy = fy + gy;
                 float err = sx * sx + sy * sy;
                 float bound = 0.01f * (fx * fx + fy * fy + gx * gx + gy * gy) + 0.5f;
-                m.put(p, err <= bound ? (byte) 255 : 0);
+                m[p] = err <= bound ? (byte) 255 : 0;
             }
+            Mat mask = new Mat(h, w, CV_8UC1);
+            ((ByteBuffer) mask.createBuffer()).put(0, m);
             return mask;
         }
     }
@@ -178,18 +179,25 @@ public final class OpticalFlow {
     static Mat absoluteMap(Mat flow, double scale) {
         int w = flow.cols();
         int h = flow.rows();
-        Mat map = new Mat(h, w, CV_32FC2);
-        FloatBuffer src = flow.createBuffer();
-        FloatBuffer dst = map.createBuffer();
+        float[] f = floats(flow, 2 * w * h);
         float s = (float) scale;
         int i = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++, i += 2) {
-                dst.put(i, x + s * src.get(i));
-                dst.put(i + 1, y + s * src.get(i + 1));
+                f[i] = x + s * f[i];
+                f[i + 1] = y + s * f[i + 1];
             }
         }
+        Mat map = new Mat(h, w, CV_32FC2);
+        ((FloatBuffer) map.createBuffer()).put(0, f);
         return map;
+    }
+
+    /** A copy of a continuous float Mat's values: plain array loops beat bounds-checked native buffer reads. */
+    private static float[] floats(Mat m, int count) {
+        float[] values = new float[count];
+        ((FloatBuffer) m.createBuffer()).get(0, values);
+        return values;
     }
 
     /** Mean magnitude of a flow field, in pixels of its grid. */

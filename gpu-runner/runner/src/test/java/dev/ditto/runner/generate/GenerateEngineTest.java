@@ -75,6 +75,34 @@ class GenerateEngineTest {
     }
 
     @Test
+    void aColourGradeIsAppliedToEveryFrameItselfNotWarpedFromTheKeyFrame() throws Exception {
+        Path work = TestClips.scratch("winter-pointwise");
+        GenerateResult result = engine.run(payload(new EditSpec("grade", Map.of("grade", "winter"), 7, "winter")),
+                TestClips.cupNormalised(), work, (name, file, type) -> new BlobRef("sha-" + name, Files.size(file), type),
+                Progress.NONE);
+
+        assertThat(result.provenance().stages()).filteredOn(st -> st.stage().equals("propagation"))
+                .extracting(Provenance.Stage::engine).containsExactly("builtin.pointwise-per-frame");
+        ColourGrade winter = ColourGrade.named("winter", 1.0);
+        try (VideoReader edited = VideoReader.open(work.resolve("edited.mp4"));
+             VideoReader source = VideoReader.open(TestClips.cupNormalised())) {
+            List<Mat> out = edited.readAll(1000);
+            List<Mat> in = source.readAll(1000);
+            assertThat(out).hasSameSizeAs(in);
+            for (int t = 0; t < in.size(); t += 12) {
+                try (Mat expected = winter.apply(in.get(t), null); Mat diff = new Mat()) {
+                    org.bytedeco.opencv.global.opencv_core.absdiff(out.get(t), expected, diff);
+                    double meanError = org.bytedeco.opencv.global.opencv_core.mean(diff).get(0);
+                    // only the H.264 round trip separates them, at every distance from the key frame
+                    assertThat(meanError).as("frame %d", t).isLessThan(4.0);
+                }
+            }
+            out.forEach(Mat::close);
+            in.forEach(Mat::close);
+        }
+    }
+
+    @Test
     void unknownOpFailsBeforeAnyWork() {
         assertThatThrownBy(() -> engine.run(payload(new EditSpec("melt", Map.of(), 1, "melt it")),
                 TestClips.cupNormalised(), TestClips.scratch("melt"), (n, f, t) -> null, Progress.NONE))
