@@ -89,7 +89,7 @@ final class ReleaseFilesWriter {
                      StandardCharsets.UTF_8), 1 << 16)) {
             DiffSynthCsv csv = new DiffSynthCsv(csvWriter, referenceImage);
             metadata.writeStartArray();
-            Cursor.stream(dataSource, properties.fetchSize(), "select " + SampleRow.COLUMNS + """
+            Cursor.stream(dataSource, properties, "select " + SampleRow.COLUMNS + """
                      from samples s join instructions i on i.id = s.instruction_id
                          join source_assets c on c.id = s.clip_id
                          left join release_samples p on p.release_id = ? and p.sample_id = s.id
@@ -181,7 +181,7 @@ final class ReleaseFilesWriter {
         List<Object> params = new ArrayList<>(filter.params());
         params.add(previous);
         try (OpenShard.Slot open = new OpenShard.Slot(shards)) {
-            Cursor.stream(dataSource, properties.fetchSize(), """
+            Cursor.stream(dataSource, properties, """
                     select c.id, c.blob_key, c.size_bytes from source_assets c
                     where c.id in (select s.clip_id from samples s where\s""" + filter.sql() + """
                     )
@@ -348,7 +348,7 @@ final class ReleaseFilesWriter {
             g.writeName("removed_samples");
             g.writeStartArray();
             if (target.previousId() != null) {
-                Cursor.stream(dataSource, properties.fetchSize(), """
+                Cursor.stream(dataSource, properties, """
                         select o.sample_id, o.category, o.edited_blob_key, sh.path
                         from release_samples o left join release_shards sh on sh.id = o.edited_shard_id
                         where o.release_id = ? and not exists (
@@ -374,7 +374,7 @@ final class ReleaseFilesWriter {
     private void streamShardMembers(JsonGenerator g, Target target, Map<Long, ShardInfo> shards, Map<Long, ShardInfo> remaining,
                                     String shardColumn, String memberColumn, String listName) throws Exception {
         long[] current = {-1};
-        Cursor.stream(dataSource, properties.fetchSize(),
+        Cursor.stream(dataSource, properties,
                 "select distinct " + shardColumn + ", " + memberColumn + " from release_samples where release_id = ? and "
                         + shardColumn + " is not null order by 1, 2", new Object[] {target.id()}, rs -> {
                     long shardId = rs.getLong(1);

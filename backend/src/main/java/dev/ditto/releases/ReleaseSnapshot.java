@@ -115,7 +115,7 @@ final class ReleaseSnapshot {
         List<Long> added = new ArrayList<>();
         List<Long> removed = new ArrayList<>();
         List<ReleaseDiff.Change> changes = new ArrayList<>();
-        Cursor.stream(dataSource, properties.fetchSize(), """
+        Cursor.stream(dataSource, properties, """
                 select coalesce(n.sample_id, o.sample_id), o.sample_id is null, n.sample_id is null,
                        o.instruction is distinct from n.instruction, o.judge_score is distinct from n.judge_score,
                        o.verdict_md5 is distinct from n.verdict_md5,
