@@ -40,6 +40,17 @@ public interface JobQueue {
      */
     Completion complete(long jobId, long runnerId, int attempt, JobResult result);
 
+    /**
+     * {@link #complete} and, once the attempt completed, {@link #claimNext} for the same runner: what a runner that
+     * keeps working does after every job, as one call. A queue may commit both at once (one transaction, one round
+     * trip); the completion keeps every guarantee of {@link #complete}, and the claim may come back empty.
+     */
+    default CompletionAndNext completeAndClaimNext(long jobId, long runnerId, int attempt, JobResult result,
+                                                   List<JobType> types) {
+        Completion completion = complete(jobId, runnerId, attempt, result);
+        return new CompletionAndNext(completion, claimNext(runnerId, types));
+    }
+
     /** Ends the attempt as failed: back to the queue after a backoff, or parked (non-retryable, or attempts used up). */
     FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable);
 
@@ -61,6 +72,9 @@ public interface JobQueue {
     List<JobView> list(@Nullable JobStatus status, @Nullable JobType type, int limit, int offset);
 
     QueueStats stats();
+
+    /** A completion and the runner's next job, if one was claimed with it. */
+    record CompletionAndNext(Completion completion, Optional<JobAssignment> next) {}
 
     /** How a completion was taken. */
     enum Completion { COMPLETED, ALREADY_COMPLETED }

@@ -55,6 +55,8 @@ public final class PostgresJobQueue implements JobQueue {
     private final Map<Set<JobType>, RequestCombiner<Long, Optional<JobAssignment>>> claimCombiners =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final RequestCombiner<QueueBatches.CompletionRequest, Completion> completions;
+    private final Map<Set<JobType>, RequestCombiner<QueueBatches.CompletionRequest, CompletionAndNext>> completeAndClaimCombiners =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code audit} null: admin operations are only logged (standalone use, e.g. the benchmark). */
     public PostgresJobQueue(JdbcClient jdbc, TransactionOperations tx, ObjectMapper json, Clock clock,
@@ -236,6 +238,19 @@ public final class PostgresJobQueue implements JobQueue {
         // Concurrent completions share one transaction and one (synchronous) commit; each caller returns only
         // after that commit, so an acknowledged completion is as durable as a lone one.
         return completions.submit(new QueueBatches.CompletionRequest(jobId, runnerId, attempt, result));
+    }
+
+    @Override
+    public CompletionAndNext completeAndClaimNext(long jobId, long runnerId, int attempt, JobResult result,
+                                                  List<JobType> types) {
+        if (types.isEmpty() || TransactionSynchronizationManager.isActualTransactionActive()) {
+            return JobQueue.super.completeAndClaimNext(jobId, runnerId, attempt, result, types);
+        }
+        // one transaction and one synchronous commit for the batch's completions and the runners' next claims
+        Set<JobType> wanted = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(types));
+        return completeAndClaimCombiners.computeIfAbsent(wanted, w -> new RequestCombiner<>(BATCH_LANES, MAX_BATCH,
+                        requests -> batches.completeAndClaim(requests, w, now())))
+                .submit(new QueueBatches.CompletionRequest(jobId, runnerId, attempt, result));
     }
 
     private Completion completeAlone(long jobId, long runnerId, int attempt, JobResult result) {

@@ -56,6 +56,12 @@ final class QueueBatches {
      * most urgent job) in one statement; runners left over get nothing, like a single claim on an empty queue.
      */
     List<Outcome<Optional<JobAssignment>>> claim(List<Long> runnerIds, Set<JobType> types, OffsetDateTime now) {
+        return claim(runnerIds, types, now, true);
+    }
+
+    /** {@code asyncCommit}: a claim batch in its own transaction; false inside one that must commit synchronously. */
+    private List<Outcome<Optional<JobAssignment>>> claim(List<Long> runnerIds, Set<JobType> types, OffsetDateTime now,
+                                                        boolean asyncCommit) {
         boolean everyType = types.size() == JobType.values().length;
         String typeCondition = everyType ? "" : "and type in (:types)";
         // The claim commits without waiting for the WAL flush (see PostgresJobQueue.claimNext for why that is safe);
@@ -70,10 +76,10 @@ final class QueueBatches {
                                          where status = 'QUEUED' %s and available_at <= :now
                                          order by priority desc, id
                                          limit :n
-                                         for update skip locked) free) next,
-                               (select set_config('synchronous_commit', 'off', true)) async_commit
+                                         for update skip locked) free) next%s
                          where j.id = next.id
-                        returning next.slot, j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""".formatted(typeCondition))
+                        returning next.slot, j.id, j.attempts, j.type, j.payload::text, j.lease_expires_at""".formatted(
+                        typeCondition, asyncCommit ? ", (select set_config('synchronous_commit', 'off', true)) async_commit" : ""))
                 .param("runners", runnerIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
                 .param("expires", now.plusSeconds(runner.leaseSeconds()))
                 .param("now", now)
@@ -174,6 +180,49 @@ final class QueueBatches {
             outcomes[d.index()] = Outcome.of(JobQueue.Completion.COMPLETED);
         }
         return outcomes;
+    }
+
+    /**
+     * Completes every attempt of the batch and claims the next job for each runner whose attempt completed, in one
+     * transaction with one synchronous commit. If that transaction fails, each completion runs on its own (as in
+     * {@link #complete}) and claims nothing: the runner asks again with an ordinary claim.
+     */
+    List<Outcome<JobQueue.CompletionAndNext>> completeAndClaim(List<CompletionRequest> requests, Set<JobType> types,
+                                                               OffsetDateTime now) {
+        record Together(Outcome<JobQueue.Completion>[] completions, List<Outcome<Optional<JobAssignment>>> claims,
+                        List<Integer> claimedFor) {}
+        Together together;
+        try {
+            together = tx.execute(status -> {
+                Outcome<JobQueue.Completion>[] done = completeTogether(requests, now);
+                List<Integer> completed = new ArrayList<>();
+                for (int i = 0; i < done.length; i++) {
+                    if (done[i] != null) {
+                        completed.add(i);
+                    }
+                }
+                List<Outcome<Optional<JobAssignment>>> claims = completed.isEmpty() ? List.of()
+                        : claim(completed.stream().map(i -> requests.get(i).runnerId()).toList(), types, now, false);
+                return new Together(done, claims, completed);
+            });
+        } catch (RuntimeException e) {
+            return requests.stream().map(r -> withoutNext(alone(r))).toList();
+        }
+        Together t = java.util.Objects.requireNonNull(together);
+        List<Outcome<JobQueue.CompletionAndNext>> all = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            all.add(t.completions()[i] == null ? withoutNext(alone(requests.get(i))) : null);
+        }
+        for (int k = 0; k < t.claimedFor().size(); k++) {
+            Optional<JobAssignment> next = java.util.Objects.requireNonNull(t.claims().get(k).value());
+            all.set(t.claimedFor().get(k), Outcome.of(new JobQueue.CompletionAndNext(JobQueue.Completion.COMPLETED, next)));
+        }
+        return all;
+    }
+
+    private static Outcome<JobQueue.CompletionAndNext> withoutNext(Outcome<JobQueue.Completion> completion) {
+        return completion.error() != null ? Outcome.failed(completion.error())
+                : Outcome.of(new JobQueue.CompletionAndNext(java.util.Objects.requireNonNull(completion.value()), Optional.empty()));
     }
 
     private Outcome<JobQueue.Completion> alone(CompletionRequest request) {

@@ -12,6 +12,7 @@ import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobCompletion;
 import dev.ditto.protocol.JobFailure;
+import dev.ditto.protocol.JobOutcome;
 import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.RunnerPaths;
 import dev.ditto.protocol.RunnerRegistered;
@@ -149,20 +150,28 @@ class RunnerProtocolController {
     }
 
     @PostMapping("/jobs/{jobId}/complete")
-    Outcome complete(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
-                     @RequestBody JobCompletion completion) {
+    JobOutcome complete(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
+                        @RequestBody JobCompletion completion) {
         if (completion.result() == null) {
             throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "missing_result", "A completion carries the job's result.");
         }
-        JobQueue.Completion done = queue.complete(jobId, runner.id(), completion.attempt(), completion.result());
-        return new Outcome(jobId, completion.attempt(), done.name());
+        List<JobType> wanted = completion.claimNext() == null ? List.of()
+                : completion.claimNext().stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (wanted.isEmpty()) {
+            JobQueue.Completion done = queue.complete(jobId, runner.id(), completion.attempt(), completion.result());
+            return new JobOutcome(jobId, completion.attempt(), done.name(), null);
+        }
+        // if this answer never reaches the runner, the job it carries is reclaimed when its lease expires
+        JobQueue.CompletionAndNext done = queue.completeAndClaimNext(jobId, runner.id(), completion.attempt(),
+                completion.result(), wanted);
+        return new JobOutcome(jobId, completion.attempt(), done.completion().name(), done.next().orElse(null));
     }
 
     @PostMapping("/jobs/{jobId}/fail")
-    Outcome fail(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId, @RequestBody JobFailure failure) {
+    JobOutcome fail(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId, @RequestBody JobFailure failure) {
         String error = failure.error() == null || failure.error().isBlank() ? "the runner gave no reason" : failure.error();
         JobQueue.FailureOutcome outcome = queue.fail(jobId, runner.id(), failure.attempt(), error, failure.retryable());
-        return new Outcome(jobId, failure.attempt(), outcome.name());
+        return new JobOutcome(jobId, failure.attempt(), outcome.name(), null);
     }
 
     /**
@@ -198,6 +207,4 @@ class RunnerProtocolController {
         return "application/octet-stream";
     }
 
-    /** Answer to complete and fail: what the queue did ({@code COMPLETED}, {@code ALREADY_COMPLETED}, {@code REQUEUED}, …). */
-    record Outcome(long jobId, int attempt, String outcome) {}
 }

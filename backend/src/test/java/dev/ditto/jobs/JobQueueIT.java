@@ -189,6 +189,48 @@ class JobQueueIT {
     }
 
     @Test
+    void completionCarriesTheRunnersNextJobClaimedInTheSameTransaction() {
+        long first = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        long second = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        JobAssignment lease = queue.claimNext(runnerA, PROBES).orElseThrow();
+
+        JobQueue.CompletionAndNext done = queue.completeAndClaimNext(first, runnerA, lease.attempt(), aProbeResult(), PROBES);
+
+        assertThat(done.completion()).isEqualTo(JobQueue.Completion.COMPLETED);
+        assertThat(done.next()).hasValueSatisfying(next -> {
+            assertThat(next.jobId()).isEqualTo(second);
+            assertThat(next.attempt()).isEqualTo(1);
+        });
+        assertThat(queue.find(first).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(queue.find(second).orElseThrow()).satisfies(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(job.leaseOwner()).isEqualTo(runnerA);
+        });
+        assertThat(handler.completionsOf(first)).isEqualTo(1);
+        // nothing left: the completion still counts, the runner long-polls next
+        JobQueue.CompletionAndNext last = queue.completeAndClaimNext(second, runnerA, 1, aProbeResult(), PROBES);
+        assertThat(last.completion()).isEqualTo(JobQueue.Completion.COMPLETED);
+        assertThat(last.next()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedOrRefusedCompletionClaimsNothing() {
+        long id = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        long waiting = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        JobAssignment lease = queue.claimNext(runnerA, PROBES).orElseThrow();
+        queue.complete(id, runnerA, lease.attempt(), aProbeResult());
+
+        JobQueue.CompletionAndNext repeat = queue.completeAndClaimNext(id, runnerA, lease.attempt(), aProbeResult(), PROBES);
+        assertThatThrownBy(() -> queue.completeAndClaimNext(id, runnerB, lease.attempt(), aProbeResult(), PROBES))
+                .isInstanceOf(LeaseLostException.class);
+
+        assertThat(repeat.completion()).isEqualTo(JobQueue.Completion.ALREADY_COMPLETED);
+        assertThat(repeat.next()).isEmpty();
+        assertThat(queue.find(waiting).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(handler.completionsOf(id)).isEqualTo(1);
+    }
+
+    @Test
     void failedAttemptIsRetriedAfterBackoff() {
         long id = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
         JobAssignment lease = queue.claimNext(runnerA, PROBES).orElseThrow();

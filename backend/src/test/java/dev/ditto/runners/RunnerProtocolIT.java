@@ -19,6 +19,7 @@ import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobCompletion;
+import dev.ditto.protocol.JobOutcome;
 import dev.ditto.protocol.JobFailure;
 import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.ProbePayload;
@@ -62,6 +63,35 @@ class RunnerProtocolIT {
     void emptyQueue() {
         jdbc.sql("delete from jobs").update();
         http = new RunnerHttp(port, json);
+    }
+
+    @Test
+    void aCompletionThatAsksForMoreWorkAnswersWithTheRunnersNextJob() throws Exception {
+        String token = aRunnerToken();
+        long first = queue.enqueue(JobType.PROBE, aProbePayloadOf(new BlobRef("6".repeat(64), 1, "video/mp4")), 0, null, null);
+        long second = queue.enqueue(JobType.PROBE, aProbePayloadOf(new BlobRef("7".repeat(64), 1, "video/mp4")), 0, null, null);
+        JobAssignment job = http.read(http.post(RunnerPaths.CLAIM, token, new ClaimRequest(PROBES, 5)), JobAssignment.class);
+        assertThat(job.jobId()).isEqualTo(first);
+
+        HttpResponse<String> completed = http.post(RunnerPaths.COMPLETE.formatted(first), token,
+                new JobCompletion(job.attempt(), aProbeResult(), PROBES));
+
+        assertThat(completed.statusCode()).isEqualTo(200);
+        JobOutcome outcome = http.read(completed, JobOutcome.class);
+        assertThat(outcome.outcome()).isEqualTo("COMPLETED");
+        assertThat(outcome.next()).isNotNull();
+        assertThat(outcome.next().jobId()).isEqualTo(second);
+        assertThat(outcome.next().payload()).isInstanceOf(ProbePayload.class);
+        assertThat(queue.find(second).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        // the job it brought is held like a claimed one: heartbeats and completion work with its attempt
+        assertThat(http.post(RunnerPaths.HEARTBEAT.formatted(second), token, new Heartbeat(outcome.next().attempt(), "probe", 0.1))
+                .statusCode()).isEqualTo(200);
+        JobOutcome last = http.read(http.post(RunnerPaths.COMPLETE.formatted(second), token,
+                new JobCompletion(outcome.next().attempt(), aProbeResult(), PROBES)), JobOutcome.class);
+        assertThat(last.outcome()).isEqualTo("COMPLETED");
+        assertThat(last.next()).isNull();
+        assertThat(handler.completionsOf(first)).isEqualTo(1);
+        assertThat(handler.completionsOf(second)).isEqualTo(1);
     }
 
     @Test

@@ -41,10 +41,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Claim + complete cycles per second of the PostgreSQL job queue with many concurrent simulated runners,
  * against its own embedded PostgreSQL under {@code target/}. Writes {@code <out-dir>/queue.json}.
  *
- * <p>Arguments: {@code <out-dir> [runners=200] [seconds=20] [pool=16]}.
+ * <p>Arguments: {@code <out-dir> [runners=200] [seconds=20] [pool=16]}. A runner completes each job with
+ * {@code completeAndClaimNext} (the completion carries the request for its next job, as {@code ditto-runner} does);
+ * {@code -Dbench.cycle=separate} times a claim and a completion as two calls instead.
  */
 public final class QueueBenchmark {
     private static final List<JobType> TYPES = List.of(JobType.PROBE);
+    private static final boolean COMBINED = !"separate".equals(System.getProperty("bench.cycle", "combined"));
     private static final int WARMUP_SECONDS = 10; // C2 compiles the hot paths in the first seconds on 2 cores
 
     private QueueBenchmark() {}
@@ -124,25 +127,36 @@ public final class QueueBenchmark {
                 long[] claimsInside = new long[1 << 14];
                 int n = 0;
                 awaitQuietly(start);
+                Optional<JobAssignment> held = Optional.empty();
                 while (true) {
                     long t0 = System.nanoTime();
                     if (t0 >= end) {
                         break;
                     }
-                    gate.acquireUninterruptibly();
-                    long inside = System.nanoTime();
-                    Optional<JobAssignment> job;
-                    try {
-                        job = queue.claimNext(runnerIds[index], TYPES);
-                    } finally {
-                        gate.release();
+                    long inside = t0;
+                    Optional<JobAssignment> job = held;
+                    if (job.isEmpty()) {
+                        gate.acquireUninterruptibly();
+                        inside = System.nanoTime();
+                        try {
+                            job = queue.claimNext(runnerIds[index], TYPES);
+                        } finally {
+                            gate.release();
+                        }
                     }
                     long t1 = System.nanoTime();
                     if (job.isEmpty()) {
                         emptyClaims[index]++;
                         continue;
                     }
-                    gated(gate, () -> queue.complete(job.get().jobId(), runnerIds[index], job.get().attempt(), result));
+                    JobAssignment claimed = job.get();
+                    if (COMBINED) {
+                        // as a runner that keeps working: the completion carries the request for its next job
+                        held = gated(gate, () -> queue.completeAndClaimNext(claimed.jobId(), runnerIds[index],
+                                claimed.attempt(), result, TYPES)).next();
+                    } else {
+                        gated(gate, () -> queue.complete(claimed.jobId(), runnerIds[index], claimed.attempt(), result));
+                    }
                     long t2 = System.nanoTime();
                     completed.incrementAndGet();
                     if (t0 >= warmupEnd) {
@@ -224,10 +238,15 @@ public final class QueueBenchmark {
         out.put("postgres", jdbc.sql("select current_setting('server_version')").query(String.class).single()
                 + " embedded, fsync=" + jdbc.sql("select current_setting('fsync')").query(String.class).single()
                 + ", synchronous_commit=" + jdbc.sql("select current_setting('synchronous_commit')").query(String.class).single());
-        out.put("cycle", "claimNext (UPDATE … FOR UPDATE SKIP LOCKED, asynchronous commit) + complete (transaction: guarded "
-                + "UPDATE with the runner counter, handlers, synchronous commit) on PostgresJobQueue; each runner is a thread, "
-                + "at most connection_pool of them in the database at once (like the server's worker pool); claim_p* include "
-                + "that wait, claim_in_database_p* do not");
+        out.put("cycle_mode", COMBINED ? "combined" : "separate");
+        out.put("cycle", (COMBINED
+                ? "completeAndClaimNext (one transaction: guarded completion UPDATE with the runner counter and handlers, then the "
+                + "next claim UPDATE … FOR UPDATE SKIP LOCKED, one synchronous commit), claimNext only when it brought no job"
+                : "claimNext (UPDATE … FOR UPDATE SKIP LOCKED, asynchronous commit) + complete (transaction: guarded "
+                + "UPDATE with the runner counter, handlers, synchronous commit)")
+                + " on PostgresJobQueue; each runner is a thread, at most connection_pool of them in the database at once (like "
+                + "the server's worker pool); claim_p* include that wait, claim_in_database_p* do not; complete_p* include the "
+                + "claim carried with it");
         return out;
     }
 

@@ -46,6 +46,7 @@ public final class JobLoop {
 
     private final RunnerClient client;
     private final Map<JobType, JobHandler> handlers;
+    private final List<JobType> types;
     private final Path workDir;
     private final int concurrency;
     private final Duration heartbeatEvery;
@@ -71,6 +72,7 @@ public final class JobLoop {
         }
         this.client = client;
         this.handlers = Map.copyOf(handlers);
+        this.types = handlers.keySet().stream().sorted().toList();
         this.workDir = workDir;
         this.concurrency = concurrency;
         this.heartbeatEvery = heartbeatEvery;
@@ -94,7 +96,6 @@ public final class JobLoop {
     public void run() throws IOException {
         claimThread = Thread.currentThread();
         Files.createDirectories(workDir);
-        List<JobType> types = handlers.keySet().stream().sorted().toList();
         log.info("Runner {} claiming {} with {} slot(s), work dir {}", runnerName, types, concurrency, workDir);
         int consecutiveErrors = 0;
         try {
@@ -220,6 +221,7 @@ public final class JobLoop {
         job.thread = Thread.currentThread();
         Path dir = workDir.resolve("job-" + a.jobId() + "-" + a.attempt());
         long startedAt = System.nanoTime();
+        Optional<JobAssignment> next = Optional.empty();
         try {
             if (job.handBack) {
                 throw new InterruptedException("runner is shutting down");
@@ -243,7 +245,8 @@ public final class JobLoop {
             checkStillHeld(job);
             job.progress("complete", 1);
             if (job.claimReport()) {
-                client.complete(a.jobId(), new JobCompletion(a.attempt(), result));
+                // a runner that keeps working asks for its next job in the same call: one round trip per job
+                next = client.complete(a.jobId(), new JobCompletion(a.attempt(), result, stopping ? null : types));
                 completed.incrementAndGet();
                 log.info("Job {} completed in {} s", a.jobId(), seconds(startedAt));
             }
@@ -270,7 +273,27 @@ public final class JobLoop {
             }
             running.remove(a.jobId());
             deleteQuietly(dir);
+            passSlotOn(next);
+        }
+    }
+
+    /** This job's slot goes to the job its completion brought back, or back to the claim loop. */
+    private void passSlotOn(Optional<JobAssignment> next) {
+        if (next.isEmpty()) {
             slots.release();
+            return;
+        }
+        try {
+            start(next.get());
+        } catch (RuntimeException e) {
+            // the job pool is closing: the server still leases the job to us, so hand it back now
+            slots.release();
+            log.info("Job {}: arrived while the runner was closing; handing it back", next.get().jobId());
+            RunningJob started = running.remove(next.get().jobId());
+            if (started != null && started.heartbeat != null) {
+                started.heartbeat.cancel(false);
+            }
+            handBack(started != null ? started : new RunningJob(next.get()));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobCompletion;
+import dev.ditto.protocol.JobOutcome;
 import dev.ditto.protocol.JobFailure;
 import dev.ditto.protocol.RunnerRegistered;
 import dev.ditto.protocol.RunnerRegistration;
@@ -45,6 +46,8 @@ final class FakeRunnerServer implements AutoCloseable {
     final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     final Set<Long> leaseLost = ConcurrentHashMap.newKeySet();
     final AtomicInteger claimsToFailWith503 = new AtomicInteger();
+    /** Jobs handed out by {@code claim} (the rest went out with completions that asked for the next job). */
+    final AtomicInteger jobsClaimed = new AtomicInteger();
     private final HttpServer server;
 
     /** Something the runner reported: a completion or a failure. */
@@ -97,6 +100,7 @@ final class FakeRunnerServer implements AutoCloseable {
                 if (job == null) {
                     ex.sendResponseHeaders(204, -1);
                 } else {
+                    jobsClaimed.incrementAndGet();
                     send(ex, 200, json.writeValueAsString(job));
                 }
             } else if (path.startsWith("/api/runner/blobs/")) {
@@ -130,8 +134,12 @@ final class FakeRunnerServer implements AutoCloseable {
                         send(ex, 200, json.writeValueAsString(new ArtifactStored(parts[6], new BlobRef(sha, body.length, type))));
                     }
                     case "complete" -> {
-                        events.add(new Event(id, json.readValue(body, JobCompletion.class), null));
-                        ex.sendResponseHeaders(204, -1);
+                        JobCompletion completion = json.readValue(body, JobCompletion.class);
+                        events.add(new Event(id, completion, null));
+                        // like the server: a completion that asks for more work carries the next job, if any
+                        JobAssignment next = completion.claimNext() == null || completion.claimNext().isEmpty() ? null
+                                : queue.poll();
+                        send(ex, 200, json.writeValueAsString(new JobOutcome(id, completion.attempt(), "COMPLETED", next)));
                     }
                     case "fail" -> {
                         events.add(new Event(id, null, json.readValue(body, JobFailure.class)));

@@ -83,6 +83,23 @@ class JobLoopTest {
     }
 
     @Test
+    void aCompletionBringsTheNextJobWithoutAnotherClaim() throws Exception {
+        BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
+        server.queue.add(probeJob(21, 1, input));
+        server.queue.add(probeJob(22, 1, input));
+        start(Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> probeResult()));
+
+        FakeRunnerServer.Event first = server.nextEvent();
+        FakeRunnerServer.Event second = server.nextEvent();
+
+        assertThat(first.jobId()).isEqualTo(21);
+        assertThat(first.completion().claimNext()).containsExactly(JobType.PROBE);
+        assertThat(second.jobId()).isEqualTo(22);
+        assertThat(second.completion()).isNotNull();
+        assertThat(server.jobsClaimed).as("job 22 came with job 21's completion").hasValue(1);
+    }
+
+    @Test
     void corruptUploadIsParkedAndTheNextSourceStillCompletes() throws Exception {
         try (ProbeDetectors detectors = ProbeDetectors.load(ModelStore.locate(null, System.getenv()))) {
             ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, "loop-test");

@@ -7,6 +7,7 @@ import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobCompletion;
+import dev.ditto.protocol.JobOutcome;
 import dev.ditto.protocol.JobFailure;
 import dev.ditto.protocol.RunnerPaths;
 import dev.ditto.protocol.RunnerRegistered;
@@ -82,9 +83,13 @@ public final class RunnerClient {
                 .orElseGet(() -> new HeartbeatAck(java.time.Instant.now(), false));
     }
 
-    /** {@code POST /api/runner/jobs/{id}/complete}; throws {@link LeaseLostException} on 409. */
-    public void complete(long jobId, JobCompletion completion) throws IOException, InterruptedException {
-        postJson("complete job " + jobId, RunnerPaths.COMPLETE.formatted(jobId), completion, Void.class, requestTimeout, jobId);
+    /**
+     * {@code POST /api/runner/jobs/{id}/complete}; throws {@link LeaseLostException} on 409. Returns the next job
+     * when the completion asked for one ({@link JobCompletion#claimNext()}) and the server claimed one.
+     */
+    public Optional<JobAssignment> complete(long jobId, JobCompletion completion) throws IOException, InterruptedException {
+        return postJson("complete job " + jobId, RunnerPaths.COMPLETE.formatted(jobId), completion, JobOutcome.class,
+                requestTimeout, jobId).map(JobOutcome::next);
     }
 
     /** {@code POST /api/runner/jobs/{id}/fail}; throws {@link LeaseLostException} on 409. */
