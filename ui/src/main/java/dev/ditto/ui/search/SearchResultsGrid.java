@@ -47,10 +47,11 @@ final class SearchResultsGrid extends Grid<Hit> {
         addColumn(h -> h.judgeScore() == null ? "" : String.format(Locale.ROOT, "%.2f", h.judgeScore()))
                 .setHeader("Judge").setAutoWidth(true).setFlexGrow(0);
         addColumn(LitRenderer.<Hit>of("""
-                <vaadin-button theme="small tertiary" data-testid="more-like-this" title="Samples like this one"
-                               @click=${similar}>Similar</vaadin-button>
-                <vaadin-button theme="small tertiary" data-testid="open-sample" title="Watch this sample"
-                               @click=${open}>Open</vaadin-button>""")
+                <vaadin-button theme="small tertiary" data-testid="more-like-this" data-sample-id=${item.id}
+                               title="Samples like this one" @click=${similar}>Similar</vaadin-button>
+                <vaadin-button theme="small tertiary" data-testid="open-sample" data-sample-id=${item.id}
+                               title="Watch this sample" @click=${open}>Open</vaadin-button>""")
+                .withProperty("id", Hit::sampleId)
                 .withFunction("similar", moreLikeThis::accept)
                 .withFunction("open", open::accept))
                 .setHeader("").setAutoWidth(true).setFlexGrow(0);

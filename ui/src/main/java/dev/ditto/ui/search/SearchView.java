@@ -137,6 +137,9 @@ public class SearchView extends VerticalLayout {
         }
         filters.update(page);
         total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
+        // which search the count is of, for whoever reads the page (a browser test waits on it)
+        total.getElement().setAttribute("data-search", similarTo != null ? "similar:" + similarTo
+                : "text:" + (request.text() == null ? "" : request.text()));
         show(page);
     }
 
