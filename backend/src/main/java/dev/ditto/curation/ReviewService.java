@@ -17,10 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.ObjectMapper;
@@ -370,13 +367,7 @@ public class ReviewService {
 
     /** The user's id; a signed-in caller may only act as themselves. */
     private long userId(String username) {
-        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        if (auth != null && auth.isAuthenticated() && !auth.getName().equalsIgnoreCase(username)) {
-            throw new AccessDeniedException(auth.getName() + " may not review as " + username + ".");
-        }
-        return jdbc.sql("select id from users where lower(username) = lower(:u) and enabled").param("u", username)
-                .query(Long.class).optional()
-                .orElseThrow(() -> new AccessDeniedException("No enabled user named '" + username + "'."));
+        return ActingUser.id(jdbc, username, "review");
     }
 
     private static String array(Collection<Long> ids) {

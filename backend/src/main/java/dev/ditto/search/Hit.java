@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One matching sample as the search view shows it; {@code highlights} holds HTML fragments of {@code instruction}
- * and {@code caption} with matched words in {@code <em>} (the indexed text itself is escaped by the view).
+ * and {@code caption} with matched words in {@code <em>}; Elasticsearch HTML-escapes the indexed text, so {@code <em>}
+ * is their only markup.
  */
 public record Hit(long sampleId, double score, String instruction, @Nullable String caption, String category,
                   String status, List<String> tags, @Nullable Double judgeScore, long sourceId,
@@ -17,5 +18,17 @@ public record Hit(long sampleId, double score, String instruction, @Nullable Str
         tags = List.copyOf(tags);
         engines = List.copyOf(engines);
         highlights = Map.copyOf(highlights);
+    }
+
+    /** The same hit with another status (a view shows a decision before the index has it). */
+    public Hit withStatus(String value) {
+        return new Hit(sampleId, score, instruction, caption, category, value, tags, judgeScore, sourceId, keyframeBlobKey,
+                engines, createdAt, highlights);
+    }
+
+    /** The same hit with other tags. */
+    public Hit withTags(List<String> value) {
+        return new Hit(sampleId, score, instruction, caption, category, status, value, judgeScore, sourceId, keyframeBlobKey,
+                engines, createdAt, highlights);
     }
 }

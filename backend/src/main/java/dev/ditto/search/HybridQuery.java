@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.HighlightField;
+import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.NamedValue;
 import java.time.Duration;
@@ -94,7 +95,8 @@ public final class HybridQuery {
             b.searchAfter(searchAfter);
         }
         if (text != null) {
-            b.highlight(h -> h.preTags("<em>").postTags("</em>")
+            // the html encoder escapes the indexed text itself, so <em> is the only markup a fragment can carry
+            b.highlight(h -> h.encoder(HighlighterEncoder.Html).preTags("<em>").postTags("</em>")
                     .fields(NamedValue.of("instruction", HighlightField.of(f -> f.numberOfFragments(0))),
                             NamedValue.of("caption", HighlightField.of(f -> f.numberOfFragments(1).fragmentSize(160)))));
         }

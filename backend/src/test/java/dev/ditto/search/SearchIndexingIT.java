@@ -77,6 +77,23 @@ class SearchIndexingIT {
     }
 
     @Test
+    void highlightsEscapeTheIndexedTextSoOnlyTheEmphasisIsMarkup() throws Exception {
+        var source = fixtures.aSource("a <img src=x onerror=alert(2)> quokka caption");
+        long id = fixtures.aSample(source, "Paint <script>alert(1)</script> quokkas & friends on the wall").build();
+
+        drainAll();
+        Hit hit = search.search(SearchRequest.text("quokkas")).hits().stream().filter(h -> h.sampleId() == id)
+                .findFirst().orElseThrow();
+
+        assertThat(hit.instruction()).as("the hit's own text stays as written").contains("<script>");
+        assertThat(hit.highlights().get("instruction")).singleElement().asString()
+                .contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;", "<em>quokkas</em>", "&amp; friends")
+                .doesNotContain("<script>");
+        assertThat(String.join("", hit.highlights().getOrDefault("caption", List.of())))
+                .doesNotContain("<img").doesNotContain("onerror=alert(2)>");
+    }
+
+    @Test
     void captionChangeOnTheSourceReindexesAllItsSamples() throws Exception {
         var source = fixtures.aSource("a city street at noon");
         long a = fixtures.aSample(source, "Make it night time").build();

@@ -1,4 +1,4 @@
-/** The search view: hybrid search with facets, and bulk decisions on the selected samples. */
+/** The search view: hybrid search with facets, score ranges and "more like this", and bulk decisions and tags on the selected samples. */
 @NullMarked
 package dev.ditto.ui.search;
 

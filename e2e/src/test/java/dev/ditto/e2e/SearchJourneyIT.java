@@ -1,0 +1,203 @@
+package dev.ditto.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.BoundingBox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A curator who knows what they want from the search: the word they typed emphasised in the results, a judge-score
+ * range whose count agrees with the API's, "more like this" without the sample itself, and a tag added to two
+ * selected rows that then finds exactly those two. The journey makes its own samples (an uploaded clip, a runner, a
+ * campaign, all through the REST API) and compares counts with the API, so other journeys' data cannot move them.
+ */
+class SearchJourneyIT extends BrowserJourney {
+    private static final Path CUP = Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz");
+    private static final Set<String> JUDGED = Set.of("IN_REVIEW", "AUTO_REJECTED");
+    private static final Set<String> COMMON = Set.of("there", "their", "which", "about", "video", "scene", "whole", "every",
+            "frame", "frames", "with", "into", "make", "from", "that", "this", "look", "like");
+    private static Api api;
+    private static String word;
+
+    @BeforeAll
+    static void aCampaignOfOurOwnIsGeneratedJudgedAndIndexed() {
+        api = new Api(platform.baseUrl, "admin", RunningPlatform.ADMIN_PASSWORD);
+        long source = api.upload("/api/sources?name=cup.mp4", SearchJourneyIT::cup).getAsJsonObject().get("sourceId").getAsLong();
+        String token = api.post("/api/admin/runners", "{\"name\":\"search-journey\"}").getAsJsonObject().get("token").getAsString();
+        try {
+            platform.startRunner("search-journey", token);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        api.await("/api/sources/" + source, s -> s.getAsJsonObject().get("status").getAsString().equals("READY"), Duration.ofMinutes(5));
+        long campaign = api.post("/api/campaigns", "{\"name\":\"search journey\",\"sourceIds\":[" + source
+                + "],\"perSource\":5,\"mix\":{},\"seed\":" + System.nanoTime() % 100_000 + "}").getAsJsonObject().get("id").getAsLong();
+        List<JsonElement> rows = api.await("/api/campaigns/" + campaign + "/instructions", r -> !r.getAsJsonArray().isEmpty()
+                && r.getAsJsonArray().asList().stream().allMatch(i -> i.getAsJsonObject().has("sampleStatus")
+                        && !i.getAsJsonObject().get("sampleStatus").isJsonNull() && JUDGED.contains(i.getAsJsonObject().get("sampleStatus").getAsString())), Duration.ofMinutes(12))
+                .getAsJsonArray().asList();
+        api.await("/api/search?campaign=" + campaign + "&size=1",
+                p -> p.getAsJsonObject().get("total").getAsInt() == rows.size(), Duration.ofMinutes(1));
+        // the word most of our instructions share, as a curator would pick after reading a few
+        Map<String, Long> words = rows.stream().map(r -> r.getAsJsonObject().get("text").getAsString())
+                .flatMap(t -> Pattern.compile("[A-Za-z]{4,}").matcher(t).results().map(m -> m.group().toLowerCase(Locale.ROOT)).distinct())
+                .filter(w -> !COMMON.contains(w))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        word = words.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .orElseThrow().getKey();
+    }
+
+    @Test
+    void theWordSearchedForIsEmphasisedInTheResults() {
+        search(word);
+
+        Locator emphasised = page.locator("[data-testid=search-results] [data-testid=hit-instruction] em");
+        assertThat(emphasised.first()).containsText(Pattern.compile(word.substring(0, 4), Pattern.CASE_INSENSITIVE));
+        assertThat(page.locator("[data-testid=search-results] [data-testid=hit-instruction] script")).hasCount(0);
+        snap("1-emphasised");
+    }
+
+    @Test
+    void aJudgeScoreRangeNarrowsTheCountAsTheApiCountsIt() {
+        search(word);
+        long all = total();
+        assertThat(all).isEqualTo(apiTotal(""));
+        double[] scores = api.post("/api/search", "{\"text\":\"" + word + "\",\"size\":200,\"facets\":false}").getAsJsonObject()
+                .getAsJsonArray("hits").asList().stream().map(JsonElement::getAsJsonObject).filter(h -> h.has("judgeScore"))
+                .mapToDouble(h -> h.get("judgeScore").getAsDouble()).sorted().toArray();
+        double min = Math.floor(scores[scores.length - 1] * 1000) / 1000;
+        long expected = apiTotal(",\"scoreRanges\":[{\"field\":\"JUDGE_OVERALL\",\"min\":" + min + "}]");
+
+        page.locator("[data-testid=score-min] input").fill(Double.toString(min));
+        page.locator("[data-testid=score-min] input").press("Tab");
+        page.locator("[data-testid=score-add]").click();
+
+        assertThat(page.locator("[data-testid=score-range-chip]")).containsText("Judge score ≥");
+        assertThat(page.locator("[data-testid=search-total]")).containsText(Pattern.compile("^" + expected + " samples"));
+        if (Arrays.stream(scores).distinct().count() > 1) {
+            assertThat(expected).as("a range above the lowest score leaves some out").isLessThan(all);
+        }
+        snap("2-judge-range");
+        page.locator("[data-testid=score-range-remove]").click();
+        assertThat(page.locator("[data-testid=score-range-chip]")).hasCount(0);
+        assertThat(page.locator("[data-testid=search-total]")).containsText(Pattern.compile("^" + all + " samples"));
+    }
+
+    @Test
+    void moreLikeThisShowsNeighboursWithoutTheSampleAndLeadsBack() {
+        search(word);
+        String first = ids().getFirst();
+
+        page.locator("[data-testid=more-like-this][data-sample-id='" + first + "']").first().click();
+
+        assertThat(page.locator("[data-testid=search-total]")).hasAttribute("data-search", "similar:" + first);
+        assertThat(page.locator("[data-testid=similar-title]")).containsText("Samples like #" + first);
+        assertThat(ids()).isNotEmpty().doesNotContain(first);
+        List<String> similar = api.get("/api/search/similar/" + first).getAsJsonObject().getAsJsonArray("hits").asList().stream()
+                .map(h -> h.getAsJsonObject().get("sampleId").getAsString()).toList();
+        assertThat(ids().getFirst()).isEqualTo(similar.getFirst());
+        snap("3-more-like-this");
+        page.locator("[data-testid=similar-back]").click();
+        assertThat(page.locator("[data-testid=similar-banner]")).isHidden();
+        assertThat(page.locator("[data-testid=search-total]")).containsText(Pattern.compile("^" + apiTotal("") + " samples"));
+    }
+
+    @Test
+    void aTagAddedToTwoSelectedRowsFindsExactlyThoseTwo() {
+        search("");
+        List<String> chosen = ids().subList(0, 2);
+        String tag = "sj-" + Long.toString(System.nanoTime(), 36);
+        chosen.forEach(this::selectRow);
+
+        page.locator("[data-testid=bulk-tag] input").fill(tag);
+        page.locator("[data-testid=bulk-tag-add]").click();
+
+        assertThat(page.locator("[data-testid=hit-tags]:visible", new Page.LocatorOptions().setHasText(tag))).hasCount(2);
+        snap("4a-tagged");
+        Locator facet = page.locator("[data-testid=search-facet-tag] vaadin-checkbox", new Page.LocatorOptions().setHasText(tag));
+        page.waitForCondition(() -> {
+            // the index follows within a moment; search again until the tag's facet is there
+            if (facet.count() == 0) {
+                page.locator("[data-testid=search-run]").click();
+                page.waitForTimeout(500);
+            }
+            return facet.count() > 0;
+        }, new Page.WaitForConditionOptions().setTimeout(30_000));
+        assertThat(facet).containsText("(2)");
+        facet.click();
+
+        assertThat(page.locator("[data-testid=search-total]")).containsText(Pattern.compile("^2 samples"));
+        page.waitForCondition(() -> Set.copyOf(ids()).equals(Set.copyOf(chosen)));
+        snap("4b-filtered-by-tag");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void search(String text) {
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/search");
+        page.locator("[data-testid=search-text] input").fill(text);
+        page.locator("[data-testid=search-run]").click();
+        assertThat(page.locator("[data-testid=search-total]")).hasAttribute("data-search", "text:" + text);
+        page.waitForCondition(() -> ids().size() >= 2);
+    }
+
+    /** The ids of the rows on screen, in order (the grid lists them: it keeps recycled rows in the DOM). */
+    private List<String> ids() {
+        String listed = page.locator("[data-testid=search-results]").getAttribute("data-sample-ids");
+        return listed == null || listed.isBlank() ? List.of() : List.of(listed.split(","));
+    }
+
+    private long total() {
+        Matcher m = Pattern.compile("^(\\d+) samples").matcher(page.locator("[data-testid=search-total]").textContent());
+        assertThat(m.find()).as("a count of samples").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private long apiTotal(String moreJson) {
+        return api.post("/api/search", "{\"text\":\"" + word + "\",\"size\":1" + moreJson + "}").getAsJsonObject().get("total").getAsLong();
+    }
+
+    /** Ticks the selection box on the row of {@code sampleId}: the one level with the row's id. */
+    private void selectRow(String sampleId) {
+        Locator id = page.locator("[data-testid=hit-id]:visible", new Page.LocatorOptions().setHasText(Pattern.compile("^" + sampleId + "$")));
+        BoundingBox row = id.boundingBox();
+        double y = row.y + row.height / 2;
+        Locator box = page.locator("[data-testid=search-results] vaadin-checkbox:visible").all().stream()
+                .filter(c -> !"selectAllCheckbox".equals(c.getAttribute("id")))
+                .min(Comparator.comparingDouble(c -> Math.abs(c.boundingBox().y + c.boundingBox().height / 2 - y)))
+                .orElseThrow();
+        box.click();
+        assertThat(box).hasAttribute("checked", "");
+    }
+
+    private static InputStream cup() {
+        try {
+            return new GZIPInputStream(Files.newInputStream(CUP));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
