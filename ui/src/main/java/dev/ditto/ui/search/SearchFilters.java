@@ -77,9 +77,14 @@ final class SearchFilters extends Div {
                 values.add(b.value());
             }
         });
-        group.setItems(values);
+        // the same values keep their checkboxes, so a click that lands during a refresh is not lost with them
+        if (!group.getListDataView().getItems().toList().equals(values)) {
+            group.setItems(values);
+        }
         group.setItemLabelGenerator(v -> v + " (" + facet.count(v) + ")");
-        group.setValue(selected);
+        if (!group.getValue().equals(selected)) {
+            group.setValue(selected);
+        }
     }
 
     private static CheckboxGroup<String> facetGroup(String label, String testId) {
