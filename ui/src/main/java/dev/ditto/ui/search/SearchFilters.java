@@ -43,7 +43,7 @@ final class SearchFilters extends Div {
             }
         });
         Div facets = new Div(statuses, categories, engines, tags, releases);
-        facets.getStyle().set("display", "flex").set("gap", "var(--lumo-space-l)").set("flex-wrap", "wrap");
+        facets.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-s)");
         add(facets, scores);
     }
 

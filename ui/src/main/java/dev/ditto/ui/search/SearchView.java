@@ -101,8 +101,21 @@ public class SearchView extends VerticalLayout {
         campaign.setVisible(curator);
         HorizontalLayout bar = new HorizontalLayout(text, go, total, campaign);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(new H2("Search"), bar, filters, similarBanner, bulkBar, grid, more);
-        expand(grid);
+        // filters in a column of their own, so the results keep the height of the page however many facets there are
+        filters.setWidth("17em");
+        filters.setHeightFull();
+        // min-height 0: a flex child may be shorter than its content, so the column scrolls instead of the page
+        filters.getStyle().set("flex-shrink", "0").set("overflow-y", "auto").set("min-height", "0");
+        VerticalLayout results = new VerticalLayout(similarBanner, bulkBar, grid, more);
+        results.setPadding(false);
+        results.setSizeFull();
+        results.expand(grid);
+        HorizontalLayout body = new HorizontalLayout(filters, results);
+        body.setSizeFull();
+        body.getStyle().set("min-height", "0");
+        body.expand(results);
+        add(new H2("Search"), bar, body);
+        expand(body);
         run();
     }
 
