@@ -73,7 +73,7 @@ public class CuratorTags {
         ActingUser.id(jdbc, username, "tag");
         Map<Long, List<String>> before = new LinkedHashMap<>();
         jdbc.sql("select id, tags from samples where id = any(cast(:ids as bigint[])) order by id for update")
-                .param("ids", longs(ids))
+                .param("ids", ReviewService.array(ids))
                 .query(rs -> {
                     before.put(rs.getLong(1), strings(rs.getArray(2)));
                 });
@@ -87,7 +87,7 @@ public class CuratorTags {
                   and (not s.tags @> cast(:add as text[]) or s.tags && cast(:remove as text[]))
                 returning s.id, s.tags""")
                 .param("now", Timestamp.from(clock.instant())).param("add", texts(add)).param("remove", texts(remove))
-                .param("ids", longs(ids))
+                .param("ids", ReviewService.array(ids))
                 .query(rs -> {
                     changed.put(rs.getLong(1), strings(rs.getArray(2)));
                 });
@@ -119,10 +119,6 @@ public class CuratorTags {
 
     private static Set<String> normalised(Collection<String> tags) {
         return tags.stream().map(CuratorTags::normalise).collect(Collectors.toCollection(LinkedHashSet::new));
-    }
-
-    private static String longs(Collection<Long> ids) {
-        return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
     /** A text[] literal: every tag quoted (tags may hold spaces; they never hold quotes or backslashes). */

@@ -370,7 +370,8 @@ public class ReviewService {
         return ActingUser.id(jdbc, username, "review");
     }
 
-    private static String array(Collection<Long> ids) {
+    /** A bigint[] literal of the ids, for {@code = any(cast(:ids as bigint[]))}. */
+    static String array(Collection<Long> ids) {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 }

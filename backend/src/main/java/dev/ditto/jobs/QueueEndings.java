@@ -7,7 +7,6 @@ import dev.ditto.protocol.JobType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -196,6 +195,6 @@ final class QueueEndings {
     }
 
     private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return JobRows.now(clock);
     }
 }

@@ -131,8 +131,8 @@ final class PropagationStage implements Stage {
         EditOperator op = s.plan.operator();
         if (op.pointwise()) {
             s.output[t] = op.apply(s.source.get(t), null);
-            try (Mat ones = new Mat(paths.h(), paths.w(), CV_32FC1, new Scalar(1.0))) {
-                s.propagated[t] = ones.clone();
+            try (Scalar one = new Scalar(1.0)) {
+                s.propagated[t] = new Mat(paths.h(), paths.w(), CV_32FC1, one);
             }
             return;
         }
