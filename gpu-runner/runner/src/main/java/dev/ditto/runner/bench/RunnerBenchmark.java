@@ -29,7 +29,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * {@code ./ditto bench runner}: one GENERATE job at 832×480×73 on the built-in engine, end to end, against a plain
- * FFmpeg transcode (decode + H.264 encode) of the same clip measured in the same run. Writes
+ * FFmpeg transcode (decode + H.264 encode) of the same clip measured in the same run: a transcode before every job,
+ * for {@code -Dditto.bench.rounds} (default 3) rounds; each job's figure and the transcode's are medians. Writes
  * {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and {@code ratio_to_transcode}.
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp <runner classpath>
@@ -38,7 +39,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class RunnerBenchmark {
     private static final Path CUP = Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz");
-    private static final int TRANSCODE_RUNS = 3;
+    /** Rounds of (transcode, job) pairs per operator; each figure is the median over its rounds. */
+    private static final int ROUNDS = Integer.getInteger("ditto.bench.rounds", 3);
 
     /** The jobs timed: one per family of operator. */
     private static final List<EditSpec> JOBS = List.of(
@@ -66,34 +68,45 @@ public final class RunnerBenchmark {
             runJob(engine, clip, work.resolve("warm"), format, JOBS.getFirst());
 
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            double[] transcodes = new double[TRANSCODE_RUNS];
+            // Transcodes and jobs alternate, round after round, so a drift in the machine's speed (a shared host
+            // runs up to a quarter faster or slower within minutes) weighs on both sides of the ratio alike.
+            List<Double> transcodeRuns = new ArrayList<>();
             double transcodeCpu = 0;
-            for (int i = 0; i < TRANSCODE_RUNS; i++) {
-                long t0 = System.nanoTime();
-                long c0 = processCpuNanos();
-                transcode(clip, work.resolve("transcode.mp4"), format);
-                transcodes[i] = (System.nanoTime() - t0) / 1e9;
-                transcodeCpu += (processCpuNanos() - c0) / 1e9 / TRANSCODE_RUNS;
-            }
-            Arrays.sort(transcodes);
-            double transcode = transcodes[TRANSCODE_RUNS / 2];
-
-            Map<String, Double> perOp = new LinkedHashMap<>();
+            Map<String, List<Double>> runs = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stages = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> stageCpu = new LinkedHashMap<>();
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
             double jobCpu = 0;
-            for (EditSpec spec : JOBS) {
-                String name = label(spec);
-                long t0 = System.nanoTime();
-                long c0 = processCpuNanos();
-                GenerateResult r = runJob(engine, clip, work.resolve(name), format, spec);
-                perOp.put(name, (System.nanoTime() - t0) / 1e9);
-                jobCpu += (processCpuNanos() - c0) / 1e9 / JOBS.size();
-                Map<String, Double> st = new LinkedHashMap<>();
-                r.timings().forEach((k, v) -> st.put(k, v.wallSeconds()));
-                stages.put(name, st);
-                metrics.put(name, new LinkedHashMap<>(r.metrics()));
+            for (int round = 0; round < ROUNDS; round++) {
+                for (EditSpec spec : JOBS) {
+                    settle();
+                    long t0 = System.nanoTime();
+                    long c0 = processCpuNanos();
+                    transcode(clip, work.resolve("transcode.mp4"), format);
+                    transcodeRuns.add((System.nanoTime() - t0) / 1e9);
+                    transcodeCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
+
+                    String name = label(spec);
+                    settle();
+                    t0 = System.nanoTime();
+                    c0 = processCpuNanos();
+                    GenerateResult r = runJob(engine, clip, work.resolve(name + "-" + round), format, spec);
+                    runs.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+                    keep(work.resolve(name + "-" + round), name.replace(':', '-'));
+                    jobCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
+                    Map<String, Double> st = new LinkedHashMap<>();
+                    r.timings().forEach((k, v) -> st.put(k, v.wallSeconds()));
+                    stages.put(name, st);
+                    Map<String, Double> cpu = new LinkedHashMap<>();
+                    r.timings().forEach((k, v) -> cpu.put(k, v.cpuSeconds()));
+                    stageCpu.put(name, cpu);
+                    metrics.put(name, new LinkedHashMap<>(r.metrics()));
+                }
             }
+            double[] transcodes = transcodeRuns.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double transcode = median(transcodes);
+            Map<String, Double> perOp = new LinkedHashMap<>();
+            runs.forEach((k, v) -> perOp.put(k, median(v.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
             double job = perOp.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
             double ratio = job / transcode;
 
@@ -122,10 +135,13 @@ public final class RunnerBenchmark {
                     + num(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ",\n"
                     + "  \"job_cpu_seconds\": " + num(jobCpu) + ",\n"
                     + "  \"transcode_cpu_seconds\": " + num(transcodeCpu) + ",\n"
+                    + "  \"rounds\": " + ROUNDS + ",\n"
+                    + "  \"per_op_runs_seconds\": " + runsJson(runs) + ",\n"
                     + "  \"transcode_runs_seconds\": " + Arrays.stream(transcodes).mapToObj(RunnerBenchmark::num)
                     .toList() + ",\n"
                     + "  \"per_op_seconds\": " + object(perOp) + ",\n"
                     + "  \"per_op_stage_seconds\": " + nested(stages) + ",\n"
+                    + "  \"per_op_stage_cpu_seconds\": " + nested(stageCpu) + ",\n"
                     + "  \"per_op_metrics\": " + nested(metrics) + "\n"
                     + "}\n";
             Path file = out.resolve("runner.json");
@@ -134,6 +150,38 @@ public final class RunnerBenchmark {
         } finally {
             deleteTree(work);
         }
+    }
+
+    private static String runsJson(Map<String, List<Double>> runs) {
+        StringBuilder b = new StringBuilder("{");
+        runs.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(quote(k)).append(": ")
+                .append(v.stream().map(RunnerBenchmark::num).toList()));
+        return b.append("}").toString();
+    }
+
+    /** With {@code -Dditto.bench.keep=DIR}, copies a job's videos there to look at (the last round's win). */
+    private static void keep(Path jobDir, String name) throws IOException {
+        String keep = System.getProperty("ditto.bench.keep");
+        if (keep == null) {
+            return;
+        }
+        Path dir = Files.createDirectories(Path.of(keep));
+        try (var files = Files.walk(jobDir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".mp4") || f.toString().endsWith(".png")).toList()) {
+                Files.copy(f, dir.resolve(name + "-" + f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Lets the previous run's leftovers (garbage, native frees) finish before the next timed run starts. */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(300);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static GenerateResult runJob(GenerateEngine engine, Path clip, Path workDir, VideoFormat format,

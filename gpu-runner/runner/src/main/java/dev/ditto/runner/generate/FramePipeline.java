@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.nio.file.Path;
 
 /**
  * Propagation → temporal enhancer → screen effects → encode + metrics, frame by frame instead of stage by stage, so
@@ -69,6 +71,11 @@ final class FramePipeline {
     }
 
     @FunctionalInterface
+    private interface FrameWork {
+        void run(VideoWriter writer, int t) throws Exception;
+    }
+
+    @FunctionalInterface
     private interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -86,17 +93,20 @@ final class FramePipeline {
         Clock layering = new Clock();
         Clock encoding = new Clock();
         Clock measuring = new Clock();
-        PropagationStage.Paths paths = propagating.time(() -> PropagationStage.paths(s));
+        PropagationStage.Paths paths = PropagationStage.paths(s);
+        s.keyEdited = s.output[key].clone();
+        boolean pointwise = s.plan.operator().pointwise();
         MetricsStage.Frames measured = new MetricsStage.Frames(s);
 
         @SuppressWarnings("unchecked")
-        CompletableFuture<Void>[] rendered = new CompletableFuture[n];
+        CompletableFuture<?>[] rendered = new CompletableFuture[n];
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] smoothed = new CompletableFuture[n];
         List<CompletableFuture<Void>> measuredFrames = new ArrayList<>();
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("generate-", 0).factory());
-        ExecutorService walks = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("smooth-", 0).factory());
+        // two path walks (the flow's), two smoothing walks, one of each per direction, and the second encoder
+        ExecutorService walks = Executors.newFixedThreadPool(5, Thread.ofPlatform().daemon().name("walk-", 0).factory());
         try {
             rendered[key] = CompletableFuture.completedFuture(null);
             smoothed[key] = CompletableFuture.completedFuture(null);
@@ -108,8 +118,14 @@ final class FramePipeline {
             for (int t = key + 1; t < n; t++) {
                 order.add(t);
             }
+            if (!pointwise) {
+                for (int dir : new int[] {-1, +1}) {
+                    walks.execute(() -> unchecked(() -> propagating.run(() -> paths.walk(s, dir))));
+                }
+            }
             for (int t : order) {
-                rendered[t] = CompletableFuture.runAsync(() -> unchecked(() ->
+                // a frame renders as soon as its path to the key frame is known
+                rendered[t] = paths.ready[t].thenRunAsync(() -> unchecked(() ->
                         propagating.run(() -> PropagationStage.renderFrame(s, paths, t))), pool);
                 smoothed[t] = new CompletableFuture<>();
             }
@@ -119,7 +135,10 @@ final class FramePipeline {
                         try {
                             join(rendered[t]);
                             int frame = t;
-                            smoothing.run(() -> TemporalEnhancerStage.smoothStep(s, frame, dir));
+                            // a pointwise edit is as steady as its source: nothing to smooth
+                            if (!pointwise) {
+                                smoothing.run(() -> TemporalEnhancerStage.smoothStep(s, frame, dir));
+                            }
                             smoothed[t].complete(null);
                         } catch (Throwable e) {
                             for (int u = t; u >= 0 && u < n; u += dir) {
@@ -130,38 +149,67 @@ final class FramePipeline {
                     }
                 });
             }
-            String encoder;
-            try (VideoWriter writer = EncodeStage.open(s)) {
-                for (int t = 0; t < n; t++) {
-                    GenerationState.checkInterrupted();
-                    join(smoothed[t]);
-                    // the walk away from the key frame reads frame t unaltered to smooth its next frame
-                    if (t >= key && t + 1 < n) {
-                        join(smoothed[t + 1]);
-                    }
-                    // every frame is rendered from the key frame as it was edited
-                    if (t == key) {
-                        for (CompletableFuture<Void> f : rendered) {
-                            join(f);
-                        }
-                    }
-                    int frame = t;
-                    layering.run(() -> ScreenEffectsStage.applyTo(s, frame));
-                    measuredFrames.add(CompletableFuture.runAsync(() -> unchecked(() ->
-                            measuring.run(() -> measured.add(frame))), pool));
-                    encoding.run(() -> writer.write(s.output[frame]));
-                    if (t % 8 == 0) {
-                        progress.report("encode", 0.8 * t / n);
-                    }
+            // Two encoders: the frames from the key frame on are encoded as the forward walk finishes them, while
+            // the frames before it still wait for the backward walk to reach the first frame; the two segments are
+            // then joined without re-encoding. One encoder would have to wait for the first frame before starting.
+            List<CompletableFuture<Void>> measuredList = java.util.Collections.synchronizedList(measuredFrames);
+            AtomicInteger encodedFrames = new AtomicInteger();
+            FrameWork encodeFrame = (writer, t) -> {
+                layering.run(() -> ScreenEffectsStage.applyTo(s, t));
+                measuredList.add(CompletableFuture.runAsync(() -> unchecked(() ->
+                        measuring.run(() -> measured.add(t))), pool));
+                encoding.run(() -> writer.write(s.output[t]));
+                int e = encodedFrames.incrementAndGet();
+                if (e % 8 == 0) {
+                    progress.report("encode", 0.8 * e / n);
                 }
-                encoder = writer.encoderName();
-                encoding.run(writer::close);
+            };
+            Path tailFile = key == 0 ? EncodeStage.videoFile(s) : EncodeStage.segmentFile(s, "tail");
+            CompletableFuture<String> tail = CompletableFuture.supplyAsync(() -> {
+                try (VideoWriter writer = EncodeStage.open(s, tailFile)) {
+                    for (int t = key; t < n; t++) {
+                        GenerationState.checkInterrupted();
+                        join(smoothed[t]);
+                        // the walks read frame t unaltered to smooth their next frames: t + 1 going forwards, and
+                        // (the key frame) key − 1 going backwards
+                        if (t + 1 < n) {
+                            join(smoothed[t + 1]);
+                        }
+                        if (t == key && key > 0) {
+                            join(smoothed[key - 1]);
+                        }
+                        encodeFrame.run(writer, t);
+                    }
+                    encoding.run(writer::close);
+                    return writer.encoderName();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, walks);
+            String encoder;
+            if (key > 0) {
+                Path headFile = EncodeStage.segmentFile(s, "head");
+                try (VideoWriter writer = EncodeStage.open(s, headFile)) {
+                    for (int t = 0; t < key; t++) {
+                        GenerationState.checkInterrupted();
+                        // frame 0 is the backward walk's last: once it is smoothed, so are all before the key frame
+                        join(smoothed[t]);
+                        encodeFrame.run(writer, t);
+                    }
+                    encoding.run(writer::close);
+                }
+                encoder = join(tail);
+                encoding.run(() -> EncodeStage.join(s, List.of(headFile, tailFile)));
+            } else {
+                encoder = join(tail);
             }
             String usedEncoder = encoder;
             StageResult encoded = encoding.time(() -> EncodeStage.finish(s, usedEncoder, progress));
             for (CompletableFuture<Void> f : measuredFrames) {
                 join(f);
             }
+            // the warp errors compare neighbouring frames along the flow
+            s.awaitGuidance();
             StageResult measuredResult = measuring.time(() -> measured.finish(progress));
             return List.of(
                     new ConcurrentStages.Timed(propagation.name(), PropagationStage.result(s),
@@ -185,6 +233,7 @@ final class FramePipeline {
     /** Person removal carries each output frame into the next: there the stages run one after another. */
     private List<ConcurrentStages.Timed> oneAfterAnother(GenerationState s, Progress progress,
                                                          java.util.function.LongSupplier cpuNanos) throws Exception {
+        s.awaitGuidance();
         List<ConcurrentStages.Timed> timed = new ArrayList<>();
         for (Stage stage : List.of(propagation, enhancer, effects)) {
             GenerationState.checkInterrupted();
@@ -208,9 +257,9 @@ final class FramePipeline {
         }
     }
 
-    private static void join(CompletableFuture<Void> f) throws Exception {
+    private static <T> T join(CompletableFuture<T> f) throws Exception {
         try {
-            f.join();
+            return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

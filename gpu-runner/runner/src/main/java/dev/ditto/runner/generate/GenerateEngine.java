@@ -94,6 +94,13 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                 provenance.add(new Provenance.Stage(timed.name(), timed.result().engine(),
                         timed.result().model(), timed.result().version(), seed));
             }
+            // the flow was computed in the background while the stages after it ran: add its threads' busy time
+            StageTiming guidance = timings.get("structure-guidance");
+            if (guidance != null) {
+                double[] background = state.guidanceSeconds();
+                timings.put("structure-guidance", new StageTiming(guidance.wallSeconds() + background[0],
+                        guidance.cpuSeconds() + background[1], guidance.gpuSeconds()));
+            }
             return new GenerateResult(JobPayload.CURRENT_VERSION, state.editedVideoRef, state.editedKeyFrameRef,
                     state.metrics(), timings, new Provenance(runnerName, provenance));
         }

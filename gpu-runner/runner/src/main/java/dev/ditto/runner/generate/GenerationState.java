@@ -11,6 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * output frames. Native images are released by {@link #close()}.
  */
 public final class GenerationState implements AutoCloseable {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     /** Flow is computed at this fraction of the frame size: DIS at half resolution is accurate to ~0.5 px. */
     static final double FLOW_SCALE = 0.5;
 
@@ -41,6 +51,11 @@ public final class GenerationState implements AutoCloseable {
     /** Forward–backward consistency of {@code forward[t]} (t's grid) and {@code backward[t]} (t+1's grid). */
     Mat[] forwardOk = new Mat[0];
     Mat[] backwardOk = new Mat[0];
+    /** {@code pairs[t]} completes once {@code forward[t]}, {@code backward[t]} and their consistency are set. */
+    private CompletableFuture<?>[] pairs = new CompletableFuture<?>[0];
+    private @Nullable ExecutorService guidancePool;
+    private final LongAdder guidanceWall = new LongAdder();
+    private final LongAdder guidanceCpu = new LongAdder();
     /** Canny edges of each source frame (structure guidance). */
     Mat[] edges = new Mat[0];
     /** Person masks, computed on demand. */
@@ -51,6 +66,9 @@ public final class GenerationState implements AutoCloseable {
     /** How much of each output frame came from the propagated key frame (low-res float 0..1). */
     Mat[] propagated = new Mat[0];
     Mat[] output = new Mat[0];
+    /** The key frame as the key-frame edit made it, which every propagated frame samples (screen effects are later
+     * laid over {@code output[keyIndex]} itself); set when propagation starts. */
+    @Nullable Mat keyEdited;
     boolean masksUsed;
 
     final Map<String, Double> metrics = new LinkedHashMap<>();
@@ -95,6 +113,76 @@ public final class GenerationState implements AutoCloseable {
         }
     }
 
+    /** A piece of the structure guidance: the flow pair between frames {@code p} and {@code p + 1}. */
+    @FunctionalInterface
+    interface PairWork {
+        void compute(int p) throws Exception;
+    }
+
+    /**
+     * Computes the flow pairs in the background, in {@code order}, on {@code workers} threads of their own; each
+     * pair is published as it is done. The threads stop when the state is closed.
+     */
+    void startGuidance(int workers, List<Integer> order, PairWork work) {
+        int count = Math.max(0, frames() - 1);
+        pairs = new CompletableFuture<?>[count];
+        ExecutorService pool = Executors.newFixedThreadPool(workers,
+                Thread.ofPlatform().daemon().name("guidance-", 0).factory());
+        guidancePool = pool;
+        for (int p : order) {
+            pairs[p] = CompletableFuture.runAsync(() -> {
+                long w0 = System.nanoTime();
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                try {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CompletionException(new InterruptedIOException("GENERATE interrupted"));
+                    }
+                    work.compute(p);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                } finally {
+                    guidanceWall.add(System.nanoTime() - w0);
+                    guidanceCpu.add(Math.max(0, THREADS.getCurrentThreadCpuTime() - c0));
+                }
+            }, pool);
+        }
+        for (int p = 0; p < count; p++) {
+            if (pairs[p] == null) {
+                throw new IllegalArgumentException("guidance order misses pair " + p);
+            }
+        }
+    }
+
+    /** Waits until the flow pair between frames {@code p} and {@code p + 1} is computed. */
+    void awaitPair(int p) throws Exception {
+        await(pairs[p]);
+    }
+
+    /** Waits until every flow pair is computed. */
+    void awaitGuidance() throws Exception {
+        for (CompletableFuture<?> f : pairs) {
+            await(f);
+        }
+    }
+
+    /** Busy seconds (wall, CPU) the background flow computation took, across its threads. */
+    double[] guidanceSeconds() {
+        return new double[] {guidanceWall.sum() / 1e9, guidanceCpu.sum() / 1e9};
+    }
+
+    private static void await(CompletableFuture<?> f) throws Exception {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     /** Throws if the job's thread was interrupted (lease lost, runner shutting down). */
     static void checkInterrupted() throws InterruptedIOException {
         if (Thread.currentThread().isInterrupted()) {
@@ -104,6 +192,30 @@ public final class GenerationState implements AutoCloseable {
 
     @Override
     public void close() {
+        ExecutorService pool = guidancePool;
+        if (pool != null) {
+            // nothing may still write the flow when the frames are released
+            pool.shutdownNow();
+            boolean interrupted = Thread.interrupted();
+            boolean stopped = false;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!stopped && System.nanoTime() < deadline) {
+                try {
+                    stopped = pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (!stopped) {
+                throw new IllegalStateException("structure guidance did not stop within 5 minutes");
+            }
+        }
+        if (keyEdited != null) {
+            keyEdited.close();
+        }
         source.forEach(Mat::close);
         source.clear();
         for (Mat[] arr : List.of(gray, forward, backward, forwardOk, backwardOk, edges, masks, propagated, output)) {

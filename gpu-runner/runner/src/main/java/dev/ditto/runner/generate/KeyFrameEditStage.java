@@ -11,10 +11,15 @@ final class KeyFrameEditStage implements Stage {
         return "key-frame-edit";
     }
 
+    /** The key frame of a clip of {@code frames} frames: the middle one. */
+    static int keyIndex(int frames) {
+        return frames / 2;
+    }
+
     @Override
     public StageResult run(GenerationState s, Progress progress) throws Exception {
         progress.report(name(), 0);
-        s.keyIndex = s.frames() / 2;
+        s.keyIndex = keyIndex(s.frames());
         Mat key = s.source.get(s.keyIndex);
         EditPlan plan = EditPlans.compile(s.spec, key, s.format.width(), s.format.height());
         s.plan = plan;

@@ -1,13 +1,12 @@
 package dev.ditto.runner.generate;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.merge;
 import static org.bytedeco.opencv.global.opencv_core.split;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2HSV;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_HSV2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_photo.INPAINT_TELEA;
@@ -33,17 +32,12 @@ final class LocalEdit {
 
     /** {@code out = mask·person + (1 − mask)·background}, with a soft 8-bit mask. */
     static Mat composite(Mat person, Mat background, Mat mask) {
-        try (Mat a = new Mat(); Mat a3 = new Mat(); Mat p = new Mat(); Mat b = new Mat(); Mat inv = new Mat()) {
+        // one pass of blendLinear (weights a and 1 − a, which sum to one) instead of float images per channel
+        try (Mat a = new Mat(); Mat inv = new Mat()) {
             mask.convertTo(a, CV_32F, 1 / 255.0, 0);
-            cvtColor(a, a3, COLOR_GRAY2BGR);
-            person.convertTo(p, CV_32FC3);
-            background.convertTo(b, CV_32FC3);
-            org.bytedeco.opencv.global.opencv_core.multiply(p, a3, p);
-            a3.convertTo(inv, CV_32FC3, -1, 1);
-            org.bytedeco.opencv.global.opencv_core.multiply(b, inv, b);
-            org.bytedeco.opencv.global.opencv_core.add(p, b, p);
+            mask.convertTo(inv, CV_32F, -1 / 255.0, 1);
             Mat out = new Mat();
-            p.convertTo(out, CV_8UC3);
+            blendLinear(person, background, a, inv, out);
             return out;
         }
     }

@@ -23,6 +23,7 @@ import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.bytedeco.opencv.global.opencv_core;
@@ -48,12 +49,19 @@ final class PropagationStage implements Stage {
         EditPlan plan = s.plan;
         int n = s.frames();
         if (plan.propagation() == EditPlan.Propagation.BACKGROUND_FILL) {
+            s.awaitGuidance();
             keyFrameFullyPropagated(s);
             backgroundFill(s, progress);
             return new StageResult("builtin.background-propagation", "opencv-dis-fast+median-background-motion",
                     opencv_core.CV_VERSION);
         }
         Paths paths = paths(s);
+        if (!plan.operator().pointwise()) {
+            IntStream.of(+1, -1).parallel().forEach(dir -> paths.walk(s, dir));
+        }
+        for (CompletableFuture<?> f : paths.ready) {
+            f.join();
+        }
         AtomicInteger done = new AtomicInteger();
         IntStream.range(0, n).filter(t -> t != s.keyIndex).parallel().forEach(t -> {
             if (Thread.currentThread().isInterrupted()) {
@@ -81,8 +89,54 @@ final class PropagationStage implements Stage {
         return s.plan.propagation() != EditPlan.Propagation.BACKGROUND_FILL;
     }
 
-    /** The paths of every frame back to the key frame at flow resolution: accumulated flow and its validity. */
-    record Paths(float[][] acc, float[][] valid, int w, int h) {}
+    /**
+     * The paths of every frame back to the key frame at flow resolution: accumulated flow and its validity. Each
+     * frame's path is published ({@link #ready}) as the walk outwards from the key frame reaches it, which it does as
+     * the structure guidance delivers the flow pairs on the way.
+     */
+    static final class Paths {
+        final float[][] acc;
+        final float[][] valid;
+        final int w;
+        final int h;
+        final CompletableFuture<?>[] ready;
+
+        private Paths(int n, int w, int h) {
+            this.acc = new float[n][];
+            this.valid = new float[n][];
+            this.w = w;
+            this.h = h;
+            this.ready = new CompletableFuture<?>[n];
+            for (int t = 0; t < n; t++) {
+                ready[t] = new CompletableFuture<>();
+            }
+        }
+
+        /** Chains the step flows from the key frame outwards in direction {@code dir} (+1 or −1). */
+        void walk(GenerationState s, int dir) {
+            int n = s.frames();
+            int t = s.keyIndex + dir;
+            try {
+                for (; t >= 0 && t < n; t += dir) {
+                    s.awaitPair(dir > 0 ? t - 1 : t);
+                    acc[t] = new float[2 * w * h];
+                    valid[t] = new float[w * h];
+                    if (dir > 0) {
+                        FlowFields.step(acc[t - 1], valid[t - 1], s.backward[t - 1], s.backwardOk[t - 1], w, h,
+                                acc[t], valid[t]);
+                    } else {
+                        FlowFields.step(acc[t + 1], valid[t + 1], s.forward[t], s.forwardOk[t], w, h, acc[t],
+                                valid[t]);
+                    }
+                    ready[t].complete(null);
+                }
+            } catch (Throwable e) {
+                for (; t >= 0 && t < n; t += dir) {
+                    ready[t].completeExceptionally(e);
+                }
+            }
+        }
+    }
 
     private static float[] keyFrameFullyPropagated(GenerationState s) {
         int w = s.gray[0].cols();
@@ -95,32 +149,24 @@ final class PropagationStage implements Stage {
     }
 
     /**
-     * Chains the step flows outwards from the key frame (cheap, sequential); sets the key frame's validity. A
-     * pointwise edit needs no paths: every frame is edited on its own.
+     * The paths, to be filled by {@link Paths#walk} in each direction; the key frame's is set and its validity is
+     * full. A pointwise edit needs no paths: every frame is edited on its own, and every path counts as ready.
      */
     static Paths paths(GenerationState s) {
         int n = s.frames();
         int w = s.gray[0].cols();
         int h = s.gray[0].rows();
         float[] ones = keyFrameFullyPropagated(s);
+        Paths paths = new Paths(n, w, h);
+        paths.acc[s.keyIndex] = new float[2 * w * h];
+        paths.valid[s.keyIndex] = ones;
+        paths.ready[s.keyIndex].complete(null);
         if (s.plan.operator().pointwise()) {
-            return new Paths(new float[n][], new float[n][], w, h);
+            for (CompletableFuture<?> f : paths.ready) {
+                f.complete(null);
+            }
         }
-        float[][] acc = new float[n][];
-        float[][] valid = new float[n][];
-        acc[s.keyIndex] = new float[2 * w * h];
-        valid[s.keyIndex] = ones;
-        for (int t = s.keyIndex + 1; t < n; t++) {
-            acc[t] = new float[2 * w * h];
-            valid[t] = new float[w * h];
-            FlowFields.step(acc[t - 1], valid[t - 1], s.backward[t - 1], s.backwardOk[t - 1], w, h, acc[t], valid[t]);
-        }
-        for (int t = s.keyIndex - 1; t >= 0; t--) {
-            acc[t] = new float[2 * w * h];
-            valid[t] = new float[w * h];
-            FlowFields.step(acc[t + 1], valid[t + 1], s.forward[t], s.forwardOk[t], w, h, acc[t], valid[t]);
-        }
-        return new Paths(acc, valid, w, h);
+        return paths;
     }
 
     /**
@@ -132,14 +178,15 @@ final class PropagationStage implements Stage {
         if (op.pointwise()) {
             s.output[t] = op.apply(s.source.get(t), null);
             try (Scalar one = new Scalar(1.0)) {
-                s.propagated[t] = new Mat(paths.h(), paths.w(), CV_32FC1, one);
+                s.propagated[t] = new Mat(paths.h, paths.w, CV_32FC1, one);
             }
             return;
         }
-        try (Mat flow = FlowFields.flowMat(paths.acc()[t], paths.w(), paths.h())) {
-            Mat v = FlowFields.scalarMat(paths.valid()[t], paths.w(), paths.h());
+        try (Mat flow = FlowFields.flowMat(paths.acc[t], paths.w, paths.h)) {
+            Mat v = FlowFields.scalarMat(paths.valid[t], paths.w, paths.h);
             s.propagated[t] = v;
-            s.output[t] = render(s, s.plan.operator(), s.output[s.keyIndex], flow, v, t);
+            Mat key = s.keyEdited != null ? s.keyEdited : s.output[s.keyIndex];
+            s.output[t] = render(s, s.plan.operator(), key, flow, v, t);
         }
     }
 
@@ -165,7 +212,6 @@ final class PropagationStage implements Stage {
             double sx = warped.cols() / (double) validLow.cols();
             double sy = warped.rows() / (double) validLow.rows();
             List<int[]> boxes = new ArrayList<>();
-            long area = 0;
             IntBuffer st = stats.createBuffer();
             int cols = stats.cols();
             for (int c = 1; c < count; c++) {
@@ -173,20 +219,10 @@ final class PropagationStage implements Stage {
                 int y = (int) Math.floor((st.get(c * cols + 1) - 1) * sy);
                 int x2 = (int) Math.ceil((st.get(c * cols) + st.get(c * cols + 2) + 1) * sx);
                 int y2 = (int) Math.ceil((st.get(c * cols + 1) + st.get(c * cols + 3) + 1) * sy);
-                int[] b = {Math.max(0, x), Math.max(0, y), Math.min(warped.cols(), x2), Math.min(warped.rows(), y2)};
-                boxes.add(b);
-                area += (long) (b[2] - b[0]) * (b[3] - b[1]);
+                boxes.add(new int[] {Math.max(0, x), Math.max(0, y), Math.min(warped.cols(), x2),
+                        Math.min(warped.rows(), y2)});
             }
-            if (boxes.size() > 12 || area > 0.5 * warped.cols() * warped.rows()) {
-                int[] u = {Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0};
-                for (int[] b : boxes) {
-                    u[0] = Math.min(u[0], b[0]);
-                    u[1] = Math.min(u[1], b[1]);
-                    u[2] = Math.max(u[2], b[2]);
-                    u[3] = Math.max(u[3], b[3]);
-                }
-                boxes = List.of(u);
-            }
+            boxes = mergeBoxes(boxes, op.margin(), warped.cols(), warped.rows());
             Mat src = s.source.get(t);
             Mat mask = op.needsMask() ? s.mask(t) : null;
             for (int[] b : boxes) {
@@ -201,6 +237,39 @@ final class PropagationStage implements Stage {
             }
         }
         return warped;
+    }
+
+    /**
+     * Merges the boxes to re-edit wherever one box costs less than two: each box is edited with {@code margin} pixels
+     * of context around it, so nearby boxes share their context instead of paying for it twice, and many scattered
+     * holes end up in one box.
+     */
+    static List<int[]> mergeBoxes(List<int[]> boxes, int margin, int width, int height) {
+        List<int[]> out = new ArrayList<>(boxes);
+        boolean merged = true;
+        while (merged) {
+            merged = false;
+            for (int i = 0; i < out.size() && !merged; i++) {
+                for (int j = i + 1; j < out.size() && !merged; j++) {
+                    int[] a = out.get(i);
+                    int[] b = out.get(j);
+                    int[] u = {Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])};
+                    if (cost(u, margin, width, height) <= cost(a, margin, width, height) + cost(b, margin, width, height)) {
+                        out.set(i, u);
+                        out.remove(j);
+                        merged = true;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Pixels an edit of box {@code b} ({x0, y0, x1, y1}) works on: the box and its context, within the frame. */
+    static long cost(int[] b, int margin, int width, int height) {
+        long w = Math.min(width, b[2] + margin) - Math.max(0, b[0] - margin);
+        long h = Math.min(height, b[3] + margin) - Math.max(0, b[1] - margin);
+        return w * h;
     }
 
     /**

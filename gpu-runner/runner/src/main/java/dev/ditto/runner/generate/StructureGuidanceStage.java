@@ -3,6 +3,8 @@ package dev.ditto.runner.generate;
 import dev.ditto.runner.Progress;
 import dev.ditto.runner.vision.EdgeMaps;
 import dev.ditto.runner.vision.OpticalFlow;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.bytedeco.opencv.global.opencv_core;
@@ -12,8 +14,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Structure guidance from the source: DIS optical flow both ways between neighbouring frames (at
  * {@link GenerationState#FLOW_SCALE}), their forward–backward consistency, and Canny edge maps. Computed once and
  * reused by propagation, the temporal enhancer and the metrics.
+ *
+ * <p>The gray frames and edge maps are ready when {@link #run} returns; the flow pairs are computed in the background
+ * and each published as it is done ({@link GenerationState#awaitPair}), those the propagation needs first — from the
+ * key frame back to the first frame, then onwards to the last — first, so rendering and encoding start while the
+ * rest of the clip's flow is still being computed. An edit applied to every frame on its own needs no flow but for
+ * its metrics, which wait for all of it at the end.
  */
 final class StructureGuidanceStage implements Stage {
+    /** Background threads computing the flow pairs. */
+    static final int WORKERS = 2;
+
     @Override
     public String name() {
         return "structure-guidance";
@@ -33,25 +44,27 @@ final class StructureGuidanceStage implements Stage {
         s.backward = new Mat[n - 1];
         s.forwardOk = new Mat[n - 1];
         s.backwardOk = new Mat[n - 1];
+        int key = KeyFrameEditStage.keyIndex(n);
+        List<Integer> order = new ArrayList<>();
+        for (int p = key - 1; p >= 0; p--) {
+            order.add(p);
+        }
+        for (int p = Math.max(0, key); p < n - 1; p++) {
+            order.add(p);
+        }
         AtomicInteger done = new AtomicInteger();
-        IntStream.range(0, 2 * (n - 1)).parallel().forEach(i -> {
-            int t = i / 2;
-            if (i % 2 == 0) {
-                s.forward[t] = OpticalFlow.flow(s.gray[t], s.gray[t + 1]);
-            } else {
-                s.backward[t] = OpticalFlow.flow(s.gray[t + 1], s.gray[t]);
-            }
+        s.startGuidance(WORKERS, order, p -> {
+            Mat forward = OpticalFlow.flow(s.gray[p], s.gray[p + 1]);
+            Mat backward = OpticalFlow.flow(s.gray[p + 1], s.gray[p]);
+            s.forward[p] = forward;
+            s.backward[p] = backward;
+            s.forwardOk[p] = OpticalFlow.consistency(forward, backward);
+            s.backwardOk[p] = OpticalFlow.consistency(backward, forward);
             int d = done.incrementAndGet();
-            if (d % 16 == 0) {
-                progress.report(name(), 0.9 * d / (2.0 * (n - 1)));
+            if (d % 8 == 0 || d == n - 1) {
+                progress.report(name(), d / (double) (n - 1));
             }
         });
-        GenerationState.checkInterrupted();
-        IntStream.range(0, n - 1).parallel().forEach(t -> {
-            s.forwardOk[t] = OpticalFlow.consistency(s.forward[t], s.backward[t]);
-            s.backwardOk[t] = OpticalFlow.consistency(s.backward[t], s.forward[t]);
-        });
-        progress.report(name(), 1);
         return new StageResult("builtin.structure-guidance", "opencv-dis-fast+canny", opencv_core.CV_VERSION);
     }
 }

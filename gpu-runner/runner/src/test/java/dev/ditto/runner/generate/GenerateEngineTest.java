@@ -103,6 +103,48 @@ class GenerateEngineTest {
     }
 
     @Test
+    void aStyleIsCarriedFromTheKeyFrameThroughTheWholeClipAsOneVideo() throws Exception {
+        Path work = TestClips.scratch("cartoon-job");
+        EditSpec cartoon = new EditSpec("style", Map.of("style", "cartoon"), 3, "cartoon");
+        GenerateResult result = engine.run(payload(cartoon), TestClips.cupNormalised(), work,
+                (name, file, type) -> new BlobRef("sha-" + name, Files.size(file), type), Progress.NONE);
+
+        assertThat(result.provenance().stages()).filteredOn(st -> st.stage().equals("propagation"))
+                .extracting(Provenance.Stage::engine).containsExactly("builtin.flow-propagation");
+        // the two halves were encoded apart and joined: one video, no segments left behind
+        try (var files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg");
+        }
+        try (VideoReader edited = VideoReader.open(work.resolve("edited.mp4"));
+             VideoReader source = VideoReader.open(TestClips.cupNormalised())) {
+            List<Mat> out = edited.readAll(1000);
+            List<Mat> in = source.readAll(1000);
+            assertThat(out).hasSize(73);
+            EditOperator op = EditPlans.compile(cartoon, in.get(36), 832, 480).operator();
+            for (int t : new int[] {0, 36, 72}) {
+                // every frame, at either end as at the key frame, looks like the style applied to its own source
+                try (Mat styled = op.apply(in.get(t), null)) {
+                    double toStyled = meanAbsDiff(out.get(t), styled);
+                    double toSource = meanAbsDiff(out.get(t), in.get(t));
+                    assertThat(toStyled).as("frame %d", t).isLessThan(0.6 * toSource);
+                }
+            }
+            out.forEach(Mat::close);
+            in.forEach(Mat::close);
+        }
+        assertThat(result.metrics().get("warp_error")).as("as steady as the source or steadier").isLessThan(1.2);
+    }
+
+    private static double meanAbsDiff(Mat a, Mat b) {
+        try (Mat diff = new Mat()) {
+            org.bytedeco.opencv.global.opencv_core.absdiff(a, b, diff);
+            var m = org.bytedeco.opencv.global.opencv_core.mean(diff);
+            return (m.get(0) + m.get(1) + m.get(2)) / 3;
+        }
+    }
+
+    @Test
     void unknownOpFailsBeforeAnyWork() {
         assertThatThrownBy(() -> engine.run(payload(new EditSpec("melt", Map.of(), 1, "melt it")),
                 TestClips.cupNormalised(), TestClips.scratch("melt"), (n, f, t) -> null, Progress.NONE))
