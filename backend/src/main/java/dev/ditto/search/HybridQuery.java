@@ -27,7 +27,6 @@ public final class HybridQuery {
     static final List<String> TEXT_FIELDS = List.of("instruction^2", "caption", "tags.text");
     static final List<String> TERM_FACETS = List.of("category", "status", "engines", "tags", "releases", "campaign");
     static final String HISTOGRAM = "judge_score_histogram";
-    static final int TOTAL_HITS_EXACT_UP_TO = 10_000;
     /** The sampler aggregation that holds the facets of a ranked search. */
     static final String BEST_MATCHES = "best_matches";
 
@@ -58,9 +57,9 @@ public final class HybridQuery {
         }
         b.size(request.size());
         b.source(s -> s.filter(f -> f.excludes("vector")));
-        // Exact counts stop at 10,000 (the page says "10000+"): counting every match of a text query in a million
-        // samples costs more than the rest of the request, and it would stop the top-hits collector from skipping.
-        b.trackTotalHits(t -> t.count(TOTAL_HITS_EXACT_UP_TO));
+        // Exact counts stop at totalHitsUpTo (the page says "1000+"): counting every match of a text query in a
+        // million samples costs more than the rest of the request, and it would stop the top-hits collector skipping.
+        b.trackTotalHits(t -> t.count(Math.max(1, tuning.totalHitsUpTo())));
         b.query(q -> q.bool(bool -> {
             bool.filter(filters).mustNot(exclusions);
             if (text != null) {
@@ -126,7 +125,8 @@ public final class HybridQuery {
         return facets;
     }
 
-    static List<Query> filters(SearchRequest r) {
+    /** The filters of a request, as both the BM25 and the kNN part apply them. */
+    public static List<Query> filters(SearchRequest r) {
         List<Query> filters = new ArrayList<>();
         terms(filters, "category", r.categories().stream().map(FieldValue::of).toList());
         terms(filters, "status", r.statuses().stream().map(FieldValue::of).toList());

@@ -26,12 +26,15 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
     /**
      * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most
      * {@code k} neighbours whose cosine is at least {@code minSimilarity}. Facets of a text or similar-to search count
-     * its {@code facetSample} best matches (0: every match); browsing without text counts every match.
+     * its {@code facetSample} best matches (0: every match); browsing without text counts every match. Totals are
+     * exact up to {@code totalHitsUpTo} matches ("1000+" beyond): counting every match of a text query stops the
+     * top-hits collector from skipping.
      */
     public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
                         @DefaultValue("50") int k, @DefaultValue("100") int numCandidates,
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
-                        @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample) {}
+                        @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample,
+                        @DefaultValue("1000") int totalHitsUpTo) {}
 
     /**
      * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is

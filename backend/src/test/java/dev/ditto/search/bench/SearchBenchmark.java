@@ -161,6 +161,12 @@ public final class SearchBenchmark {
                 mergeSeconds = (System.nanoTime() - m0) / 1e9;
                 mergeCpuMillis = esCpuMillis(root) - mergeCpu0;
             }
+            String extraSettings = System.getProperty("bench.index-settings");
+            if (extraSettings != null) {
+                // an experiment's dynamic index settings, e.g. {"index.dense_vector.hnsw_filter_heuristic": "acorn"}
+                client.indices().putSettings(p -> p.index(INDEX).withJson(new StringReader(extraSettings)));
+                System.out.println("Index settings applied: " + extraSettings);
+            }
             double bulkRate = loadSeconds == 0 ? 0 : docs / loadSeconds;
             long counted = client.count(c -> c.index(ALIAS)).count();
             System.out.printf(Locale.ROOT, "Refresh + force-merge: %.1f s; %,d documents searchable in %s segment(s)%n",
@@ -185,6 +191,13 @@ public final class SearchBenchmark {
             timeQueries(client, tuning, queryTexts, queryVectors, qr, 50, false); // warm-up
             double[] plain = timeQueries(client, tuning, queryTexts, queryVectors, qr, Math.max(200, queries / 2), false);
 
+            int recallQueries = Integer.getInteger("bench.recall", 50);
+            double recall = recallQueries > 0 ? recall(client, tuning, queryVectors, new Random(13), recallQueries) : -1;
+            int profiles = Integer.getInteger("bench.profile", 0);
+            if (profiles > 0) {
+                profile(client, tuning, queryTexts, queryVectors, new Random(11), profiles, root.resolve("profiles"));
+            }
+
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("docs", counted);
             result.put("bulk_docs_per_second", Math.round(bulkRate));
@@ -202,6 +215,8 @@ public final class SearchBenchmark {
             result.put("hybrid_next_page_p50_ms", round(percentile(plain, 50)));
             result.put("hybrid_next_page_p95_ms", round(percentile(plain, 95)));
             result.put("queries_with_no_hits", EMPTY_RESULTS.get());
+            result.put("knn_recall_at_10", round3(recall));
+            result.put("knn_recall_queries", recallQueries);
             result.put("load_average_1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             result.put("vectors", BASE_TEXTS + " real MiniLM vectors of generated instructions + Gaussian noise per document; queries: real MiniLM vectors");
             result.put("query", String.format(Locale.ROOT, "simple_query_string(instruction^2, caption, tags) x%.1f + knn(k=%d, "
@@ -380,6 +395,89 @@ public final class SearchBenchmark {
             }
         }
         return ms;
+    }
+
+    /**
+     * With {@code -Dbench.profile=N}: N first-page queries of each filter kind, run again with Elasticsearch's profile
+     * API; each profile is written as JSON to {@code dir}, to see where a query's time goes.
+     */
+    private static void profile(ElasticsearchClient client, SearchProperties.Query tuning, List<String> texts,
+                                List<float[]> vectors, Random r, int count, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (int i = 0; i < 3 * count; i++) {
+            int q = r.nextInt(texts.size());
+            SearchRequest request = SearchRequest.text(texts.get(q));
+            request = switch (i % 3) {
+                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
+                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
+                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
+            };
+            var built = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, true);
+            var body = co.elastic.clients.elasticsearch.core.SearchRequest.of(b -> b.index(ALIAS)
+                    .withJson(new StringReader(co.elastic.clients.json.JsonpUtils.toJsonString(built, client._jsonpMapper())))
+                    .profile(true));
+            long t0 = System.nanoTime();
+            var response = client.search(body, JsonData.class);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            String json = co.elastic.clients.json.JsonpUtils.toJsonString(response.profile(), client._jsonpMapper());
+            Files.writeString(dir.resolve(String.format(Locale.ROOT, "profile-%02d.json", i)),
+                    "{\"query\": " + quote(texts.get(q) + " | filter " + (i % 3)) + ", \"took_ms\": " + response.took()
+                            + ", \"client_ms\": " + ms + ", \"profile\": " + json + "}\n");
+        }
+        System.out.printf(Locale.ROOT, "Wrote %d query profiles to %s%n", 3 * count, dir);
+    }
+
+    /**
+     * Recall@10 of the kNN part as the product sends it (k, num_candidates, the index's HNSW and quantisation, one
+     * filter) against the widest search Elasticsearch does ({@link #exactSearch}).
+     */
+    private static double recall(ElasticsearchClient client, SearchProperties.Query tuning, List<float[]> vectors,
+                                 Random r, int count) throws IOException {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            float[] v = vectors.get(r.nextInt(vectors.size()));
+            List<Float> vector = new ArrayList<>(v.length);
+            for (float x : v) {
+                vector.add(x);
+            }
+            SearchRequest request = SearchRequest.text("x");
+            request = switch (i % 3) {
+                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
+                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
+                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
+            };
+            List<co.elastic.clients.elasticsearch._types.query_dsl.Query> filters = HybridQuery.filters(request);
+            int k = Math.max(tuning.k(), 20);
+            var approx = client.search(s -> s.index(ALIAS).size(10).source(x -> x.fetch(false))
+                    .knn(kn -> kn.field("vector").queryVector(vector).k(k).numCandidates(Math.max(k, tuning.numCandidates()))
+                            .filter(filters)), Void.class);
+            var exact = exactSearch(client, filters, vector);
+            java.util.Set<String> truth = new java.util.HashSet<>();
+            exact.hits().hits().forEach(h -> truth.add(h.id()));
+            long found = approx.hits().hits().stream().filter(h -> truth.contains(h.id())).count();
+            sum += truth.isEmpty() ? 1.0 : found / (double) truth.size();
+        }
+        double recall = sum / count;
+        System.out.printf(Locale.ROOT, "kNN recall@10 against num_candidates 10,000: %.3f over %d filtered queries%n", recall, count);
+        return recall;
+    }
+
+    /**
+     * The reference top 10: the same filtered kNN at Elasticsearch's widest search (num_candidates 10,000, rescored
+     * on the float vectors). The integration-test distribution has no Painless, so no script_score brute force.
+     */
+    private static co.elastic.clients.elasticsearch.core.SearchResponse<Void> exactSearch(ElasticsearchClient client,
+            List<co.elastic.clients.elasticsearch._types.query_dsl.Query> filters, List<Float> vector) throws IOException {
+        return client.search(s -> s.index(ALIAS).size(10).source(x -> x.fetch(false))
+                .knn(kn -> kn.field("vector").queryVector(vector).k(10).numCandidates(10_000).filter(filters)), Void.class);
+    }
+
+    private static double round3(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static List<String> queryTexts(Random r, int n) {
