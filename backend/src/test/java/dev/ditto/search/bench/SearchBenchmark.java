@@ -381,11 +381,7 @@ public final class SearchBenchmark {
         for (int i = 0; i < count; i++) {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
-            request = switch (i % 3) {
-                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
-                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
-                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
-            };
+            request = oneFilter(request, i, r);
             var body = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, facets);
             long t0 = System.nanoTime();
             var response = client.search(body, JsonData.class);
@@ -407,11 +403,7 @@ public final class SearchBenchmark {
         for (int i = 0; i < 3 * count; i++) {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
-            request = switch (i % 3) {
-                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
-                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
-                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
-            };
+            request = oneFilter(request, i, r);
             var built = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, true);
             var body = co.elastic.clients.elasticsearch.core.SearchRequest.of(b -> b.index(ALIAS)
                     .withJson(new StringReader(co.elastic.clients.json.JsonpUtils.toJsonString(built, client._jsonpMapper())))
@@ -441,11 +433,7 @@ public final class SearchBenchmark {
                 vector.add(x);
             }
             SearchRequest request = SearchRequest.text("x");
-            request = switch (i % 3) {
-                case 0 -> request.withStatuses(List.of("IN_REVIEW"));
-                case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
-                default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
-            };
+            request = oneFilter(request, i, r);
             List<co.elastic.clients.elasticsearch._types.query_dsl.Query> filters = HybridQuery.filters(request);
             int k = Math.max(tuning.k(), 20);
             var approx = client.search(s -> s.index(ALIAS).size(10).source(x -> x.fetch(false))
@@ -478,6 +466,15 @@ public final class SearchBenchmark {
 
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** The one filter of query {@code i}: a status, a category or a judge-score floor, in turn. */
+    private static SearchRequest oneFilter(SearchRequest request, int i, Random r) {
+        return switch (i % 3) {
+            case 0 -> request.withStatuses(List.of("IN_REVIEW"));
+            case 1 -> request.withCategories(List.of(CATEGORIES[r.nextInt(CATEGORIES.length)]));
+            default -> request.withScoreRanges(List.of(ScoreRange.atLeast(ScoreField.JUDGE_OVERALL, 0.7)));
+        };
     }
 
     private static List<String> queryTexts(Random r, int n) {
