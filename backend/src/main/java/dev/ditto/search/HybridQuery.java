@@ -86,6 +86,9 @@ public final class HybridQuery {
                 if (text != null) {
                     knn.similarity(tuning.minSimilarity());
                 }
+                if (tuning.visitPercentage() > 0) {
+                    knn.visitPercentage(tuning.visitPercentage());
+                }
                 return knn;
             });
         }

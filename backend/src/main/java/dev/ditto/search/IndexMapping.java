@@ -2,7 +2,8 @@ package dev.ditto.search;
 
 /**
  * The sample index's settings and mapping: only what both the embedded distribution (no analysis-common, no mapper-extras) and
- * a full cluster accept — the {@code standard} analyzer (less English stop words), keywords, floats, dates and a {@code bbq_hnsw} vector.
+ * a full cluster accept — the {@code standard} analyzer (less English stop words), keywords, floats, dates and a
+ * {@code bbq_hnsw} or {@code bbq_disk} vector ({@link VectorIndex}).
  * <p>
  * {@code bbq_hnsw} (Elasticsearch 9's own default for 384 dimensions, basic licence, present in the embedded distribution)
  * keeps one bit per dimension in the graph, so building and merging graphs compares 48-byte codes instead of 384 floats,
@@ -17,6 +18,11 @@ public final class IndexMapping {
      * translog, until {@link BulkLoad#finish} restores them.
      */
     public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading) {
+        return settingsAndMappings(shards, replicas, bulkLoading, VectorIndex.BBQ_HNSW);
+    }
+
+    /** {@link #settingsAndMappings(int, int, boolean)} with the vectors indexed as {@code vectors} says. */
+    public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, VectorIndex vectors) {
         return """
                 {
                   "settings": {
@@ -28,7 +34,7 @@ public final class IndexMapping {
                   },
                   "mappings": %s
                 }""".formatted(shards, bulkLoading ? 0 : replicas, bulkLoading ? "-1" : "1s",
-                bulkLoading ? "async" : "request", TEXT_ANALYZER, MAPPINGS);
+                bulkLoading ? "async" : "request", TEXT_ANALYZER, mappings(vectors));
     }
 
     /**
@@ -44,19 +50,47 @@ public final class IndexMapping {
             "{\"type\": \"bbq_hnsw\", \"m\": 16, \"ef_construction\": 100, \"rescore_vector\": {\"oversample\": 3.0}}";
 
     /**
+     * How a new index version stores its vectors ({@code ditto.search.index.vector-index}).
+     * <ul>
+     * <li>{@code BBQ_HNSW} (the default): an HNSW graph over one-bit codes. Basic licence, every Elasticsearch 9.</li>
+     * <li>{@code BBQ_DISK}: DiskBBQ, clusters of one-bit codes (hierarchical k-means) instead of a graph. At a million
+     * samples on 2 cores it bulk-loads 2.3× faster and force-merges 7× faster than HNSW, at a similar query time. It
+     * is licence-free on the embedded Elasticsearch 9.2; from 9.3 on, writing it needs an Enterprise licence.</li>
+     * </ul>
+     */
+    public enum VectorIndex {
+        BBQ_HNSW(VECTOR_INDEX_OPTIONS),
+        BBQ_DISK("{\"type\": \"bbq_disk\", \"rescore_vector\": {\"oversample\": 3.0}}");
+
+        private final String options;
+
+        VectorIndex(String options) {
+            this.options = options;
+        }
+
+        /** The {@code index_options} of the vector fields. */
+        public String options() {
+            return options;
+        }
+    }
+
+    /**
      * The instruction alone (no caption), for the writer's near-duplicate check against a fixed threshold (0.92).
      * Quantised like {@code vector}, but {@code rescore_vector} recomputes the returned hits' scores on the float
      * vectors, so the threshold decision is not moved by the quantisation.
      */
-    static final String INSTRUCTION_VECTOR = """
+    static String instructionVector(VectorIndex vectors) {
+        return """
             {"type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine",
-             "index_options": %s}""".formatted(VECTOR_INDEX_OPTIONS);
+             "index_options": %s}""".formatted(vectors.options());
+    }
 
     /**
      * The mapping. {@code instruction} and {@code caption} keep offsets in their postings so the highlighter reads them
      * there instead of analysing every hit's text again (highlighting was a third of a page's query time).
      */
-    static final String MAPPINGS = """
+    static String mappings(VectorIndex vectors) {
+        return """
             {
               "dynamic": "strict",
               "dynamic_templates": [
@@ -120,10 +154,11 @@ public final class IndexMapping {
                            "index_options": %s},
                 "instruction_vector": %s
               }
-            }""".formatted(VECTOR_INDEX_OPTIONS, IndexMapping.INSTRUCTION_VECTOR);
+            }""".formatted(vectors.options(), instructionVector(vectors));
+    }
 
     /** Adds {@code instruction_vector} to an index created before it existed (a no-op when it is there). */
-    static String instructionVectorMapping() {
-        return "{\"properties\": {\"instruction_vector\": " + INSTRUCTION_VECTOR + "}}";
+    static String instructionVectorMapping(VectorIndex vectors) {
+        return "{\"properties\": {\"instruction_vector\": " + instructionVector(vectors) + "}}";
     }
 }

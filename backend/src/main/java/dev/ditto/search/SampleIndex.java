@@ -38,20 +38,25 @@ class SampleIndex {
     private final SearchProperties.Index shape;
     private final SearchProperties.Indexer retry;
     private final int replicas;
+    private final IndexMapping.VectorIndex vectors;
     private volatile boolean aliasKnown;
 
     @org.springframework.beans.factory.annotation.Autowired
     SampleIndex(ElasticsearchClient client, DittoProperties ditto, SearchProperties properties) {
         this(client, ditto.search().indexPrefix(), properties,
-                properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1);
+                properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1,
+                properties.index().vectorIndex() != null ? properties.index().vectorIndex()
+                        : ditto.search().url() == null ? IndexMapping.VectorIndex.BBQ_DISK : IndexMapping.VectorIndex.BBQ_HNSW);
     }
 
-    SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int replicas) {
+    SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int replicas,
+                IndexMapping.VectorIndex vectors) {
         this.client = client;
         this.alias = indexPrefix + "samples";
         this.shape = properties.index();
         this.retry = properties.indexer();
         this.replicas = replicas;
+        this.vectors = vectors;
     }
 
     ElasticsearchClient client() {
@@ -82,7 +87,7 @@ class SampleIndex {
                 }
             }
         } else {
-            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping())));
+            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectors))));
         }
         aliasKnown = true;
     }
@@ -118,7 +123,7 @@ class SampleIndex {
 
     /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
     void createVersion(String name, boolean bulkLoading) throws IOException {
-        String json = IndexMapping.settingsAndMappings(shape.shards(), replicas, bulkLoading);
+        String json = IndexMapping.settingsAndMappings(shape.shards(), replicas, bulkLoading, vectors);
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 

@@ -13,9 +13,13 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
     /**
      * Shape of a new index version; {@code replicas} unset → 0 on the embedded node, 1 on a configured cluster.
      * {@code captionWeight} is how much the source caption pulls the sample vector away from the instruction's.
+     * {@code vectorIndex}: how a new index version stores its vectors ({@link IndexMapping.VectorIndex}); unset →
+     * DiskBBQ on the embedded node (Elasticsearch 9.2, where it needs no licence), HNSW on a configured cluster
+     * (any licence). An existing version keeps its own until {@code ./ditto reindex} builds the next.
      */
     public record Index(@DefaultValue("1") int shards, @Nullable Integer replicas,
-                        @DefaultValue("0.5") float captionWeight) {}
+                        @DefaultValue("0.5") float captionWeight,
+                        IndexMapping.@Nullable VectorIndex vectorIndex) {}
 
     /** The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff. */
     public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long intervalMs,
@@ -28,13 +32,14 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
      * {@code k} neighbours whose cosine is at least {@code minSimilarity}. Facets of a text or similar-to search count
      * its {@code facetSample} best matches (0: every match); browsing without text counts every match. Totals are
      * exact up to {@code totalHitsUpTo} matches ("1000+" beyond): counting every match of a text query stops the
-     * top-hits collector from skipping.
+     * top-hits collector from skipping. {@code visitPercentage} (DiskBBQ only; 0: Elasticsearch's choice from
+     * {@code numCandidates}) is the share of vectors a kNN search visits.
      */
     public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
                         @DefaultValue("50") int k, @DefaultValue("100") int numCandidates,
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
                         @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample,
-                        @DefaultValue("1000") int totalHitsUpTo) {}
+                        @DefaultValue("1000") int totalHitsUpTo, @DefaultValue("0") float visitPercentage) {}
 
     /**
      * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is

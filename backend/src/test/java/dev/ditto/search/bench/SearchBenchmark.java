@@ -64,8 +64,12 @@ public final class SearchBenchmark {
     private static final int MERGE_SEGMENTS = Integer.getInteger("bench.merge-segments", 1);
     /** Keep an index of the right size from an earlier run and time the queries only (tuning queries). */
     private static final boolean REUSE_INDEX = Boolean.getBoolean("bench.reuse-index");
-    /** The product's vector index options unless an experiment names others (e.g. {"type": "int8_hnsw"}). */
-    private static final String VECTOR_INDEX_OPTIONS = System.getProperty("bench.vector-index-options", IndexMapping.VECTOR_INDEX_OPTIONS);
+    /**
+     * The product's vector index options on the embedded node (DiskBBQ) unless an experiment names others (e.g.
+     * {@code {"type": "bbq_hnsw", "m": 16, "ef_construction": 100}}, the default on a configured cluster).
+     */
+    private static final String VECTOR_INDEX_OPTIONS = System.getProperty("bench.vector-index-options",
+            IndexMapping.VectorIndex.BBQ_DISK.options());
     private static final int PORT = 9291;
     private static final String INDEX = "bench-samples-v1";
     private static final String ALIAS = "bench-samples";
@@ -138,7 +142,7 @@ public final class SearchBenchmark {
                 if (client.indices().exists(x -> x.index(INDEX)).value()) {
                     client.indices().delete(d -> d.index(INDEX));
                 }
-                String settings = IndexMapping.settingsAndMappings(1, 0, true)
+                String settings = IndexMapping.settingsAndMappings(1, 0, true, IndexMapping.VectorIndex.BBQ_HNSW)
                         .replace(IndexMapping.VECTOR_INDEX_OPTIONS, VECTOR_INDEX_OPTIONS);
                 client.indices().create(c -> c.index(INDEX).withJson(new StringReader(settings)));
                 client.indices().updateAliases(u -> u.actions(a -> a.add(x -> x.index(INDEX).alias(ALIAS))));
