@@ -17,11 +17,6 @@ public final class IndexMapping {
      * Settings and mappings of a new index version; {@code bulkLoading}: no refresh, no replicas, an asynchronous
      * translog, until {@link BulkLoad#finish} restores them.
      */
-    public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading) {
-        return settingsAndMappings(shards, replicas, bulkLoading, VectorIndex.BBQ_HNSW);
-    }
-
-    /** {@link #settingsAndMappings(int, int, boolean)} with the vectors indexed as {@code vectors} says. */
     public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, VectorIndex vectors) {
         return """
                 {
@@ -52,10 +47,12 @@ public final class IndexMapping {
     /**
      * How a new index version stores its vectors ({@code ditto.search.index.vector-index}).
      * <ul>
-     * <li>{@code BBQ_HNSW} (the default): an HNSW graph over one-bit codes. Basic licence, every Elasticsearch 9.</li>
+     * <li>{@code BBQ_HNSW} (the default on a configured cluster): an HNSW graph over one-bit codes. Basic licence,
+     * every Elasticsearch 9.</li>
      * <li>{@code BBQ_DISK}: DiskBBQ, clusters of one-bit codes (hierarchical k-means) instead of a graph. At a million
      * samples on 2 cores it bulk-loads 2.3× faster and force-merges 7× faster than HNSW, at a similar query time. It
-     * is licence-free on the embedded Elasticsearch 9.2; from 9.3 on, writing it needs an Enterprise licence.</li>
+     * is licence-free on the embedded Elasticsearch 9.2 (the default there); from 9.3 on, writing it needs an
+     * Enterprise licence.</li>
      * </ul>
      */
     public enum VectorIndex {

@@ -258,13 +258,6 @@ final class FramePipeline {
     }
 
     private static <T> T join(CompletableFuture<T> f) throws Exception {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return GenerationState.await(f);
     }
 }

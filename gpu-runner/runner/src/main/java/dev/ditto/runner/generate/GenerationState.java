@@ -172,9 +172,10 @@ public final class GenerationState implements AutoCloseable {
         return new double[] {guidanceWall.sum() / 1e9, guidanceCpu.sum() / 1e9};
     }
 
-    private static void await(CompletableFuture<?> f) throws Exception {
+    /** The future's value; its failure rethrown as the exception that caused it. */
+    static <T> T await(CompletableFuture<T> f) throws Exception {
         try {
-            f.join();
+            return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

@@ -245,12 +245,24 @@ final class PropagationStage implements Stage {
      * holes end up in one box.
      */
     static List<int[]> mergeBoxes(List<int[]> boxes, int margin, int width, int height) {
+        if (boxes.size() > MAX_SEPARATE_BOXES) {
+            // a frame riddled with holes: one box, rather than a quadratic number of comparisons per pass
+            int[] u = {Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0};
+            for (int[] b : boxes) {
+                u[0] = Math.min(u[0], b[0]);
+                u[1] = Math.min(u[1], b[1]);
+                u[2] = Math.max(u[2], b[2]);
+                u[3] = Math.max(u[3], b[3]);
+            }
+            return List.of(u);
+        }
         List<int[]> out = new ArrayList<>(boxes);
         boolean merged = true;
+        // passes until one merges nothing: a box grown by a merge may now pay for joining one it passed over
         while (merged) {
             merged = false;
-            for (int i = 0; i < out.size() && !merged; i++) {
-                for (int j = i + 1; j < out.size() && !merged; j++) {
+            for (int i = 0; i < out.size(); i++) {
+                for (int j = i + 1; j < out.size(); ) {
                     int[] a = out.get(i);
                     int[] b = out.get(j);
                     int[] u = {Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])};
@@ -258,12 +270,17 @@ final class PropagationStage implements Stage {
                         out.set(i, u);
                         out.remove(j);
                         merged = true;
+                    } else {
+                        j++;
                     }
                 }
             }
         }
         return out;
     }
+
+    /** Beyond this many holes in one frame they are re-edited as one box. */
+    static final int MAX_SEPARATE_BOXES = 256;
 
     /** Pixels an edit of box {@code b} ({x0, y0, x1, y1}) works on: the box and its context, within the frame. */
     static long cost(int[] b, int margin, int width, int height) {
