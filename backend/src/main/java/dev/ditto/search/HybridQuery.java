@@ -40,11 +40,12 @@ public final class HybridQuery {
      * @param queryVector  the unit vector of the text, or of the similar-to sample; null for browse
      * @param excludeId    a sample to leave out (the similar-to sample itself)
      * @param searchAfter  the last hit's sort values of the previous page, or null
+     * @param shards       shards the search spans: the facets' best matches are split evenly across them
      */
     public static co.elastic.clients.elasticsearch.core.SearchRequest build(
             @Nullable String index, @Nullable String pitId, Duration pitKeepAlive, SearchRequest request,
             float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning,
-            @Nullable List<FieldValue> searchAfter, boolean withFacets) {
+            @Nullable List<FieldValue> searchAfter, boolean withFacets, int shards) {
         List<Query> filters = filters(request);
         List<Query> exclusions = excludeId == null ? List.of()
                 : List.of(Query.of(q -> q.ids(i -> i.values(Long.toString(excludeId)))));
@@ -107,7 +108,10 @@ public final class HybridQuery {
             if ((text != null || queryVector != null) && tuning.facetSample() > 0) {
                 // Exact facets read 22 doc values of every match: at 100,000 samples that already cost as much as the
                 // rest of the query, and it grows with the index. The best matches are what the curator looks at.
-                b.aggregations(BEST_MATCHES, a -> a.sampler(s -> s.shardSize(tuning.facetSample())).aggregations(facets));
+                // The sampler keeps its share on each shard; documents are spread over the shards by id, so the best
+                // 500 of each of two shards are the best 1000 of the index, give or take a few near the cut.
+                int perShard = Math.ceilDiv(tuning.facetSample(), Math.max(1, shards));
+                b.aggregations(BEST_MATCHES, a -> a.sampler(s -> s.shardSize(perShard)).aggregations(facets));
             } else {
                 b.aggregations(facets);
             }

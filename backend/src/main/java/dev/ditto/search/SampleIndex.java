@@ -35,7 +35,7 @@ class SampleIndex {
 
     private final ElasticsearchClient client;
     private final String alias;
-    private final SearchProperties.Index shape;
+    private final int shards;
     private final SearchProperties.Indexer retry;
     private final int replicas;
     private final IndexMapping.VectorIndex vectors;
@@ -44,19 +44,29 @@ class SampleIndex {
     @org.springframework.beans.factory.annotation.Autowired
     SampleIndex(ElasticsearchClient client, DittoProperties ditto, SearchProperties properties) {
         this(client, ditto.search().indexPrefix(), properties,
+                properties.index().shards() != null ? properties.index().shards()
+                        : ditto.search().url() == null ? IndexMapping.embeddedShards(Runtime.getRuntime().availableProcessors()) : 1,
                 properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1,
                 properties.index().vectorIndex() != null ? properties.index().vectorIndex()
                         : ditto.search().url() == null ? IndexMapping.VectorIndex.BBQ_DISK : IndexMapping.VectorIndex.BBQ_HNSW);
     }
 
-    SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int replicas,
+    SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int shards, int replicas,
                 IndexMapping.VectorIndex vectors) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("ditto.search.index.shards must be at least 1, not " + shards);
+        }
         this.client = client;
         this.alias = indexPrefix + "samples";
-        this.shape = properties.index();
+        this.shards = shards;
         this.retry = properties.indexer();
         this.replicas = replicas;
         this.vectors = vectors;
+    }
+
+    /** Shards a new version gets. */
+    int shards() {
+        return shards;
     }
 
     ElasticsearchClient client() {
@@ -123,7 +133,7 @@ class SampleIndex {
 
     /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
     void createVersion(String name, boolean bulkLoading) throws IOException {
-        String json = IndexMapping.settingsAndMappings(shape.shards(), replicas, bulkLoading, vectors);
+        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectors);
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 

@@ -38,6 +38,11 @@ public class SampleSearch {
     private final TextEmbedder embedder;
     private final SearchProperties.Query tuning;
     private final ObjectMapper json;
+    /**
+     * Shards the last search spanned: the facets' best matches are split evenly across them. A version built with
+     * another shard count (after {@code ./ditto reindex}) corrects it with its first response.
+     */
+    private volatile int searchedShards;
 
     SampleSearch(SampleIndex index, TextEmbedder embedder, SearchProperties properties, ObjectMapper json) {
         this.index = index;
@@ -45,6 +50,7 @@ public class SampleSearch {
         this.embedder = embedder;
         this.tuning = properties.query();
         this.json = json;
+        this.searchedShards = index.shards();
     }
 
     /** One page of results for {@code request}. */
@@ -117,8 +123,10 @@ public class SampleSearch {
     private SearchResponse<JsonData> run(@Nullable String pit, SearchRequest request, float @Nullable [] vector,
                                          @Nullable Long exclude, @Nullable Cursor cursor, boolean facets) throws IOException {
         var body = HybridQuery.build(pit == null ? index.alias() : null, pit, tuning.pitKeepAlive(), request, vector,
-                exclude, tuning, cursor == null ? null : cursor.after(), facets && request.facets());
-        return client.search(body, JsonData.class);
+                exclude, tuning, cursor == null ? null : cursor.after(), facets && request.facets(), searchedShards);
+        SearchResponse<JsonData> response = client.search(body, JsonData.class);
+        searchedShards = Math.max(1, response.shards().total().intValue());
+        return response;
     }
 
     private SearchPage page(SearchRequest request, SearchResponse<JsonData> response, @Nullable String pit,

@@ -77,7 +77,7 @@ class IndexedInstructionsIT {
     void anUnreachableClusterIsAnErrorTheCallerCanFallBackFrom() {
         Rest5Client rest = Rest5Client.builder(URI.create("http://127.0.0.1:9")).build();
         ElasticsearchClient dead = new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
-        IndexedInstructions unreachable = new IndexedInstructions(new SampleIndex(dead, ditto.search().indexPrefix(), properties, 0, IndexMapping.VectorIndex.BBQ_HNSW));
+        IndexedInstructions unreachable = new IndexedInstructions(new SampleIndex(dead, ditto.search().indexPrefix(), properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW));
 
         assertThatThrownBy(() -> unreachable.nearestSimilarities(new float[384], 1, null))
                 .isInstanceOf(java.io.IOException.class);

@@ -167,7 +167,7 @@ class SearchIndexingIT {
     }
 
     private OutboxIndexer indexerTalkingTo(ElasticsearchClient client, Clock at) {
-        SampleIndex target = new SampleIndex(client, ditto.search().indexPrefix(), properties, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        SampleIndex target = new SampleIndex(client, ditto.search().indexPrefix(), properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
         return new OutboxIndexer(jdbc, transactions, target, documents, properties, at);
     }
 
