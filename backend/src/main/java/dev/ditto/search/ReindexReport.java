@@ -7,4 +7,4 @@ import org.jspecify.annotations.Nullable;
  * documents in the new index and samples in PostgreSQL once it was live, and how long it took.
  */
 public record ReindexReport(@Nullable String previousIndex, String index, long loaded, long indexedDocuments,
-                            long samplesInDatabase, long tookMs) {}
+                            long samplesInDatabase, int warmupSearches, long tookMs) {}

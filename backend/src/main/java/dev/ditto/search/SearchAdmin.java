@@ -44,10 +44,12 @@ public class SearchAdmin {
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final SearchProperties.Reindex settings;
+    private final SampleSearch search;
 
     SearchAdmin(SampleIndex index, SampleDocuments documents, OutboxIndexer indexer, DataSource dataSource,
-                JdbcClient jdbc, SearchProperties properties) {
+                JdbcClient jdbc, SearchProperties properties, SampleSearch search) {
         this.index = index;
+        this.search = search;
         this.documents = documents;
         this.indexer = indexer;
         this.dataSource = dataSource;
@@ -102,6 +104,9 @@ public class SearchAdmin {
             Instant pass = indexer.replaySince(next, since).minus(REPLAY_MARGIN);
             pass = indexer.replaySince(next, pass).minus(REPLAY_MARGIN);
             index.client().indices().refresh(r -> r.index(next));
+            // a small version is fast even cold: one search per 100 samples, at least 50, is enough there
+            long size = index.count(next);
+            int warmed = search.warm(next, settings.warmup(), (int) Math.min(settings.warmupSearches(), Math.max(50, size / 100)));
             index.swapAlias(previous, next);
             indexer.replaySince(next, pass);
             if (previous != null) {
@@ -112,7 +117,7 @@ public class SearchAdmin {
             long samples = documents.count();
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             log.info("Reindex: {} is live with {} documents ({} samples in PostgreSQL), {} ms", next, indexed, samples, tookMs);
-            return new ReindexReport(previous, next, loaded, indexed, samples, tookMs);
+            return new ReindexReport(previous, next, loaded, indexed, samples, warmed, tookMs);
         } catch (IOException | RuntimeException e) {
             if (!next.equals(index.currentIndex().orElse(null))) {
                 try {
