@@ -45,6 +45,7 @@ public class SearchAdmin {
     private final JdbcClient jdbc;
     private final SearchProperties.Reindex settings;
     private final SampleSearch search;
+    private final SearchProperties.Warmup warmup;
 
     SearchAdmin(SampleIndex index, SampleDocuments documents, OutboxIndexer indexer, DataSource dataSource,
                 JdbcClient jdbc, SearchProperties properties, SampleSearch search) {
@@ -55,6 +56,7 @@ public class SearchAdmin {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.settings = properties.reindex();
+        this.warmup = properties.warmup();
     }
 
     /** The live index, its document count, PostgreSQL's sample count and the outbox lag. */
@@ -104,9 +106,7 @@ public class SearchAdmin {
             Instant pass = indexer.replaySince(next, since).minus(REPLAY_MARGIN);
             pass = indexer.replaySince(next, pass).minus(REPLAY_MARGIN);
             index.client().indices().refresh(r -> r.index(next));
-            // a small version is fast even cold: one search per 100 samples, at least 50, is enough there
-            long size = index.count(next);
-            int warmed = search.warm(next, settings.warmup(), (int) Math.min(settings.warmupSearches(), Math.max(50, size / 100)));
+            int warmed = search.warm(next, warmup.duration(), warmup.searchesFor(index.count(next)));
             index.swapAlias(previous, next);
             indexer.replaySince(next, pass);
             if (previous != null) {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /** Tuning of search under {@code ditto.search.*} (connection settings live in {@code DittoProperties.Search}). */
 @ConfigurationProperties("ditto.search")
 public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer indexer, @DefaultValue Query query,
-                               @DefaultValue Reindex reindex) {
+                               @DefaultValue Reindex reindex, @DefaultValue Warmup warmup) {
 
     /**
      * Shape of a new index version; {@code shards} unset → 2 on the embedded node when the machine has two or more
@@ -47,12 +47,25 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
     /**
      * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is
      * read from PostgreSQL while they run), and the segment count the new version is force-merged to before it goes
-     * live (0: no force-merge). Before it goes live the new version answers first-page searches for up to
-     * {@code warmup} (at most {@code warmupSearches}, and one per 100 samples, at least 50; 0s: none): a version just built, on a node that has only been
-     * indexing, is slow until its search code is compiled (at 1M samples on 2 cores the first 200 searches take p95
-     * 136 ms, a minute later 34 ms), and no curator should meet that after a reindex.
+     * live (0: no force-merge). Before it goes live it is warmed ({@link Warmup}).
      */
     public record Reindex(@DefaultValue("1000") int batchSize, @DefaultValue("2") int concurrency,
-                          @DefaultValue("1") int forceMergeSegments, @DefaultValue("60s") Duration warmup,
-                          @DefaultValue("3000") int warmupSearches) {}
+                          @DefaultValue("1") int forceMergeSegments) {}
+
+    /**
+     * Warming an index with first-page searches made from its own samples, for up to {@code duration} and at most
+     * {@code maxSearches} (and one per 100 samples, at least 50: a small index is fast even cold; 0s: never). A node
+     * that has just started, or has only been indexing, is slow until its search code is compiled: at 1M samples on 2
+     * cores the first 200 searches of a fresh version take p95 136 ms, a minute later 34 ms. A reindex warms the new
+     * version before the alias swaps to it; with {@code onStart} the server warms the live index in the background
+     * once it is up.
+     */
+    public record Warmup(@DefaultValue("60s") Duration duration, @DefaultValue("3000") int maxSearches,
+                         @DefaultValue("true") boolean onStart) {
+
+        /** Searches for an index of {@code samples} documents. */
+        public int searchesFor(long samples) {
+            return (int) Math.min(maxSearches, Math.max(50, samples / 100));
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.ditto.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -21,6 +22,14 @@ class SearchRelevanceDiskBbqIT extends SearchRelevanceIT {
         var response = index.client().search(s -> s.index(index.alias()).size(0), Void.class);
         assertThat(response.shards().total().intValue()).isEqualTo(2);
         assertThat(response.shards().successful().intValue()).isEqualTo(2);
+    }
+
+    @Autowired StartupWarmup startupWarmup;
+
+    @Test
+    void theLiveIndexIsWarmedWithSearchesMadeFromItsOwnSamples() {
+        // an index this small gets the floor of 50 searches, made from its 12 samples
+        assertThat(startupWarmup.run()).isEqualTo(50);
     }
 
     @Test
