@@ -124,65 +124,11 @@ public class SampleSearch {
                 request.size(), request.cursor(), request.facets()));
     }
 
-    /**
-     * Sends first-page searches (text and vector, facets, one filter in turn: none, a category, a status) straight to
-     * the index version {@code target} until {@code budget} has passed or {@code maxSearches} have run, and returns
-     * how many ran. The texts, vectors, categories and statuses are those of up to 100 of the version's own samples,
-     * so the searches look like a curator's, including a category filter far from the text. A reindex warms the new
-     * version this way before the alias swaps to it.
-     */
+    /** Warms the index version {@code target} with first-page searches ({@link IndexWarmer}); how many ran. */
     public int warm(String target, Duration budget, int maxSearches) throws IOException {
-        if (budget.isZero() || budget.isNegative() || maxSearches <= 0) {
-            return 0;
-        }
-        long deadline = System.nanoTime() + budget.toNanos();
-        var seed = client.search(s -> s.index(target).size(100)
-                .source(src -> src.filter(f -> f.includes("instruction", "category", "status"))).fields(f -> f.field("vector")),
-                JsonData.class);
-        record Material(String text, float[] vector, @Nullable String category, @Nullable String status) {}
-        List<Material> materials = new ArrayList<>();
-        for (var hit : seed.hits().hits()) {
-            JsonData vectorField = hit.fields().get("vector");
-            if (hit.source() == null || vectorField == null) {
-                continue;
-            }
-            JsonNode source = json.readTree(hit.source().toJson().toString());
-            JsonNode values = json.readTree(vectorField.toJson().toString());
-            float[] vector = new float[values.size()];
-            for (int i = 0; i < vector.length; i++) {
-                vector[i] = (float) values.get(i).asDouble();
-            }
-            String instruction = source.path("instruction").asString("");
-            if (!instruction.isBlank()) {
-                materials.add(new Material(instruction, vector, textOrNull(source.path("category")),
-                        textOrNull(source.path("status"))));
-            }
-        }
-        if (materials.isEmpty()) {
-            return 0;
-        }
-        int shards = Math.max(1, seed.shards().total().intValue());
-        int searches = 0;
-        while (searches < maxSearches && System.nanoTime() < deadline) {
-            Material m = materials.get(searches % materials.size());
-            // the filter of another sample, so a category is as often far from the text as near it
-            Material other = materials.get((searches / 3 + 1) % materials.size());
-            SearchRequest request = SearchRequest.text(m.text());
-            if (searches % 3 == 1 && other.category() != null) {
-                request = request.withCategories(List.of(other.category()));
-            } else if (searches % 3 == 2 && other.status() != null) {
-                request = request.withStatuses(List.of(other.status()));
-            }
-            client.search(HybridQuery.build(target, null, tuning.pitKeepAlive(), request, m.vector(), null, tuning, null,
-                    true, shards), Void.class);
-            searches++;
-        }
+        int searches = IndexWarmer.warm(client, tuning, json, target, budget, maxSearches);
         log.info("Warmed {} with {} searches", target, searches);
         return searches;
-    }
-
-    private static @Nullable String textOrNull(JsonNode node) {
-        return node.isString() ? node.asString() : null;
     }
 
     private SearchResponse<JsonData> run(@Nullable String pit, SearchRequest request, float @Nullable [] vector,
