@@ -14,10 +14,6 @@ public final class IndexMapping {
     private IndexMapping() {}
 
     /**
-     * Settings and mappings of a new index version; {@code bulkLoading}: no refresh, no replicas, an asynchronous
-     * translog, until {@link BulkLoad#finish} restores them.
-     */
-    /**
      * Shards of a new version on the embedded node: a single node searches a query's shards in parallel, one thread
      * each, so two shards let a query use both cores of a small machine. More would split the facets' best matches
      * and the per-shard work further without a core to run them on; a larger machine can set
@@ -27,6 +23,10 @@ public final class IndexMapping {
         return processors >= 2 ? 2 : 1;
     }
 
+    /**
+     * Settings and mappings of a new index version; {@code bulkLoading}: no refresh, no replicas, an asynchronous
+     * translog, until {@link BulkLoad#finish} restores them.
+     */
     public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, VectorIndex vectors) {
         return """
                 {

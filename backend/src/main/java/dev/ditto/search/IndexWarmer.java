@@ -41,11 +41,7 @@ public final class IndexWarmer {
                 continue;
             }
             JsonNode source = json.readTree(hit.source().toJson().toString());
-            JsonNode values = json.readTree(vectorField.toJson().toString());
-            float[] vector = new float[values.size()];
-            for (int i = 0; i < vector.length; i++) {
-                vector[i] = (float) values.get(i).asDouble();
-            }
+            float[] vector = vector(vectorField, json);
             String instruction = source.path("instruction").asString("");
             if (!instruction.isBlank()) {
                 materials.add(new Material(instruction, vector, textOrNull(source.path("category")),
@@ -74,8 +70,17 @@ public final class IndexWarmer {
         return searches;
     }
 
+    /** A hit's {@code vector} field (asked for with {@code fields}, as {@code _source} leaves vectors out). */
+    static float[] vector(JsonData field, ObjectMapper json) {
+        JsonNode values = json.readTree(field.toJson().toString());
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.get(i).asDouble();
+        }
+        return vector;
+    }
+
     private static @Nullable String textOrNull(JsonNode node) {
         return node.isString() ? node.asString() : null;
     }
-
 }

@@ -209,12 +209,7 @@ public class SampleSearch {
         if (field == null) {
             throw new SampleNotIndexedException(sampleId);
         }
-        JsonNode values = json.readTree(field.toJson().toString());
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) values.get(i).asDouble();
-        }
-        return vector;
+        return IndexWarmer.vector(field, json);
     }
 
     private dev.ditto.search.Hit toHit(Hit<JsonData> hit) {

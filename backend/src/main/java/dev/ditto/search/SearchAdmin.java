@@ -50,12 +50,12 @@ public class SearchAdmin {
     SearchAdmin(SampleIndex index, SampleDocuments documents, OutboxIndexer indexer, DataSource dataSource,
                 JdbcClient jdbc, SearchProperties properties, SampleSearch search) {
         this.index = index;
-        this.search = search;
         this.documents = documents;
         this.indexer = indexer;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.settings = properties.reindex();
+        this.search = search;
         this.warmup = properties.warmup();
     }
 
