@@ -83,6 +83,17 @@ class IndexedInstructionsIT {
                 .isInstanceOf(java.io.IOException.class);
     }
 
+    @Test
+    void withElasticsearchAwayTheStartupWarmUpIsSkippedWithoutFailingTheServer() {
+        Rest5Client rest = Rest5Client.builder(URI.create("http://127.0.0.1:9")).build();
+        ElasticsearchClient dead = new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
+        SampleIndex unreachable = new SampleIndex(dead, ditto.search().indexPrefix(), properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        StartupWarmup warmup = new StartupWarmup(unreachable,
+                new SampleSearch(unreachable, embedder, properties, tools.jackson.databind.json.JsonMapper.builder().build()), properties);
+
+        assertThat(warmup.run()).isZero();
+    }
+
     private void drainAll() throws java.io.IOException {
         while (indexer.drainOnce().events() > 0) {
             // keep going until the outbox is empty
