@@ -1,6 +1,7 @@
 package dev.ditto.platform;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,10 +22,14 @@ public record DittoProperties(
                      @DefaultValue("public") String schema, @DefaultValue("54320") int embeddedPort,
                      @DefaultValue("20") int poolSize) {}
 
-    /** Elasticsearch: {@code url} unset → the embedded node under the data directory. */
+    /**
+     * Elasticsearch: {@code url} unset → the embedded node under the data directory. {@code requestTimeout} bounds
+     * the wait for each answer, so a node that hangs (a long GC, a full disk) fails a search with "unavailable"
+     * instead of holding the curator's page, the indexer and a server thread forever.
+     */
     public record Search(@Nullable String url, @Nullable String apiKey, @DefaultValue("ditto-") String indexPrefix,
                          @DefaultValue("9260") int embeddedPort, @DefaultValue("1024") int embeddedHeapMb,
-                         @Nullable Path embeddedDistribution) {}
+                         @Nullable Path embeddedDistribution, @DefaultValue("30s") Duration requestTimeout) {}
 
     /** Blob store for video bytes and artefacts; {@code dir} unset → {@code <data-dir>/blobs}. */
     public record Blobs(@Nullable Path dir, @DefaultValue("4096") long maxUploadMb) {}

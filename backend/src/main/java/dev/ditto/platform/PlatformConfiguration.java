@@ -12,9 +12,12 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,8 +72,19 @@ public class PlatformConfiguration {
     Rest5Client elasticsearchRestClient(DittoProperties properties, EmbeddedInfrastructure infrastructure) {
         var es = infrastructure.elasticsearch();
         String url = es != null ? es.url() : properties.search().url();
-        var builder = Rest5Client.builder(URI.create(url));
-        String apiKey = properties.search().apiKey();
+        return restClient(url, properties.search().apiKey(), properties.search().requestTimeout());
+    }
+
+    /**
+     * The low-level client every Elasticsearch call goes through. It waits for an answer without limit by default,
+     * so a hung node would hold every caller: {@code requestTimeout} bounds each wait.
+     */
+    public static Rest5Client restClient(String url, @Nullable String apiKey, Duration requestTimeout) {
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("ditto.search.request-timeout must be positive, was " + requestTimeout);
+        }
+        var builder = Rest5Client.builder(URI.create(url))
+                .setRequestConfigCallback(c -> c.setResponseTimeout(Timeout.of(requestTimeout)));
         if (apiKey != null && !apiKey.isBlank()) {
             builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
         }

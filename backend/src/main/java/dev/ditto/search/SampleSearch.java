@@ -10,7 +10,6 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.core.search.TotalHitsRelation;
 import co.elastic.clients.json.JsonData;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +86,12 @@ public class SampleSearch {
             }
             return page(request, response, pit, firstPage);
         } catch (IOException e) {
-            throw new UncheckedIOException("search failed: " + e.getMessage(), e);
+            throw SearchUnavailableException.of(e);
+        } catch (ElasticsearchException e) {
+            if (SearchUnavailableException.isUnavailable(e)) {
+                throw SearchUnavailableException.of(e);
+            }
+            throw e;
         }
     }
 

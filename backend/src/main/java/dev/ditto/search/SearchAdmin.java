@@ -1,7 +1,6 @@
 package dev.ditto.search;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,7 +65,7 @@ public class SearchAdmin {
             String live = index.currentIndex().orElse(null);
             return new SearchStatus(index.alias(), live, live == null ? 0 : index.count(live), documents.count(), indexer.lag());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the search index status: " + e.getMessage(), e);
+            throw SearchUnavailableException.of(e);
         }
     }
 
@@ -90,7 +89,7 @@ public class SearchAdmin {
         } catch (SQLException e) {
             throw new IllegalStateException("reindex could not take its lock in PostgreSQL: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("reindex failed: " + e.getMessage(), e);
+            throw SearchUnavailableException.of(e);
         }
     }
 

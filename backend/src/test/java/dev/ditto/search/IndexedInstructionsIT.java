@@ -2,6 +2,7 @@ package dev.ditto.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
@@ -9,8 +10,12 @@ import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.ditto.outbox.Outbox;
 import dev.ditto.platform.DittoProperties;
+import dev.ditto.platform.PlatformConfiguration;
 import dev.ditto.testing.DittoIntegrationTest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +97,37 @@ class IndexedInstructionsIT {
                 new SampleSearch(unreachable, embedder, properties, tools.jackson.databind.json.JsonMapper.builder().build()), properties);
 
         assertThat(warmup.run()).isZero();
+    }
+
+    @Test
+    void withElasticsearchAwayASearchSaysSoInsteadOfFailingObscurely() {
+        Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:9", null, Duration.ofSeconds(30));
+        SampleSearch search = searchThrough(rest);
+
+        assertThatThrownBy(() -> search.search(SearchRequest.text("snow")))
+                .isInstanceOf(SearchUnavailableException.class)
+                .hasMessageStartingWith("Search is unavailable: Elasticsearch is unreachable")
+                .hasMessageContaining("safe in PostgreSQL");
+    }
+
+    @Test
+    void aClusterThatNeverAnswersFailsTheSearchAfterTheRequestTimeoutInsteadOfHoldingIt() throws Exception {
+        // accepts connections (the kernel's backlog completes them) and reads nothing back: a node stopped mid-GC
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:" + silent.getLocalPort(), null, Duration.ofSeconds(1));
+            SampleSearch search = searchThrough(rest);
+
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
+                    () -> search.search(SearchRequest.text("snow")))
+                    .isInstanceOf(SearchUnavailableException.class)
+                    .hasMessageContaining("did not answer in time (ditto.search.request-timeout)"));
+        }
+    }
+
+    private SampleSearch searchThrough(Rest5Client rest) {
+        ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(rest, new Jackson3JsonpMapper()));
+        SampleIndex through = new SampleIndex(client, ditto.search().indexPrefix(), properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        return new SampleSearch(through, embedder, properties, tools.jackson.databind.json.JsonMapper.builder().build());
     }
 
     private void drainAll() throws java.io.IOException {

@@ -170,6 +170,42 @@ class SearchRelevanceIT {
         assertThat(posted.body()).contains("\"sampleId\":" + ids.get("cat"));
     }
 
+    @Test
+    void restSearchErrorsSayWhatToFixWithTheirStatus() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        java.util.function.Function<String, HttpResponse<String>> post = body -> send(http, HttpRequest.newBuilder(URI.create(base + "/api/search"))
+                .header("Authorization", basic("admin", "admin-test-password")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        java.util.function.Function<String, HttpResponse<String>> get = path -> send(http, HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", basic("admin", "admin-test-password")).build());
+
+        HttpResponse<String> emptyRange = post.apply("{\"text\":\"snow\",\"scoreRanges\":[{\"field\":\"JUDGE_OVERALL\",\"min\":0.9,\"max\":0.1}]}");
+        HttpResponse<String> notJson = post.apply("{\"text\":");
+        HttpResponse<String> foreignCursor = get.apply("/api/search?q=snow&cursor=not-a-cursor-of-ours");
+        HttpResponse<String> unknownSample = get.apply("/api/search/similar/987654321");
+
+        assertThat(emptyRange.statusCode()).isEqualTo(400);
+        assertThat(emptyRange.body()).contains("\"error\"").contains("score range of JUDGE_OVERALL is empty");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not valid JSON");
+        assertThat(foreignCursor.statusCode()).isEqualTo(400);
+        assertThat(foreignCursor.body()).contains("the paging cursor is not one this server issued");
+        assertThat(unknownSample.statusCode()).isEqualTo(404);
+        assertThat(unknownSample.body()).contains("sample 987654321 is not in the search index");
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private List<String> hitNames(SearchRequest request) {
         Map<Long, String> names = new HashMap<>();
         ids.forEach((name, id) -> names.put(id, name));

@@ -24,6 +24,7 @@ import dev.ditto.search.Hit;
 import dev.ditto.search.SampleSearch;
 import dev.ditto.search.SearchPage;
 import dev.ditto.search.SearchRequest;
+import dev.ditto.search.SearchUnavailableException;
 import dev.ditto.ui.sourcesview.StartCampaignDialog;
 import jakarta.annotation.security.PermitAll;
 import java.util.ArrayList;
@@ -169,8 +170,11 @@ public class SearchView extends VerticalLayout {
     private @Nullable SearchPage fetch(SearchRequest request) {
         try {
             return search.search(request);
+        } catch (SearchUnavailableException e) {
+            Notification.show(e.getMessage());
+            return null;
         } catch (RuntimeException e) {
-            Notification.show("Search is unavailable right now: " + e.getMessage());
+            Notification.show("The search failed: " + e.getMessage());
             return null;
         }
     }

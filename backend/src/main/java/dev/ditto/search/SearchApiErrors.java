@@ -1,0 +1,53 @@
+package dev.ditto.search;
+
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The search API's errors as {@code {"error": "..."}} with the status that says what to do: 400 for a request to
+ * fix (an empty score range, a cursor from another server), 404 for a "more like this" of a sample not indexed,
+ * 409 while a reindex runs, 503 while Elasticsearch cannot answer.
+ */
+@RestControllerAdvice(assignableTypes = SearchController.class)
+class SearchApiErrors {
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
+        return answer(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        // the request records validate themselves: their message says what is wrong, Jackson's says where
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException invalid) {
+                return answer(HttpStatus.BAD_REQUEST, invalid.getMessage());
+            }
+        }
+        return answer(HttpStatus.BAD_REQUEST, "The search request is not valid JSON of the expected shape: "
+                + (e.getMostSpecificCause().getMessage() == null ? e.getMessage() : e.getMostSpecificCause().getMessage()));
+    }
+
+    @ExceptionHandler(SampleNotIndexedException.class)
+    ResponseEntity<Map<String, String>> notIndexed(SampleNotIndexedException e) {
+        return answer(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(ReindexInProgressException.class)
+    ResponseEntity<Map<String, String>> reindexing(ReindexInProgressException e) {
+        return answer(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(SearchUnavailableException.class)
+    ResponseEntity<Map<String, String>> unavailable(SearchUnavailableException e) {
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    private static ResponseEntity<Map<String, String>> answer(HttpStatus status, String message) {
+        return ResponseEntity.status(status).body(Map.of("error", String.valueOf(message)));
+    }
+}
