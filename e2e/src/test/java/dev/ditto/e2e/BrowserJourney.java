@@ -81,6 +81,12 @@ abstract class BrowserJourney {
     }
 
     /** Keeps a screenshot of this step of the journey. */
+    /** Opens the combo box with {@code testId} and picks the item labelled {@code label}. */
+    void pickComboBoxItem(String testId, String label) {
+        page.locator("[data-testid=" + testId + "] input").click();
+        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText(label)).first().click();
+    }
+
     void snap(String step) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(testName + "-" + step + ".png")).setFullPage(true));
     }

@@ -359,11 +359,6 @@ class FirstHourJourneyIT extends BrowserJourney {
 
     // ---------------------------------------------------------------- helpers
 
-    private void pickComboBoxItem(String testId, String label) {
-        page.locator("[data-testid=" + testId + "] input").click();
-        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText(label)).first().click();
-    }
-
     /** Both players have media data and are advancing: what a curator sees as a playing video. */
     private void awaitPlaying() {
         for (String id : List.of("video-source", "video-edited")) {
