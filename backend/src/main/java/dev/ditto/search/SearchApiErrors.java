@@ -6,6 +6,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
  * The search API's errors as {@code {"error": "..."}} with the status that says what to do: 400 for a request to
@@ -30,6 +31,18 @@ class SearchApiErrors {
         }
         return answer(HttpStatus.BAD_REQUEST, "The search request is not valid JSON of the expected shape: "
                 + (e.getMostSpecificCause().getMessage() == null ? e.getMessage() : e.getMostSpecificCause().getMessage()));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Map<String, String>> mistyped(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "another value"
+                : type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants())
+                : type == Integer.class || type == Long.class || type == int.class || type == long.class ? "a whole number"
+                : type == Double.class || type == double.class ? "a number"
+                : type == Boolean.class || type == boolean.class ? "true or false"
+                : "a " + type.getSimpleName();
+        return answer(HttpStatus.BAD_REQUEST, "The parameter '" + e.getName() + "' must be " + expected + ", not '" + e.getValue() + "'");
     }
 
     @ExceptionHandler(SampleNotIndexedException.class)

@@ -184,6 +184,8 @@ class SearchRelevanceIT {
         HttpResponse<String> notJson = post.apply("{\"text\":");
         HttpResponse<String> foreignCursor = get.apply("/api/search?q=snow&cursor=not-a-cursor-of-ours");
         HttpResponse<String> unknownSample = get.apply("/api/search/similar/987654321");
+        HttpResponse<String> wordForSize = get.apply("/api/search?q=snow&size=many");
+        HttpResponse<String> unknownSort = get.apply("/api/search?q=snow&sort=SIDEWAYS");
 
         assertThat(emptyRange.statusCode()).isEqualTo(400);
         assertThat(emptyRange.body()).contains("\"error\"").contains("score range of JUDGE_OVERALL is empty");
@@ -193,6 +195,10 @@ class SearchRelevanceIT {
         assertThat(foreignCursor.body()).contains("the paging cursor is not one this server issued");
         assertThat(unknownSample.statusCode()).isEqualTo(404);
         assertThat(unknownSample.body()).contains("sample 987654321 is not in the search index");
+        assertThat(wordForSize.statusCode()).isEqualTo(400);
+        assertThat(wordForSize.body()).contains("The parameter 'size' must be a whole number, not 'many'");
+        assertThat(unknownSort.statusCode()).isEqualTo(400);
+        assertThat(unknownSort.body()).contains("The parameter 'sort' must be one of [RELEVANCE, NEWEST");
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
