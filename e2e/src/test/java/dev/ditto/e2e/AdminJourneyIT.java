@@ -3,11 +3,13 @@ package dev.ditto.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Locator;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 /**
  * An admin creates a runner token (shown once, in a dialog) and revokes it; a URL import aimed at loopback is
- * refused; a setting is in effect as soon as it is saved, and an API key is never shown again.
+ * refused; a setting is in effect as soon as it is saved, and an API key is never shown again; a script's bad request
+ * is answered with its reason and the status that fits.
  */
 class AdminJourneyIT extends BrowserJourney {
 
@@ -33,6 +35,25 @@ class AdminJourneyIT extends BrowserJourney {
         assertThat(page.locator("[data-testid='token-revoke-e2e-box']")).isDisabled();
         snap("2-revoked");
 
+    }
+
+    @Test
+    void aScriptWithABadRequestIsToldWhatIsWrongWithTheRightStatus() {
+        Api api = new Api(platform.baseUrl, "admin", RunningPlatform.ADMIN_PASSWORD);
+
+        HttpResponse<String> emptyRange = api.raw("POST", "/api/search",
+                "{\"text\":\"snow\",\"scoreRanges\":[{\"field\":\"JUDGE_OVERALL\",\"min\":0.9,\"max\":0.1}]}");
+        HttpResponse<String> unknownSample = api.raw("GET", "/api/search/similar/987654321", null);
+        // errors Spring answers itself go through the error page: it must not ask for a dashboard session (it did: 403)
+        HttpResponse<String> wrongMethod = api.raw("DELETE", "/api/search", null);
+        HttpResponse<String> wrongPassword = new Api(platform.baseUrl, "admin", "not-the-password").raw("GET", "/api/search", null);
+
+        org.assertj.core.api.Assertions.assertThat(emptyRange.statusCode()).isEqualTo(400);
+        org.assertj.core.api.Assertions.assertThat(emptyRange.body()).contains("score range of JUDGE_OVERALL is empty");
+        org.assertj.core.api.Assertions.assertThat(unknownSample.statusCode()).isEqualTo(404);
+        org.assertj.core.api.Assertions.assertThat(unknownSample.body()).contains("sample 987654321 is not in the search index");
+        org.assertj.core.api.Assertions.assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        org.assertj.core.api.Assertions.assertThat(wrongPassword.statusCode()).isEqualTo(401);
     }
 
     @Test

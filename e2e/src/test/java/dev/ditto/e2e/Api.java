@@ -39,6 +39,24 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(body)));
     }
 
+    /** The answer as it came, whatever its status (json null: no body): for journeys that check what a bad request is told. */
+    HttpResponse<String> raw(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization)
+                .timeout(Duration.ofMinutes(2));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonElement send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.header("Authorization", authorization)
