@@ -3,8 +3,11 @@ package dev.ditto.search;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.indices.TranslogDurability;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings a bulk load runs under and how it ends: while an index version is filled (a reindex, the benchmark)
@@ -14,7 +17,14 @@ import java.util.function.LongConsumer;
  * Shared by {@link SampleIndex} and the search benchmark so both measure one path.
  */
 public final class BulkLoad {
+    private static final Logger log = LoggerFactory.getLogger(BulkLoad.class);
     private static final Duration MERGE_POLL = Duration.ofSeconds(10);
+    /**
+     * How long a refresh that ends a bulk load may take: it writes the last indexing buffer as segments (vector
+     * clustering included), which on a busy small node can outlast {@code ditto.search.request-timeout}, a bound
+     * meant for searches.
+     */
+    static final Duration REFRESH_TIMEOUT = Duration.ofMinutes(30);
 
     private BulkLoad() {}
 
@@ -22,7 +32,7 @@ public final class BulkLoad {
     public static void finish(ElasticsearchClient client, String index, int replicas) throws IOException {
         client.indices().putSettings(p -> p.index(index).settings(s -> s.refreshInterval(t -> t.time("1s"))
                 .numberOfReplicas(String.valueOf(replicas)).translog(t -> t.durability(TranslogDurability.Request))));
-        client.indices().refresh(r -> r.index(index));
+        refresh(client, index, REFRESH_TIMEOUT);
     }
 
     /**
@@ -49,6 +59,34 @@ public final class BulkLoad {
             pauseMillis = Math.min(MERGE_POLL.toMillis(), pauseMillis * 2);
             elapsedSeconds.accept((System.nanoTime() - t0) / 1_000_000_000L);
         }
-        client.indices().refresh(r -> r.index(index));
+        refresh(client, index, REFRESH_TIMEOUT);
+    }
+
+    /**
+     * Refreshes {@code index}, however long it takes up to {@code patience}: a request that times out leaves the
+     * refresh running in Elasticsearch, and asking again waits for it (refreshes of a shard run one at a time).
+     */
+    static void refresh(ElasticsearchClient client, String index, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int asked = 1; ; asked++) {
+            try {
+                client.indices().refresh(r -> r.index(index));
+                return;
+            } catch (IOException e) {
+                if (!timedOut(e) || System.nanoTime() >= deadline) {
+                    throw e;
+                }
+                log.info("Refreshing {} takes longer than one request may wait; asking again ({})", index, asked + 1);
+            }
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -104,14 +104,14 @@ public class SearchAdmin {
             index.finishBulkLoad(next, settings.forceMergeSegments());
             Instant pass = indexer.replaySince(next, since).minus(REPLAY_MARGIN);
             pass = indexer.replaySince(next, pass).minus(REPLAY_MARGIN);
-            index.client().indices().refresh(r -> r.index(next));
+            BulkLoad.refresh(index.client(), next, BulkLoad.REFRESH_TIMEOUT);
             int warmed = search.warm(next, warmup.duration(), warmup.searchesFor(index.count(next)));
             index.swapAlias(previous, next);
             indexer.replaySince(next, pass);
             if (previous != null) {
                 index.delete(previous);
             }
-            index.client().indices().refresh(r -> r.index(next));
+            BulkLoad.refresh(index.client(), next, BulkLoad.REFRESH_TIMEOUT);
             long indexed = index.count(next);
             long samples = documents.count();
             long tookMs = (System.nanoTime() - started) / 1_000_000;
