@@ -17,11 +17,16 @@ public class EmbeddedInfrastructure implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
     static final String EMBEDDED_DATABASE = "ditto";
 
+    private final DittoProperties properties;
+    private final Path root;
     private final @Nullable EmbeddedPostgres postgres;
-    private final @Nullable EmbeddedElasticsearch elasticsearch;
+    private volatile @Nullable EmbeddedElasticsearch elasticsearch;
+    private volatile boolean closed;
 
-    EmbeddedInfrastructure(DittoProperties properties) {
+    public EmbeddedInfrastructure(DittoProperties properties) {
+        this.properties = properties;
         Path root = properties.dataDir().toAbsolutePath().normalize();
+        this.root = root;
         EmbeddedPostgres pg = null;
         EmbeddedElasticsearch es = null;
         try {
@@ -33,10 +38,7 @@ public class EmbeddedInfrastructure implements DisposableBean {
             }
             if (properties.search().url() == null) {
                 long t0 = System.nanoTime();
-                Path distribution = properties.search().embeddedDistribution() != null
-                        ? properties.search().embeddedDistribution() : EmbeddedElasticsearch.defaultDistribution();
-                es = EmbeddedElasticsearch.start(root, distribution, properties.search().embeddedPort(),
-                        properties.search().embeddedHeapMb());
+                es = startElasticsearch(properties, root);
                 log.info("Embedded Elasticsearch ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (IOException | java.sql.SQLException | RuntimeException e) {
@@ -60,8 +62,40 @@ public class EmbeddedInfrastructure implements DisposableBean {
         return elasticsearch;
     }
 
+    /**
+     * Starts the embedded Elasticsearch again when its process has exited (killed for memory, crashed), on the same
+     * data and port, so the client, the index and the outbox carry on where they were: searches fail with
+     * "unavailable" meanwhile, and the indexer catches up once it is back.
+     *
+     * @return whether it had exited and was started again
+     */
+    public synchronized boolean reviveElasticsearch() {
+        EmbeddedElasticsearch es = elasticsearch;
+        if (closed || es == null || es.running()) {
+            return false;
+        }
+        log.warn("The embedded Elasticsearch has exited; starting it again on the same data. {}", es.logTail());
+        try {
+            long t0 = System.nanoTime();
+            elasticsearch = startElasticsearch(properties, root);
+            log.info("Embedded Elasticsearch is back in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.error("Starting the embedded Elasticsearch again failed (next try in a moment): {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private static EmbeddedElasticsearch startElasticsearch(DittoProperties properties, Path root) throws IOException {
+        Path distribution = properties.search().embeddedDistribution() != null
+                ? properties.search().embeddedDistribution() : EmbeddedElasticsearch.defaultDistribution();
+        return EmbeddedElasticsearch.start(root, distribution, properties.search().embeddedPort(),
+                properties.search().embeddedHeapMb());
+    }
+
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
+        closed = true;
         stopQuietly(postgres, elasticsearch);
     }
 

@@ -121,6 +121,16 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return httpPort;
     }
 
+    /** Whether the node's process is alive (it may still be starting or busy; {@link #url()} answers when it is up). */
+    public boolean running() {
+        return pid().isPresent();
+    }
+
+    /** The last lines of the node's own log, to say why it stopped. */
+    public String logTail() {
+        return serverLogTail();
+    }
+
     /** Stops the node (SIGTERM, then waits for it to exit). */
     public void stop() throws IOException {
         Optional<Long> pid = pid();
