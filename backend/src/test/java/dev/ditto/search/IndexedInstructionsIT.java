@@ -100,21 +100,22 @@ class IndexedInstructionsIT {
     }
 
     @Test
-    void withElasticsearchAwayASearchSaysSoInsteadOfFailingObscurely() {
-        Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:9", null, Duration.ofSeconds(30));
-        SampleSearch search = searchThrough(rest);
+    void withElasticsearchAwayASearchSaysSoInsteadOfFailingObscurely() throws Exception {
+        try (Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:9", null, Duration.ofSeconds(30))) {
+            SampleSearch search = searchThrough(rest);
 
-        assertThatThrownBy(() -> search.search(SearchRequest.text("snow")))
-                .isInstanceOf(SearchUnavailableException.class)
-                .hasMessageStartingWith("Search is unavailable: Elasticsearch is unreachable")
-                .hasMessageContaining("safe in PostgreSQL");
+            assertThatThrownBy(() -> search.search(SearchRequest.text("snow")))
+                    .isInstanceOf(SearchUnavailableException.class)
+                    .hasMessageStartingWith("Search is unavailable: Elasticsearch is unreachable")
+                    .hasMessageContaining("safe in PostgreSQL");
+        }
     }
 
     @Test
     void aClusterThatNeverAnswersFailsTheSearchAfterTheRequestTimeoutInsteadOfHoldingIt() throws Exception {
         // accepts connections (the kernel's backlog completes them) and reads nothing back: a node stopped mid-GC
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:" + silent.getLocalPort(), null, Duration.ofSeconds(1));
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Rest5Client rest = PlatformConfiguration.restClient("http://127.0.0.1:" + silent.getLocalPort(), null, Duration.ofSeconds(1))) {
             SampleSearch search = searchThrough(rest);
 
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
