@@ -41,31 +41,27 @@ final class Api {
 
     /** The answer as it came, whatever its status (json null: no body): for journeys that check what a bad request is told. */
     HttpResponse<String> raw(String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization)
-                .timeout(Duration.ofMinutes(2));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
-        try {
-            return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private JsonElement send(HttpRequest.Builder request) {
+        HttpResponse<String> response = exchange(request);
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isBlank() ? JsonParser.parseString("{}") : JsonParser.parseString(response.body());
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.header("Authorization", authorization)
-                    .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
-                        + response.statusCode() + ": " + response.body());
-            }
-            return response.body().isBlank() ? JsonParser.parseString("{}") : JsonParser.parseString(response.body());
+            return http.send(request.header("Authorization", authorization).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
