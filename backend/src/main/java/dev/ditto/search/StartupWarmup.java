@@ -1,5 +1,6 @@
 package dev.ditto.search;
 
+import dev.ditto.platform.ElasticsearchRestarted;
 import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -9,8 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * With {@code ditto.search.warmup.on-start}, warms the live index on one background thread once the server is up
- * ({@link SearchProperties.Warmup}): searches work from the first second, and after about a minute they run at the
+ * With {@code ditto.search.warmup.on-start}, warms the live index on one background thread once the server is up,
+ * and again when the embedded Elasticsearch has been restarted ({@link SearchProperties.Warmup}): searches work from the first second, and after about a minute they run at the
  * speed of a node that has been serving. Elasticsearch being down or empty only skips it.
  */
 @Component
@@ -27,7 +28,7 @@ class StartupWarmup {
         this.warmup = properties.warmup();
     }
 
-    @EventListener(ApplicationReadyEvent.class)
+    @EventListener({ApplicationReadyEvent.class, ElasticsearchRestarted.class})
     void start() {
         if (warmup.onStart() && warmup.duration().isPositive()) {
             Thread.ofPlatform().daemon().name("search-warmup").priority(Thread.MIN_PRIORITY).start(this::run);
