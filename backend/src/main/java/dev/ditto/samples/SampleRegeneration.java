@@ -7,8 +7,10 @@ import dev.ditto.protocol.GeneratePayload;
 import dev.ditto.protocol.JobPayload;
 import dev.ditto.protocol.JobType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -90,8 +92,30 @@ public class SampleRegeneration {
         return new Regenerated(newId, sampleId, jobId, seed, op);
     }
 
-    private record Original(long sourceId, long clipId, long instructionId, Long campaignId, String category,
-                            String status, String payload) {}
+    /** A sample related to another by regeneration: its id, status and judge score. */
+    public record Related(long sampleId, String status, @Nullable Double judgeScore) {}
+
+    /** The sample this one repeats (if it is a regeneration) and the regenerations of it, oldest first. */
+    public record Lineage(@Nullable Related regeneratedFrom, List<Related> regenerations) {}
+
+    /** The regeneration relatives of {@code sampleId}. */
+    @Transactional(readOnly = true)
+    public Lineage lineage(long sampleId) {
+        Related from = jdbc.sql("""
+                select o.id, o.status, o.judge_score from samples s join samples o on o.id = s.regenerated_from
+                where s.id = :id""").param("id", sampleId)
+                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), rs.getObject(3, Double.class)))
+                .optional().orElse(null);
+        List<Related> children = jdbc.sql("""
+                select id, status, judge_score from samples where regenerated_from = :id order by id""")
+                .param("id", sampleId)
+                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), rs.getObject(3, Double.class)))
+                .list();
+        return new Lineage(from, children);
+    }
+
+    private record Original(long sourceId, long clipId, long instructionId, @Nullable Long campaignId, String category,
+                            String status, @Nullable String payload) {}
 
     /** No sample with that id. */
     public static final class SampleNotFoundException extends RuntimeException {

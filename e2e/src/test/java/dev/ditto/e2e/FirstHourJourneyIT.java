@@ -357,6 +357,62 @@ class FirstHourJourneyIT extends BrowserJourney {
         snap("8-killed-runner-job-done-once");
     }
 
+    @Test
+    @Order(9)
+    void theCuratorOpensASamplesPageSeesItsProvenanceAndRegeneratesTheSameFrames() throws Exception {
+        JsonObject hit = admin().await("/api/search?status=ACCEPTED&size=1", r -> !r.getAsJsonObject().getAsJsonArray("hits").isEmpty(),
+                Duration.ofMinutes(1)).getAsJsonObject().getAsJsonArray("hits").get(0).getAsJsonObject();
+        long original = hit.get("sampleId").getAsLong();
+
+        signIn(CURATOR, CURATOR_PASSWORD);
+        page.navigate(platform.baseUrl + "/samples/" + original);
+        assertThat(page.locator("[data-testid=sample-title]")).containsText("Sample #" + original);
+        Locator stages = page.locator("[data-testid=provenance-stages]");
+        assertThat(stages).containsText("builtin.");
+        assertThat(stages).containsText("propagation");
+        snap("9a-sample-page-provenance");
+
+        page.locator("[data-testid=regenerate]").click();
+        Locator toast = page.locator("vaadin-notification-card", new Page.LocatorOptions().setHasText("Queued as sample #"));
+        assertThat(toast).isVisible();
+        Matcher m = Pattern.compile("#(\\d+)").matcher(toast.textContent());
+        assertThat(m.find()).isTrue();
+        long regenerated = Long.parseLong(m.group(1));
+        assertThat(page.locator("[data-testid=lineage-" + regenerated + "]")).isVisible();
+
+        // the runner repeats the recorded job; then the new sample's page shows where it came from
+        admin().await("/api/search?size=50&status=IN_REVIEW&status=AUTO_REJECTED", r -> r.getAsJsonObject().getAsJsonArray("hits")
+                .asList().stream().anyMatch(h -> h.getAsJsonObject().get("sampleId").getAsLong() == regenerated), Duration.ofMinutes(5));
+        page.navigate(platform.baseUrl + "/samples/" + regenerated);
+        assertThat(page.locator("[data-testid=lineage-" + original + "]")).isVisible();
+        snap("9b-regenerated-sample");
+
+        List<String> regeneratedFrames = decodedFrameHashes(editedVideo());
+        page.navigate(platform.baseUrl + "/samples/" + original);
+        List<String> originalFrames = decodedFrameHashes(editedVideo());
+        assertThat(originalFrames).hasSizeGreaterThan(10);
+        assertThat(regeneratedFrames).as("decoded frames of the regenerated video, one md5 each").isEqualTo(originalFrames);
+    }
+
+    /** The edited video on the sample page, fetched with the curator's session as the player fetches it. */
+    private Path editedVideo() throws IOException {
+        String src = page.locator("[data-testid=sample-edited]").getAttribute("src");
+        assertThat(src).startsWith("media/blobs/");
+        byte[] bytes = page.request().get(platform.baseUrl + "/" + src).body();
+        Path file = Files.createTempFile("edited-", ".mp4");
+        Files.write(file, bytes);
+        return file;
+    }
+
+    /** FFmpeg's md5 of every decoded frame (framemd5), without its header lines. */
+    private static List<String> decodedFrameHashes(Path video) throws IOException, InterruptedException {
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-i", video.toString(), "-map", "0:v", "-f", "framemd5", "-")
+                .redirectErrorStream(true).start();
+        String out = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ffmpeg.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).strip()).toList();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Both players have media data and are advancing: what a curator sees as a playing video. */

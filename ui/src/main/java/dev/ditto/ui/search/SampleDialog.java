@@ -29,7 +29,12 @@ final class SampleDialog extends Dialog {
                 player("Edited", item.editedKey(), "sample-dialog-edited"));
         videos.getStyle().set("display", "flex").set("gap", "var(--lumo-space-m)").set("flex-wrap", "wrap");
         add(instruction, facts, videos);
-        getFooter().add(new Button("Close", e -> close()));
+        com.vaadin.flow.router.RouterLink page = new com.vaadin.flow.router.RouterLink("Open the sample's page",
+                dev.ditto.ui.sampleview.SampleView.class,
+                new com.vaadin.flow.router.RouteParameters("id", String.valueOf(item.sampleId())));
+        page.getElement().setAttribute("data-testid", "sample-dialog-page");
+        page.getElement().addEventListener("click", e -> close());
+        getFooter().add(page, new Button("Close", e -> close()));
     }
 
     private static Div player(String label, @Nullable String key, String testId) {
