@@ -13,9 +13,11 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -26,7 +28,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Judges generated samples outside the runner's completion, so a slow or failing model server never holds a
  * runner up: below the thresholds a sample is auto-rejected with the reason kept; otherwise it joins the
- * curators' queue. The raw per-criterion scores are kept with the judge's engine, model and prompt version.
+ * curators' queue. The raw per-criterion scores are kept with the judge's engine, model and prompt version. A remote
+ * model's call (up to its timeout and retries) happens outside any transaction, under a lease
+ * ({@code ditto.judge.lease-seconds}), so several servers judge side by side and none holds a row lock while it waits.
  */
 @Component
 class JudgeWorker {
@@ -37,8 +41,22 @@ class JudgeWorker {
     private final BlobStore blobs;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final int leaseSeconds;
+    private final boolean enabled;
+    /** Who holds a judge lease: this server process. */
+    private final String owner = "judge-" + java.util.UUID.randomUUID();
+    static final int MAX_ATTEMPTS = 3;
 
-    JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json) {
+    JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json,
+                @Value("${ditto.judge.lease-seconds:600}") int leaseSeconds) {
+        this(jdbc, tx, judge, blobs, outbox, json, leaseSeconds, true);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json,
+                @Value("${ditto.judge.lease-seconds:600}") int leaseSeconds, @Value("${ditto.judge.enabled:true}") boolean enabled) {
+        this.enabled = enabled;
+        this.leaseSeconds = leaseSeconds;
         this.jdbc = jdbc;
         this.tx = tx;
         this.judge = judge;
@@ -49,26 +67,45 @@ class JudgeWorker {
 
     @Scheduled(fixedDelayString = "${ditto.judge.poll-ms:1000}", initialDelay = 1000)
     void judgeWaiting() {
-        while (Boolean.TRUE.equals(tx.execute(s -> judgeOne()))) {
+        while (enabled && judgeOne()) {
             // keep going while samples wait
         }
     }
 
-    /** Judges one waiting sample inside the caller's transaction; false when none waits. */
+    /**
+     * Judges one waiting sample; false when none waits. Three steps, none holding a lock across the model call:
+     * claim the sample with a lease (one statement), call the judge, then write the verdict only if the lease is
+     * still this server's (a server that outlived its lease finds the sample taken over and writes nothing).
+     */
     boolean judgeOne() {
-        List<Pending> pending = jdbc.sql("""
-                select sm.id, i.text, i.edit_spec::text, sm.metrics::text, sm.keyframe_blob_key,
-                       (select k.blob_key from source_assets k where k.parent_id = sm.clip_id and k.kind = 'KEY_FRAME' limit 1),
-                       (select (c.scores ->> 'brisque')::float8 from source_assets c where c.id = sm.clip_id)
-                from samples sm join instructions i on i.id = sm.instruction_id
-                where sm.status = 'JUDGING' order by sm.id limit 1 for update of sm skip locked""")
-                .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), (Double) rs.getObject(7)))
-                .list();
-        if (pending.isEmpty()) {
+        Optional<Long> claimed = jdbc.sql("""
+                update samples set judge_lease_owner = :me, judge_lease_until = now() + make_interval(secs => :lease),
+                       judge_attempts = judge_attempts + 1
+                where id = (select id from samples
+                            where status = 'JUDGING' and (judge_lease_until is null or judge_lease_until < now())
+                            order by id limit 1 for update skip locked)
+                returning id""")
+                .param("me", owner).param("lease", leaseSeconds).query(Long.class).optional();
+        if (claimed.isEmpty()) {
             return false;
         }
-        Pending p = pending.getFirst();
+        long id = claimed.get();
+        Pending p = jdbc.sql("""
+                select sm.id, i.text, i.edit_spec::text, sm.metrics::text, sm.keyframe_blob_key,
+                       (select k.blob_key from source_assets k where k.parent_id = sm.clip_id and k.kind = 'KEY_FRAME' limit 1),
+                       (select (c.scores ->> 'brisque')::float8 from source_assets c where c.id = sm.clip_id),
+                       sm.judge_attempts
+                from samples sm join instructions i on i.id = sm.instruction_id where sm.id = :id""")
+                .param("id", id)
+                .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), (Double) rs.getObject(7), rs.getInt(8)))
+                .single();
+        if (p.attempts() > MAX_ATTEMPTS) {
+            // the judge was claimed this often and never wrote a verdict: its server died during the call each time
+            write(p.id(), "IN_REVIEW", Map.of("error", "the judge did not finish in " + MAX_ATTEMPTS
+                    + " attempts (its server stopped during the call); decide it yourself"), null, null, null);
+            return true;
+        }
         try {
             Map<String, Double> metrics = new LinkedHashMap<>(json.readValue(p.metrics(), new TypeReference<Map<String, Double>>() {}));
             if (p.sourceBrisque() != null) {
@@ -77,25 +114,36 @@ class JudgeWorker {
             Verdict verdict = judge.judge(new JudgeInput(String.valueOf(p.id()), p.instruction(),
                     json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()), metrics));
             boolean accepted = verdict.accepted();
-            jdbc.sql("""
-                    update samples set status = :status, verdict = cast(:verdict as jsonb), judge_score = :score,
-                           judge_engine = :engine, reject_reason = :reason, updated_at = now()
-                    where id = :id""")
-                    .param("status", accepted ? "IN_REVIEW" : "AUTO_REJECTED")
-                    .param("verdict", json.writeValueAsString(toJson(verdict)))
-                    .param("score", verdict.overall()).param("engine", verdict.engine() + "/" + verdict.model())
-                    .param("reason", accepted ? null : "judge: " + verdict.reason())
-                    .param("id", p.id()).update();
+            write(p.id(), accepted ? "IN_REVIEW" : "AUTO_REJECTED", toJson(verdict), verdict.overall(),
+                    verdict.engine() + "/" + verdict.model(), accepted ? null : "judge: " + verdict.reason());
         } catch (RuntimeException | IOException e) {
             // a judge that cannot decide leaves the decision to a person, with the reason visible
             log.warn("Judging sample {} failed: {}", p.id(), e.getMessage());
-            jdbc.sql("""
-                    update samples set status = 'IN_REVIEW', verdict = cast(:verdict as jsonb), updated_at = now() where id = :id""")
-                    .param("verdict", json.writeValueAsString(Map.of("error", String.valueOf(e.getMessage()))))
-                    .param("id", p.id()).update();
+            write(p.id(), "IN_REVIEW", Map.of("error", String.valueOf(e.getMessage())), null, null, null);
         }
-        outbox.changed(Outbox.Aggregate.SAMPLE, p.id());
         return true;
+    }
+
+    /** Writes the outcome if this server still holds the sample's lease; the index hears of it in the same transaction. */
+    private void write(long id, String status, Map<String, ?> verdict, @Nullable Double score, @Nullable String engine,
+                       @Nullable String reason) {
+        Boolean written = tx.execute(s -> {
+            int updated = jdbc.sql("""
+                    update samples set status = :status, verdict = cast(:verdict as jsonb),
+                           judge_score = coalesce(:score, judge_score), judge_engine = coalesce(:engine, judge_engine),
+                           reject_reason = :reason, judge_lease_owner = null, judge_lease_until = null, updated_at = now()
+                    where id = :id and status = 'JUDGING' and judge_lease_owner = :me""")
+                    .param("status", status).param("verdict", json.writeValueAsString(verdict))
+                    .param("score", score).param("engine", engine).param("reason", reason)
+                    .param("id", id).param("me", owner).update();
+            if (updated == 1) {
+                outbox.changed(Outbox.Aggregate.SAMPLE, id);
+            }
+            return updated == 1;
+        });
+        if (!Boolean.TRUE.equals(written)) {
+            log.warn("Sample {}: the judge's lease ran out during the call and the sample was taken over; verdict dropped", id);
+        }
     }
 
     private byte[] read(String key) throws IOException {
@@ -125,5 +173,5 @@ class JudgeWorker {
     }
 
     private record Pending(long id, String instruction, String editSpec, String metrics, String editedKeyFrame,
-                           String sourceKeyFrame, @Nullable Double sourceBrisque) {}
+                           String sourceKeyFrame, @Nullable Double sourceBrisque, int attempts) {}
 }
