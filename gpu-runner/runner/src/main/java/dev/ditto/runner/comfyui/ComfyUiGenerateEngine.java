@@ -93,6 +93,30 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         return fps <= MAX_FORCE_RATE ? fps : 0;
     }
 
+    /** The values every stage's template is filled with from the job (stages add their input files and prefix). */
+    public static Map<String, Object> jobValues(String prompt, long seed, VideoFormat format) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("prompt", prompt);
+        values.put("seed", comfySeed(seed));
+        values.put("width", format.width());
+        values.put("height", format.height());
+        values.put("frames", format.frames());
+        values.put("fps", format.fps());
+        values.put("load_rate", loadRate(format.fps()));
+        return values;
+    }
+
+    /**
+     * A stage's workflow filled as the engine queues it: template defaults, then the settings' {@code STAGE.*}
+     * values, then the job's values.
+     */
+    public static ObjectNode build(DittoWorkflow workflow, ComfyUiSettings settings, String stage,
+                                   Map<String, Object> jobValues) {
+        Map<String, Object> values = new LinkedHashMap<>(workflow.typed(settings.placeholders(stage)));
+        values.putAll(jobValues);
+        return workflow.fill(values);
+    }
+
     /** What one ComfyUI stage produced. */
     private record StageRun(String stage, Path output, DittoWorkflow workflow, ObjectNode filled, String promptId,
                             double seconds, Map<String, String> details) {}
@@ -112,14 +136,7 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         String prompt = payload.edit() != null && payload.edit().prompt() != null && !payload.edit().prompt().isBlank()
                 ? payload.edit().prompt() : payload.instruction();
         long seed = payload.edit() == null ? 0 : payload.edit().seed();
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("prompt", prompt);
-        values.put("seed", comfySeed(seed));
-        values.put("width", format.width());
-        values.put("height", format.height());
-        values.put("frames", format.frames());
-        values.put("fps", format.fps());
-        values.put("load_rate", loadRate(format.fps()));
+        Map<String, Object> values = jobValues(prompt, seed, format);
         lap(timings, "upload", t0);
 
         List<StageRun> runs = new ArrayList<>();
@@ -235,9 +252,10 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         long started = System.nanoTime();
         progress.report("comfyui-" + stage, 0);
         DittoWorkflow workflow = DittoWorkflow.forStage(json, job, stage);
-        Map<String, Object> values = new LinkedHashMap<>(workflow.typed(job.placeholders(stage)));
+        Map<String, Object> values = new LinkedHashMap<>(workflow.defaults());
+        values.putAll(workflow.typed(job.placeholders(stage)));
         values.putAll(jobValues);
-        ObjectNode filled = workflow.fill(values);
+        ObjectNode filled = build(workflow, job, stage, jobValues);
         Set<String> classes = new TreeSet<>();
         filled.forEach(node -> classes.add(node.path("class_type").asString("")));
         if (preflight) {

@@ -33,14 +33,30 @@ public final class PromptValidator {
 
     private final JsonNode objectInfo;
     private final Map<String, Set<String>> selfValidated;
+    private final SelfCheck selfCheck;
+
+    /**
+     * A node's own {@code VALIDATE_INPUTS} for one input, where the caller can run it (a stand-in server checking that
+     * a loader's file was uploaded): null when the value passes, else the text the node returns.
+     */
+    @FunctionalInterface
+    public interface SelfCheck {
+        @Nullable String check(String classType, String input, JsonNode value);
+    }
 
     /**
      * @param objectInfo    a server's {@code /object_info}
      * @param selfValidated per class, the inputs its {@code VALIDATE_INPUTS} takes (ComfyUI skips min/max/list for them)
      */
     public PromptValidator(JsonNode objectInfo, Map<String, Set<String>> selfValidated) {
+        this(objectInfo, selfValidated, (c, i, v) -> null);
+    }
+
+    /** As above, running {@code selfCheck} for the self-validated inputs (ComfyUI's {@code custom_validation_failed}). */
+    public PromptValidator(JsonNode objectInfo, Map<String, Set<String>> selfValidated, SelfCheck selfCheck) {
         this.objectInfo = objectInfo;
         this.selfValidated = Map.copyOf(selfValidated);
+        this.selfCheck = selfCheck;
     }
 
     /** Inputs whose node validates them itself, in the node packs the runner uses (read from their source). */
@@ -293,6 +309,13 @@ public final class PromptValidator {
                 continue;
             }
             if (selfChecked.contains(x)) {
+                String failed = selfCheck.check(classType, x, value);
+                if (failed != null) {
+                    ObjectNode ei = NODES.objectNode();
+                    ei.put("input_name", x);
+                    errors.add(error("custom_validation_failed", "Custom validation failed for node", x + " - " + failed,
+                            ei));
+                }
                 continue;
             }
             if (extra.has("min") && value.isNumber() && compare(value, extra.get("min")) < 0) {
@@ -352,17 +375,18 @@ public final class PromptValidator {
         return out;
     }
 
-    private static long toInt(JsonNode v) {
+    private static java.math.BigInteger toInt(JsonNode v) {
+        // Python's int(): unbounded, truncates floats, parses decimal strings
         if (v.isIntegralNumber()) {
-            return v.asLong();
+            return v.bigIntegerValue();
         }
         if (v.isNumber()) {
-            return (long) v.asDouble(); // Python int(3.7) truncates
+            return v.decimalValue().toBigInteger();
         }
         if (v.isBoolean()) {
-            return v.asBoolean() ? 1 : 0;
+            return v.asBoolean() ? java.math.BigInteger.ONE : java.math.BigInteger.ZERO;
         }
-        return Long.parseLong(v.asString("").strip());
+        return new java.math.BigInteger(v.asString("").strip());
     }
 
     private static double toFloat(JsonNode v) {
