@@ -1,5 +1,6 @@
 package dev.ditto.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record GeneratePayload(int v, long sampleId, long clipId, long instructionId, BlobRef sourceClip,
                               String instruction, EditSpec edit, VideoFormat format,
-                              @Nullable Map<String, String> backendSettings) implements JobPayload {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> backendSettings) implements JobPayload {
     public GeneratePayload {
         backendSettings = backendSettings == null ? null : Map.copyOf(backendSettings);
     }

@@ -1,6 +1,7 @@
 package dev.ditto.protocol;
 
 import java.util.List;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -17,9 +18,9 @@ public record Provenance(String runner, List<Stage> stages) {
      *                absent in older JSON
      */
     public record Stage(String stage, String engine, String model, String version, long seed,
-                        @Nullable Map<String, String> details) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> details) {
         public Stage {
-            details = details == null ? null : Map.copyOf(details);
+            details = details == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
         }
 
         /** A stage without details. */

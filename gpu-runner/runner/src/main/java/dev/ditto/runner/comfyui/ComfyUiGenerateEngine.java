@@ -130,7 +130,7 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         long t0 = System.nanoTime();
 
         progress.report("comfyui-upload", 0);
-        JsonNode stats = client.systemStats();
+        JsonNode stats = systemStats();
         String tag = "ditto-sample-" + payload.sampleId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         ComfyUiClient.FileRef uploaded = client.upload(sourceClip, tag + ".mp4", "ditto");
         String prompt = payload.edit() != null && payload.edit().prompt() != null && !payload.edit().prompt().isBlank()
@@ -320,6 +320,16 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         if (!result.ok()) {
             throw new ComfyUiException("ComfyUI would refuse stage " + stage + " (checked against its /object_info): "
                     + result.describe());
+        }
+    }
+
+    /** {@code /system_stats} for provenance; a server that does not answer it still runs the job. */
+    private JsonNode systemStats() throws InterruptedException {
+        try {
+            return client.systemStats();
+        } catch (IOException | RuntimeException e) {
+            log.warn("ComfyUI /system_stats unavailable, provenance will lack the server version: {}", e.getMessage());
+            return json.createObjectNode();
         }
     }
 

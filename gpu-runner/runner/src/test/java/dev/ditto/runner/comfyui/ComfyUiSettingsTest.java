@@ -84,6 +84,9 @@ class ComfyUiSettingsTest {
                 {"stage": "generate", "engine": "comfyui", "model": "m", "version": "v", "seed": 3}""",
                 Provenance.Stage.class);
         assertThat(oldStage.details()).isNull();
+        // absent fields stay absent, so stored provenance and job JSON look as before
+        assertThat(json.writeValueAsString(oldStage)).doesNotContain("details");
+        assertThat(json.writeValueAsString((JobPayload) old)).doesNotContain("backendSettings");
 
         GeneratePayload p = new GeneratePayload(1, 5, 9, 13, new BlobRef("k", 1, "video/mp4"), "x",
                 new EditSpec("style", Map.of(), 3, "x"), VideoFormat.DITTO_DEFAULT, Map.of("route", "chain"));
