@@ -9,7 +9,9 @@ import dev.ditto.runner.client.RunnerClient;
 import dev.ditto.runner.client.RunnerJson;
 import dev.ditto.runner.comfyui.ComfyUiClient;
 import dev.ditto.runner.comfyui.ComfyUiGenerateEngine;
+import dev.ditto.runner.comfyui.ComfyUiSettings;
 import dev.ditto.runner.comfyui.DittoWorkflow;
+import dev.ditto.runner.comfyui.ModelHashes;
 import dev.ditto.runner.models.ModelStore;
 import dev.ditto.runner.probe.ProbeDetectors;
 import dev.ditto.runner.probe.ProbeEngine;
@@ -145,10 +147,14 @@ public final class RunnerMain {
                                                    List<AutoCloseable> resources) {
         if (options.engine().equals("comfyui") && options.comfyuiUrl() != null) {
             ComfyUiClient comfy = new ComfyUiClient(options.comfyuiUrl(), json);
-            DittoWorkflow workflow = options.comfyuiWorkflow() == null ? DittoWorkflow.loadDefault(json)
-                    : DittoWorkflow.parse(json.readTree(options.comfyuiWorkflow().toFile()));
-            log.info("GENERATE on ComfyUI at {} with workflow {}", options.comfyuiUrl(), workflow.version());
-            return new ComfyUiGenerateEngine(comfy, workflow, options.name(), Duration.ofSeconds(2), Duration.ofHours(2));
+            ComfyUiSettings settings = new ComfyUiSettings(options.comfyuiSettings());
+            for (String stage : settings.stages()) {
+                DittoWorkflow.forStage(json, settings, stage); // a broken template file fails at start, not per job
+            }
+            log.info("GENERATE on ComfyUI at {}: route {} (stages {}), preflight {}", options.comfyuiUrl(), settings.route(),
+                    settings.stages(), options.comfyuiPreflight() ? "on" : "off");
+            return new ComfyUiGenerateEngine(comfy, json, settings, new ModelHashes(options.comfyuiModelsDir()),
+                    options.comfyuiPreflight(), options.name(), Duration.ofSeconds(2), Duration.ofHours(2));
         }
         var engine = BuiltinGenerate.engine(options.name(), models);
         resources.add(engine);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.ditto.runner.comfyui.ComfyUiSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,11 +18,17 @@ import org.jspecify.annotations.Nullable;
  * @param token bearer token; {@code --token} or {@code $DITTO_RUNNER_TOKEN} (the latter keeps it out of {@code ps})
  * @param modelsDir explicit models directory, or null for {@code $DITTO_MODELS} / {@code ~/.cache/ditto/models}
  * @param engine GENERATE engine: {@code builtin} (CPU, JavaCV/OpenCV) or {@code comfyui}
+ * @param comfyuiSettings ComfyUI backend settings ({@code dev.ditto.runner.comfyui.ComfyUiSettings} keys), from
+ *                        {@code --comfyui-route}, {@code --comfyui-set}, {@code --comfyui-template} and
+ *                        {@code --comfyui-workflow}
+ * @param comfyuiModelsDir ComfyUI's {@code models} folder when the runner can read it (model SHA-256 in provenance)
+ * @param comfyuiPreflight whether each workflow is checked against the server's {@code /object_info} before queueing
  */
 public record RunnerOptions(URI server, String token, int concurrency, Path workDir, Set<String> stages, String name,
                             @Nullable Path modelsDir, String engine, @Nullable URI comfyuiUrl, Duration grace,
                             int claimWaitSeconds, @Nullable Path probeFile, @Nullable Path comfyuiWorkflow,
-                            boolean help) {
+                            Map<String, String> comfyuiSettings, @Nullable Path comfyuiModelsDir,
+                            boolean comfyuiPreflight, boolean help) {
 
     public static final String USAGE = """
             Usage: java -jar ditto-runner.jar --server URL [options]
@@ -38,8 +45,24 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                                     fill it with gpu-runner/fetch-models.sh DIR)
               --engine E            GENERATE engine: builtin (CPU) or comfyui (default builtin)
               --comfyui-url URL     ComfyUI server for --engine comfyui, e.g. http://127.0.0.1:8188
-              --comfyui-workflow F  workflow template (API format with {{placeholders}}) instead of the
-                                    bundled ditto-wan21-vace-v1 (e.g. to name your LoRA file)
+              --comfyui-route R     editto (one call: core nodes, Wan2.1-VACE-14B + Ditto LoRA; default),
+                                    editto-wrapper (one call: kijai/ComfyUI-WanVideoWrapper + Ditto VACE
+                                    module ditto_global_comfy.safetensors + CausVid LoRA, 4 steps) or
+                                    chain (Qwen-Image-Edit key frame -> Depth Anything V2 depth video ->
+                                    VACE propagation -> Wan2.2 low-noise enhancer)
+              --comfyui-set K=V     a ComfyUI setting, repeatable: enhance=false (chain without the
+                                    enhancer), STAGE.PLACEHOLDER=VALUE for a model file name or sampler
+                                    value (e.g. editto-wrapper.vace_model=ditto_global_style_comfy.safetensors,
+                                    vace.steps=20), pack.NAME=COMMIT (recorded in provenance); stages:
+                                    editto, editto-wrapper, keyframe, depth, vace, enhance. A job's
+                                    settings from the server apply over these. See docs/comfyui.md
+              --comfyui-template S=F  template file (API format with {{placeholders}}) for stage S instead
+                                    of the bundled one, repeatable
+              --comfyui-workflow F  same as --comfyui-template editto=F
+              --comfyui-models-dir DIR  ComfyUI's models folder, if readable here: model files' SHA-256
+                                    go into provenance (hashed once per file size and mtime)
+              --comfyui-no-preflight  queue workflows without first checking them against the server's
+                                    /object_info
               --grace-seconds S     on SIGTERM, time running jobs get to finish before they are
                                     handed back (default 120)
               --probe-file FILE     run PROBE on a local video without a server: clips, key frames
@@ -63,6 +86,9 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
         boolean help = false;
         Path probeFile = null;
         Path workflow = null;
+        Map<String, String> comfySettings = new java.util.TreeMap<>();
+        Path comfyModels = null;
+        boolean preflight = true;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
@@ -74,6 +100,10 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
             }
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--comfyui-no-preflight")) {
+                preflight = false;
                 continue;
             }
             if (value == null) {
@@ -96,6 +126,16 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                 case "--claim-wait-seconds" -> claimWait = positiveInt(arg, value);
                 case "--probe-file" -> probeFile = Path.of(value);
                 case "--comfyui-workflow" -> workflow = Path.of(value);
+                case "--comfyui-route" -> comfySettings.put("route", value.strip());
+                case "--comfyui-set" -> {
+                    var e = ComfyUiSettings.parseEntry(arg, value);
+                    comfySettings.put(e.getKey(), e.getValue());
+                }
+                case "--comfyui-template" -> {
+                    var e = ComfyUiSettings.parseEntry(arg, value);
+                    comfySettings.put("template." + e.getKey(), e.getValue());
+                }
+                case "--comfyui-models-dir" -> comfyModels = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
             }
         }
@@ -110,8 +150,13 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                 throw new IllegalArgumentException("--engine comfyui needs --comfyui-url URL");
             }
         }
+        if (workflow != null) {
+            comfySettings.putIfAbsent("template.editto", workflow.toString());
+        }
+        new ComfyUiSettings(comfySettings); // checks keys and values now, not at the first job
         return new RunnerOptions(server == null ? URI.create("http://127.0.0.1:8080") : server, token, concurrency,
-                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, workflow, help);
+                workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, workflow,
+                Map.copyOf(comfySettings), comfyModels, preflight, help);
     }
 
     private static URI uri(String option, String value) {

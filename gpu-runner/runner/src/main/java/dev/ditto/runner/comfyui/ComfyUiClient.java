@@ -96,6 +96,18 @@ public final class ComfyUiClient {
         return id;
     }
 
+    /** {@code GET /system_stats}: server, Python and PyTorch versions and devices. */
+    public JsonNode systemStats() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/system_stats")).timeout(Duration.ofSeconds(30)).GET().build(),
+                "system_stats");
+    }
+
+    /** {@code GET /object_info}: every node class the server has, with its inputs and outputs. */
+    public JsonNode objectInfo() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/object_info")).timeout(Duration.ofSeconds(60)).GET().build(),
+                "object_info");
+    }
+
     /** {@code GET /history/{id}}: the prompt's entry once ComfyUI has finished with it, else empty. */
     public Optional<JsonNode> history(String promptId) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/history/" + encode(promptId)))

@@ -18,30 +18,40 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A versioned ComfyUI workflow template (API format) whose string values {@code "{{name}}"} are filled per job with
- * typed values, so numbers stay numbers. The default is the Ditto Wan2.1-VACE + LoRA workflow shipped as a resource.
+ * typed values, so numbers stay numbers. One bundled template per stage ({@link ComfyUiSettings#STAGES}), named
+ * {@code STAGE.json}; {@code models} maps the placeholders holding model file names to their ComfyUI model folder.
  */
 public final class DittoWorkflow {
-    /** The resource holding the default workflow. */
-    public static final String DEFAULT_RESOURCE = "ditto-wan21-vace-v1.json";
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
+    /** The resource holding the default (native Editto) workflow. */
+    public static final String DEFAULT_RESOURCE = "editto-native.json";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_0-9]+)}}");
 
     private final String version;
     private final String outputNode;
     private final ObjectNode prompt;
     private final Map<String, Object> defaults;
+    private final Map<String, String> models;
 
-    private DittoWorkflow(String version, String outputNode, ObjectNode prompt, Map<String, Object> defaults) {
+    private DittoWorkflow(String version, String outputNode, ObjectNode prompt, Map<String, Object> defaults,
+                          Map<String, String> models) {
         this.version = version;
         this.outputNode = outputNode;
         this.prompt = prompt;
         this.defaults = Map.copyOf(defaults);
+        this.models = Map.copyOf(models);
     }
 
-    /** The workflow shipped with the runner. */
+    /** The native Editto workflow shipped with the runner. */
     public static DittoWorkflow loadDefault(JsonMapper json) {
-        try (InputStream in = DittoWorkflow.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return bundled(json, "editto");
+    }
+
+    /** The template shipped with the runner for {@code stage}. */
+    public static DittoWorkflow bundled(JsonMapper json, String stage) {
+        String resource = (stage.equals("editto") ? "editto-native" : stage) + ".json";
+        try (InputStream in = DittoWorkflow.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("workflow resource " + DEFAULT_RESOURCE + " missing from the runner jar");
+                throw new IllegalStateException("workflow resource " + resource + " missing from the runner jar");
             }
             return parse(json.readTree(in));
         } catch (IOException e) {
@@ -49,7 +59,16 @@ public final class DittoWorkflow {
         }
     }
 
-    /** Reads a template: {@code {version, output_node, defaults, prompt}}. */
+    /** The template for {@code stage}: the file named by {@code template.STAGE}, else the bundled one. */
+    public static DittoWorkflow forStage(JsonMapper json, ComfyUiSettings settings, String stage) {
+        String file = settings.template(stage);
+        if (file == null) {
+            return bundled(json, stage);
+        }
+        return parse(json.readTree(new java.io.File(file)));
+    }
+
+    /** Reads a template: {@code {version, output_node, defaults, models, prompt}}. */
     public static DittoWorkflow parse(JsonNode template) {
         String version = template.path("version").asString("");
         String output = template.path("output_node").asString("");
@@ -61,7 +80,72 @@ public final class DittoWorkflow {
             JsonNode v = e.getValue();
             defaults.put(e.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asString());
         }
-        return new DittoWorkflow(version, output, (ObjectNode) template.path("prompt"), defaults);
+        Map<String, String> models = new LinkedHashMap<>();
+        for (var e : template.path("models").properties()) {
+            models.put(e.getKey(), e.getValue().asString(""));
+        }
+        return new DittoWorkflow(version, output, (ObjectNode) template.path("prompt"), defaults, models);
+    }
+
+    /** Placeholders holding model file names, with the ComfyUI model folder each is read from. */
+    public Map<String, String> models() {
+        return models;
+    }
+
+    /** The template defaults. */
+    public Map<String, Object> defaults() {
+        return defaults;
+    }
+
+    /**
+     * Setting strings converted to the type of the placeholder's default (so {@code steps=8} fills a number);
+     * placeholders without a default take the string.
+     */
+    public Map<String, Object> typed(Map<String, String> settings) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        settings.forEach((name, text) -> {
+            Object d = defaults.get(name);
+            try {
+                out.put(name, switch (d) {
+                    case Integer i -> Integer.parseInt(text);
+                    case Long l -> Long.parseLong(text);
+                    case Number n -> Double.parseDouble(text);
+                    case Boolean b -> Boolean.parseBoolean(text);
+                    case null, default -> text;
+                });
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("workflow " + version + ": setting " + name + " needs a number, got '"
+                        + text + "'");
+            }
+        });
+        return out;
+    }
+
+    /** SHA-256 of the canonical JSON of a filled workflow (keys sorted, no whitespace). */
+    public static String sha256(JsonNode filled) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] bytes = canonical(filled).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return java.util.HexFormat.of().formatHex(digest.digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A copy of {@code node} with every object's keys in sorted order. */
+    static JsonNode canonical(JsonNode node) {
+        var nodes = tools.jackson.databind.node.JsonNodeFactory.instance;
+        if (node.isObject()) {
+            ObjectNode sorted = nodes.objectNode();
+            new java.util.TreeSet<>(node.propertyNames()).forEach(k -> sorted.set(k, canonical(node.get(k))));
+            return sorted;
+        }
+        if (node.isArray()) {
+            ArrayNode out = nodes.arrayNode();
+            node.forEach(child -> out.add(canonical(child)));
+            return out;
+        }
+        return node;
     }
 
     /** Template version, recorded in provenance. */
@@ -155,6 +239,7 @@ public final class DittoWorkflow {
             case Long l -> nodes.numberNode(l);
             case Double d -> nodes.numberNode(d);
             case Float f -> nodes.numberNode(f);
+            case java.math.BigInteger b -> nodes.numberNode(b);
             case Number n -> nodes.numberNode(n.doubleValue());
             case Boolean b -> nodes.booleanNode(b);
             default -> nodes.stringNode(value.toString());
