@@ -47,8 +47,11 @@ class CampaignWorker {
     private final Outbox outbox;
     private final ObjectMapper json;
 
+    private final GenerateBackendSettings backendSettings;
+
     CampaignWorker(JdbcClient jdbc, TransactionTemplate tx, AgentEngines engines, CorpusInstructions corpus,
-                   JobQueue jobs, Outbox outbox, ObjectMapper json) {
+                   JobQueue jobs, Outbox outbox, ObjectMapper json, GenerateBackendSettings backendSettings) {
+        this.backendSettings = backendSettings;
         this.jdbc = jdbc;
         this.tx = tx;
         this.engines = engines;
@@ -154,7 +157,7 @@ class CampaignWorker {
                         .param("campaign", campaignId).param("category", draft.category().name())
                         .query(Long.class).single();
                 JobPayload payload = new GeneratePayload(JobPayload.CURRENT_VERSION, sampleId, clip.id(), instructionId.get(),
-                        clip.video(), draft.instruction(), draft.edit(), clip.format());
+                        clip.video(), draft.instruction(), draft.edit(), clip.format(), backendSettings.forNewJob());
                 jobs.enqueue(JobType.GENERATE, payload, 0, sourceId, sampleId);
                 outbox.changed(Outbox.Aggregate.SAMPLE, sampleId);
                 corpus.added(draft.instruction(), sourceId, vector);

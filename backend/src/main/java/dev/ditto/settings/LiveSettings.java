@@ -34,10 +34,15 @@ public class LiveSettings implements SmartInitializingSingleton {
     private final AgentEngines engines;
     private final SourceService sources;
     private final Clock clock;
+    private final dev.ditto.campaigns.GenerateBackendSettings generate;
+    private final String configuredGenerate;
     private volatile Applied applied = new Applied(Map.of(), Instant.EPOCH, null, null);
 
     LiveSettings(SettingsService settings, AgentProperties configuredAgent, SourceProperties configuredSources,
-                 AgentEngines engines, SourceService sources, Clock clock) {
+                 AgentEngines engines, SourceService sources, Clock clock, dev.ditto.campaigns.GenerateBackendSettings generate,
+                 @org.springframework.beans.factory.annotation.Value("${ditto.generate.backend-settings:}") String configuredGenerate) {
+        this.generate = generate;
+        this.configuredGenerate = configuredGenerate;
         this.settings = settings;
         this.configuredAgent = configuredAgent;
         this.configuredSources = configuredSources;
@@ -98,6 +103,19 @@ public class LiveSettings implements SmartInitializingSingleton {
                     + "); the previous ones stay in force.";
             log.warn(sourcesError);
         }
+        try {
+            String text = raw.getOrDefault(Setting.GENERATE_BACKEND.key(), configuredGenerate);
+            String before = generate.describe();
+            generate.apply(text);
+            if (!before.equals(generate.describe())) {
+                log.info("GENERATE backend settings in force: {}", generate.describe().isEmpty() ? "none (runners use their own options)"
+                        : generate.describe());
+            }
+        } catch (RuntimeException e) {
+            agentError = (agentError == null ? "" : agentError + " ") + "The GENERATE backend settings could not be applied ("
+                    + e.getMessage() + "); the previous ones stay in force.";
+            log.warn(agentError);
+        }
         applied = new Applied(Map.copyOf(raw), clock.instant(), agentError, sourcesError);
     }
 
@@ -124,7 +142,7 @@ public class LiveSettings implements SmartInitializingSingleton {
         Map<String, String> now = settings.storedRaw();
         Map<Setting, Boolean> out = new HashMap<>();
         for (Setting s : Setting.values()) {
-            @Nullable String error = s.key().startsWith("agent.") ? a.agentError() : s.key().startsWith("sources.") ? a.sourcesError() : null;
+            @Nullable String error = s.key().startsWith("agent.") || s == Setting.GENERATE_BACKEND ? a.agentError() : s.key().startsWith("sources.") ? a.sourcesError() : null;
             out.put(s, error == null && Objects.equals(a.raw().get(s.key()), now.get(s.key())));
         }
         return out;

@@ -25,10 +25,13 @@ public enum Setting {
     MAX_UPLOAD_MB("sources.max-upload-mb", "Uploads: largest file in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_MAX_DOWNLOAD_MB("imports.max-download-mb", "URL import: largest download in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_CONNECT_TIMEOUT("imports.connect-timeout-seconds", "URL import: connect timeout (s)", Kind.INTEGER, "10", Applies.NOW),
-    IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW);
+    IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW),
+    GENERATE_BACKEND("generate.backend-settings",
+            "GENERATE on ComfyUI: settings sent with every new job (key=value; …: route, STAGE.model files, steps; see docs/comfyui.md)",
+            Kind.KEY_VALUES, "", Applies.NOW);
 
     /** What values a setting takes. */
-    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER }
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES }
 
     /** When a change takes effect: every setting applies at once today; RESTART is kept for one that cannot. */
     public enum Applies { NOW, RESTART }
@@ -112,6 +115,16 @@ public enum Setting {
             case PROVIDER -> {
                 if (!value.matches("openai-compatible|anthropic|gemini")) {
                     throw new IllegalArgumentException(label + " must be one of openai-compatible, anthropic, gemini.");
+                }
+            }
+            case KEY_VALUES -> {
+                if (value.length() > 4000) {
+                    throw new IllegalArgumentException(label + " is too long (4000 characters at most).");
+                }
+                try {
+                    value = dev.ditto.protocol.BackendSettings.format(dev.ditto.protocol.BackendSettings.parse(value));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(label + ": " + e.getMessage() + ".", e);
                 }
             }
             case TEXT, SECRET -> {

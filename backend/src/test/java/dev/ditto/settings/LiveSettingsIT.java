@@ -1,6 +1,7 @@
 package dev.ditto.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ditto.agent.CategoryMix;
 import dev.ditto.agent.InstructionDraft;
@@ -47,6 +48,7 @@ class LiveSettingsIT {
     @Autowired JdbcClient jdbc;
     @Autowired AuditLog audit;
     @Autowired ObjectMapper json;
+    @Autowired dev.ditto.campaigns.GenerateBackendSettings generate;
     @LocalServerPort int port;
     @Value("${ditto.data-dir}") Path dataDir;
 
@@ -121,6 +123,26 @@ class LiveSettingsIT {
 
         settings.reset(Setting.FORMAT_FRAMES);
         assertThat(sources.properties().format().frames()).isEqualTo(73);
+    }
+
+    @Test
+    void comfyUiSettingsSavedInSettingsTravelWithTheNextGenerateJobs() {
+        assertThat(generate.forNewJob()).as("none configured: runners use their own options").isNull();
+
+        settings.set(Setting.GENERATE_BACKEND, " route=chain ;vace.steps=20\neditto-wrapper.vace_model=ditto_global_style_comfy.safetensors ");
+
+        assertThat(generate.forNewJob()).containsExactly(Map.entry("route", "chain"), Map.entry("vace.steps", "20"),
+                Map.entry("editto-wrapper.vace_model", "ditto_global_style_comfy.safetensors"));
+        assertThat(settings.get(Setting.GENERATE_BACKEND).value()).as("stored in one normal form")
+                .isEqualTo("route=chain; vace.steps=20; editto-wrapper.vace_model=ditto_global_style_comfy.safetensors");
+        assertThat(live.inEffect(Setting.GENERATE_BACKEND)).isTrue();
+        assertThatThrownBy(() -> settings.set(Setting.GENERATE_BACKEND, "route=sideways"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("route must be one of editto, editto-wrapper, chain");
+        assertThatThrownBy(() -> settings.set(Setting.GENERATE_BACKEND, "vace.steps"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not key=value");
+
+        settings.reset(Setting.GENERATE_BACKEND);
+        assertThat(generate.forNewJob()).isNull();
     }
 
     @Test
