@@ -77,7 +77,7 @@ public final class AgentEngines {
         InstructionWriter writer = p.text().configured()
                 ? LlmInstructionWriter.forEndpoint(p.text().toModelEndpoint(), corpus, corpus, RetryPolicy.defaults())
                 : new GrammarInstructionWriter();
-        JudgeThresholds thresholds = JudgeThresholds.defaults().withOverallMinimum(p.judgeMinOverall());
+        JudgeThresholds thresholds = p.judgeThresholds();
         Judge judge = p.vision().configured()
                 ? LlmJudge.forEndpoint(p.vision().toModelEndpoint(), thresholds, RetryPolicy.defaults())
                 : new MetricJudge(thresholds, SafetyBlocklist.defaults());

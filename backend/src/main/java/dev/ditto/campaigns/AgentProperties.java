@@ -13,7 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("ditto.agent")
 public record AgentProperties(@DefaultValue Endpoint text, @DefaultValue Endpoint vision,
                               @DefaultValue("0.5") double judgeMinOverall,
-                              @DefaultValue("0.92") double nearDuplicateSimilarity) {
+                              @DefaultValue("0.92") double nearDuplicateSimilarity,
+                              @DefaultValue("") String judgeCriterionMinimums,
+                              @DefaultValue("0.05") double judgeReviewShare) {
+
+    /** The old shape: criterion minimums at their defaults, 5% of would-be auto-rejects to review. */
+    public AgentProperties(Endpoint text, Endpoint vision, double judgeMinOverall, double nearDuplicateSimilarity) {
+        this(text, vision, judgeMinOverall, nearDuplicateSimilarity, "", 0.05);
+    }
+
+    /** The judge's thresholds: the defaults with the configured overall and criterion minimums. */
+    public dev.ditto.agent.judge.JudgeThresholds judgeThresholds() {
+        return dev.ditto.agent.judge.JudgeThresholds.defaults().withOverallMinimum(judgeMinOverall)
+                .withMinimums(judgeCriterionMinimums == null ? "" : judgeCriterionMinimums);
+    }
 
     /** One model server; {@code model} unset means "not configured". */
     public record Endpoint(@DefaultValue("openai-compatible") String provider, @Nullable String baseUrl,

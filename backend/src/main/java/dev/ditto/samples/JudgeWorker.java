@@ -43,18 +43,26 @@ class JudgeWorker {
     private final ObjectMapper json;
     private final int leaseSeconds;
     private final boolean enabled;
+    private final java.util.function.DoubleSupplier reviewShare;
     /** Who holds a judge lease: this server process. */
     private final String owner = "judge-" + java.util.UUID.randomUUID();
     static final int MAX_ATTEMPTS = 3;
 
     JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json,
-                @Value("${ditto.judge.lease-seconds:600}") int leaseSeconds) {
-        this(jdbc, tx, judge, blobs, outbox, json, leaseSeconds, true);
+                int leaseSeconds) {
+        this(jdbc, tx, judge, blobs, outbox, json, leaseSeconds, true, () -> 0.0);
     }
 
     @org.springframework.beans.factory.annotation.Autowired
     JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json,
-                @Value("${ditto.judge.lease-seconds:600}") int leaseSeconds, @Value("${ditto.judge.enabled:true}") boolean enabled) {
+                @Value("${ditto.judge.lease-seconds:600}") int leaseSeconds, @Value("${ditto.judge.enabled:true}") boolean enabled,
+                dev.ditto.campaigns.AgentEngines engines) {
+        this(jdbc, tx, judge, blobs, outbox, json, leaseSeconds, enabled, () -> engines.properties().judgeReviewShare());
+    }
+
+    JudgeWorker(JdbcClient jdbc, TransactionTemplate tx, Judge judge, BlobStore blobs, Outbox outbox, ObjectMapper json,
+                int leaseSeconds, boolean enabled, java.util.function.DoubleSupplier reviewShare) {
+        this.reviewShare = reviewShare;
         this.enabled = enabled;
         this.leaseSeconds = leaseSeconds;
         this.jdbc = jdbc;
@@ -114,8 +122,14 @@ class JudgeWorker {
             Verdict verdict = judge.judge(new JudgeInput(String.valueOf(p.id()), p.instruction(),
                     json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()), metrics));
             boolean accepted = verdict.accepted();
-            write(p.id(), accepted ? "IN_REVIEW" : "AUTO_REJECTED", toJson(verdict), verdict.overall(),
-                    verdict.engine() + "/" + verdict.model(), accepted ? null : "judge: " + verdict.reason());
+            Map<String, Object> stored = toJson(verdict);
+            // a share of would-be auto-rejects goes to the curators, marked, so calibration sees both sides
+            boolean sample = !accepted && calibrationSample(p.id(), reviewShare.getAsDouble());
+            if (sample) {
+                stored.put("calibrationSample", true);
+            }
+            write(p.id(), accepted || sample ? "IN_REVIEW" : "AUTO_REJECTED", stored, verdict.overall(),
+                    verdict.engine() + "/" + verdict.model(), accepted || sample ? null : "judge: " + verdict.reason());
         } catch (RuntimeException | IOException e) {
             // a judge that cannot decide leaves the decision to a person, with the reason visible
             log.warn("Judging sample {} failed: {}", p.id(), e.getMessage());
@@ -153,6 +167,19 @@ class JudgeWorker {
         try (InputStream in = blobs.open(key)) {
             return in.readAllBytes();
         }
+    }
+
+    /**
+     * Whether a would-be auto-reject goes to review for calibration: a fixed share of samples, chosen by a hash of the
+     * id (repeatable: judging the same sample again makes the same choice), independent of its scores.
+     */
+    static boolean calibrationSample(long sampleId, double share) {
+        if (share <= 0) {
+            return false;
+        }
+        long h = sampleId * 0x9E3779B97F4A7C15L;
+        h ^= (h >>> 32);
+        return Math.floorMod(h, 10_000L) < Math.round(share * 10_000);
     }
 
     static Map<String, Object> toJson(Verdict verdict) {

@@ -17,6 +17,10 @@ public enum Setting {
     VISION_MODEL("agent.vision.model", "Judge: model (empty = built-in metric judge)", Kind.TEXT, "", Applies.NOW),
     VISION_API_KEY("agent.vision.api-key", "Judge: API key", Kind.SECRET, "", Applies.NOW),
     JUDGE_MIN_OVERALL("agent.judge-min-overall", "Judge: minimum overall score to reach review (0–1)", Kind.FRACTION, "0.5", Applies.NOW),
+    JUDGE_CRITERION_MINIMUMS("agent.judge-criterion-minimums",
+            "Judge: minimum per criterion (criterion=0.35; …; empty = defaults)", Kind.CRITERIA, "", Applies.NOW),
+    JUDGE_REVIEW_SHARE("agent.judge-review-share",
+            "Judge: share of would-be auto-rejects sent to review for calibration (0–1)", Kind.FRACTION, "0.05", Applies.NOW),
     NEAR_DUPLICATE_SIMILARITY("agent.near-duplicate-similarity", "Instructions: near-duplicate cosine similarity (0–1)", Kind.FRACTION, "0.92", Applies.NOW),
     FORMAT_WIDTH("sources.width", "Normalisation: width (multiple of 16)", Kind.INTEGER, "832", Applies.NOW),
     FORMAT_HEIGHT("sources.height", "Normalisation: height (multiple of 16)", Kind.INTEGER, "480", Applies.NOW),
@@ -31,7 +35,7 @@ public enum Setting {
             Kind.KEY_VALUES, "", Applies.NOW);
 
     /** What values a setting takes. */
-    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES }
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES, CRITERIA }
 
     /** When a change takes effect: every setting applies at once today; RESTART is kept for one that cannot. */
     public enum Applies { NOW, RESTART }
@@ -115,6 +119,16 @@ public enum Setting {
             case PROVIDER -> {
                 if (!value.matches("openai-compatible|anthropic|gemini")) {
                     throw new IllegalArgumentException(label + " must be one of openai-compatible, anthropic, gemini.");
+                }
+            }
+            case CRITERIA -> {
+                try {
+                    var parsed = dev.ditto.agent.judge.JudgeThresholds.parseMinimums(value);
+                    StringBuilder b = new StringBuilder();
+                    parsed.forEach((c, v) -> b.append(b.isEmpty() ? "" : "; ").append(c.wireName()).append('=').append(v));
+                    value = b.toString();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(label + ": " + e.getMessage() + ".", e);
                 }
             }
             case KEY_VALUES -> {

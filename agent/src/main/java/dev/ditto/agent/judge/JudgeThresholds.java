@@ -35,6 +35,58 @@ public record JudgeThresholds(Map<Criterion, Double> minimums, double overallMin
         return new JudgeThresholds(changed, overallMinimum, weights);
     }
 
+    /**
+     * A copy with the minimums written as {@code instruction_following=0.4; preservation=0.3} (criteria not named keep
+     * theirs; empty text changes nothing); throws with what to fix for an unknown criterion or a value outside 0..1.
+     */
+    public JudgeThresholds withMinimums(String text) {
+        JudgeThresholds out = this;
+        for (Map.Entry<Criterion, Double> e : parseMinimums(text).entrySet()) {
+            out = out.withMinimum(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** {@code criterion=minimum} pairs separated by {@code ;} or new lines, checked. */
+    public static Map<Criterion, Double> parseMinimums(String text) {
+        Map<Criterion, Double> out = new EnumMap<>(Criterion.class);
+        for (String part : text.split("[;\\n]")) {
+            String pair = part.strip();
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("'" + pair + "' is not criterion=minimum (for example preservation=0.3)");
+            }
+            String name = pair.substring(0, eq).strip();
+            Criterion c = java.util.Arrays.stream(Criterion.values()).filter(x -> x.wireName().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("'" + name + "' is not a criterion; use one of "
+                            + java.util.Arrays.stream(Criterion.values()).map(Criterion::wireName).toList()));
+            double v;
+            try {
+                v = Double.parseDouble(pair.substring(eq + 1).strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " needs a number between 0 and 1", e);
+            }
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException(name + " must be between 0 and 1");
+            }
+            out.put(c, v);
+        }
+        return out;
+    }
+
+    /** The minimums as text, in criterion order. */
+    public String minimumsText() {
+        StringBuilder b = new StringBuilder();
+        for (Criterion c : Criterion.values()) {
+            b.append(b.isEmpty() ? "" : "; ").append(c.wireName()).append('=')
+                    .append(String.format(Locale.ROOT, "%.2f", minimums.getOrDefault(c, 0.0)));
+        }
+        return b.toString();
+    }
+
     /** A copy with another overall minimum. */
     public JudgeThresholds withOverallMinimum(double minimum) {
         return new JudgeThresholds(minimums, minimum, weights);
