@@ -17,11 +17,6 @@ public record AgentProperties(@DefaultValue Endpoint text, @DefaultValue Endpoin
                               @DefaultValue("") String judgeCriterionMinimums,
                               @DefaultValue("0.05") double judgeReviewShare) {
 
-    /** The old shape: criterion minimums at their defaults, 5% of would-be auto-rejects to review. */
-    public AgentProperties(Endpoint text, Endpoint vision, double judgeMinOverall, double nearDuplicateSimilarity) {
-        this(text, vision, judgeMinOverall, nearDuplicateSimilarity, "", 0.05);
-    }
-
     /** The judge's thresholds: the defaults with the configured overall and criterion minimums. */
     public dev.ditto.agent.judge.JudgeThresholds judgeThresholds() {
         return dev.ditto.agent.judge.JudgeThresholds.defaults().withOverallMinimum(judgeMinOverall)
