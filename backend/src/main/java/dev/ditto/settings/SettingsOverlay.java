@@ -20,7 +20,8 @@ final class SettingsOverlay {
         var vision = endpoint(p.vision(), "agent.vision.", s);
         double min = Double.parseDouble(s.getOrDefault(Setting.JUDGE_MIN_OVERALL.key(), String.valueOf(p.judgeMinOverall())));
         double dup = Double.parseDouble(s.getOrDefault(Setting.NEAR_DUPLICATE_SIMILARITY.key(), String.valueOf(p.nearDuplicateSimilarity())));
-        return new AgentProperties(text, vision, min, dup);
+        var caption = endpoint(p.caption(), "agent.caption.", s);
+        return new AgentProperties(text, vision, min, dup, caption);
     }
 
     static SourceProperties apply(SourceProperties p, Map<String, String> s) {
