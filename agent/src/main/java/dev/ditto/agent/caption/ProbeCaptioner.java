@@ -134,7 +134,7 @@ public final class ProbeCaptioner implements Captioner {
         int faces = (int) Math.round(in.score("faces"));
         int count = Math.max(faces, detectedPeople);
         if (share <= 0 && detectedPeople == 0) {
-            return "of a scene with no people visible";
+            return "of a scene with nobody in view";
         }
         String who = count >= 2 ? number(count) + " people" : "a person";
         StringBuilder s = new StringBuilder("of ").append(who);

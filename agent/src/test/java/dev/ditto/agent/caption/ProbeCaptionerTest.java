@@ -46,7 +46,7 @@ class ProbeCaptionerTest {
         String b = captioner.caption(crowd).text();
 
         assertThat(a).isNotEqualTo(b);
-        assertThat(a).contains("no people visible").contains("a car").contains("almost black and white")
+        assertThat(a).contains("nobody in view").contains("a car").contains("almost black and white")
                 .contains("dark").contains("almost static").contains("No on-screen text");
         assertThat(b).contains("seven people").contains("from a distance").contains("only part of the video")
                 .contains("five faces").contains("a traffic light").contains("street").contains("green tones")
