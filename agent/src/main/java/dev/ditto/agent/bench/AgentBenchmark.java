@@ -175,7 +175,7 @@ public final class AgentBenchmark {
      * Captions per second of the built-in captioner over varied probe measurements (the vision captioner is bound by
      * its model server, not measured here): a warm-up pass, then the best of three timed passes.
      */
-    static double captionsPerSecond() {
+    public static double captionsPerSecond() {
         SplittableRandom random = new SplittableRandom(11);
         List<CaptionInput> inputs = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {

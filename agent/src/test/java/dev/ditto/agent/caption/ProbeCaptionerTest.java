@@ -67,4 +67,9 @@ class ProbeCaptionerTest {
 
         assertThat(text).contains("kitchen").doesNotContain("<<<").doesNotContain("ignore");
     }
+
+    @Test
+    void theBenchmarkMeasuresCaptionsPerSecond() {
+        assertThat(dev.ditto.agent.bench.AgentBenchmark.captionsPerSecond()).isPositive();
+    }
 }
