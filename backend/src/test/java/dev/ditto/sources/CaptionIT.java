@@ -153,6 +153,33 @@ class CaptionIT {
         assertThat(failed.caption()).contains("street");
     }
 
+    @Test
+    void aPersonsEditWhileTheCaptionerWorksWinsAndAnExpiredClaimIsTakenAgain() throws Exception {
+        while (worker.captionPending(100) > 0) {
+            // captions of sources left waiting by other tests
+        }
+        Probed probed = probe(List.of("garden"), 0);
+        CaptionWorker.Claim claim = worker.claim().orElseThrow();
+        assertThat(claim.sourceId()).isEqualTo(probed.sourceId());
+        assertThat(status(probed.sourceId())).isEqualTo("CAPTIONING");
+        assertThat(worker.claim()).as("a claimed source is not claimed twice").isEmpty();
+
+        sources.editCaption(probed.sourceId(), "A gardener trims a hedge beside a gravel path.");
+        assertThat(worker.process(claim)).isEqualTo(CaptionWorker.Outcome.LEASE_LOST);
+        assertThat(sources.find(probed.sourceId()).orElseThrow().caption()).isEqualTo("A gardener trims a hedge beside a gravel path.");
+
+        assertThat(sources.recaption(List.of(probed.sourceId()))).isEqualTo(1);
+        CaptionWorker.Claim abandoned = worker.claim().orElseThrow();
+        jdbc.sql("update sources set caption_lease_until = now() - interval '1 second' where id = :id")
+                .param("id", probed.sourceId()).update(); // the worker that claimed it died
+        CaptionWorker.Claim again = worker.claim().orElseThrow();
+        assertThat(again.sourceId()).isEqualTo(probed.sourceId());
+        assertThat(again.attempt()).isEqualTo(abandoned.attempt() + 1);
+        assertThat(worker.process(abandoned)).isEqualTo(CaptionWorker.Outcome.LEASE_LOST);
+        assertThat(worker.process(again)).isEqualTo(CaptionWorker.Outcome.DONE);
+        assertThat(sources.find(probed.sourceId()).orElseThrow().caption()).contains("garden");
+    }
+
     private record Probed(long sourceId, long clipId) {}
 
     private Probed probe(List<String> tags, int captionFramesPerClip) throws Exception {
