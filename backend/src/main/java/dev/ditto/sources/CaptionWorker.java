@@ -14,7 +14,6 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -298,6 +297,6 @@ public class CaptionWorker implements SmartLifecycle {
 
     @Override
     public String toString() {
-        return "CaptionWorker[" + String.format(Locale.ROOT, "%s]", properties);
+        return "CaptionWorker[" + properties + "]";
     }
 }

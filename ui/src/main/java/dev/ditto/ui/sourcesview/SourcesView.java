@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status, every
- * probe score and the dense caption (viewed, edited and re-captioned in a dialog), filters on each, near-duplicate groups, and "Start campaign" for the selected sources. Statuses
+ * probe score and the dense caption (viewed, edited and re-captioned in a dialog), filters on each, near-duplicate
+ * groups, and "Start campaign" for the selected sources. Statuses
  * refresh every few seconds as PROBE jobs finish.
  */
 @Route("sources")
