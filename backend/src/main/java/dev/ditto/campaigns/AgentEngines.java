@@ -1,5 +1,8 @@
 package dev.ditto.campaigns;
 
+import dev.ditto.agent.caption.Captioner;
+import dev.ditto.agent.caption.ProbeCaptioner;
+import dev.ditto.agent.caption.VisionCaptioner;
 import dev.ditto.agent.diversity.DiversitySelector;
 import dev.ditto.agent.diversity.Embedder;
 import dev.ditto.agent.judge.Judge;
@@ -15,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's engines in force: the instruction writer, the judge and the diversity selector, built from
+ * The agent's engines in force: the instruction writer, the judge, the source captioner and the diversity selector, built from
  * {@link AgentProperties} (a configured model server, else the built-in engines) and rebuilt whole when an admin
  * changes them, so the next campaign source and the next judged sample use the new ones without a restart. Work
  * already inside a model call finishes on the engines it started with.
@@ -61,6 +64,16 @@ public final class AgentEngines {
         return describe(current.properties().vision(), "built-in metric judge");
     }
 
+    /** What captions sources now. */
+    public String captionerDescription() {
+        return describe(current.properties().caption(), "built-in caption from probe measurements");
+    }
+
+    /** The captioner in force (the caption worker takes it once per source, so a change applies to the next one). */
+    public Captioner captioner() {
+        return current.captioner();
+    }
+
     InstructionWriter writer() {
         return current.writer();
     }
@@ -81,13 +94,17 @@ public final class AgentEngines {
         Judge judge = p.vision().configured()
                 ? LlmJudge.forEndpoint(p.vision().toModelEndpoint(), thresholds, RetryPolicy.defaults())
                 : new MetricJudge(thresholds, SafetyBlocklist.defaults());
+        Captioner captioner = p.caption().configured()
+                ? VisionCaptioner.forEndpoint(p.caption().toModelEndpoint(), RetryPolicy.defaults())
+                : new ProbeCaptioner();
         DiversitySelector.Settings d = DiversitySelector.Settings.defaults();
         var settings = new DiversitySelector.Settings(d.oversample(), p.nearDuplicateSimilarity(),
                 p.nearDuplicateSimilarity(), d.lambda());
-        log.info("Agent engines: writer {}, judge {} (judge minimum {}, near-duplicate similarity {})",
+        log.info("Agent engines: writer {}, judge {}, captioner {} (judge minimum {}, near-duplicate similarity {})",
                 describe(p.text(), "built-in taxonomy grammar"), describe(p.vision(), "built-in metric judge"),
+                describe(p.caption(), "built-in caption from probe measurements"),
                 p.judgeMinOverall(), p.nearDuplicateSimilarity());
-        return new InForce(p, writer, judge, new DiversitySelector(writer, embedder, corpus, settings));
+        return new InForce(p, writer, judge, captioner, new DiversitySelector(writer, embedder, corpus, settings));
     }
 
     private static String describe(AgentProperties.Endpoint e, String builtIn) {
@@ -97,5 +114,6 @@ public final class AgentEngines {
         return e.provider() + " model " + e.model() + (e.baseUrl() == null ? "" : " at " + e.baseUrl());
     }
 
-    private record InForce(AgentProperties properties, InstructionWriter writer, Judge judge, DiversitySelector selector) {}
+    private record InForce(AgentProperties properties, InstructionWriter writer, Judge judge, Captioner captioner,
+                           DiversitySelector selector) {}
 }

@@ -7,13 +7,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code ditto.agent.*}: the model servers for writing (text) and judging (vision). With none configured the
- * built-in engines run: the taxonomy grammar and the metric judge.
+ * {@code ditto.agent.*}: the model servers for writing (text), judging (vision) and captioning sources (caption, a
+ * vision model too; see docs/captions.md). With none configured the built-in engines run: the taxonomy grammar, the
+ * metric judge and the caption composed from the probe's measurements.
  */
 @ConfigurationProperties("ditto.agent")
 public record AgentProperties(@DefaultValue Endpoint text, @DefaultValue Endpoint vision,
                               @DefaultValue("0.5") double judgeMinOverall,
                               @DefaultValue("0.92") double nearDuplicateSimilarity,
+                              @DefaultValue Endpoint caption,
                               @DefaultValue("") String judgeCriterionMinimums,
                               @DefaultValue("0.05") double judgeReviewShare) {
 

@@ -1,6 +1,8 @@
 package dev.ditto.campaigns;
 
 import dev.ditto.agent.SourceFacts;
+import dev.ditto.agent.caption.CaptionInput;
+import dev.ditto.agent.caption.ProbeCaptioner;
 import dev.ditto.agent.SourceFactsLookup;
 import dev.ditto.agent.diversity.CorpusNeighbours;
 import dev.ditto.agent.diversity.Embedder;
@@ -152,19 +154,40 @@ public class CorpusInstructions implements CorpusNeighbours, InstructionLookup, 
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        return jdbc.sql("select caption, tags, scores::text from sources where id = :id").param("id", id)
-                .query((rs, i) -> facts(sourceId, rs.getString(1), rs.getArray(2), rs.getString(3))).optional();
+        return jdbc.sql("""
+                select caption, tags, scores::text, duration_s,
+                       (select count(*) from source_assets a where a.source_id = s.id and a.kind = 'CLIP')
+                from sources s where id = :id""").param("id", id)
+                .query((rs, i) -> facts(sourceId, rs.getString(1), rs.getArray(2), rs.getString(3),
+                        (Double) rs.getObject(4), rs.getInt(5))).optional();
     }
 
-    private SourceFacts facts(String sourceId, String caption, Array tagArray, String scoresJson) throws SQLException {
+    /**
+     * The writer's facts; a source whose caption is not written yet (a campaign started right after PROBE) gets the
+     * built-in caption from its measurements for this call, so the writer never works without one.
+     */
+    private SourceFacts facts(String sourceId, String storedCaption, Array tagArray, String scoresJson,
+                              @Nullable Double duration, int clips) throws SQLException {
         List<String> tags = tagArray == null ? List.of() : Arrays.asList((String[]) tagArray.getArray());
         Map<String, Double> scores = scoresJson == null ? Map.of()
                 : json.readValue(scoresJson, new TypeReference<Map<String, Double>>() {});
+        String caption = storedCaption != null && !storedCaption.isBlank() ? storedCaption
+                : ProbeCaptioner.describe(new CaptionInput(sourceId, duration, clips, withoutNulls(scores), tags, List.of()));
         List<String> colours = tags.stream().filter(COLOURS::contains).toList();
         List<String> scene = tags.stream().filter(t -> !COLOURS.contains(t)).toList();
         return new SourceFacts(sourceId, caption, tags, scores.getOrDefault("people", 0.0),
                 Math.min(1.0, scores.getOrDefault("faces", 0.0)), scores.getOrDefault("motion", 0.0),
                 scores.getOrDefault("text_overlay", 0.0), colours, scene);
+    }
+
+    private static Map<String, Double> withoutNulls(Map<String, Double> scores) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        scores.forEach((k, v) -> {
+            if (k != null && v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private void ensureLoaded() {

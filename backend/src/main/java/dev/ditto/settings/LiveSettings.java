@@ -54,7 +54,7 @@ public class LiveSettings implements SmartInitializingSingleton {
     /** What is in force now, for the settings page. */
     public record Status(Instant appliedAt, String writer, String judge, double judgeMinOverall,
                          double nearDuplicateSimilarity, VideoFormat format, long maxUploadMb,
-                         @Nullable String agentError, @Nullable String sourcesError) {}
+                         @Nullable String agentError, @Nullable String sourcesError, String captioner) {}
 
     @Override
     public void afterSingletonsInstantiated() {
@@ -86,7 +86,8 @@ public class LiveSettings implements SmartInitializingSingleton {
         String sourcesError = null;
         try {
             if (engines.apply(SettingsOverlay.apply(configuredAgent, settings.storedValues()))) {
-                log.info("Agent settings in force: writer {}, judge {}", engines.writerDescription(), engines.judgeDescription());
+                log.info("Agent settings in force: writer {}, judge {}, captioner {}", engines.writerDescription(),
+                        engines.judgeDescription(), engines.captionerDescription());
             }
         } catch (RuntimeException e) {
             agentError = "The agent settings could not be applied (" + e.getMessage() + "); the previous engines stay in force.";
@@ -125,7 +126,8 @@ public class LiveSettings implements SmartInitializingSingleton {
         AgentProperties agent = engines.properties();
         SourceProperties src = sources.properties();
         return new Status(a.at(), engines.writerDescription(), engines.judgeDescription(), agent.judgeMinOverall(),
-                agent.nearDuplicateSimilarity(), src.format(), src.maxUploadMb(), a.agentError(), a.sourcesError());
+                agent.nearDuplicateSimilarity(), src.format(), src.maxUploadMb(), a.agentError(), a.sourcesError(),
+                engines.captionerDescription());
     }
 
     /**

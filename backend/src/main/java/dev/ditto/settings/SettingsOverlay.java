@@ -20,9 +20,10 @@ final class SettingsOverlay {
         var vision = endpoint(p.vision(), "agent.vision.", s);
         double min = Double.parseDouble(s.getOrDefault(Setting.JUDGE_MIN_OVERALL.key(), String.valueOf(p.judgeMinOverall())));
         double dup = Double.parseDouble(s.getOrDefault(Setting.NEAR_DUPLICATE_SIMILARITY.key(), String.valueOf(p.nearDuplicateSimilarity())));
+        var caption = endpoint(p.caption(), "agent.caption.", s);
         String minimums = s.getOrDefault(Setting.JUDGE_CRITERION_MINIMUMS.key(), p.judgeCriterionMinimums());
         double share = Double.parseDouble(s.getOrDefault(Setting.JUDGE_REVIEW_SHARE.key(), String.valueOf(p.judgeReviewShare())));
-        return new AgentProperties(text, vision, min, dup, minimums, share);
+        return new AgentProperties(text, vision, min, dup, caption, minimums, share);
     }
 
     static SourceProperties apply(SourceProperties p, Map<String, String> s) {

@@ -21,8 +21,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Stores what a PROBE found: the source's metadata, each normalised clip with its key frame and thumbnail,
- * per-clip scores, and the source's aggregated scores and tags. A parked PROBE marks the source FAILED with
+ * Stores what a PROBE found: the source's metadata, each normalised clip with its key frame, thumbnail and caption
+ * frames, per-clip scores, and the source's aggregated scores and tags; the source then waits for its caption
+ * (PENDING, unless a person already wrote one). A parked PROBE marks the source FAILED with
  * the runner's error, so a person sees why.
  */
 @Component
@@ -57,15 +58,17 @@ class ProbeResultHandler implements JobResultHandler {
         for (ClipResult clip : result.clips()) {
             long clipId = jdbc.sql("""
                     insert into source_assets (source_id, kind, clip_index, blob_key, size_bytes, content_type, start_s, end_s,
-                                               width, height, frames, fps, scores, phash)
+                                               width, height, frames, fps, scores, phash, caption_frames)
                     values (:source, 'CLIP', :index, :key, :size, 'video/mp4', :start, :end, :w, :h, :frames, :fps,
-                            cast(:scores as jsonb), :phash)
+                            cast(:scores as jsonb), :phash, cast(:captionFrames as text[]))
                     on conflict (source_id, clip_index) where kind = 'CLIP' do nothing returning id""")
                     .param("source", sourceId).param("index", clip.index()).param("key", clip.video().key())
                     .param("size", clip.video().size()).param("start", clip.startSeconds()).param("end", clip.endSeconds())
                     .param("w", format.width()).param("h", format.height()).param("frames", format.frames())
                     .param("fps", (double) format.fps()).param("scores", json.writeValueAsString(clip.scores()))
                     .param("phash", clip.perceptualHash())
+                    .param("captionFrames", clip.keyFrames() == null ? null
+                            : clip.keyFrames().stream().map(b -> b.key()).toArray(String[]::new))
                     .query(Long.class).optional().orElse(-1L);
             if (clipId < 0) {
                 continue;
@@ -75,7 +78,9 @@ class ProbeResultHandler implements JobResultHandler {
         }
         jdbc.sql("""
                 update sources set status = 'READY', duration_s = :duration, fps = :fps, width = :w, height = :h, codec = :codec,
-                       tags = :tags, scores = cast(:scores as jsonb), error = null, updated_at = now()
+                       tags = :tags, scores = cast(:scores as jsonb), error = null, updated_at = now(),
+                       caption_status = case when caption_status = 'EDITED' then 'EDITED' else 'PENDING' end,
+                       caption_attempts = 0, caption_error = null, caption_lease_token = null, caption_lease_until = null
                 where id = :id""")
                 .param("duration", result.durationSeconds()).param("fps", result.fps()).param("w", result.width())
                 .param("h", result.height()).param("codec", result.codec())

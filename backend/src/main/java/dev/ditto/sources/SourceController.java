@@ -13,11 +13,17 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/sources}: ingest a video (raw body, streamed), list sources, and search them ({@code ?q=words}). */
+/**
+ * {@code /api/sources}: ingest a video (raw body, streamed), list sources, search them ({@code ?q=words}), edit a
+ * source's caption ({@code PUT /{id}/caption}, audited) and queue sources to be captioned again
+ * ({@code POST /recaption}).
+ */
 @RestController
 @RequestMapping("/api/sources")
 class SourceController {
@@ -51,6 +57,24 @@ class SourceController {
     ResponseEntity<Source> get(@PathVariable long id) {
         return ResponseEntity.of(sources.find(id));
     }
+
+    /** {@code PUT /api/sources/{id}/caption} with {@code {"caption": "..."}}: a person's caption, audited. */
+    @PutMapping("/{id}/caption")
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    Source editCaption(@PathVariable long id, @RequestBody CaptionEdit edit) {
+        return sources.editCaption(id, edit.caption() == null ? "" : edit.caption());
+    }
+
+    /** {@code POST /api/sources/recaption} with {@code {"sourceIds": [1, 2]}}: caption them again with the captioner in force. */
+    @PostMapping("/recaption")
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    Map<String, Integer> recaption(@RequestBody Recaption request) {
+        return Map.of("queued", sources.recaption(request.sourceIds() == null ? List.of() : request.sourceIds()));
+    }
+
+    record CaptionEdit(@Nullable String caption) {}
+
+    record Recaption(@Nullable List<Long> sourceIds) {}
 
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {

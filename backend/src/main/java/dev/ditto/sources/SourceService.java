@@ -253,6 +253,81 @@ public class SourceService {
         });
     }
 
+    /** Longest caption a person may store, in characters. */
+    public static final int MAX_CAPTION_CHARS = 4000;
+
+    /**
+     * Replaces a source's caption with one a person wrote (status EDITED: no captioner overwrites it), audited with
+     * the caption before and after, and reindexes the source's samples. A blank caption is refused.
+     *
+     * @throws IllegalArgumentException no such source, or the caption is blank or too long
+     */
+    public Source editCaption(long id, String caption) {
+        String text = caption.replaceAll("[\\p{Cntrl}&&[^\\n]]", " ").strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("A caption must not be empty; use Re-caption to have it written again.");
+        }
+        if (text.length() > MAX_CAPTION_CHARS) {
+            throw new IllegalArgumentException("A caption may be at most " + MAX_CAPTION_CHARS + " characters long.");
+        }
+        tx.executeWithoutResult(status -> {
+            Map<String, Object> before = captionState(id);
+            String editor = "person:" + currentUser();
+            jdbc.sql("""
+                    update sources set caption = :caption, caption_status = 'EDITED', caption_engine = :engine,
+                           caption_model = null, caption_error = null, caption_lease_token = null,
+                           caption_lease_until = null, captioned_at = now(), updated_at = now()
+                    where id = :id""")
+                    .param("caption", text).param("engine", editor).param("id", id).update();
+            outbox.changed(Outbox.Aggregate.SOURCE, id);
+            audit.record("source.caption.edit", "source", id, before,
+                    Map.of("caption", text, "caption_status", "EDITED", "caption_engine", editor));
+        });
+        return find(id).orElseThrow();
+    }
+
+    /**
+     * Queues sources to be captioned again by the captioner in force (an edited caption too: asking is the
+     * person's decision), audited; the current caption stays until the new one is written.
+     *
+     * @return how many sources were queued (sources not yet probed are skipped)
+     */
+    public int recaption(java.util.Collection<Long> ids) {
+        Integer queued = tx.execute(status -> {
+            int n = 0;
+            for (long id : ids) {
+                Map<String, Object> before = captionState(id);
+                int changed = jdbc.sql("""
+                        update sources set caption_status = 'PENDING', caption_attempts = 0, caption_error = null,
+                               caption_lease_token = null, caption_lease_until = null, updated_at = now()
+                        where id = :id and caption_status is not null""")
+                        .param("id", id).update();
+                if (changed > 0) {
+                    n++;
+                    audit.record("source.caption.requeue", "source", id, before, Map.of("caption_status", "PENDING"));
+                }
+            }
+            return n;
+        });
+        return queued == null ? 0 : queued;
+    }
+
+    private Map<String, Object> captionState(long id) {
+        return jdbc.sql("select caption, caption_status, caption_engine from sources where id = :id").param("id", id)
+                .query((rs, i) -> {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("caption", rs.getString(1));
+                    m.put("caption_status", rs.getString(2));
+                    m.put("caption_engine", rs.getString(3));
+                    return m;
+                }).optional().orElseThrow(() -> new IllegalArgumentException("There is no source " + id + "."));
+    }
+
+    private static String currentUser() {
+        var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return auth == null ? "system" : auth.getName();
+    }
+
     private static final String SELECT = """
             select s.*,
                    (select count(*) from source_assets a where a.source_id = s.id and a.kind = 'CLIP') as clip_count,
@@ -266,7 +341,8 @@ public class SourceService {
                 (Double) rs.getObject("duration_s"), (Double) rs.getObject("fps"), (Integer) rs.getObject("width"),
                 (Integer) rs.getObject("height"), rs.getString("codec"), rs.getString("caption"),
                 strings(rs.getArray("tags")), scores(rs.getString("scores")), rs.getString("error"),
-                rs.getInt("clip_count"), rs.getString("thumbnail_key"), rs.getTimestamp("created_at").toInstant());
+                rs.getInt("clip_count"), rs.getString("thumbnail_key"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("caption_status"), rs.getString("caption_engine"), rs.getString("caption_error"));
     }
 
     private Map<String, Double> scores(@Nullable String text) {

@@ -82,7 +82,8 @@ class AdminSettingsIT {
     void storedValuesAreLaidOverTheConfigurationRecords() {
         AgentProperties configured = new AgentProperties(
                 new AgentProperties.Endpoint("openai-compatible", null, null, null, 120),
-                new AgentProperties.Endpoint("openai-compatible", null, null, null, 120), 0.5, 0.92, "", 0.05);
+                new AgentProperties.Endpoint("openai-compatible", null, null, null, 120), 0.5, 0.92,
+                new AgentProperties.Endpoint("openai-compatible", null, null, null, 120), "", 0.05);
         AgentProperties applied = SettingsOverlay.apply(configured, Map.of(
                 "agent.text.base-url", "http://127.0.0.1:8000/v1", "agent.text.model", "qwen", "agent.judge-min-overall", "0.7"));
 

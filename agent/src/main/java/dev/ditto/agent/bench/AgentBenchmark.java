@@ -6,6 +6,8 @@ import dev.ditto.agent.Category;
 import dev.ditto.agent.CategoryMix;
 import dev.ditto.agent.InstructionDraft;
 import dev.ditto.agent.SourceFacts;
+import dev.ditto.agent.caption.CaptionInput;
+import dev.ditto.agent.caption.ProbeCaptioner;
 import dev.ditto.agent.diversity.DiversityReport;
 import dev.ditto.agent.diversity.DiversitySelector;
 import dev.ditto.agent.diversity.Embedder;
@@ -24,8 +26,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Measures the offline agent: embedding throughput (batched, per worker/batch configuration) and instructions
- * written per second by the grammar with diversity selection on; writes {@code <out>/agent.json}.
+ * Measures the offline agent: embedding throughput (batched, per worker/batch configuration), instructions
+ * written per second by the grammar with diversity selection on, and captions per second of the built-in
+ * captioner; writes {@code <out>/agent.json}.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <agent classpath> dev.ditto.agent.bench.AgentBenchmark bench-results}.
  */
@@ -133,7 +136,12 @@ public final class AgentBenchmark {
         System.out.printf(Locale.ROOT, "diversity: mean pairwise cosine distance %.4f, distinct-1 %.4f, distinct-2 %.4f%n",
                 report.meanPairwiseCosineDistance(), report.distinct1(), report.distinct2());
 
+        double captionsPerSecond = captionsPerSecond();
+        System.out.printf(Locale.ROOT, "captions: %s -> %.0f/s%n", ProbeCaptioner.ENGINE, captionsPerSecond);
+
         result.put("instructions_per_second", round(instructionsPerSecond));
+        result.put("captions_per_second", round(captionsPerSecond));
+        result.put("caption_engine", ProbeCaptioner.ENGINE);
         result.put("embeddings_per_second", round(bestRate));
         result.put("embeddings_per_cpu_second", round(bestPerCpuSecond));
         result.put("mean_pairwise_cosine_distance", Math.round(report.meanPairwiseCosineDistance() * 10_000) / 10_000.0);
@@ -161,6 +169,44 @@ public final class AgentBenchmark {
         Path file = out.resolve("agent.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
         System.out.println("wrote " + file.toAbsolutePath());
+    }
+
+    /**
+     * Captions per second of the built-in captioner over varied probe measurements (the vision captioner is bound by
+     * its model server, not measured here): a warm-up pass, then the best of three timed passes.
+     */
+    public static double captionsPerSecond() {
+        SplittableRandom random = new SplittableRandom(11);
+        List<CaptionInput> inputs = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            List<String> tags = new ArrayList<>(List.of(SCENES.get(random.nextInt(SCENES.size())),
+                    List.of("red", "green", "blue", "yellow").get(random.nextInt(4))));
+            if (random.nextBoolean()) {
+                tags.add("object:" + List.of("dog", "car", "bicycle", "cup", "surfboard").get(random.nextInt(5)));
+            }
+            inputs.add(new CaptionInput("bench-" + i, 2 + random.nextDouble() * 60, 1 + random.nextInt(8),
+                    Map.of("people", random.nextDouble(), "person_area", random.nextDouble() * 0.6,
+                            "faces", (double) random.nextInt(4), "motion", random.nextDouble() * 10,
+                            "text_overlay", random.nextDouble() * 0.1, "brisque", 10 + random.nextDouble() * 60),
+                    tags, List.of()));
+        }
+        ProbeCaptioner captioner = new ProbeCaptioner();
+        long chars = 0;
+        for (CaptionInput in : inputs) {
+            chars += captioner.caption(in).text().length(); // warm-up
+        }
+        double best = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            long start = System.nanoTime();
+            for (CaptionInput in : inputs) {
+                chars += captioner.caption(in).text().length();
+            }
+            best = Math.max(best, inputs.size() / seconds(start));
+        }
+        if (chars == 0) {
+            throw new IllegalStateException("the built-in captioner wrote nothing");
+        }
+        return best;
     }
 
     /** Vectors of the fp32 all-MiniLM-L6-v2 (LangChain4j's unquantised jar, on the benchmark's test classpath). */

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class LlmInstructionWriter implements InstructionWriter {
 
     /** Prompt version recorded on every draft. */
-    public static final String PROMPT_VERSION = "llm-writer-2026.1";
+    public static final String PROMPT_VERSION = "llm-writer-2026.2";
 
     private static final Logger log = LoggerFactory.getLogger(LlmInstructionWriter.class);
 
@@ -56,6 +56,8 @@ public final class LlmInstructionWriter implements InstructionWriter {
               colour "#rrggbb", grade, style)
             Styles: {{styles}}. Grades: {{grades}}.
             Person and background operators need a person in the video; never use them when people_present is false.
+            The caption is a dense description of the video: write edits that fit what it shows (its subjects,
+            setting, light and motion) and name them the way it does, but never copy its sentences.
             Vary wording, verbs and sentence shape; avoid instructions similar to existing ones (use the
             similarInstructions tool when unsure). Answer only with the JSON object asked for.
             """;

@@ -73,6 +73,7 @@ public class SettingsView extends VerticalLayout {
         inForce.add(line("In force since " + TIME.format(s.appliedAt()) + ":", "in-force-since"),
                 line("Instruction writer: " + s.writer(), "in-force-writer"),
                 line("Judge: " + s.judge() + String.format(Locale.ROOT, " · minimum overall %.2f", s.judgeMinOverall()), "in-force-judge"),
+                line("Captioner: " + s.captioner(), "in-force-captioner"),
                 line(String.format(Locale.ROOT, "Near-duplicate similarity %.2f", s.nearDuplicateSimilarity()), "in-force-dedup"),
                 line("Normalisation " + s.format().width() + "×" + s.format().height() + ", " + s.format().frames() + " frames at "
                         + s.format().fps() + " fps · uploads up to " + s.maxUploadMb() + " MB", "in-force-format"));

@@ -47,8 +47,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status and every
- * probe score, filters on each, near-duplicate groups, and "Start campaign" for the selected sources. Statuses
+ * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status, every
+ * probe score and the dense caption (viewed, edited and re-captioned in a dialog), filters on each, near-duplicate
+ * groups, and "Start campaign" for the selected sources. Statuses
  * refresh every few seconds as PROBE jobs finish.
  */
 @Route("sources")
@@ -198,8 +199,35 @@ public class SourcesView extends VerticalLayout {
             grid.addColumn(s -> Scores.format(s.scores().get(score.key))).setHeader(score.label)
                     .setAutoWidth(true).setComparator(s -> s.scores().getOrDefault(score.key, Double.NEGATIVE_INFINITY));
         }
+        grid.addComponentColumn(this::captionCell).setHeader("Caption").setWidth("24em").setFlexGrow(1)
+                .setComparator(s -> Objects.requireNonNullElse(s.caption(), ""));
         grid.addColumn(s -> String.join(", ", s.tags())).setHeader("Tags").setAutoWidth(true);
         grid.addColumn(s -> s.id()).setHeader("Id").setAutoWidth(true).setComparator(Source::id);
+    }
+
+    /** The caption, shortened, with its state as a badge; clicking it opens the caption (to edit, for curators). */
+    private HorizontalLayout captionCell(Source s) {
+        String caption = Objects.requireNonNullElse(s.caption(), "");
+        Span text = new Span(caption.length() > 90 ? caption.substring(0, 90) + "…" : caption);
+        text.getElement().setAttribute("data-testid", "source-caption");
+        text.getElement().setAttribute("title", caption + (s.captionError() == null ? "" : "\n\n" + s.captionError()));
+        text.getStyle().set("white-space", "normal").set("font-size", "var(--lumo-font-size-s)");
+        Span state = new Span(s.captionStatus() == null ? "–" : s.captionStatus().toLowerCase(Locale.ROOT));
+        state.getElement().setAttribute("data-testid", "source-caption-status");
+        state.getElement().setAttribute("title", CaptionDialog.describe(s));
+        state.getElement().getThemeList().add("badge small " + (s.captionStatus() == null ? "contrast" : switch (s.captionStatus()) {
+            case "DONE", "EDITED" -> "success";
+            case "REFUSED", "FAILED" -> "error";
+            default -> "contrast";
+        }));
+        Button open = new Button(canEdit ? "Edit" : "View", e -> new CaptionDialog(sources, s, canEdit, this::reload).open());
+        open.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_SMALL);
+        open.getElement().setAttribute("data-testid", "edit-caption");
+        HorizontalLayout cell = new HorizontalLayout(state, text, open);
+        cell.setAlignItems(FlexComponent.Alignment.CENTER);
+        cell.setSpacing(false);
+        cell.getStyle().set("gap", "var(--lumo-space-xs)");
+        return cell;
     }
 
     private void reload() {

@@ -49,6 +49,8 @@ public final class ProbeEngine {
     static final double PEOPLE_AREA = 0.02;
     static final double TEXT_AREA = 0.01;
     static final int PERSON_SAMPLES = 5;
+    /** JPEG frames per clip uploaded for the server's captioner (half resolution), spread across the clip. */
+    static final int CAPTION_FRAMES = 4;
 
     private final ProbeDetectors detectors;
     private final ProbeLimits limits;
@@ -165,6 +167,19 @@ public final class ProbeEngine {
             }
         }
 
+        List<Path> captionFiles = new ArrayList<>();
+        try (StageClock.Lap lap = clock.start("caption-frames")) {
+            for (int c = 0; c < CAPTION_FRAMES; c++) {
+                Mat frame = frames.get(captionFrameIndex(c, frames.size()));
+                Path file = workDir.resolve(String.format(Locale.ROOT, "%s-caption-%d.jpg", base, c));
+                try (Mat small = new Mat(); Size size = new Size(format.width() / 2, format.height() / 2)) {
+                    resize(frame, small, size, 0, 0, INTER_AREA);
+                    writeJpeg(file, small, 85);
+                }
+                captionFiles.add(file);
+            }
+        }
+
         Map<String, Double> scores = new LinkedHashMap<>();
         try (StageClock.Lap lap = clock.start("motion")) {
             scores.put("motion", round(MotionScorer.score(frames)));
@@ -221,13 +236,23 @@ public final class ProbeEngine {
         BlobRef videoBlob;
         BlobRef keyBlob;
         BlobRef thumbBlob;
+        List<BlobRef> captionBlobs = new ArrayList<>();
         try (StageClock.Lap lap = clock.start("upload")) {
             videoBlob = sink.store(base + ".mp4", video, "video/mp4");
             keyBlob = sink.store(base + "-key.jpg", keyFile, "image/jpeg");
             thumbBlob = sink.store(base + "-thumb.jpg", thumbFile, "image/jpeg");
+            for (Path file : captionFiles) {
+                captionBlobs.add(sink.store(file.getFileName().toString(), file, "image/jpeg"));
+            }
         }
         log.info("Clip {} [{}..{} s]: {} phash {} colours {}", index, fmt(window.start()), fmt(window.end()), scores, hash, colours);
-        return new ClipResult(index, round(window.start()), round(window.end()), videoBlob, keyBlob, thumbBlob, scores, hash);
+        return new ClipResult(index, round(window.start()), round(window.end()), videoBlob, keyBlob, thumbBlob, scores, hash,
+                captionBlobs);
+    }
+
+    /** Frame {@code c} of the {@link #CAPTION_FRAMES} caption frames: the middles of equal parts of the clip. */
+    static int captionFrameIndex(int c, int frameCount) {
+        return Math.min(frameCount - 1, (int) ((c + 0.5) * frameCount / CAPTION_FRAMES));
     }
 
     static List<String> tagsFor(Map<String, Double> scores) {

@@ -122,7 +122,21 @@ class ProbeEngineTest {
         assertThat(clip.video().contentType()).isEqualTo("video/mp4");
         assertThat(clip.video().key()).matches("[0-9a-f]{64}");
         assertThat(clip.video().size()).isPositive();
-        assertThat(cupSink.stored()).hasSize(3 * cupResult.clips().size());
+        assertThat(cupSink.stored()).hasSize((3 + ProbeEngine.CAPTION_FRAMES) * cupResult.clips().size());
+    }
+
+    @Test
+    void captionFramesAreHalfSizeJpegsSpreadAcrossTheClip() {
+        ClipResult clip = cupResult.clips().getFirst();
+        assertThat(clip.keyFrames()).hasSize(ProbeEngine.CAPTION_FRAMES)
+                .allMatch(b -> b.contentType().equals("image/jpeg") && b.key().matches("[0-9a-f]{64}"));
+        assertThat(clip.keyFrames()).extracting(b -> b.key()).doesNotHaveDuplicates();
+        try (Mat first = imread(cupSink.file("clip-000-caption-0.jpg").toString())) {
+            assertThat(first.cols()).isEqualTo(416);
+            assertThat(first.rows()).isEqualTo(240);
+        }
+        assertThat(ProbeEngine.captionFrameIndex(0, 73)).isEqualTo(9);
+        assertThat(ProbeEngine.captionFrameIndex(3, 73)).isEqualTo(63);
     }
 
     @Test
