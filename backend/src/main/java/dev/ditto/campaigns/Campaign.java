@@ -1,6 +1,7 @@
 package dev.ditto.campaigns;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -10,4 +11,5 @@ import org.jspecify.annotations.Nullable;
  */
 public record Campaign(long id, String name, String status, String engine, int sources, int perSource, int written,
                        int deduplicated, int failedItems, Map<String, Object> diversity, Map<String, Long> jobs,
-                       @Nullable String error, Instant createdAt, @Nullable Instant finishedAt) {}
+                       @Nullable String error, Instant createdAt, @Nullable Instant finishedAt,
+                       Map<String, Double> categoryMix, List<String> advice) {}

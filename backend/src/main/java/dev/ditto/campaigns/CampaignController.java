@@ -23,9 +23,22 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/campaigns")
 class CampaignController {
     private final CampaignService campaigns;
+    private final CampaignAdvisor advisor;
 
-    CampaignController(CampaignService campaigns) {
+    CampaignController(CampaignService campaigns, CampaignAdvisor advisor) {
         this.campaigns = campaigns;
+        this.advisor = advisor;
+    }
+
+    /**
+     * What the last {@code last} curator decisions suggest for the next campaign: rejection rates per category and
+     * operator, a proposed mix (from the default mix) and writer guidance.
+     */
+    @GetMapping("/advice")
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    CampaignAdvisor.Advice advice(@RequestParam(defaultValue = "" + CampaignAdvisor.DEFAULT_LAST) int last,
+                                  @RequestParam(defaultValue = "" + CampaignAdvisor.DEFAULT_MIN_DECISIONS) int minDecisions) {
+        return advisor.advise(null, last, minDecisions);
     }
 
     @PostMapping

@@ -12,10 +12,13 @@ import org.jspecify.annotations.Nullable;
  * ({@code sourceIds}), by a search over sources ({@code sourceSearch}: words that must all appear in a source's
  * name, caption, tags or origin), by a search over samples ({@code sampleSearch}: the sources of its results), or
  * any union of these; searches are resolved once, when the campaign starts, so it runs on exactly those sources.
+ * {@code advice}: the lines of {@link CampaignAdvisor.Advice} the admin accepted (its lines and writer guidance),
+ * recorded with the campaign; the writer is told the guidance.
  */
 public record CampaignRequest(String name, @Nullable List<Long> sourceIds, int perSource,
                               @Nullable Map<Category, Double> mix, long seed,
-                              @Nullable String sourceSearch, @Nullable SearchRequest sampleSearch) {
+                              @Nullable String sourceSearch, @Nullable SearchRequest sampleSearch,
+                              @Nullable List<String> advice) {
     public CampaignRequest {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("A campaign needs a name.");
@@ -29,6 +32,13 @@ public record CampaignRequest(String name, @Nullable List<Long> sourceIds, int p
             throw new IllegalArgumentException("Instructions per source must be between 1 and 1000, was " + perSource + ".");
         }
         mix = mix == null ? Map.of() : Map.copyOf(mix);
+        advice = advice == null || advice.isEmpty() ? null : List.copyOf(advice);
+    }
+
+    /** Without advice from curators' decisions. */
+    public CampaignRequest(String name, @Nullable List<Long> sourceIds, int perSource, @Nullable Map<Category, Double> mix,
+                           long seed, @Nullable String sourceSearch, @Nullable SearchRequest sampleSearch) {
+        this(name, sourceIds, perSource, mix, seed, sourceSearch, sampleSearch, null);
     }
 
     /** Sources chosen by hand (or from the gallery's filters). */

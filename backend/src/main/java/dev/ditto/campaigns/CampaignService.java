@@ -33,7 +33,8 @@ public class CampaignService {
     private final TransactionTemplate tx;
 
     CampaignService(JdbcClient jdbc, ObjectMapper json, AuditLog audit, InstructionWriter writer, SourceService sources,
-                    SampleSearch samples, TransactionTemplate tx) {
+                    SampleSearch samples, TransactionTemplate tx, CampaignAdvisor advisor) {
+        this.advisor = advisor;
         this.tx = tx;
         this.jdbc = jdbc;
         this.json = json;
@@ -41,6 +42,13 @@ public class CampaignService {
         this.writer = writer;
         this.sources = sources;
         this.samples = samples;
+    }
+
+    private final CampaignAdvisor advisor;
+
+    /** What curators' recent decisions suggest for the next campaign (see {@link CampaignAdvisor}). */
+    public CampaignAdvisor.Advice advice(int last, int minDecisions) {
+        return advisor.advise(null, last, minDecisions);
     }
 
     /** At most this many samples of a sample search are followed to their sources. */
@@ -105,8 +113,10 @@ public class CampaignService {
     private long insert(CampaignRequest request, Map<Category, Double> mix, Map<String, Object> selection,
                         Map<String, Object> searches, int sources) {
         long id = jdbc.sql("""
-                insert into campaigns (name, selection, per_source, category_mix, engine, seed)
-                values (:name, cast(:selection as jsonb), :per, cast(:mix as jsonb), :engine, :seed) returning id""")
+                insert into campaigns (name, selection, per_source, category_mix, engine, seed, advice)
+                values (:name, cast(:selection as jsonb), :per, cast(:mix as jsonb), :engine, :seed, cast(:advice as jsonb))
+                returning id""")
+                .param("advice", request.advice() == null ? null : json.writeValueAsString(request.advice()))
                 .param("name", request.name().strip())
                 .param("selection", json.writeValueAsString(selection))
                 .param("per", request.perSource())
@@ -117,6 +127,10 @@ public class CampaignService {
         Map<String, Object> audited = new LinkedHashMap<>(Map.of("name", request.name(), "sources", sources,
                 "perSource", request.perSource()));
         audited.putAll(searches);
+        audited.put("mix", mix);
+        if (request.advice() != null) {
+            audited.put("advice", request.advice());
+        }
         audit.record("campaign.start", "campaign", id, null, audited);
         return id;
     }
@@ -202,6 +216,9 @@ public class CampaignService {
                 rs.getInt("source_count"), rs.getInt("per_source"), rs.getInt("written"), rs.getInt("deduplicated"),
                 rs.getInt("failed_items"), json.readValue(rs.getString("diversity"), new TypeReference<Map<String, Object>>() {}),
                 jobs == null ? new LinkedHashMap<>() : json.readValue(jobs, new TypeReference<Map<String, Long>>() {}),
-                rs.getString("error"), rs.getTimestamp("created_at").toInstant(), finished == null ? null : finished.toInstant());
+                rs.getString("error"), rs.getTimestamp("created_at").toInstant(), finished == null ? null : finished.toInstant(),
+                json.readValue(rs.getString("category_mix"), new TypeReference<Map<String, Double>>() {}),
+                rs.getString("advice") == null ? List.of()
+                        : json.readValue(rs.getString("advice"), new TypeReference<List<String>>() {}));
     }
 }

@@ -45,6 +45,7 @@ public class CampaignView extends VerticalLayout implements BeforeEnterObserver 
     private final Span status = id(new Span(), "campaign-status");
     private final Span meta = id(new Span(), "campaign-meta");
     private final Span error = id(new Span(), "campaign-error");
+    private final Div mixLine = id(new Div(), "campaign-mix");
     private final ProgressBar progress = id(new ProgressBar(), "campaign-progress");
     private final Map<String, Span> numbers = new java.util.LinkedHashMap<>();
     private final Div diversity = id(new Div(), "campaign-diversity");
@@ -89,7 +90,8 @@ public class CampaignView extends VerticalLayout implements BeforeEnterObserver 
         instructions.setHeight("420px");
 
         mapNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
-        add(new RouterLink("← All campaigns", CampaignsView.class), title, new Div(status, meta), progress, counters, error,
+        mixLine.getStyle().set("font-size", "var(--lumo-font-size-s)");
+        add(new RouterLink("← All campaigns", CampaignsView.class), title, new Div(status, meta), mixLine, progress, counters, error,
                 new H3("Diversity"), diversity,
                 new H3("Instruction map"), mapNote, map,
                 new H3("Compute spent"), costTotal, byStage, byCategory,
@@ -119,6 +121,11 @@ public class CampaignView extends VerticalLayout implements BeforeEnterObserver 
         meta.setText("  · engine " + c.engine() + " · " + c.sources() + " sources × " + c.perSource()
                 + " instructions · started " + CampaignsView.TIME.format(c.createdAt())
                 + (c.finishedAt() == null ? "" : " · writing finished " + CampaignsView.TIME.format(c.finishedAt())));
+        double mixSum = c.categoryMix().values().stream().mapToDouble(Double::doubleValue).sum();
+        mixLine.setText("Mix: " + c.categoryMix().entrySet().stream()
+                .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " "
+                        + Math.round(100 * e.getValue() / (mixSum == 0 ? 1 : mixSum)) + "%").collect(java.util.stream.Collectors.joining(", "))
+                + (c.advice().isEmpty() ? "" : " · from curators' decisions: " + String.join("; ", c.advice())));
         JobCounts jobs = JobCounts.of(c);
         set("campaign-written", c.written());
         set("campaign-deduplicated", c.deduplicated());

@@ -6,11 +6,13 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.ditto.agent.Category;
 import dev.ditto.agent.CategoryMix;
+import dev.ditto.campaigns.CampaignAdvisor;
 import dev.ditto.campaigns.CampaignRequest;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.search.SearchRequest;
@@ -31,6 +33,8 @@ public class StartCampaignDialog extends Dialog {
     private final Map<Category, IntegerField> mix = new EnumMap<>(Category.class);
     private final Span total = id(new Span(), "campaign-mix-total");
     private final Span error = id(new Span(), "campaign-error");
+    /** The advice lines the admin took (cleared by nothing: editing the mix afterwards is the admin's edit of it). */
+    private final List<String> adviceUsed = new java.util.ArrayList<>();
 
     StartCampaignDialog(CampaignService campaigns, List<Long> sourceIds, LongConsumer started) {
         this(campaigns, sourceIds, null, sourceIds.size(), started);
@@ -84,7 +88,34 @@ public class StartCampaignDialog extends Dialog {
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("30em", 3));
         updateTotal();
         error.getStyle().set("color", "var(--lumo-error-text-color)");
-        add(form, total, error);
+
+        // what the curators' recent decisions suggest: shown, used only when the admin says so
+        CampaignAdvisor.Advice advice = campaigns.advice(CampaignAdvisor.DEFAULT_LAST, CampaignAdvisor.DEFAULT_MIN_DECISIONS);
+        Div adviceBox = id(new Div(), "campaign-advice");
+        adviceBox.getStyle().set("background", "var(--lumo-contrast-5pct)").set("padding", "var(--lumo-space-s) var(--lumo-space-m)")
+                .set("border-radius", "var(--lumo-border-radius-m)").set("font-size", "var(--lumo-font-size-s)");
+        adviceBox.add(new Div(new Span("From the last " + advice.basedOn() + " curator decisions:")));
+        if (advice.why() != null) {
+            adviceBox.add(new Div(new Span(advice.why())));
+        }
+        for (String line : advice.lines()) {
+            adviceBox.add(id(new Div(new Span(line)), "campaign-advice-line"));
+        }
+        for (String line : advice.guidance()) {
+            adviceBox.add(new Div(new Span("Writer: " + line)));
+        }
+        Button useAdvice = id(new Button("Use the proposed mix"), "campaign-use-advice");
+        useAdvice.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        useAdvice.setEnabled(!advice.lines().isEmpty());
+        useAdvice.addClickListener(e -> {
+            advice.proposedMix().forEach((c, w) -> mix.get(c).setValue((int) Math.round(100 * w)));
+            adviceUsed.clear();
+            adviceUsed.addAll(advice.lines());
+            adviceUsed.addAll(advice.guidance().stream().map(g -> "writer: " + g).toList());
+            updateTotal();
+        });
+        adviceBox.add(useAdvice);
+        add(form, total, adviceBox, error);
 
         Button start = id(new Button("Start campaign"), "campaign-start");
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -94,7 +125,7 @@ public class StartCampaignDialog extends Dialog {
                 mix.forEach((c, f) -> shares.put(c, f.getValue() == null ? 0.0 : f.getValue().doubleValue()));
                 int per = perSource.getValue() == null ? 0 : perSource.getValue();
                 long id = campaigns.start(new CampaignRequest(name.getValue(), sourceIds, per, shares,
-                        seed.getValue() == null ? 0 : seed.getValue(), null, search));
+                        seed.getValue() == null ? 0 : seed.getValue(), null, search, List.copyOf(adviceUsed)));
                 close();
                 started.accept(id);
             } catch (IllegalArgumentException ex) {
