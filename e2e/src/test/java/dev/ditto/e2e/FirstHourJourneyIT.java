@@ -394,6 +394,62 @@ class FirstHourJourneyIT extends BrowserJourney {
         assertThat(regeneratedFrames).as("decoded frames of the regenerated video, one md5 each").isEqualTo(originalFrames);
     }
 
+    @Test
+    @Order(10)
+    void theCuratorRejectsACategoryWithAReasonAndTheNextCampaignTakesTheLowerWeight() throws Exception {
+        // the category with the most samples waiting for review: its samples are rejected with a reason
+        JsonArray waiting = admin().await("/api/search?status=IN_REVIEW&size=100", r -> !r.getAsJsonObject().getAsJsonArray("hits").isEmpty(),
+                Duration.ofMinutes(1)).getAsJsonObject().getAsJsonArray("hits");
+        java.util.Map<String, Long> byCategory = waiting.asList().stream().collect(java.util.stream.Collectors.groupingBy(
+                h -> h.getAsJsonObject().get("category").getAsString(), java.util.stream.Collectors.counting()));
+        String category = byCategory.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+
+        signIn(CURATOR, CURATOR_PASSWORD);
+        page.navigate(platform.baseUrl + "/search");
+        page.locator("[data-testid=search-run]").click();
+        page.locator("[data-testid=search-facet-status] vaadin-checkbox", new Page.LocatorOptions().setHasText("IN_REVIEW")).click();
+        page.locator("[data-testid=search-facet-category] vaadin-checkbox", new Page.LocatorOptions().setHasText(category)).click();
+        assertThat(page.locator("[data-testid=search-total]")).containsText(byCategory.get(category) + " sample");
+        page.locator("[data-testid=search-results] vaadin-checkbox[aria-label='Select All'], "
+                + "[data-testid=search-results] #selectAllCheckbox").first().click();
+        page.locator("[data-testid=bulk-reason] input").fill("Visual artefacts");
+        page.keyboard().press("Enter");
+        page.locator("[data-testid=bulk-reject]").click();
+        assertThat(page.locator("vaadin-notification-card", new Page.LocatorOptions().setHasText(byCategory.get(category) + " decided")))
+                .isVisible();
+        snap("10a-category-rejected");
+
+        // the next campaign's dialog proposes less weight for it, and the campaign takes it
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/sources");
+        page.locator("[data-testid=select-filtered]").click();
+        page.locator("[data-testid=start-campaign]").click();
+        String label = category.toLowerCase(Locale.ROOT).replace('_', ' ');
+        Locator line = page.locator("[data-testid=campaign-advice-line]", new Page.LocatorOptions().setHasText(label + ":"));
+        assertThat(line).containsText("rejected (mostly artifacts)");
+        Matcher weights = Pattern.compile("weight (\\d\\.\\d\\d) → (\\d\\.\\d\\d)").matcher(line.textContent());
+        assertThat(weights.find()).isTrue();
+        double before = Double.parseDouble(weights.group(1));
+        double after = Double.parseDouble(weights.group(2));
+        assertThat(after).as("the rejected category's proposed weight").isLessThan(before);
+        snap("10b-campaign-advice");
+        page.locator("[data-testid=campaign-use-advice]").click();
+        String field = "[data-testid=campaign-mix-" + category.toLowerCase(Locale.ROOT) + "] input";
+        assertThat(page.locator(field)).hasValue(String.valueOf(Math.round(100 * after)));
+        page.locator("[data-testid=campaign-name] input").fill("after review");
+        page.locator("[data-testid=campaign-per-source] input").fill("1");
+        page.locator("[data-testid=campaign-start]").click();
+        page.waitForURL(Pattern.compile(".*/campaigns/\\d+$"));
+        assertThat(page.locator("[data-testid=campaign-mix]")).containsText("from curators' decisions: " + label + ":");
+        long campaign = Long.parseLong(page.url().replaceAll(".*/campaigns/(\\d+)$", "$1"));
+        JsonObject stored = admin().get("/api/campaigns/" + campaign).getAsJsonObject();
+        JsonObject mix = stored.getAsJsonObject("categoryMix");
+        double total = mix.entrySet().stream().mapToDouble(e -> e.getValue().getAsDouble()).sum();
+        assertThat(mix.get(category).getAsDouble() / total).as("the campaign runs with the lower weight")
+                .isCloseTo(after, org.assertj.core.data.Offset.offset(0.011));
+        snap("10c-campaign-with-advice");
+    }
+
     /** The edited video on the sample page, fetched with the curator's session as the player fetches it. */
     private Path editedVideo() throws IOException {
         String src = page.locator("[data-testid=sample-edited]").getAttribute("src");
