@@ -24,11 +24,38 @@ import org.springframework.web.bind.annotation.RestController;
 class CampaignController {
     private final CampaignService campaigns;
     private final CampaignAdvisor advisor;
+    private final CorpusCoverage coverage;
 
-    CampaignController(CampaignService campaigns, CampaignAdvisor advisor) {
+    CampaignController(CampaignService campaigns, CampaignAdvisor advisor, CorpusCoverage coverage) {
         this.campaigns = campaigns;
         this.advisor = advisor;
+        this.coverage = coverage;
     }
+
+    /** What the whole corpus of instructions covers and its gaps (the map's points are on the Coverage page only). */
+    @GetMapping("/coverage")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    CorpusCoverage.Coverage coverage() {
+        return coverage.coverage(0);
+    }
+
+    /** How to fill the gaps: instructions per source, how many of the least covered sources, the seed. */
+    record FillGaps(@org.jspecify.annotations.Nullable Integer perSource, @org.jspecify.annotations.Nullable Integer sources,
+                    @org.jspecify.annotations.Nullable Long seed) {}
+
+    /**
+     * Starts a campaign aimed at the gaps: the under-target categories (weighted by their deficit) on the READY
+     * sources with the fewest instructions; the gaps are recorded as the campaign's advice.
+     */
+    @PostMapping("/fill-gaps")
+    @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
+    ResponseEntity<Campaign> fillGaps(@RequestBody(required = false) @org.jspecify.annotations.Nullable FillGaps request) {
+        FillGaps r = request == null ? new FillGaps(null, null, null) : request;
+        long id = campaigns.start(coverage.fillGapsRequest(r.perSource() == null ? 4 : r.perSource(),
+                r.sources() == null ? 50 : r.sources(), r.seed() == null ? 0 : r.seed()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(campaigns.find(id).orElseThrow());
+    }
+
 
     /**
      * What the last {@code last} curator decisions suggest for the next campaign: rejection rates per category and

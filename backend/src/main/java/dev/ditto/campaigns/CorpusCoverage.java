@@ -1,0 +1,166 @@
+package dev.ditto.campaigns;
+
+import dev.ditto.agent.Category;
+import dev.ditto.agent.CategoryMix;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * What the whole corpus of instructions covers, and where it has gaps: each category's share against the target
+ * mix, which operators were tried on which kind of source (source tags), and a sample of instruction embeddings for
+ * the map. "Fill the gaps" turns it into a campaign: a mix of the under-target categories on the sources with the
+ * fewest instructions. Counts are over every instruction; the map reads an evenly spread sample of at most a few
+ * thousand, so the page stays fast at a million.
+ */
+@Service
+public class CorpusCoverage {
+    /** A category counts as under target below this share of its target. */
+    static final double UNDER = 0.8;
+    /** Source tags shown as source types, the most frequent first. */
+    static final int SOURCE_TYPES = 15;
+
+    private final JdbcClient jdbc;
+
+    CorpusCoverage(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One category: instructions written, share of the corpus, target share. */
+    public record CategoryShare(Category category, long instructions, double share, double target) {
+        public boolean underTarget() {
+            return share < target * UNDER;
+        }
+    }
+
+    /** One instruction of the map sample. */
+    public record MapPoint(String category, String text, float[] vector) {}
+
+    /**
+     * The coverage.
+     *
+     * @param operatorsBySourceType source tag → operator → instructions written with it on sources with that tag
+     * @param gaps                  what is missing, in words
+     */
+    public record Coverage(long instructions, long sources, List<CategoryShare> categories, List<String> operators,
+                           Map<String, Map<String, Long>> operatorsBySourceType, List<MapPoint> map, List<String> gaps) {}
+
+    /** The coverage with a map of at most {@code mapPoints} instructions. */
+    public Coverage coverage(int mapPoints) {
+        Map<Category, Double> targets = CategoryMix.defaultMix().targets();
+        Map<Category, Long> counts = new EnumMap<>(Category.class);
+        jdbc.sql("select category, count(*) from instructions group by category")
+                .query((rs, i) -> counts.put(Category.valueOf(rs.getString(1)), rs.getLong(2))).list();
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        List<CategoryShare> categories = new ArrayList<>();
+        for (Category c : Category.values()) {
+            long n = counts.getOrDefault(c, 0L);
+            categories.add(new CategoryShare(c, n, total == 0 ? 0 : (double) n / total, targets.getOrDefault(c, 0.0)));
+        }
+
+        List<String> types = jdbc.sql("""
+                select t, count(*) from sources, unnest(tags) t where status = 'READY' group by t order by 2 desc, 1 limit :n""")
+                .param("n", SOURCE_TYPES).query((rs, i) -> rs.getString(1)).list();
+        Map<String, Map<String, Long>> matrix = new LinkedHashMap<>();
+        TreeSet<String> operators = new TreeSet<>();
+        for (String type : types) {
+            matrix.put(type, new TreeMap<>());
+        }
+        jdbc.sql("""
+                select t, coalesce(i.edit_spec ->> 'op', '?') as op, count(*)
+                from instructions i join sources s on s.id = i.source_id, unnest(s.tags) t
+                where t = any(:types) group by t, op""")
+                .param("types", types.toArray(String[]::new))
+                .query((rs, i) -> {
+                    operators.add(rs.getString(2));
+                    return matrix.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
+                }).list();
+        jdbc.sql("select distinct coalesce(edit_spec ->> 'op', '?') from instructions").query(String.class).list()
+                .forEach(operators::add);
+        long sources = jdbc.sql("select count(*) from sources where status = 'READY'").query(Long.class).single();
+
+        List<String> gaps = new ArrayList<>();
+        for (CategoryShare c : categories) {
+            if (c.target() > 0 && c.underTarget()) {
+                gaps.add(String.format(Locale.ROOT, "%s: %.0f%% of the corpus (%d), target %.0f%%", label(c.category().name()),
+                        100 * c.share(), c.instructions(), 100 * c.target()));
+            }
+        }
+        for (var row : matrix.entrySet()) {
+            List<String> never = operators.stream().filter(op -> !op.equals("?") && row.getValue().getOrDefault(op, 0L) == 0).toList();
+            if (!never.isEmpty() && !operators.isEmpty()) {
+                gaps.add("never tried on " + row.getKey() + " sources: " + String.join(", ", never));
+            }
+        }
+        return new Coverage(total, sources, categories, List.copyOf(operators), matrix, map(total, mapPoints), gaps);
+    }
+
+    /** The mix that fills the gaps: the under-target categories, each weighted by how far below target it is. */
+    public Map<Category, Double> gapMix(Coverage coverage) {
+        Map<Category, Double> mix = new EnumMap<>(Category.class);
+        for (CategoryShare c : coverage.categories()) {
+            double deficit = c.target() - c.share();
+            if (c.target() > 0 && deficit > 0 && (c.underTarget() || coverage.instructions() == 0)) {
+                mix.put(c.category(), Math.round(deficit * 1000) / 1000.0);
+            }
+        }
+        return mix;
+    }
+
+    /** The campaign request that fills the gaps now; throws with the reason when there is nothing to fill. */
+    public CampaignRequest fillGapsRequest(int perSource, int sources, long seed) {
+        if (sources < 1 || sources > 20_000) {
+            throw new IllegalArgumentException("sources must be between 1 and 20000, not " + sources);
+        }
+        CorpusCoverage.Coverage now = coverage(0);
+        java.util.Map<dev.ditto.agent.Category, Double> mix = gapMix(now);
+        if (mix.isEmpty()) {
+            throw new IllegalArgumentException("no category is under its target share; there is no gap to fill");
+        }
+        List<Long> ids = leastCoveredSources(sources);
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("there is no READY source to write for");
+        }
+        List<String> advice = new java.util.ArrayList<>();
+        now.gaps().forEach(g -> advice.add("gap: " + g));
+        return new CampaignRequest("Fill the gaps " + java.time.LocalDate.now(), ids, perSource, mix, seed, null, null, advice);
+    }
+
+    /** READY sources with the fewest instructions, at most {@code limit}. */
+    public List<Long> leastCoveredSources(int limit) {
+        return jdbc.sql("""
+                select s.id from sources s left join instructions i on i.source_id = s.id
+                where s.status = 'READY' group by s.id order by count(i.id), s.id limit :limit""")
+                .param("limit", limit).query(Long.class).list();
+    }
+
+    private List<MapPoint> map(long total, int points) {
+        if (total == 0 || points <= 0) {
+            return List.of();
+        }
+        long every = Math.max(1, total / points);
+        return jdbc.sql("""
+                select category, text, embedding from instructions
+                where embedding is not null and id % :every = 0 order by id limit :limit""")
+                .param("every", every).param("limit", points)
+                .query((rs, i) -> {
+                    Float[] boxed = (Float[]) rs.getArray(3).getArray();
+                    float[] v = new float[boxed.length];
+                    for (int k = 0; k < v.length; k++) {
+                        v[k] = boxed[k];
+                    }
+                    return new MapPoint(rs.getString(1), rs.getString(2), v);
+                }).list();
+    }
+
+    private static String label(String category) {
+        return category.toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+}

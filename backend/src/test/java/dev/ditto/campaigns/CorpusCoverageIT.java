@@ -1,0 +1,85 @@
+package dev.ditto.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ditto.agent.Category;
+import dev.ditto.outbox.Outbox;
+import dev.ditto.releases.ReleaseApi;
+import dev.ditto.search.SampleFixtures;
+import dev.ditto.testing.DittoIntegrationTest;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Coverage of the whole corpus: category shares against the target, operators by source tag with the ones never
+ * tried named, and "fill the gaps" starting a campaign of the under-target categories on the least covered sources.
+ */
+@DittoIntegrationTest
+class CorpusCoverageIT {
+    @Autowired JdbcClient jdbc;
+    @Autowired Outbox outbox;
+    @Autowired CorpusCoverage coverage;
+    @Autowired ObjectMapper json;
+    @LocalServerPort int port;
+
+    @BeforeEach
+    void empty() {
+        jdbc.sql("truncate campaigns, instructions, samples, source_assets, sources, outbox cascade").update();
+    }
+
+    @Test
+    void sharesGapsAndTheFillCampaignFollowWhatWasWritten() throws Exception {
+        SampleFixtures fixtures = new SampleFixtures(jdbc, outbox);
+        long people = fixtures.aSource("people walk in a street " + UUID.randomUUID(), "people").id();
+        long still = fixtures.aSource("a still life " + UUID.randomUUID(), "static").id();
+        for (int i = 0; i < 8; i++) {
+            instruction(people, "GLOBAL_STYLE", "style");
+        }
+        instruction(people, "LOCAL_ADD", "add_sign");
+        instruction(still, "GLOBAL_STYLE", "style");
+
+        CorpusCoverage.Coverage c = coverage.coverage(100);
+        assertThat(c.instructions()).isEqualTo(10);
+        CorpusCoverage.CategoryShare style = c.categories().stream().filter(s -> s.category() == Category.GLOBAL_STYLE)
+                .findFirst().orElseThrow();
+        assertThat(style.share()).isEqualTo(0.9);
+        assertThat(style.underTarget()).isFalse();
+        assertThat(c.operatorsBySourceType().get("people")).containsEntry("style", 8L).containsEntry("add_sign", 1L);
+        assertThat(c.gaps()).anyMatch(g -> g.startsWith("global freeform: 0% of the corpus (0), target 30%"));
+        assertThat(c.gaps()).contains("never tried on static sources: add_sign");
+        assertThat(c.map()).hasSize(10);
+
+        JsonNode started = new ReleaseApi(port, json).post("/api/campaigns/fill-gaps", Map.of("perSource", 2, "sources", 1)).json();
+        Map<String, Double> mix = json.readValue(started.path("categoryMix").toString(),
+                new tools.jackson.core.type.TypeReference<Map<String, Double>>() {});
+        assertThat(mix).doesNotContainKey("GLOBAL_STYLE").containsKey("GLOBAL_FREEFORM").containsKey("LOCAL_REMOVE");
+        assertThat(mix.get("GLOBAL_FREEFORM")).isGreaterThan(mix.get("LOCAL_REMOVE"));
+        assertThat(started.path("advice").toString()).contains("gap: global freeform");
+        long campaign = started.path("id").asLong();
+        String selection = jdbc.sql("select selection::text from campaigns where id = :id").param("id", campaign).query(String.class).single();
+        assertThat(json.readTree(selection).path("sourceIds").get(0).asLong()).as("the least covered source").isEqualTo(still);
+    }
+
+    private void instruction(long source, String category, String op) {
+        long clip = jdbc.sql("select id from source_assets where source_id = :s and kind = 'CLIP' limit 1").param("s", source)
+                .query(Long.class).single();
+        float[] v = new float[384];
+        v[(int) (Math.random() * 384)] = 1;
+        Float[] boxed = new Float[384];
+        for (int i = 0; i < 384; i++) {
+            boxed[i] = v[i];
+        }
+        jdbc.sql("""
+                insert into instructions (source_id, clip_id, category, text, edit_spec, engine, model, prompt_version, embedding)
+                values (:s, :c, :cat, :t, cast(:spec as jsonb), 'grammar', 'builtin', 'v1', :e)""")
+                .param("s", source).param("c", clip).param("cat", category).param("t", "edit " + UUID.randomUUID())
+                .param("spec", "{\"op\": \"" + op + "\", \"params\": {}, \"seed\": 1, \"prompt\": \"p\"}").param("e", boxed).update();
+    }
+}
