@@ -15,9 +15,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ObjectDetectorTest {
+public class ObjectDetectorTest {
 
-    static Mat frameOf(Path clip, int index) throws Exception {
+    public static Mat frameOf(Path clip, int index) throws Exception {
         try (VideoReader r = VideoReader.open(clip)) {
             List<Mat> frames = r.readAll(index + 1);
             Mat m = frames.get(frames.size() - 1).clone();
