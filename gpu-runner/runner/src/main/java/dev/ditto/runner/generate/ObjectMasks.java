@@ -21,10 +21,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Masks of the object an instruction names: the detector's box for the class in that frame (else the box last seen,
  * the key frame's first), grown by {@link #GROW} on each side because the SSD's boxes are loose, then refined to the
- * object's pixels with GrabCut at low resolution. Nothing outside the grown box is ever in the mask.
+ * object's pixels with GrabCut at low resolution, less skin-toned pixels (the hand holding it). Nothing outside the grown box is ever in the mask.
  */
 final class ObjectMasks {
-    static final double GROW = 0.12;
+    static final double GROW = 0.2;
     private static final int WORK_WIDTH = 256;
 
     private final ObjectDetector detector;
@@ -62,7 +62,31 @@ final class ObjectMasks {
         } else {
             d = last;
         }
-        return refine(bgr, d.x(), d.y(), d.width(), d.height());
+        Mat mask = refine(bgr, d.x(), d.y(), d.width(), d.height());
+        if (!label.equals("person")) {
+            withoutSkin(bgr, mask);
+        }
+        return mask;
+    }
+
+    /**
+     * Clears skin-toned pixels (YCrCb Cr 135..175, Cb 80..130) from {@code mask}: objects are held by hands, and
+     * GrabCut, started from a box around the object, keeps the hand with it.
+     */
+    static void withoutSkin(Mat bgr, Mat mask) {
+        try (Mat ycc = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(bgr, ycc,
+                    org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YCrCb);
+            java.nio.ByteBuffer m = mask.createBuffer();
+            java.nio.ByteBuffer y = ycc.createBuffer();
+            for (int i = 0, n = bgr.cols() * bgr.rows(); i < n; i++) {
+                int cr = y.get(3 * i + 1) & 0xff;
+                int cb = y.get(3 * i + 2) & 0xff;
+                if (cr >= 135 && cr <= 175 && cb >= 80 && cb <= 130) {
+                    m.put(i, (byte) 0);
+                }
+            }
+        }
     }
 
     /** GrabCut inside the grown box {@code x, y, w, h} (pixels of {@code bgr}). */

@@ -107,6 +107,9 @@ class ObjectEditsTest {
         Path work = TestClips.scratch(name);
         GenerateResult r = engine.run(GenerateEngineTest.payload(spec), clip, work, SINK, Progress.NONE);
         System.out.println("[ObjectEditsTest] " + name + " " + r.metrics());
+        StringBuilder lines = new StringBuilder();
+        r.metrics().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+        Files.writeString(work.resolve("metrics.properties"), lines);
         // key-frame screenshots (first, key, last frame; source key frame) as PNG beside the clip
         List<Mat> out = frames(work.resolve("edited.mp4"));
         List<Mat> src = frames(clip);
