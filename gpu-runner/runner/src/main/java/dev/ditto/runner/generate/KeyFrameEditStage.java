@@ -24,7 +24,8 @@ final class KeyFrameEditStage implements Stage {
         EditPlan plan = EditPlans.compile(s.spec, key, s.format.width(), s.format.height());
         s.plan = plan;
         if (plan.maskObject() != null) {
-            ObjectMasks objects = new ObjectMasks(s.detector.get(), plan.maskObject());
+            ObjectMasks objects = new ObjectMasks(s.detector.get(), plan.maskObject(),
+                    plan.propagation() != EditPlan.Propagation.BACKGROUND_FILL);
             objects.locateInKeyFrame(key);
             s.objectMasks = objects;
         }

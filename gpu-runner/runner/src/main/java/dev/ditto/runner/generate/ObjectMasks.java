@@ -31,9 +31,16 @@ final class ObjectMasks {
     private final String label;
     private ObjectDetector.@Nullable Detection last;
 
-    ObjectMasks(ObjectDetector detector, String label) {
+    private final boolean dropSkin;
+
+    /**
+     * @param dropSkin whether skin-toned pixels leave the mask (recolour, restyle: the holding hand stays as it
+     *     is); removal keeps them, or the object's own skin-toned parts would be left floating in the fill
+     */
+    ObjectMasks(ObjectDetector detector, String label, boolean dropSkin) {
         this.detector = detector;
         this.label = label;
+        this.dropSkin = dropSkin;
     }
 
     /** The class masked. */
@@ -63,7 +70,7 @@ final class ObjectMasks {
             d = last;
         }
         Mat mask = refine(bgr, d.x(), d.y(), d.width(), d.height());
-        if (!label.equals("person")) {
+        if (dropSkin && !label.equals("person")) {
             withoutSkin(bgr, mask);
         }
         return mask;

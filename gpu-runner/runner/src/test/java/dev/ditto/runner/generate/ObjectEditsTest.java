@@ -73,7 +73,7 @@ class ObjectEditsTest {
         assumeTrue(objectModel != null, "object detector model unavailable (npm)");
         try (ObjectDetector detector = new ObjectDetector(objectModel);
              Mat frame = dev.ditto.runner.vision.ObjectDetectorTest.frameOf(TestClips.box(), 300)) {
-            ObjectMasks masks = new ObjectMasks(detector, "box");
+            ObjectMasks masks = new ObjectMasks(detector, "box", true);
             try (Mat mask = masks.mask(frame)) {
                 // the printed box lies at x 135..490, y 115..365 of the 640×480 frame (hand-measured)
                 double[] m = maskInside(mask, 125, 105, 500, 375);
@@ -197,6 +197,47 @@ class ObjectEditsTest {
         GenerateResult r = run("vintage-cup", new EditSpec("grade", Map.of("grade", "vintage_film"), 5, "vintage film"),
                 TestClips.cupNormalised());
         assertThat(r.metrics().get("warp_error")).as("edited warp error / source's").isLessThanOrEqualTo(1.2);
+    }
+
+    @Test
+    void stylizedBoxStaysSteady() throws Exception {
+        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        GenerateResult r = run("stylize-box", new EditSpec("object_stylize",
+                Map.of("object", "box", "style", "cartoon"), 7, "turn the box into a cartoon"), TestClips.boxNormalised());
+        assertThat(r.metrics().get("warp_error")).isLessThanOrEqualTo(1.2);
+        assertThat(r.metrics().get("edit_strength")).isGreaterThan(0.01);
+    }
+
+    @Test
+    void removedBoxStaysSteady() throws Exception {
+        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        GenerateResult r = run("remove-box", new EditSpec("object_remove", Map.of("object", "box"), 7,
+                "remove the box"), TestClips.boxNormalised());
+        assertThat(r.metrics().get("warp_error")).isLessThanOrEqualTo(1.2);
+        assertThat(r.metrics().get("edit_strength")).isGreaterThan(0.02);
+    }
+
+    @Test
+    void personRecolourChangesClothesNotSkin() {
+        // left half skin tone (R 230, G 180, B 150), right half a blue shirt; the whole image is "person"
+        try (Mat img = new Mat(40, 80, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+             Mat mask = new Mat(40, 80, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                     new org.bytedeco.opencv.opencv_core.Scalar(255.0))) {
+            ByteBuffer b = img.createBuffer();
+            for (int i = 0; i < 40 * 80; i++) {
+                boolean skin = i % 80 < 40;
+                b.put(3 * i, (byte) (skin ? 150 : 200)).put(3 * i + 1, (byte) (skin ? 180 : 80))
+                        .put(3 * i + 2, (byte) (skin ? 230 : 40));
+            }
+            try (Mat out = LocalEdit.personRecolour(50, 1.0).apply(img, mask)) {
+                ByteBuffer o = out.createBuffer();
+                int skinPixel = 3 * (20 * 80 + 10);
+                int shirtPixel = 3 * (20 * 80 + 70);
+                assertThat(o.get(skinPixel + 2) & 0xff).as("skin red unchanged").isEqualTo(230);
+                assertThat(o.get(skinPixel) & 0xff).as("skin blue unchanged").isEqualTo(150);
+                assertThat(o.get(shirtPixel) & 0xff).as("the shirt is no longer blue").isLessThan(120);
+            }
+        }
     }
 
     @Test
