@@ -35,8 +35,9 @@ fetch @mediapipe/objectron@0.4.1675468480 objectron_solution_packed_assets.data
 objdet="$dir/object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"
 tail -c +185 "$dir/objectron_solution_packed_assets.data" > "$objdet"
 rm -f "$dir/objectron_solution_packed_assets.data"
-if [ "$(head -c 8 "$objdet" | tail -c 4)" != "TFL3" ]; then
-  echo "objectron asset bundle changed layout: $objdet is not a TFLite model" >&2; rm -f "$objdet"; exit 1
+# the same file MediaPipe publishes as object_detection_ssd_mobilenetv2_oidv4_fp16.tflite
+if [ "$(sha256sum "$objdet" | cut -d' ' -f1)" != "d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6" ]; then
+  echo "objectron asset bundle changed: $objdet is not the expected SSD MobileNetV2 model" >&2; rm -f "$objdet"; exit 1
 fi
 chmod 0644 "$objdet"
 printf '%-40s %9d bytes  sha256 %s  from %s\n' "$(basename "$objdet")" "$(stat -c %s "$objdet")" \
