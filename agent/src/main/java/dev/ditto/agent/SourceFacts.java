@@ -54,6 +54,22 @@ public record SourceFacts(
         return tags.stream().map(t -> t.toLowerCase(Locale.ROOT).trim()).anyMatch(PERSON_TAGS::contains);
     }
 
+    /** The tag prefix PROBE gives each common object it detected, e.g. {@code object:cup}. */
+    public static final String OBJECT_TAG = "object:";
+
+    /**
+     * The object classes PROBE detected in the clip (its {@code object:<class>} tags, restricted to the classes the
+     * built-in detector knows), sorted: the objects an object edit may name.
+     */
+    public List<String> objects() {
+        return tags.stream().map(t -> t.toLowerCase(Locale.ROOT).trim())
+                .filter(t -> t.startsWith(OBJECT_TAG))
+                .map(t -> t.substring(OBJECT_TAG.length()).trim())
+                .filter(dev.ditto.protocol.EditOps.OBJECT_CLASSES::contains)
+                .filter(o -> !o.equals("person"))
+                .distinct().sorted().toList();
+    }
+
     /** A copy with another caption. */
     public SourceFacts withCaption(@Nullable String newCaption) {
         return new SourceFacts(sourceId, newCaption, tags, peopleScore, faceScore, motionScore, textOverlayScore,

@@ -73,7 +73,8 @@ public final class GrammarInstructionWriter implements InstructionWriter {
                 if (composed == null) {
                     continue; // the grammar ran out of distinct phrasings for this category and source
                 }
-                List<String> problems = EditSpecRules.problems(e.getKey(), composed.spec(specSeed), source);
+                List<String> problems = new ArrayList<>(EditSpecRules.problems(e.getKey(), composed.spec(specSeed), source));
+                problems.addAll(EditSpecRules.wordingProblems(composed.text(), composed.spec(specSeed)));
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException("grammar produced an invalid spec for " + source.sourceId() + ": " + problems);
                 }
@@ -122,7 +123,23 @@ public final class GrammarInstructionWriter implements InstructionWriter {
         return new Composed(text, "grade", params("grade", grade, "strength", strength));
     }
 
+    /** The object an object edit names, or null: only objects PROBE tagged, and people take turns with them. */
+    private static String objectFor(SourceContext ctx, SplittableRandom r) {
+        List<String> objects = ctx.objects();
+        if (objects.isEmpty() || (ctx.hasPeople() && r.nextDouble() < 0.5)) {
+            return null;
+        }
+        return pick(r, objects);
+    }
+
     private static Composed recolour(SourceContext ctx, SplittableRandom r) {
+        String object = objectFor(ctx, r);
+        if (object != null) {
+            NamedColour colour = pick(r, ctx.contrastingColours());
+            double strength = round(0.6 + 0.35 * r.nextDouble());
+            String text = fill(pick(r, OBJECT_RECOLOUR_TEMPLATES), ctx, r, Map.of("object", object, "colour", colour.name()));
+            return new Composed(text, "object_recolour", params("object", object, "hue", colour.hue(), "strength", strength));
+        }
         NamedColour colour = pick(r, ctx.contrastingColours());
         double strength = round(0.5 + 0.4 * r.nextDouble());
         String text = fill(pick(r, RECOLOUR_TEMPLATES), ctx, r, Map.of("colour", colour.name()));
@@ -130,6 +147,19 @@ public final class GrammarInstructionWriter implements InstructionWriter {
     }
 
     private static Composed addWeather(SourceContext ctx, SplittableRandom r) {
+        double roll = r.nextDouble();
+        if (roll < 0.3) {
+            NamedColour colour = pick(r, ctx.contrastingColours());
+            String words = pick(r, SIGN_TEXTS);
+            String text = fill(pick(r, SIGN_TEMPLATES), ctx, r, Map.of("colour", colour.name(), "text", words));
+            return new Composed(text, "add_sign", params("text", words, "colour", colour.hex()));
+        }
+        if (roll < 0.5) {
+            NamedColour colour = pick(r, ctx.contrastingColours());
+            String shape = pick(r, EditOps.STICKER_SHAPES);
+            String text = fill(pick(r, STICKER_TEMPLATES), ctx, r, Map.of("colour", colour.name(), "shape", shape));
+            return new Composed(text, "add_sticker", params("shape", shape, "colour", colour.hex()));
+        }
         boolean snow = r.nextDouble() < ctx.snowChance();
         double density = round(0.15 + 0.8 * r.nextDouble());
         int level = density < 0.4 ? 0 : density < 0.7 ? 1 : 2;
@@ -143,10 +173,22 @@ public final class GrammarInstructionWriter implements InstructionWriter {
     }
 
     private static Composed remove(SourceContext ctx, SplittableRandom r) {
+        String object = objectFor(ctx, r);
+        if (object != null) {
+            return new Composed(fill(pick(r, OBJECT_REMOVE_TEMPLATES), ctx, r, Map.of("object", object)),
+                    "object_remove", params("object", object));
+        }
         return new Composed(fill(pick(r, REMOVE_TEMPLATES), ctx, r, Map.of()), "person_remove", Map.of());
     }
 
     private static Composed replace(SourceContext ctx, SplittableRandom r) {
+        String object = objectFor(ctx, r);
+        if (object != null) {
+            String style = weighted(r, ctx.styleWeights());
+            String text = fill(pick(r, OBJECT_STYLIZE_TEMPLATES), ctx, r, Map.of("object", object,
+                    "look", pick(r, STYLES.get(style).looks())));
+            return new Composed(text, "object_stylize", params("object", object, "style", style));
+        }
         String style = weighted(r, ctx.styleWeights());
         StyleWords words = STYLES.get(style);
         String figure = pick(r, ctx.pluralSubject() ? words.pluralFigures() : words.figures());

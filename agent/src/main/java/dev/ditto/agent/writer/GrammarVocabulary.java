@@ -150,6 +150,44 @@ final class GrammarVocabulary {
             "Make the {scene} look caught in a {adj} rain shower.",
             "Overlay {adj} rainfall on every frame.");
 
+    /** Object recolour phrasings; {object} is the detected class's word, {colour} a named colour. */
+    static final List<String> OBJECT_RECOLOUR_TEMPLATES = List.of(
+            "Make the {object} {colour}.",
+            "Paint the {object} {colour} and leave everything else as it is.",
+            "Change the colour of the {object} to {colour}.",
+            "Turn the {object} a vivid {colour}.",
+            "Recolour the {object} in {colour}.");
+
+    /** Object removal phrasings. */
+    static final List<String> OBJECT_REMOVE_TEMPLATES = List.of(
+            "Remove the {object} from the video.",
+            "Erase the {object} and fill in what is behind it.",
+            "Make the {object} disappear from the {scene}.",
+            "Take the {object} out of the shot.");
+
+    /** Object restyle phrasings; {look} names the style. */
+    static final List<String> OBJECT_STYLIZE_TEMPLATES = List.of(
+            "Turn only the {object} into {look}.",
+            "Render the {object} as {look}, keeping the rest of the {scene} real.",
+            "Make the {object} look like {look}.");
+
+    /** Sign phrasings; {text} is the sign's wording, {colour} its board colour. */
+    static final List<String> SIGN_TEMPLATES = List.of(
+            "Put up a {colour} sign that says \"{text}\" in the {scene}.",
+            "Add a {colour} sign reading \"{text}\".",
+            "Place a \"{text}\" sign in the {scene}.",
+            "Stand a {colour} \"{text}\" sign in the background.");
+
+    /** Words a grammar sign may say. */
+    static final List<String> SIGN_TEXTS = List.of("OPEN", "SALE", "WET PAINT", "EXIT", "WELCOME", "NO PARKING",
+            "QUIET PLEASE", "STOP", "CAFE");
+
+    /** Sticker phrasings; {shape} is smiley, star or heart. */
+    static final List<String> STICKER_TEMPLATES = List.of(
+            "Add a {colour} {shape} sticker to the {scene}.",
+            "Stick a big {colour} {shape} onto the background.",
+            "Put a {colour} {shape} emoji in the corner of the {scene}.");
+
     static final List<String> RECOLOUR_TEMPLATES = List.of(
             "Change the colour of the {subject}'s clothes to {colour}.",
             "Make the {subject}'s outfit {colour}.",

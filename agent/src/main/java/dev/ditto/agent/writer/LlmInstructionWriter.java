@@ -48,16 +48,23 @@ public final class LlmInstructionWriter implements InstructionWriter {
             that executes it. Categories and their operators:
             - global_style: op "style" (params style, strength)
             - global_freeform: op "grade" (params grade, strength) — weather, time of day, season, film looks
-            - local_attribute: op "person_recolour" (params hue 0..360, strength) or "person_stylize" (param style)
-            - local_add: op "add_snowfall" or "add_rain" (param density 0..1)
-            - local_remove: op "person_remove" (no params)
-            - local_replace: op "person_stylize" (param style) — replace the person with a stylised figure
+            - local_attribute: op "person_recolour" (params hue 0..360, strength; recolours clothing) or
+              "person_stylize" (param style), or "object_recolour" (params object, hue, strength) or
+              "object_stylize" (params object, style) for an object the video shows
+            - local_add: op "add_snowfall" or "add_rain" (param density 0..1), "add_sign" (param text, optional
+              colour "#rrggbb") or "add_sticker" (param shape smiley/star/heart, optional colour)
+            - local_remove: op "person_remove" (no params) or "object_remove" (param object)
+            - local_replace: op "person_stylize" (param style) — replace the person with a stylised figure — or
+              "object_stylize" (params object, style)
             - background: op "background_blur" (param radius 1..64) or "background_replace" (exactly one of
               colour "#rrggbb", grade, style)
             Styles: {{styles}}. Grades: {{grades}}.
             Person and background operators need a person in the video; never use them when people_present is false.
             The caption is a dense description of the video: write edits that fit what it shows (its subjects,
             setting, light and motion) and name them the way it does, but never copy its sentences.
+            Object operators may name only an object listed in the video's objects. The instruction must ask for
+            exactly what the operator does: nothing can be added but rain, snow, a sign or a sticker, and an
+            instruction whose words ask for something else is refused.
             Vary wording, verbs and sentence shape; avoid instructions similar to existing ones (use the
             similarInstructions tool when unsure). Answer only with the JSON object asked for.
             """;
@@ -196,7 +203,8 @@ public final class LlmInstructionWriter implements InstructionWriter {
         });
         String op = p.op().strip();
         EditSpec spec = new EditSpec(op, params(op, p), specSeed, text);
-        List<String> problems = EditSpecRules.problems(category, spec, source);
+        List<String> problems = new ArrayList<>(EditSpecRules.problems(category, spec, source));
+        problems.addAll(EditSpecRules.wordingProblems(text, spec));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("proposal '" + text + "' breaks the edit-spec rules: " + problems);
         }
@@ -227,6 +235,24 @@ public final class LlmInstructionWriter implements InstructionWriter {
                 putIfPresent(params, "style", p.style());
             }
             case "add_snowfall", "add_rain" -> putIfPresent(params, "density", p.density());
+            case "object_recolour" -> {
+                putIfPresent(params, "object", p.object());
+                putIfPresent(params, "hue", p.hue());
+                params.put("strength", p.strength() == null ? 0.8 : p.strength());
+            }
+            case "object_stylize" -> {
+                putIfPresent(params, "object", p.object());
+                putIfPresent(params, "style", p.style());
+            }
+            case "object_remove" -> putIfPresent(params, "object", p.object());
+            case "add_sign" -> {
+                putIfPresent(params, "text", p.text());
+                putIfPresent(params, "colour", p.colour());
+            }
+            case "add_sticker" -> {
+                putIfPresent(params, "shape", p.shape());
+                putIfPresent(params, "colour", p.colour());
+            }
             default -> { }
         }
         return params;

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the grammar takes from a source's facts: setting words and person nouns from a fixed vocabulary, weights
- * that favour edits that suit the setting, colours that contrast with the source's, and a strength cap.
+ * that favour edits that suit the setting, colours that contrast with the source's, a strength cap, and the objects
+ * PROBE detected (the only objects an object edit may name).
  */
 record SourceContext(
         List<String> scenes,
@@ -24,7 +25,9 @@ record SourceContext(
         Map<String, Double> gradeWeights,
         List<NamedColour> contrastingColours,
         double snowChance,
-        double maxStrength) {
+        double maxStrength,
+        List<String> objects,
+        boolean hasPeople) {
 
     private static final Pattern WORD = Pattern.compile("[^\\p{L}]+");
 
@@ -110,7 +113,7 @@ record SourceContext(
         double maxStrength = facts.motionScore() > 6 || facts.textOverlayScore() > 0.05 ? 0.75 : 1.0;
         double snowChance = snowy ? 0.75 : indoor ? 0.35 : urban ? 0.4 : 0.5;
         return new SourceContext(scenes, subjects, plural, styles, grades,
-                contrasting(facts.dominantColours()), snowChance, maxStrength);
+                contrasting(facts.dominantColours()), snowChance, maxStrength, facts.objects(), facts.hasPeople());
     }
 
     private static void scale(Map<String, Double> weights, double factor, String... keys) {

@@ -46,6 +46,7 @@ final class WriterTools {
         m.put("caption", f.caption() == null ? "" : UntrustedText.neutralise(f.caption()).text());
         m.put("tags", f.tags().stream().limit(30).map(t -> UntrustedText.neutralise(t).text()).toList());
         m.put("people_present", f.hasPeople());
+        m.put("objects", f.objects());
         m.put("max_faces", f.faceScore());
         m.put("motion_px_per_frame", f.motionScore());
         m.put("text_overlay_fraction", f.textOverlayScore());

@@ -14,7 +14,8 @@ final class BuiltinGenerate {
     static GenerateEngine engine(String runnerName, ModelStore models) {
         Path selfie = models.find(ModelFile.SELFIE_SEGMENTATION).orElse(null);
         Path brisqueDir = models.find(ModelFile.BRISQUE_MODEL).map(Path::getParent).orElse(null);
-        return new GenerateEngine(runnerName, selfie, brisqueDir);
+        Path objects = models.find(ModelFile.OBJECT_DETECTION_OIDV4).orElse(null);
+        return new GenerateEngine(runnerName, selfie, brisqueDir, objects);
     }
 
     /** Wraps the engine so a spec it cannot execute fails the job once, without retries. */

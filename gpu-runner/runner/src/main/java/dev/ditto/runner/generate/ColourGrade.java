@@ -79,12 +79,24 @@ final class ColourGrade implements EditOperator {
         return new ColourGrade(l.matrix(), l.curve(), strength);
     }
 
-    /** The screen-space effects that belong to grade {@code name} (vignette, grain), seeded by {@code seed}. */
+    /**
+     * Film grain (sigma in 8-bit levels) that grade {@code name} lays into the scene edit, 0 for none. Grain is part of
+     * the key-frame edit and travels with the flow ({@link GrainedOperator}), not a fresh screen effect per frame.
+     */
+    static double grainSigma(String name, double strength) {
+        return switch (name) {
+            case "vintage_film" -> 9 * strength;
+            case "noir" -> 6 * strength;
+            default -> 0;
+        };
+    }
+
+    /** The screen-space effects that belong to grade {@code name} (vignette), seeded by {@code seed}. */
     static List<ScreenEffect> effects(String name, double strength, long seed) {
         return switch (name) {
             case "night" -> List.of(new Vignette(0.45 * strength));
-            case "vintage_film" -> List.of(new Vignette(0.35 * strength), new FilmGrain(9 * strength, seed));
-            case "noir" -> List.of(new Vignette(0.4 * strength), new FilmGrain(6 * strength, seed));
+            case "vintage_film" -> List.of(new Vignette(0.35 * strength));
+            case "noir" -> List.of(new Vignette(0.4 * strength));
             case "sunset", "sepia" -> List.of(new Vignette(0.2 * strength));
             default -> List.of();
         };

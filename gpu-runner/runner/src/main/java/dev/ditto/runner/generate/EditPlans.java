@@ -45,7 +45,10 @@ final class EditPlans {
                 String grade = p.choice("grade", EditOps.COLOUR_GRADES);
                 double strength = p.number("strength", 1.0, 0, 1);
                 effects.addAll(ColourGrade.effects(grade, strength, spec.seed()));
-                yield new EditPlan("grade " + grade, ColourGrade.named(grade, strength),
+                double grain = ColourGrade.grainSigma(grade, strength);
+                EditOperator graded = ColourGrade.named(grade, strength);
+                yield new EditPlan("grade " + grade + (grain > 0 ? " + flow-carried grain" : ""),
+                        grain > 0 ? new GrainedOperator(graded, grain, spec.seed()) : graded,
                         EditPlan.Propagation.SCENE_FLOW, effects);
             }
             case "background_blur" -> {
@@ -81,7 +84,7 @@ final class EditPlans {
                 p.allow("hue", "strength");
                 double hue = p.number("hue", Double.NaN, 0, 360);
                 yield new EditPlan("person_recolour hue " + hue,
-                        LocalEdit.personRecolour(hue, p.number("strength", 0.8, 0, 1)),
+                        LocalEdit.recolour(hue, p.number("strength", 0.8, 0, 1), true),
                         EditPlan.Propagation.SCENE_FLOW, effects);
             }
             case "person_stylize" -> {
@@ -103,6 +106,52 @@ final class EditPlans {
                 effects.add(new Precipitation(snow, density, spec.seed(), width, height));
                 yield new EditPlan(op + " density " + density,
                         ColourGrade.named(snow ? "winter" : "overcast", 0.3 + 0.3 * density),
+                        EditPlan.Propagation.SCENE_FLOW, effects);
+            }
+            case "object_recolour" -> {
+                p.allow("object", "hue", "strength");
+                String object = p.choice("object", EditOps.OBJECT_CLASSES);
+                double hue = p.number("hue", Double.NaN, 0, 360);
+                yield new EditPlan("object_recolour " + object + " hue " + hue,
+                        LocalEdit.recolour(hue, p.number("strength", 0.85, 0, 1), object.equals("person")),
+                        EditPlan.Propagation.SCENE_FLOW, effects, object);
+            }
+            case "object_stylize" -> {
+                p.allow("object", "style");
+                String object = p.choice("object", EditOps.OBJECT_CLASSES);
+                String style = p.choice("style", EditOps.GLOBAL_STYLES);
+                yield new EditPlan("object_stylize " + object + " " + style,
+                        LocalEdit.personStylize(GlobalStyle.named(style, 1.0, keyFrame, 16)),
+                        EditPlan.Propagation.SCENE_FLOW, effects, object);
+            }
+            case "object_remove" -> {
+                p.allow("object");
+                String object = p.choice("object", EditOps.OBJECT_CLASSES);
+                yield new EditPlan("object_remove " + object, LocalEdit.personRemove(),
+                        EditPlan.Propagation.BACKGROUND_FILL, effects, object);
+            }
+            case "add_sign", "add_sticker" -> {
+                boolean sign = op.equals("add_sign");
+                p.allow(sign ? "text" : "shape", "colour", "x", "y", "size");
+                String text = "";
+                SceneOverlay.Kind kind = SceneOverlay.Kind.SIGN;
+                if (sign) {
+                    text = p.text("text");
+                    if (text.length() > 24 || !text.matches("[\\x20-\\x7E]+")) {
+                        throw new IllegalArgumentException(
+                                "add_sign: param 'text' must be 1..24 printable ASCII characters, got '" + text + "'");
+                    }
+                } else {
+                    kind = SceneOverlay.Kind.valueOf(p.choice("shape", EditOps.STICKER_SHAPES)
+                            .toUpperCase(java.util.Locale.ROOT));
+                }
+                double[] colour = p.has("colour") ? LocalEdit.hexToBgr(op, p.text("colour"))
+                        : sign ? new double[] {60, 140, 30} : new double[] {40, 210, 250};
+                double size = p.number("size", sign ? 0.22 : 0.16, 0.05, 0.6);
+                double x = p.number("x", 0.72, 0, 1);
+                double y = p.number("y", sign ? 0.3 : 0.25, 0, 1);
+                yield new EditPlan(op + " " + (sign ? "'" + text + "'" : kind.name().toLowerCase(java.util.Locale.ROOT))
+                        + " at " + x + "," + y, new SceneOverlay(kind, text, colour, x, y, size),
                         EditPlan.Propagation.SCENE_FLOW, effects);
             }
             default -> throw new IllegalArgumentException("unknown edit op '" + op + "'");

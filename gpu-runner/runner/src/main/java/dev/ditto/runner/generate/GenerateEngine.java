@@ -30,6 +30,8 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
 
     private final String runnerName;
     private final PersonSegmenter segmenter;
+    private final @Nullable Path objectModel;
+    private dev.ditto.runner.vision.@Nullable ObjectDetector objectDetector;
     private final @Nullable Path brisqueDir;
     private final List<Stage> pipeline;
     private final FramePipeline frames = new FramePipeline();
@@ -40,6 +42,16 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
      *     missing → no {@code brisque} metric
      */
     public GenerateEngine(String runnerName, @Nullable Path segmentationModel, @Nullable Path brisqueDir) {
+        this(runnerName, segmentationModel, brisqueDir, null);
+    }
+
+    /**
+     * @param objectModel the object detector's model ({@code object_detection_ssd_mobilenetv2_oidv4_fp16.tflite});
+     *     null or missing → object edits fail naming the missing file (never run as something else)
+     */
+    public GenerateEngine(String runnerName, @Nullable Path segmentationModel, @Nullable Path brisqueDir,
+                          @Nullable Path objectModel) {
+        this.objectModel = objectModel;
         this.runnerName = runnerName;
         this.segmenter = PersonSegmenter.create(segmentationModel);
         this.brisqueDir = brisqueDir;
@@ -74,6 +86,7 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
         List<Provenance.Stage> provenance = new ArrayList<>();
         long seed = payload.edit().seed();
         try (GenerationState state = new GenerationState(payload, sourceClip, workDir, sink, segmenter, brisqueDir)) {
+            state.detector = this::objectDetector;
             for (Stage stage : pipeline) {
                 GenerationState.checkInterrupted();
                 long wall0 = System.nanoTime();
@@ -82,6 +95,11 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                 timings.put(stage.name(), new StageTiming((System.nanoTime() - wall0) / 1e9,
                         Math.max(0, processCpuNanos() - cpu0) / 1e9, 0.0));
                 provenance.add(new Provenance.Stage(stage.name(), r.engine(), r.model(), r.version(), seed));
+                if (stage instanceof KeyFrameEditStage && state.objectMasks != null) {
+                    provenance.add(new Provenance.Stage("object-detection", "builtin.object-detection/opencv-dnn",
+                            objectModel == null ? "none" : objectModel.getFileName().toString(),
+                            org.bytedeco.opencv.global.opencv_core.CV_VERSION, seed));
+                }
                 if (stage instanceof KeyFrameEditStage && state.masksUsed) {
                     provenance.add(new Provenance.Stage("person-segmentation", "builtin.person-segmentation/"
                             + segmenter.engine(), segmenter.model(), segmenter.version(), seed));
@@ -113,8 +131,26 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
         return 0;
     }
 
+    /** The object detector, loaded on first use; throws naming the missing model file. */
+    private synchronized dev.ditto.runner.vision.ObjectDetector objectDetector() {
+        if (objectDetector == null) {
+            if (objectModel == null || !Files.isReadable(objectModel)) {
+                throw new IllegalStateException("object edits need the object detector model "
+                        + dev.ditto.runner.models.ModelFile.OBJECT_DETECTION_OIDV4.fileName() + " ("
+                        + dev.ditto.runner.models.ModelFile.OBJECT_DETECTION_OIDV4.source()
+                        + "), which is missing" + (objectModel == null ? "" : " at " + objectModel)
+                        + "; run gpu-runner/fetch-models.sh");
+            }
+            objectDetector = new dev.ditto.runner.vision.ObjectDetector(objectModel);
+        }
+        return objectDetector;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (objectDetector != null) {
+            objectDetector.close();
+        }
         segmenter.close();
     }
 }

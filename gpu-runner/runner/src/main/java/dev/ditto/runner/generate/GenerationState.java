@@ -40,6 +40,10 @@ public final class GenerationState implements AutoCloseable {
     final ArtifactSink sink;
     final PersonSegmenter segmenter;
     final @Nullable Path brisqueDir;
+    /** The common-object detector, opened on first use by an object edit (throws naming the missing model). */
+    java.util.function.Supplier<dev.ditto.runner.vision.ObjectDetector> detector = () -> {
+        throw new IllegalStateException("object detector unavailable: no object model configured");
+    };
 
     /** Source frames, BGR, format size. */
     final List<Mat> source = new ArrayList<>();
@@ -99,15 +103,25 @@ public final class GenerationState implements AutoCloseable {
         return Map.copyOf(metrics);
     }
 
-    /** The person mask of source frame {@code t} (computed once, then cached). */
+    /** Masks of the object the plan names ({@link EditPlan#maskObject}); set with the plan. */
+    @Nullable ObjectMasks objectMasks;
+
+    /**
+     * The mask of source frame {@code t} (computed once, then cached): the person mask, or the named object's mask
+     * when the plan edits an object.
+     */
     Mat mask(int t) {
         synchronized (this) {
             if (masks.length != source.size()) {
                 masks = new Mat[source.size()];
             }
             if (masks[t] == null) {
-                masks[t] = segmenter.mask(source.get(t));
-                masksUsed = true;
+                if (objectMasks != null) {
+                    masks[t] = objectMasks.mask(source.get(t));
+                } else {
+                    masks[t] = segmenter.mask(source.get(t));
+                    masksUsed = true;
+                }
             }
             return masks[t];
         }

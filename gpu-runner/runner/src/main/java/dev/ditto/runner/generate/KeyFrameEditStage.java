@@ -23,8 +23,24 @@ final class KeyFrameEditStage implements Stage {
         Mat key = s.source.get(s.keyIndex);
         EditPlan plan = EditPlans.compile(s.spec, key, s.format.width(), s.format.height());
         s.plan = plan;
+        if (plan.maskObject() != null) {
+            ObjectMasks objects = new ObjectMasks(s.detector.get(), plan.maskObject(),
+                    plan.propagation() != EditPlan.Propagation.BACKGROUND_FILL);
+            objects.locateInKeyFrame(key);
+            s.objectMasks = objects;
+        }
         s.output = new Mat[s.frames()];
-        s.output[s.keyIndex] = plan.operator().apply(key, plan.operator().needsMask() ? s.mask(s.keyIndex) : null);
+        if (plan.operator() instanceof SceneOverlay overlay) {
+            // an added element goes on still scene: where it lands is chosen from the whole clip's motion
+            s.awaitGuidance();
+            SceneOverlay placed = overlay.placedOnStillScene(s.gray, s.forward, s.backward, s.keyIndex);
+            plan = new EditPlan(plan.description() + String.format(java.util.Locale.ROOT, " placed at %.2f,%.2f",
+                    placed.anchorX(), placed.anchorY()), placed, plan.propagation(), plan.effects(), null);
+            s.plan = plan;
+            s.output[s.keyIndex] = placed.drawOnFrame(key, s.keyIndex, key, s.keyIndex);
+        } else {
+            s.output[s.keyIndex] = plan.operator().apply(key, plan.operator().needsMask() ? s.mask(s.keyIndex) : null);
+        }
         progress.report(name(), 1);
         return new StageResult("builtin.keyframe-edit", plan.description(), opencv_core.CV_VERSION);
     }

@@ -95,14 +95,33 @@ final class LocalEdit {
         };
     }
 
-    /** Turns people's hue to {@code hueDegrees}, lifting grey clothing's saturation enough to carry colour. */
+    /** {@code #rrggbb} as B, G, R levels; {@code op} names the edit in the message. */
+    static double[] hexToBgr(String op, String hex) {
+        if (!hex.matches("#[0-9a-fA-F]{6}")) {
+            throw new IllegalArgumentException(op + ": colour must be #rrggbb, got '" + hex + "'");
+        }
+        int rgb = Integer.parseInt(hex.substring(1), 16);
+        return new double[] {rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff};
+    }
+
+    /** People recoloured: their clothing, never their skin (see {@link #recolour}). */
     static EditOperator personRecolour(double hueDegrees, double strength) {
+        return recolour(hueDegrees, strength, true);
+    }
+
+    /**
+     * Turns the masked pixels' hue to {@code hueDegrees}, lifting grey surfaces' saturation enough to carry colour.
+     * With {@code clothingOnly} (people), skin-toned pixels (YCrCb Cr 135..175, Cb 80..130, the usual skin cluster:
+     * faces, hands, arms) and very dark pixels in the mask's top fifth (hair) are left alone, so "dress them in
+     * yellow" recolours clothes rather than faces and hair.
+     */
+    static EditOperator recolour(double hueDegrees, double strength, boolean clothingOnly) {
         int hue = (int) Math.round(((hueDegrees % 360) + 360) % 360 / 2.0);
         return new MaskedOperator(0) {
             @Override
             Mat edit(Mat bgr, Mat mask) {
                 try (Mat hsv = new Mat(); MatVector ch = new MatVector(); Mat recoloured = new Mat();
-                     Mat blendMask = new Mat()) {
+                     Mat blendMask = new Mat(); Mat keep = clothingOnly ? clothingMask(bgr, mask) : mask.clone()) {
                     cvtColor(bgr, hsv, COLOR_BGR2HSV);
                     split(hsv, ch);
                     Mat h = ch.get(0);
@@ -115,11 +134,55 @@ final class LocalEdit {
                     }
                     merge(ch, hsv);
                     cvtColor(hsv, recoloured, COLOR_HSV2BGR);
-                    mask.convertTo(blendMask, CV_8U, strength, 0);
+                    keep.convertTo(blendMask, CV_8U, strength, 0);
                     return composite(recoloured, bgr, blendMask);
                 }
             }
         };
+    }
+
+    /** The person mask without skin-toned pixels and without the dark hair at the top of each person. */
+    static Mat clothingMask(Mat bgr, Mat mask) {
+        Mat out = mask.clone();
+        try (Mat ycc = new Mat(); Mat hsv = new Mat()) {
+            cvtColor(bgr, ycc, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YCrCb);
+            cvtColor(bgr, hsv, COLOR_BGR2HSV);
+            int w = bgr.cols();
+            int h = bgr.rows();
+            ByteBuffer m = out.createBuffer();
+            ByteBuffer y = ycc.createBuffer();
+            ByteBuffer v = hsv.createBuffer();
+            // the top of the mask, row by row: the first fifth of the person's height holds head and hair
+            int top = -1;
+            int bottom = -1;
+            for (int r = 0; r < h && top < 0; r++) {
+                for (int c = 0; c < w; c++) {
+                    if ((m.get(r * w + c) & 0xff) > 128) {
+                        top = r;
+                        break;
+                    }
+                }
+            }
+            for (int r = h - 1; r >= 0 && bottom < 0; r--) {
+                for (int c = 0; c < w; c++) {
+                    if ((m.get(r * w + c) & 0xff) > 128) {
+                        bottom = r;
+                        break;
+                    }
+                }
+            }
+            int hairRows = top < 0 ? 0 : top + (bottom - top) / 5;
+            for (int i = 0, n = w * h; i < n; i++) {
+                int cr = y.get(3 * i + 1) & 0xff;
+                int cb = y.get(3 * i + 2) & 0xff;
+                boolean skin = cr >= 135 && cr <= 175 && cb >= 80 && cb <= 130;
+                boolean hair = i / w < hairRows && (v.get(3 * i + 2) & 0xff) < 70;
+                if (skin || hair) {
+                    m.put(i, (byte) 0);
+                }
+            }
+        }
+        return out;
     }
 
     /** Fills people with what surrounds them (Telea inpainting at half resolution over a dilated mask). */

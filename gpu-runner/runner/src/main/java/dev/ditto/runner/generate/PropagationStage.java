@@ -175,6 +175,14 @@ final class PropagationStage implements Stage {
      */
     static void renderFrame(GenerationState s, Paths paths, int t) {
         EditOperator op = s.plan.operator();
+        if (op instanceof SceneOverlay overlay && overlay.tracked()) {
+            // an added element is drawn rigidly where its surface went, hidden where something passes in front
+            s.output[t] = overlay.drawOnFrame(s.source.get(t), t, s.source.get(s.keyIndex), s.keyIndex);
+            try (Scalar one = new Scalar(1.0)) {
+                s.propagated[t] = new Mat(paths.h, paths.w, CV_32FC1, one);
+            }
+            return;
+        }
         if (op.pointwise()) {
             s.output[t] = op.apply(s.source.get(t), null);
             try (Scalar one = new Scalar(1.0)) {

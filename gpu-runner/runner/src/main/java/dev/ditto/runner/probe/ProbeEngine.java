@@ -1,5 +1,6 @@
 package dev.ditto.runner.probe;
 
+import dev.ditto.runner.vision.ObjectDetector;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -226,11 +227,19 @@ public final class ProbeEngine {
                 scores.put("text_overlay", round(text.textArea(key)));
             }
         }
+        ObjectDetector objects = detectors.objects();
+        List<String> objectTags = List.of();
+        if (objects != null) {
+            try (StageClock.Lap lap = clock.start("objects")) {
+                objectTags = objectScores(objects, List.of(frames.getFirst(), key, frames.getLast()), scores);
+            }
+        }
         List<String> colours;
         try (StageClock.Lap lap = clock.start("colours")) {
             colours = ColourTags.of(key);
         }
         tags.addAll(tagsFor(scores));
+        tags.addAll(objectTags);
         tags.addAll(colours);
 
         BlobRef videoBlob;
@@ -253,6 +262,35 @@ public final class ProbeEngine {
     /** Frame {@code c} of the {@link #CAPTION_FRAMES} caption frames: the middles of equal parts of the clip. */
     static int captionFrameIndex(int c, int frameCount) {
         return Math.min(frameCount - 1, (int) ((c + 0.5) * frameCount / CAPTION_FRAMES));
+    }
+
+    /**
+     * Objects in the sampled frames: score {@code object_<class>} is the largest box's share of the frame, and a class
+     * seen in at least two of the samples is tagged {@code object:<class>} (one sighting may be a false detection).
+     * People are the person detector's business and are not tagged here.
+     */
+    static List<String> objectScores(ObjectDetector detector, List<Mat> samples, Map<String, Double> scores) {
+        Map<String, Integer> seen = new java.util.TreeMap<>();
+        Map<String, Double> area = new java.util.TreeMap<>();
+        for (Mat f : samples) {
+            Set<String> inFrame = new java.util.HashSet<>();
+            for (ObjectDetector.Detection d : detector.detect(f)) {
+                if (d.label().equals("person")) {
+                    continue;
+                }
+                area.merge(d.label(), d.areaFraction(f.cols(), f.rows()), Math::max);
+                inFrame.add(d.label());
+            }
+            inFrame.forEach(l -> seen.merge(l, 1, Integer::sum));
+        }
+        List<String> tags = new ArrayList<>();
+        for (Map.Entry<String, Double> e : area.entrySet()) {
+            scores.put("object_" + e.getKey(), round(e.getValue()));
+            if (seen.get(e.getKey()) >= Math.min(2, samples.size())) {
+                tags.add("object:" + e.getKey());
+            }
+        }
+        return tags;
     }
 
     static List<String> tagsFor(Map<String, Double> scores) {

@@ -41,6 +41,21 @@ public final class TestClips {
         return out;
     }
 
+    /** {@link #box()} from 9 s on (the box on the table, held), normalised to 832×480, 73 frames, 20 fps. */
+    public static synchronized Path boxNormalised() {
+        Path out = ROOT.resolve("box-832x480x73.mp4");
+        if (!Files.exists(out)) {
+            try {
+                Path tmp = ROOT.resolve("box-832x480x73.tmp.mp4");
+                ClipNormaliser.normaliseFile(box(), tmp, VideoFormat.DITTO_DEFAULT, 9.0);
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     /** A scratch folder under {@code target/} for files a test writes. */
     public static Path scratch(String name) {
         try {

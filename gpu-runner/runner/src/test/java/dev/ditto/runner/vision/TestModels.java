@@ -48,6 +48,37 @@ public final class TestModels {
         return Optional.of(model);
     }
 
+    private static final String OBJECTRON = "@mediapipe/objectron@0.4.1675468480";
+    private static boolean triedObjects;
+
+    /**
+     * The object detector's model, unpacked from the Objectron asset bundle as {@code fetch-models.sh} does (or
+     * from {@code $DITTO_MODELS}); empty when it could not be fetched.
+     */
+    public static synchronized Optional<Path> objectDetector() {
+        String name = "object_detection_ssd_mobilenetv2_oidv4_fp16.tflite";
+        String env = System.getenv("DITTO_MODELS");
+        if (env != null && Files.isReadable(Path.of(env, name))) {
+            return Optional.of(Path.of(env, name));
+        }
+        Path model = DIR.resolve(name);
+        if (!Files.isReadable(model) && !triedObjects) {
+            triedObjects = true;
+            try {
+                Files.createDirectories(DIR);
+                if (run(DIR, "npm", "pack", "--silent", OBJECTRON)) {
+                    run(DIR, "bash", "-c", "tar -xzf mediapipe-objectron-*.tgz --strip-components=1 "
+                            + "package/objectron_solution_packed_assets.data && tail -c +185 "
+                            + "objectron_solution_packed_assets.data > " + name
+                            + " && rm -f objectron_solution_packed_assets.data mediapipe-objectron-*.tgz");
+                }
+            } catch (IOException e) {
+                System.err.println("[TestModels] could not fetch " + OBJECTRON + ": " + e.getMessage());
+            }
+        }
+        return Files.isReadable(model) ? Optional.of(model) : Optional.empty();
+    }
+
     private static boolean run(Path dir, String... command) throws IOException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

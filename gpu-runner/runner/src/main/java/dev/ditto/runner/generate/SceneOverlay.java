@@ -1,0 +1,386 @@
+package dev.ditto.runner.generate;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_DUPLEX;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.bytedeco.opencv.global.opencv_imgproc.ellipse;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.getTextSize;
+import static org.bytedeco.opencv.global.opencv_imgproc.putText;
+import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
+
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An element added to the scene (a sign with text, a sticker): drawn once into the key frame at a scene point, then
+ * carried by the propagation along the scene's optical flow, so it stays put on the surface it was drawn on and is
+ * covered where that surface is occluded. Newly visible pixels elsewhere are not touched ({@link #apply} is the
+ * identity): the element exists only where the key frame's surface travels.
+ */
+final class SceneOverlay implements EditOperator {
+    /** What is drawn. */
+    enum Kind { SIGN, SMILEY, STAR, HEART }
+
+    private final Kind kind;
+    private final String text;
+    private final double[] bgr;
+    private final double anchorX;
+    private final double anchorY;
+    private final double size;
+    /** Centre per frame (fractions of the frame), once tracked; null before. */
+    private final double @Nullable [] trackX;
+    private final double @Nullable [] trackY;
+
+    /**
+     * @param anchorX centre of the element, fraction of the frame width
+     * @param anchorY centre of the element, fraction of the frame height
+     * @param size width of the element, fraction of the frame width
+     */
+    SceneOverlay(Kind kind, String text, double[] bgr, double anchorX, double anchorY, double size) {
+        this(kind, text, bgr, anchorX, anchorY, size, null, null);
+    }
+
+    private SceneOverlay(Kind kind, String text, double[] bgr, double anchorX, double anchorY, double size,
+                         double @Nullable [] trackX, double @Nullable [] trackY) {
+        this.trackX = trackX;
+        this.trackY = trackY;
+        this.kind = kind;
+        this.text = text;
+        this.bgr = bgr.clone();
+        this.anchorX = anchorX;
+        this.anchorY = anchorY;
+        this.size = size;
+    }
+
+    /** The same element centred at {@code x, y} (fractions of the frame). */
+    SceneOverlay at(double x, double y) {
+        return new SceneOverlay(kind, text, bgr, x, y, size);
+    }
+
+    double anchorX() {
+        return anchorX;
+    }
+
+    double anchorY() {
+        return anchorY;
+    }
+
+    /** The element's footprint as {halfWidth, above, below} fractions of the frame width/height around its centre. */
+    double[] footprint(double aspect) {
+        double halfW = size / 2;
+        if (kind == Kind.SIGN) {
+            double h = size * 9 / 20 * aspect; // board height as a fraction of the frame height
+            return new double[] {halfW, h / 2, h * 1.5};
+        }
+        return new double[] {halfW, halfW * aspect, halfW * aspect};
+    }
+
+    /**
+     * Where to anchor the element so it sits on still, unoccluded scene: the centre, near the preferred {@code x, y},
+     * whose footprint looks the same in every frame of the clip as in the key frame once the dominant (camera) motion
+     * is followed. Where something moves (a hand, a cup, a person) the look changes, and an element drawn there would be
+     * carried off with it or covered.
+     *
+     * @param gray the clip's low-resolution gray frames (CV_8UC1)
+     * @param forward the clip's flow pairs at the same resolution (CV_32FC2), for the camera motion
+     * @param backward the flow from each frame back to the one before, for tracking backwards from the key frame
+     */
+    SceneOverlay placedOnStillScene(Mat[] gray, Mat[] forward, Mat[] backward, int key) {
+        int n = gray.length;
+        if (n < 2) {
+            return this;
+        }
+        int w = gray[0].cols();
+        int h = gray[0].rows();
+        // the camera's path: accumulated median flow from the key frame
+        double[] tx = new double[n];
+        double[] ty = new double[n];
+        for (int t = key + 1; t < n; t++) {
+            float[] m = medianFlow(forward[t - 1]);
+            tx[t] = tx[t - 1] + m[0];
+            ty[t] = ty[t - 1] + m[1];
+        }
+        for (int t = key - 1; t >= 0; t--) {
+            float[] m = medianFlow(forward[t]);
+            tx[t] = tx[t + 1] - m[0];
+            ty[t] = ty[t + 1] - m[1];
+        }
+        byte[] keyPixels = bytes(gray[key], w * h);
+        double[] change = new double[w * h];
+        // flow that departs from the camera's: motion, or flow noise on textureless surfaces, along which the
+        // clip's own warp error would smear a rigid element's edges
+        for (int p = 0; p < forward.length; p++) {
+            float[] m = medianFlow(forward[p]);
+            java.nio.FloatBuffer f = forward[p].createBuffer();
+            for (int i = 0; i < w * h; i++) {
+                change[i] += 0.25 * Math.hypot(f.get(2 * i) - m[0], f.get(2 * i + 1) - m[1]);
+            }
+        }
+        for (int t = 0; t < n; t++) {
+            if (t == key) {
+                continue;
+            }
+            byte[] px = bytes(gray[t], w * h);
+            int dx = (int) Math.round(tx[t]);
+            int dy = (int) Math.round(ty[t]);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sx = x + dx;
+                    int sy = y + dy;
+                    int i = y * w + x;
+                    if (sx < 0 || sy < 0 || sx >= w || sy >= h) {
+                        change[i] += 1; // left the frame: the element would too
+                    } else {
+                        change[i] += Math.abs((px[sy * w + sx] & 0xff) - (keyPixels[i] & 0xff)) / 16.0;
+                    }
+                }
+            }
+        }
+        // integral image for box sums
+        double[] integral = new double[(w + 1) * (h + 1)];
+        for (int y = 0; y < h; y++) {
+            double row = 0;
+            for (int x = 0; x < w; x++) {
+                row += change[y * w + x];
+                integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+            }
+        }
+        double[] fp = footprint(w / (double) h);
+        int halfW = (int) Math.ceil(fp[0] * w);
+        int above = (int) Math.ceil(fp[1] * h);
+        int below = (int) Math.ceil(fp[2] * h);
+        double bestScore = Double.MAX_VALUE;
+        double bestX = anchorX;
+        double bestY = anchorY;
+        for (int cy = above; cy < h - below; cy += 2) {
+            for (int cx = halfW; cx < w - halfW; cx += 2) {
+                int x0 = cx - halfW;
+                int x1 = cx + halfW;
+                int y0 = cy - above;
+                int y1 = cy + below;
+                double sum = integral[y1 * (w + 1) + x1] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0]
+                        + integral[y0 * (w + 1) + x0];
+                double perPixelFrame = sum / ((x1 - x0) * (double) (y1 - y0) * (n - 1));
+                double distance = Math.hypot(cx / (double) w - anchorX, cy / (double) h - anchorY);
+                double score = perPixelFrame + 0.02 * distance;
+                if (score < bestScore) {
+                    bestScore = score;
+                    bestX = cx / (double) w;
+                    bestY = cy / (double) h;
+                }
+            }
+        }
+        return at(bestX, bestY).tracked(forward, backward, key);
+    }
+
+    /**
+     * The element's centre followed through the clip from the key frame: each step moves it by the frame's median flow
+     * (the still scene's, i.e. the camera's, motion: the element was placed where nothing moves relative to it),
+     * forwards with the forward flow, backwards with the backward flow. The footprint's own flow drifts: on a blank
+     * wall it is noise, and a hand passing in front drags it along.
+     */
+    private SceneOverlay tracked(Mat[] forward, Mat[] backward, int key) {
+        int n = forward.length + 1;
+        int w = forward[0].cols();
+        int h = forward[0].rows();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        xs[key] = anchorX * w;
+        ys[key] = anchorY * h;
+        for (int t = key + 1; t < n; t++) {
+            float[] m = medianFlow(forward[t - 1]);
+            xs[t] = xs[t - 1] + m[0];
+            ys[t] = ys[t - 1] + m[1];
+        }
+        for (int t = key - 1; t >= 0; t--) {
+            float[] m = medianFlow(backward[t]);
+            xs[t] = xs[t + 1] + m[0];
+            ys[t] = ys[t + 1] + m[1];
+        }
+        for (int t = 0; t < n; t++) {
+            xs[t] /= w;
+            ys[t] /= h;
+        }
+        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, xs, ys);
+    }
+
+    /** Whether the element was tracked through the clip ({@link #drawOnFrame} may be used). */
+    boolean tracked() {
+        return trackX != null;
+    }
+
+    /**
+     * Frame {@code t} with the element drawn where the tracked surface is in it, except where that surface is
+     * hidden: where frame {@code t} no longer looks like the key frame's source there (a hand passing in front), the
+     * frame shows through, so things move in front of the element as they would in front of a real sign.
+     */
+    Mat drawOnFrame(Mat frame, int t, Mat keySource, int key) {
+        if (trackX == null || trackY == null) {
+            throw new IllegalStateException("overlay not tracked");
+        }
+        double dx = (trackX[t] - trackX[key]) * frame.cols();
+        double dy = (trackY[t] - trackY[key]) * frame.rows();
+        try (Mat canvas = new Mat(frame.rows(), frame.cols(), frame.type(), new Scalar(1, 1, 1, 0));
+             Mat drawnKey = new SceneOverlay(kind, text, bgr, trackX[key], trackY[key], size).drawOn(canvas);
+             Mat drawn = new Mat(); Mat shift = new Mat(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F);
+             Mat keyShifted = new Mat(); Mat diff = new Mat(); Mat grayDiff = new Mat(); Mat seen = new Mat();
+             Mat elementKey = new Mat(); Mat element = new Mat(); Mat alpha = new Mat(); Size k = new Size(5, 5)) {
+            // the element drawn once at the key frame's position, then moved with sub-pixel precision: redrawing it
+            // at whole pixels would make it jitter against the smoothly moving scene
+            org.bytedeco.opencv.global.opencv_core.absdiff(drawnKey, canvas, diff);
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, grayDiff,
+                    org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_imgproc.threshold(grayDiff, elementKey, 0, 255,
+                    org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY);
+            java.nio.DoubleBuffer m = shift.createBuffer();
+            m.put(0, 1).put(1, 0).put(2, dx).put(3, 0).put(4, 1).put(5, dy);
+            org.bytedeco.opencv.global.opencv_imgproc.warpAffine(drawnKey, drawn, shift, frame.size());
+            org.bytedeco.opencv.global.opencv_imgproc.warpAffine(elementKey, element, shift, frame.size());
+            if (t == key) {
+                element.copyTo(alpha);
+            } else {
+                org.bytedeco.opencv.global.opencv_imgproc.warpAffine(keySource, keyShifted, shift, frame.size());
+                org.bytedeco.opencv.global.opencv_core.absdiff(frame, keyShifted, diff);
+                org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, grayDiff,
+                        org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+                org.bytedeco.opencv.global.opencv_imgproc.threshold(grayDiff, seen, 40, 255,
+                        org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY_INV);
+                org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur(seen, seen, k, 0);
+                org.bytedeco.opencv.global.opencv_core.min(seen, element, alpha);
+            }
+            return LocalEdit.composite(drawn, frame, alpha);
+        }
+    }
+
+
+    private static byte[] bytes(Mat m, int count) {
+        byte[] b = new byte[count];
+        ((java.nio.ByteBuffer) m.createBuffer()).get(0, b);
+        return b;
+    }
+
+    private static float[] medianFlow(Mat flow) {
+        int count = flow.cols() * flow.rows();
+        java.nio.FloatBuffer f = flow.createBuffer();
+        float[] xs = new float[count];
+        float[] ys = new float[count];
+        for (int i = 0; i < count; i++) {
+            xs[i] = f.get(2 * i);
+            ys[i] = f.get(2 * i + 1);
+        }
+        return new float[] {median(xs), median(ys)};
+    }
+
+    private static float median(float[] v) {
+        float[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    @Override
+    public Mat apply(Mat frame, @Nullable Mat personMask) {
+        return frame.clone();
+    }
+
+    @Override
+    public int margin() {
+        return 0;
+    }
+
+    /** The key frame with the element drawn on it. */
+    Mat drawOn(Mat key) {
+        Mat out = key.clone();
+        int w = (int) Math.round(size * key.cols());
+        int cx = (int) Math.round(anchorX * key.cols());
+        int cy = (int) Math.round(anchorY * key.rows());
+        try (Scalar fill = new Scalar(bgr[0], bgr[1], bgr[2], 0); Scalar white = new Scalar(255, 255, 255, 0);
+             Scalar dark = new Scalar(30, 30, 30, 0); Scalar shadow = new Scalar(0, 0, 0, 0)) {
+            switch (kind) {
+                case SIGN -> {
+                    int h = Math.max(12, w * 9 / 20);
+                    int x0 = cx - w / 2;
+                    int y0 = cy - h / 2;
+                    int post = Math.max(3, w / 18);
+                    try (Point p0 = new Point(cx - post / 2, y0 + h); Point p1 = new Point(cx + post / 2, y0 + h + h);
+                         Point s0 = new Point(x0 + 4, y0 + 4); Point s1 = new Point(x0 + w + 4, y0 + h + 4);
+                         Point b0 = new Point(x0, y0); Point b1 = new Point(x0 + w, y0 + h)) {
+                        rectangle(out, p0, p1, dark, FILLED, LINE_AA, 0);
+                        rectangle(out, s0, s1, shadow, FILLED, LINE_AA, 0);
+                        rectangle(out, b0, b1, fill, FILLED, LINE_AA, 0);
+                        rectangle(out, b0, b1, white, Math.max(2, w / 40), LINE_AA, 0);
+                    }
+                    drawText(out, text, cx, cy, (int) (w * 0.86), (int) (h * 0.6), luminance() > 150 ? dark : white);
+                }
+                case SMILEY -> {
+                    int r = w / 2;
+                    try (Point c = new Point(cx, cy); Point s = new Point(cx + 3, cy + 3);
+                         Point eyeL = new Point(cx - r / 3, cy - r / 4); Point eyeR = new Point(cx + r / 3, cy - r / 4);
+                         Size mouth = new Size(r / 2, r / 3); Point m = new Point(cx, cy + r / 8)) {
+                        circle(out, s, r, shadow, FILLED, LINE_AA, 0);
+                        circle(out, c, r, fill, FILLED, LINE_AA, 0);
+                        circle(out, c, r, dark, Math.max(2, r / 12), LINE_AA, 0);
+                        circle(out, eyeL, Math.max(2, r / 8), dark, FILLED, LINE_AA, 0);
+                        circle(out, eyeR, Math.max(2, r / 8), dark, FILLED, LINE_AA, 0);
+                        ellipse(out, m, mouth, 0, 20, 160, dark, Math.max(2, r / 10), LINE_AA, 0);
+                    }
+                }
+                case STAR, HEART -> {
+                    int r = w / 2;
+                    int n = kind == Kind.STAR ? 10 : 48;
+                    int[] xy = new int[2 * n];
+                    for (int i = 0; i < n; i++) {
+                        double a = 2 * Math.PI * i / n;
+                        if (kind == Kind.STAR) {
+                            double rr = i % 2 == 0 ? r : r * 0.45;
+                            xy[2 * i] = cx + (int) Math.round(rr * Math.sin(a));
+                            xy[2 * i + 1] = cy - (int) Math.round(rr * Math.cos(a));
+                        } else {
+                            double hx = 16 * Math.pow(Math.sin(a), 3);
+                            double hy = 13 * Math.cos(a) - 5 * Math.cos(2 * a) - 2 * Math.cos(3 * a) - Math.cos(4 * a);
+                            xy[2 * i] = cx + (int) Math.round(hx * r / 17);
+                            xy[2 * i + 1] = cy - (int) Math.round(hy * r / 17);
+                        }
+                    }
+                    try (Mat pts = new Mat(n, 1, org.bytedeco.opencv.global.opencv_core.CV_32SC2);
+                         MatVector polys = new MatVector(1)) {
+                        ((IntPointer) new IntPointer(pts.data())).put(xy);
+                        polys.put(0, pts);
+                        fillPoly(out, polys, fill, LINE_AA, 0, new Point(0, 0));
+                        org.bytedeco.opencv.global.opencv_imgproc.polylines(out, polys, true, white,
+                                Math.max(2, r / 14), LINE_AA, 0);
+                    }
+                }
+                default -> throw new IllegalStateException("unknown overlay " + kind);
+            }
+        }
+        return out;
+    }
+
+    private double luminance() {
+        return 0.114 * bgr[0] + 0.587 * bgr[1] + 0.299 * bgr[2];
+    }
+
+    private static void drawText(Mat out, String text, int cx, int cy, int maxW, int maxH, Scalar colour) {
+        if (text.isEmpty()) {
+            return;
+        }
+        int thickness = 2;
+        double scale = 1.0;
+        try (IntPointer base = new IntPointer(1)) {
+            Size s = getTextSize(text, FONT_HERSHEY_DUPLEX, scale, thickness, base);
+            scale = Math.min(maxW / (double) Math.max(1, s.width()), maxH / (double) Math.max(1, s.height()));
+            thickness = Math.max(1, (int) Math.round(scale * 1.6));
+            s = getTextSize(text, FONT_HERSHEY_DUPLEX, scale, thickness, base);
+            try (Point at = new Point(cx - s.width() / 2, cy + s.height() / 2)) {
+                putText(out, text, at, FONT_HERSHEY_DUPLEX, scale, colour, thickness, LINE_AA, false);
+            }
+        }
+    }
+}

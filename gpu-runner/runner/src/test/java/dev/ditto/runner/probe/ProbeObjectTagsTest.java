@@ -1,0 +1,33 @@
+package dev.ditto.runner.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ditto.runner.media.TestClips;
+import dev.ditto.runner.vision.ObjectDetector;
+import dev.ditto.runner.vision.ObjectDetectorTest;
+import dev.ditto.runner.vision.TestModels;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+
+class ProbeObjectTagsTest {
+
+    @Test
+    void theBoxClipIsTaggedWithItsBox() throws Exception {
+        Path model = TestModels.objectDetector().orElse(null);
+        assumeTrue(model != null, "object detector model unavailable (npm)");
+        try (ObjectDetector detector = new ObjectDetector(model);
+             Mat a = ObjectDetectorTest.frameOf(TestClips.box(), 280);
+             Mat b = ObjectDetectorTest.frameOf(TestClips.box(), 320);
+             Mat c = ObjectDetectorTest.frameOf(TestClips.box(), 360)) {
+            Map<String, Double> scores = new LinkedHashMap<>();
+            List<String> tags = ProbeEngine.objectScores(detector, List.of(a, b, c), scores);
+            assertThat(tags).contains("object:box").doesNotContain("object:person");
+            assertThat(scores.get("object_box")).isBetween(0.05, 0.8);
+        }
+    }
+}
