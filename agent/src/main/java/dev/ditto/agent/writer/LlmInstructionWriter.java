@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class LlmInstructionWriter implements InstructionWriter {
 
     /** Prompt version recorded on every draft. */
-    public static final String PROMPT_VERSION = "llm-writer-2026.2";
+    public static final String PROMPT_VERSION = "llm-writer-2026.3";
 
     private static final Logger log = LoggerFactory.getLogger(LlmInstructionWriter.class);
 
