@@ -450,6 +450,31 @@ class FirstHourJourneyIT extends BrowserJourney {
         snap("10c-campaign-with-advice");
     }
 
+    @Test
+    @Order(11)
+    void theAdminPublishesTheReleaseToAFolderAndItsPageStillOpens() throws Exception {
+        long release = admin().get("/api/releases").getAsJsonArray().get(0).getAsJsonObject().get("id").getAsLong();
+        Path folder = Files.createTempDirectory("ditto-e2e-folder-publish");
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/releases/" + release);
+        page.locator("[data-testid=publish-target]").click();
+        page.locator("vaadin-select-item", new Page.LocatorOptions().setHasText("Folder")).click();
+        page.locator("[data-testid=publish-destination] input").fill(folder.toString());
+        page.locator("[data-testid=publish-button]").click();
+        assertThat(page.locator("[data-testid=publish-state]")).hasText("DONE", new LocatorAssertions.HasTextOptions().setTimeout(180_000));
+        assertThat(page.locator("[data-testid=publish-commit]")).containsText(folder.toString());
+
+        // the page of a release published to a folder opens again, with the folder shown as text, not as a link
+        page.navigate(platform.baseUrl + "/releases/" + release);
+        assertThat(page.locator("[data-testid=release-title]")).isVisible();
+        assertThat(page.locator("[data-testid=publications-grid]")).containsText(folder.toString());
+        assertThat(page.content()).doesNotContain("There was an exception");
+        try (var files = Files.walk(folder)) {
+            assertThat(files.anyMatch(f -> f.getFileName().toString().equals("manifest.json"))).isTrue();
+        }
+        snap("11-folder-published-page");
+    }
+
     /** The edited video on the sample page, fetched with the curator's session as the player fetches it. */
     private Path editedVideo() throws IOException {
         String src = page.locator("[data-testid=sample-edited]").getAttribute("src");

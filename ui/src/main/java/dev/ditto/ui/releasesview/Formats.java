@@ -119,4 +119,20 @@ final class Formats {
             return Optional.empty();
         }
     }
+
+    /** Whether {@code url} is a link a browser may open (http or https); a folder target's file: location is not. */
+    static boolean isWebLink(String url) {
+        String lower = url.strip().toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
+    }
+
+    /** A location as text: a file: URL as its path on the server. */
+    static String location(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url.strip());
+            return "file".equalsIgnoreCase(uri.getScheme()) && uri.getPath() != null ? uri.getPath() : url;
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
 }

@@ -304,13 +304,14 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         progress.getElement().setAttribute("data-finished", String.valueOf(p.finished()));
         progressText.setText("Publication #" + p.id() + " to " + p.destination() + ": " + Formats.progress(p)
                 + (p.error() == null ? "" : " · " + p.error()));
-        if (p.commitUrl() != null) {
+        if (p.commitUrl() != null && Formats.isWebLink(p.commitUrl())) {
             commit.setHref(p.commitUrl());
             commit.setText("Commit " + (p.commitId() == null ? p.commitUrl() : p.commitId()));
             commit.setVisible(true);
         } else if (p.state() == Publication.State.DONE) {
+            // a folder target's location is a path on the server, not a link a browser may follow
             commit.removeHref();
-            commit.setText("Published to " + p.destination());
+            commit.setText("Published to " + (p.commitUrl() == null ? p.destination() : Formats.location(p.commitUrl())));
             commit.setVisible(true);
         } else {
             commit.setVisible(false);
@@ -319,7 +320,13 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private Component commitLink(Publication p) {
-        Anchor a = new Anchor(String.valueOf(p.commitUrl()), p.commitId() == null ? "commit" : shortSha(p.commitId()));
+        if (p.commitUrl() == null || !Formats.isWebLink(p.commitUrl())) {
+            Span where = new Span(p.commitUrl() == null ? (p.commitId() == null ? "" : shortSha(p.commitId()))
+                    : Formats.location(p.commitUrl()));
+            where.getElement().setAttribute("data-testid", "publication-commit");
+            return where;
+        }
+        Anchor a = new Anchor(p.commitUrl(), p.commitId() == null ? "commit" : shortSha(p.commitId()));
         a.setTarget(AnchorTarget.BLANK);
         a.getElement().setAttribute("data-testid", "publication-commit");
         return a;
