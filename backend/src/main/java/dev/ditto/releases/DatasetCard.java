@@ -55,7 +55,7 @@ final class DatasetCard {
             md.append("| ").append(e.getKey()).append(" | ").append(e.getValue().samples()).append(" | ")
                     .append(e.getValue().meanJudgeScore() == null ? "" : e.getValue().meanJudgeScore()).append(" |\n");
         }
-        md.append("\n## Release notes\n\n").append(ReleaseNotes.diffSummary(target.diff())).append('\n');
+        md.append("\n## Release notes\n\n").append(ReleaseNotes.compose(target.notes(), target.diff())).append('\n');
         return md.toString();
     }
 

@@ -132,7 +132,7 @@ public final class ReleaseBuilder {
         Path dir = directoryOf(release.name(), release.version());
         deleteTree(dir);
         var target = new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(), release.previousId(),
-                dir, builtAt, Map.of(), ReleaseDiff.none());
+                dir, builtAt, Map.of(), ReleaseDiff.none(), notes);
         ReleaseFilesWriter.Pass pass;
         try {
             pass = writer.writeSamples(target, filter, preflight, progress);
@@ -146,7 +146,7 @@ public final class ReleaseBuilder {
         progress.accept("diff computed", diff.added() + diff.removed() + diff.changed());
         Map<String, Long> counts = pass.counts();
         var written = writer.finish(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
-                release.previousId(), dir, builtAt, counts, diff), pass, progress);
+                release.previousId(), dir, builtAt, counts, diff, notes), pass, progress);
         jdbc.sql("""
                 update releases set state = 'BUILT', sample_count = :n, counts = cast(:counts as jsonb),
                        diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null

@@ -48,7 +48,7 @@ final class ReleaseFilesWriter {
 
     /** The release being written. */
     record Target(long id, String name, String version, @Nullable Long previousId, Path dir, Instant builtAt,
-                  Map<String, Long> counts, ReleaseDiff diff) {}
+                  Map<String, Long> counts, ReleaseDiff diff, @Nullable String notes) {}
 
     /** What the pass over the samples found: rows shipped, counts by category, the files written so far. */
     record Pass(long samples, Map<String, Long> counts, ReleaseStats.Builder stats,

@@ -169,6 +169,8 @@ class ReleaseIT {
         assertThat(response.json().path("notes").asString()).startsWith("More kites.").contains("1 added, 1 removed, 1 changed");
 
         Path v2Dir = releases.directory(releases.get(response.json().path("id").asLong()));
+        assertThat(Files.readString(v2Dir.resolve("README.md"))).as("the notes given at build reach the dataset card")
+                .contains("## Release notes\n\nMore kites.").contains("1 added, 1 removed, 1 changed");
         Map<String, String> v1Shards = shards(v1Dir);
         Map<String, String> v2Shards = shards(v2Dir);
         Set<String> newShards = new TreeSet<>(v2Shards.keySet());
