@@ -266,6 +266,12 @@ public class SourceService {
                 .param("limit", limit).query(Long.class).list();
     }
 
+    /** Changes whenever a source is added or changed (the gallery refreshes when it does). */
+    public String version() {
+        return jdbc.sql("select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(max(id), 0) from sources")
+                .query(String.class).single();
+    }
+
     /** Every tag some source carries, sorted. */
     public List<String> tags() {
         return jdbc.sql("select distinct t from sources, unnest(tags) t order by t").query(String.class).list();

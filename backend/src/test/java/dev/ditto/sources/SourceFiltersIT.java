@@ -265,6 +265,19 @@ class SourceFiltersIT {
             assertThat(found).as("planted neighbours are found at k=%d", k).isPositive();
         }
 
+        long t0 = System.nanoTime();
+        for (long query : queries) {
+            index.neighbours(query, 3, -1, List.of("ARCHIVED"), null);
+        }
+        long t1 = System.nanoTime();
+        for (long query : queries) {
+            jdbc.sql("select count(*) from source_assets a where a.phash64 is not null and bit_count((a.phash64 # :h)::bit(64)) <= 3")
+                    .param("h", query).query(Long.class).single();
+        }
+        long t2 = System.nanoTime();
+        System.out.printf("phash band index, %d clips: %.2f ms per look-up at k=3; a full scan takes %.2f ms%n",
+                hashes.length, (t1 - t0) / 1e6 / queries.size(), (t2 - t1) / 1e6 / queries.size());
+
         long q = queries.getFirst();
         Integer[] b0 = {PhashIndex.band(q, 0)};
         String plan = String.join("\n", jdbc.sql("""
