@@ -27,6 +27,14 @@ public class PhashIndex {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Serialises near-duplicate decisions until the caller's transaction ends, so two look-alike sources whose probes
+     * complete at the same moment cannot both become READY without seeing each other.
+     */
+    public void lockDecisions() {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext('ditto.sources.near-duplicates'))").query((rs, i) -> 1).list();
+    }
+
     /** A clip near the query hash. */
     public record Neighbour(long sourceId, long clipId, long hash, int distance) {}
 

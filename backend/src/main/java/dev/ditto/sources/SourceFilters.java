@@ -61,7 +61,8 @@ public class SourceFilters {
         if (text != null && t.maxTextOverlay() != null && text > t.maxTextOverlay()) {
             out.add(String.format(Locale.ROOT, "text overlay: %.3g of the frame > %s", text, fmt(t.maxTextOverlay())));
         }
-        if (t.nearDuplicateDistance() != null) {
+        if (t.nearDuplicateDistance() != null && !hashes.isEmpty()) {
+            index.lockDecisions();
             PhashIndex.Neighbour closest = null;
             for (long hash : hashes) {
                 for (PhashIndex.Neighbour n : index.neighbours(hash, t.nearDuplicateDistance(), sourceId, COMPARED, belowSourceId)) {
