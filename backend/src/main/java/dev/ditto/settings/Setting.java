@@ -36,7 +36,7 @@ public enum Setting {
     FILTER_MAX_MOTION("sources.filters.max-motion",
             "Probe filters: quarantine as too shaky above this motion (px/frame; empty = off)", Kind.LIMIT, "30", Applies.NOW),
     FILTER_MAX_BRISQUE("sources.filters.max-brisque",
-            "Probe filters: quarantine for quality above this BRISQUE (0–100, lower is better; empty = off)", Kind.LIMIT, "75", Applies.NOW),
+            "Probe filters: quarantine for quality above this BRISQUE (0–100, lower is better; empty = off)", Kind.LIMIT, "85", Applies.NOW),
     FILTER_MAX_TEXT_OVERLAY("sources.filters.max-text-overlay",
             "Probe filters: quarantine above this text-overlay area share (0–1; empty = off)", Kind.LIMIT, "0.3", Applies.NOW),
     FILTER_NEAR_DUPLICATE_DISTANCE("sources.filters.near-duplicate-distance",

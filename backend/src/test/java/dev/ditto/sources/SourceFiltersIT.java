@@ -80,7 +80,7 @@ class SourceFiltersIT {
         assertThat(probe(with("motion", 55.0), random.nextLong()).quarantineReasons()).singleElement().asString()
                 .startsWith("too shaky: motion 55").contains("> 30");
         assertThat(probe(with("brisque", 90.0), random.nextLong()).quarantineReasons()).singleElement().asString()
-                .startsWith("low quality: BRISQUE 90").contains("> 75");
+                .startsWith("low quality: BRISQUE 90").contains("> 85");
         assertThat(probe(with("text_overlay", 0.45), random.nextLong()).quarantineReasons()).singleElement().asString()
                 .startsWith("text overlay: 0.45").contains("> 0.3");
         Map<String, Double> all = new HashMap<>(FINE);
@@ -180,11 +180,11 @@ class SourceFiltersIT {
         Source released = probe(with("motion", 0.05), random.nextLong());
         signInAdmin();
         sources.release(released.id());
-        Source heldForQuality = probe(with("brisque", 80.0), random.nextLong());
+        Source heldForQuality = probe(with("brisque", 88.0), random.nextLong());
         assertThat(slow.status()).isEqualTo("READY");
 
         settings.set(Setting.FILTER_MIN_MOTION, "1");
-        settings.set(Setting.FILTER_MAX_BRISQUE, "85");
+        settings.set(Setting.FILTER_MAX_BRISQUE, "90");
         assertThat(sources.find(slow.id()).orElseThrow().status()).as("never silently").isEqualTo("READY");
 
         HttpResponse<String> preview = send("POST", "/api/sources/filters/reevaluate", "admin");
