@@ -59,6 +59,7 @@ class SourceFiltersIT {
     @Autowired PhashIndex index;
     @Autowired UserService users;
     @Autowired ObjectMapper json;
+    @Autowired dev.ditto.campaigns.CampaignService campaigns;
     @LocalServerPort int port;
 
     private final Random random = new Random();
@@ -100,6 +101,18 @@ class SourceFiltersIT {
         assertThatThrownBy(() -> settings.set(Setting.FILTER_MAX_TEXT_OVERLAY, "lots")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "40"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 12");
+    }
+
+    @Test
+    void campaignsNeverPickAQuarantinedSource() {
+        String word = "kestrel" + UUID.randomUUID().toString().substring(0, 6);
+        Source held = probe(with("motion", 0.0), random.nextLong());
+        Source ready = probe(FINE, random.nextLong());
+        jdbc.sql("update sources set caption = :c where id in (:a, :b)").param("c", "a " + word + " hovering")
+                .param("a", held.id()).param("b", ready.id()).update();
+        List<Long> picked = campaigns.resolveSources(new dev.ditto.campaigns.CampaignRequest("filters", List.of(), 1, null, 1,
+                word, null));
+        assertThat(picked).containsExactly(ready.id());
     }
 
     @Test
