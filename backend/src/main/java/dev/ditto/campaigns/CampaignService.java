@@ -58,7 +58,7 @@ public class CampaignService {
 
     /**
      * The sources a request selects: those given by hand, then those its searches find now, without repeats.
-     * Sources set aside as DUPLICATE or ARCHIVED are left out of a search's results (not of a hand-made choice).
+     * Sources set aside as DUPLICATE, ARCHIVED or QUARANTINED are left out of a search's results (not of a hand-made choice).
      *
      * @throws IllegalArgumentException a search too broad to follow, or one that finds no source
      */
@@ -72,7 +72,7 @@ public class CampaignService {
         if (request.sampleSearch() != null) {
             List<Long> fromSamples = samples.sourceIds(request.sampleSearch(), MAX_SEARCH_SAMPLES);
             if (!fromSamples.isEmpty()) {
-                jdbc.sql("select id from sources where id in (:ids) and status not in ('DUPLICATE', 'ARCHIVED') order by id")
+                jdbc.sql("select id from sources where id in (:ids) and status not in ('DUPLICATE', 'ARCHIVED', 'QUARANTINED') order by id")
                         .param("ids", fromSamples).query(Long.class).list().forEach(found::add);
             }
         }
@@ -83,7 +83,7 @@ public class CampaignService {
         return List.copyOf(ids);
     }
 
-    private static final java.util.Set<String> SET_ASIDE = java.util.Set.of("DUPLICATE", "ARCHIVED");
+    private static final java.util.Set<String> SET_ASIDE = java.util.Set.of("DUPLICATE", "ARCHIVED", "QUARANTINED");
 
     /**
      * Queues a campaign; returns its id. Searches are resolved to sources now (see {@link #resolveSources}) and

@@ -117,7 +117,9 @@ class CampaignWorker {
         String status = jdbc.sql("select status from sources where id = :id").param("id", sourceId).query(String.class)
                 .optional().orElseThrow(() -> new IllegalArgumentException("no such source"));
         if (!status.equals("READY")) {
-            throw new IllegalStateException("not ready (status " + status + "); probe it first");
+            throw new IllegalStateException(status.equals("QUARANTINED")
+                    ? "quarantined by the probe filters; an admin releases it before campaigns use it"
+                    : "not ready (status " + status + "); probe it first");
         }
         List<Clip> clips = jdbc.sql("""
                 select id, blob_key, size_bytes, width, height, frames, fps from source_assets

@@ -31,6 +31,17 @@ public enum Setting {
     FORMAT_FRAMES("sources.frames", "Normalisation: frames per clip (4n+1)", Kind.INTEGER, "73", Applies.NOW),
     FORMAT_FPS("sources.fps", "Normalisation: frames per second", Kind.INTEGER, "20", Applies.NOW),
     MAX_UPLOAD_MB("sources.max-upload-mb", "Uploads: largest file in MB", Kind.INTEGER, "2048", Applies.NOW),
+    FILTER_MIN_MOTION("sources.filters.min-motion",
+            "Probe filters: quarantine as too static below this motion (px/frame; empty = off)", Kind.LIMIT, "0.1", Applies.NOW),
+    FILTER_MAX_MOTION("sources.filters.max-motion",
+            "Probe filters: quarantine as too shaky above this motion (px/frame; empty = off)", Kind.LIMIT, "30", Applies.NOW),
+    FILTER_MAX_BRISQUE("sources.filters.max-brisque",
+            "Probe filters: quarantine for quality above this BRISQUE (0–100, lower is better; empty = off)", Kind.LIMIT, "85", Applies.NOW),
+    FILTER_MAX_TEXT_OVERLAY("sources.filters.max-text-overlay",
+            "Probe filters: quarantine above this text-overlay area share (0–1; empty = off)", Kind.LIMIT, "0.3", Applies.NOW),
+    FILTER_NEAR_DUPLICATE_DISTANCE("sources.filters.near-duplicate-distance",
+            "Probe filters: quarantine as near-duplicate of a READY source at perceptual-hash distance ≤ this (0–12 bits; empty = off)",
+            Kind.DISTANCE, "3", Applies.NOW),
     IMPORT_MAX_DOWNLOAD_MB("imports.max-download-mb", "URL import: largest download in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_CONNECT_TIMEOUT("imports.connect-timeout-seconds", "URL import: connect timeout (s)", Kind.INTEGER, "10", Applies.NOW),
     IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW),
@@ -39,7 +50,10 @@ public enum Setting {
             Kind.KEY_VALUES, "", Applies.NOW);
 
     /** What values a setting takes. */
-    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES, CRITERIA }
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE }
+
+    /** The largest near-duplicate distance the band index answers cheaply (band radius ≤ 3). */
+    public static final int MAX_DUPLICATE_DISTANCE = 12;
 
     /** When a change takes effect: every setting applies at once today; RESTART is kept for one that cannot. */
     public enum Applies { NOW, RESTART }
@@ -105,6 +119,33 @@ public enum Setting {
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(label + " must be a number between 0 and 1, not '" + value + "'.", e);
+                }
+            }
+            case LIMIT -> {
+                if (!value.isEmpty()) {
+                    try {
+                        double d = Double.parseDouble(value);
+                        if (!(d >= 0 && d <= 1_000_000)) {
+                            throw new IllegalArgumentException(label + " must be a number from 0 to 1000000, or empty for off.");
+                        }
+                        value = String.valueOf(d);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(label + " must be a number, or empty for off; not '" + value + "'.", e);
+                    }
+                }
+            }
+            case DISTANCE -> {
+                if (!value.isEmpty()) {
+                    try {
+                        int n = Integer.parseInt(value);
+                        if (n < 0 || n > MAX_DUPLICATE_DISTANCE) {
+                            throw new IllegalArgumentException(label + " must be between 0 and " + MAX_DUPLICATE_DISTANCE
+                                    + " bits, or empty for off.");
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(label + " must be a whole number of bits, or empty for off; not '"
+                                + value + "'.", e);
+                    }
                 }
             }
             case URL -> {

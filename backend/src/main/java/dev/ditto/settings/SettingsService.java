@@ -75,7 +75,7 @@ public class SettingsService {
     @Transactional
     public SettingValue set(Setting setting, String rawValue) {
         String value = setting.validate(rawValue);
-        if (setting.key().startsWith("sources.") && setting != Setting.MAX_UPLOAD_MB) {
+        if (setting.name().startsWith("FORMAT_")) {
             checkFormat(setting, value);
         }
         SettingValue before = get(setting);

@@ -22,8 +22,10 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Stores what a PROBE found: the source's metadata, each normalised clip with its key frame, thumbnail and caption
- * frames, per-clip scores, and the source's aggregated scores and tags; the source then waits for its caption
- * (PENDING, unless a person already wrote one). A parked PROBE marks the source FAILED with
+ * frames, per-clip scores and perceptual hash (hex and 64-bit, for the band index), and the source's aggregated scores
+ * and tags. The source becomes READY, or QUARANTINED with the reasons when its scores or clip hashes break one of the
+ * probe filters ({@link SourceFilters}); either way it then waits for its caption (PENDING, unless a person already
+ * wrote one). A parked PROBE marks the source FAILED with
  * the runner's error, so a person sees why.
  */
 @Component
@@ -31,11 +33,13 @@ class ProbeResultHandler implements JobResultHandler {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Outbox outbox;
+    private final SourceFilters filters;
 
-    ProbeResultHandler(JdbcClient jdbc, ObjectMapper json, Outbox outbox) {
+    ProbeResultHandler(JdbcClient jdbc, ObjectMapper json, Outbox outbox, SourceFilters filters) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
+        this.filters = filters;
     }
 
     @Override
@@ -58,15 +62,15 @@ class ProbeResultHandler implements JobResultHandler {
         for (ClipResult clip : result.clips()) {
             long clipId = jdbc.sql("""
                     insert into source_assets (source_id, kind, clip_index, blob_key, size_bytes, content_type, start_s, end_s,
-                                               width, height, frames, fps, scores, phash, caption_frames)
+                                               width, height, frames, fps, scores, phash, phash64, caption_frames)
                     values (:source, 'CLIP', :index, :key, :size, 'video/mp4', :start, :end, :w, :h, :frames, :fps,
-                            cast(:scores as jsonb), :phash, cast(:captionFrames as text[]))
+                            cast(:scores as jsonb), :phash, :phash64, cast(:captionFrames as text[]))
                     on conflict (source_id, clip_index) where kind = 'CLIP' do nothing returning id""")
                     .param("source", sourceId).param("index", clip.index()).param("key", clip.video().key())
                     .param("size", clip.video().size()).param("start", clip.startSeconds()).param("end", clip.endSeconds())
                     .param("w", format.width()).param("h", format.height()).param("frames", format.frames())
                     .param("fps", (double) format.fps()).param("scores", json.writeValueAsString(clip.scores()))
-                    .param("phash", clip.perceptualHash())
+                    .param("phash", clip.perceptualHash()).param("phash64", PhashIndex.parse(clip.perceptualHash()))
                     .param("captionFrames", clip.keyFrames() == null ? null
                             : clip.keyFrames().stream().map(b -> b.key()).toArray(String[]::new))
                     .query(Long.class).optional().orElse(-1L);
@@ -76,8 +80,13 @@ class ProbeResultHandler implements JobResultHandler {
             insertChild(sourceId, clipId, "KEY_FRAME", clip.keyFrame().key(), clip.keyFrame().size());
             insertChild(sourceId, clipId, "THUMBNAIL", clip.thumbnail().key(), clip.thumbnail().size());
         }
+        Map<String, Double> scores = aggregate(result.clips());
+        List<Long> hashes = result.clips().stream().map(c -> PhashIndex.parse(c.perceptualHash()))
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        List<String> reasons = filters.reasons(filters.thresholds(), sourceId, scores, hashes, null);
         jdbc.sql("""
-                update sources set status = 'READY', duration_s = :duration, fps = :fps, width = :w, height = :h, codec = :codec,
+                update sources set status = :status, quarantine_reasons = :reasons, released_by = null, released_at = null,
+                       duration_s = :duration, fps = :fps, width = :w, height = :h, codec = :codec,
                        tags = :tags, scores = cast(:scores as jsonb), error = null, updated_at = now(),
                        caption_status = case when caption_status = 'EDITED' then 'EDITED' else 'PENDING' end,
                        caption_attempts = 0, caption_error = null, caption_lease_token = null, caption_lease_until = null
@@ -85,7 +94,8 @@ class ProbeResultHandler implements JobResultHandler {
                 .param("duration", result.durationSeconds()).param("fps", result.fps()).param("w", result.width())
                 .param("h", result.height()).param("codec", result.codec())
                 .param("tags", result.tags().toArray(String[]::new))
-                .param("scores", json.writeValueAsString(aggregate(result.clips())))
+                .param("scores", json.writeValueAsString(scores))
+                .param("status", reasons.isEmpty() ? "READY" : "QUARANTINED").param("reasons", reasons.toArray(String[]::new))
                 .param("id", sourceId).update();
         outbox.changed(Outbox.Aggregate.SOURCE, sourceId);
     }

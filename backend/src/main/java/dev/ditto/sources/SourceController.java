@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -22,15 +23,20 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/sources}: ingest a video (raw body, streamed), list sources, search them ({@code ?q=words}), edit a
  * source's caption ({@code PUT /{id}/caption}, audited) and queue sources to be captioned again
- * ({@code POST /recaption}).
+ * ({@code POST /recaption}); page through sources with filters ({@code GET /page}); admins release or archive a
+ * QUARANTINED source ({@code POST /{id}/release}, {@code /{id}/archive}, audited) and re-evaluate the probe filters
+ * ({@code POST /filters/reevaluate?apply=false} previews, {@code apply=true} applies). Bad requests are answered as
+ * RFC 9457 problem details (docs/source-filters.md).
  */
 @RestController
 @RequestMapping("/api/sources")
 class SourceController {
     private final SourceService sources;
+    private final SourceFilters filters;
 
-    SourceController(SourceService sources) {
+    SourceController(SourceService sources, SourceFilters filters) {
         this.sources = sources;
+        this.filters = filters;
     }
 
     /** {@code POST /api/sources?name=clip.mp4} with the video as the request body. */
@@ -72,13 +78,107 @@ class SourceController {
         return Map.of("queued", sources.recaption(request.sourceIds() == null ? List.of() : request.sourceIds()));
     }
 
+    /**
+     * {@code GET /api/sources/page?status=QUARANTINED&tag=people&name=cup&q=words&range=motion:0.5:4&offset=0&limit=50}:
+     * one page of the sources the filters select, newest first, with the total ({@code range} is
+     * {@code key:min:max}, either end empty for open; repeat {@code status}, {@code tag} and {@code range}).
+     */
+    @GetMapping("/page")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    SourceService.Page page(@RequestParam(required = false) @Nullable List<String> status,
+                            @RequestParam(required = false) @Nullable List<String> tag,
+                            @RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String q,
+                            @RequestParam(required = false) @Nullable List<String> range,
+                            @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "50") int limit) {
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("offset must be ≥ 0 and limit between 1 and 1000.");
+        }
+        Map<String, SourceQuery.Range> ranges = new java.util.HashMap<>();
+        for (String r : range == null ? List.<String>of() : range) {
+            String[] parts = r.split(":", -1);
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("A range is key:min:max (an end may be empty), not '" + r + "'.");
+            }
+            try {
+                ranges.put(parts[0], new SourceQuery.Range(parts[1].isBlank() ? null : Double.valueOf(parts[1]),
+                        parts[2].isBlank() ? null : Double.valueOf(parts[2])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("A range's ends are numbers: '" + r + "'.", e);
+            }
+        }
+        java.util.Set<String> statuses = new java.util.HashSet<>(status == null ? List.of() : status);
+        for (String st : statuses) {
+            if (!STATUSES.contains(st)) {
+                throw new IllegalArgumentException("Unknown status '" + st + "'; one of " + STATUSES + ".");
+            }
+        }
+        SourceQuery query = new SourceQuery(statuses, new java.util.HashSet<>(tag == null ? List.of() : tag), name, q, ranges);
+        return new SourceService.Page(sources.page(query, offset, limit), sources.count(query));
+    }
+
+    static final List<String> STATUSES = List.of("NEW", "PROBING", "READY", "QUARANTINED", "FAILED", "DUPLICATE", "ARCHIVED");
+
+    /** {@code POST /api/sources/{id}/release}: a QUARANTINED source becomes READY (admins; audited). */
+    @PostMapping("/{id}/release")
+    @PreAuthorize("hasRole('ADMIN')")
+    Source release(@PathVariable long id) {
+        return sources.release(id);
+    }
+
+    /** {@code POST /api/sources/{id}/archive}: a QUARANTINED source is ARCHIVED (admins; audited). */
+    @PostMapping("/{id}/archive")
+    @PreAuthorize("hasRole('ADMIN')")
+    Source archive(@PathVariable long id) {
+        return sources.archive(id);
+    }
+
+    /**
+     * {@code POST /api/sources/filters/reevaluate?apply=false}: which READY and QUARANTINED sources the thresholds in
+     * force would move; {@code apply=true} moves them (admins; audited).
+     */
+    @PostMapping("/filters/reevaluate")
+    @PreAuthorize("hasRole('ADMIN')")
+    SourceService.Reevaluation reevaluate(@RequestParam(defaultValue = "false") boolean apply) {
+        return sources.reevaluate(apply);
+    }
+
+    /** {@code GET /api/sources/filters}: the probe-filter thresholds in force (null = off). */
+    @GetMapping("/filters")
+    @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
+    SourceFilters.Thresholds filters() {
+        return filters.thresholds();
+    }
+
     record CaptionEdit(@Nullable String caption) {}
 
     record Recaption(@Nullable List<Long> sourceIds) {}
 
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    ProblemDetail invalid(IllegalArgumentException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage());
+    }
+
+    @ExceptionHandler(java.util.NoSuchElementException.class)
+    ProblemDetail missing(java.util.NoSuchElementException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such source", e.getMessage());
+    }
+
+    @ExceptionHandler(IllegalStateException.class)
+    ProblemDetail conflict(IllegalStateException e) {
+        return problem(HttpStatus.CONFLICT, "Not possible in this state", e.getMessage());
+    }
+
+    @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
+    ProblemDetail mismatch(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", "'" + e.getValue() + "' is not a valid " + e.getName() + ".");
+    }
+
+    /** An RFC 9457 problem; {@code error} repeats the detail for clients of the earlier {"error": …} answers. */
+    private static ProblemDetail problem(HttpStatus status, String title, @Nullable String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, String.valueOf(detail));
+        p.setTitle(title);
+        p.setProperty("error", String.valueOf(detail));
+        return p;
     }
 
     @ExceptionHandler(IngestException.class)

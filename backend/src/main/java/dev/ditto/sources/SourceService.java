@@ -43,9 +43,14 @@ public class SourceService {
     private volatile SourceProperties properties;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
+    private final PhashIndex phashes;
+    private final SourceFilters filters;
 
     SourceService(JdbcClient jdbc, BlobStore blobs, JobQueue jobs, Outbox outbox, AuditLog audit,
-                  SourceProperties properties, TransactionTemplate tx, ObjectMapper json) {
+                  SourceProperties properties, TransactionTemplate tx, ObjectMapper json, PhashIndex phashes,
+                  SourceFilters filters) {
+        this.phashes = phashes;
+        this.filters = filters;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.jobs = jobs;
@@ -171,41 +176,22 @@ public class SourceService {
     /**
      * Groups of sources whose clips look alike: two sources are near-duplicates when any clip of one is within
      * {@code maxDistance} bits (Hamming distance of the 64-bit perceptual hashes) of a clip of the other. Sources
-     * already marked DUPLICATE or ARCHIVED are left out. Groups are largest first.
+     * already marked DUPLICATE or ARCHIVED are left out. Groups are largest first. Pairs come from the band index
+     * ({@link PhashIndex#pairs}), never from comparing every pair of clips.
+     *
+     * @throws IllegalArgumentException a distance outside 0..{@value PhashIndex#MAX_DISTANCE}
      */
     public List<NearDuplicateGroup> nearDuplicateGroups(int maxDistance) {
-        record Clip(long sourceId, long hash) {}
-        List<Clip> clips = jdbc.sql("""
-                select a.source_id, a.phash from source_assets a join sources s on s.id = a.source_id
-                where a.kind = 'CLIP' and a.phash is not null and s.status not in ('DUPLICATE', 'ARCHIVED')
-                order by a.source_id, a.clip_index""")
-                .query((rs, i) -> {
-                    try {
-                        return new Clip(rs.getLong(1), Long.parseUnsignedLong(rs.getString(2).strip(), 16));
-                    } catch (NumberFormatException e) {
-                        return null;
-                    }
-                }).list().stream().filter(java.util.Objects::nonNull).toList();
         Map<Long, Long> parent = new java.util.HashMap<>();
         Map<Long, Integer> closest = new java.util.HashMap<>();
-        for (int i = 0; i < clips.size(); i++) {
-            for (int j = i + 1; j < clips.size(); j++) {
-                Clip a = clips.get(i);
-                Clip b = clips.get(j);
-                if (a.sourceId() == b.sourceId()) {
-                    continue;
-                }
-                int distance = Long.bitCount(a.hash() ^ b.hash());
-                if (distance <= maxDistance) {
-                    long ra = root(parent, a.sourceId());
-                    long rb = root(parent, b.sourceId());
-                    long r = Math.min(ra, rb);
-                    parent.put(Math.max(ra, rb), r);
-                    parent.putIfAbsent(r, r);
-                    int best = Math.min(distance, Math.min(closest.getOrDefault(ra, 64), closest.getOrDefault(rb, 64)));
-                    closest.put(r, best);
-                }
-            }
+        for (PhashIndex.Pair pair : phashes.pairs(maxDistance)) {
+            long ra = root(parent, pair.a());
+            long rb = root(parent, pair.b());
+            long r = Math.min(ra, rb);
+            parent.put(Math.max(ra, rb), r);
+            parent.putIfAbsent(r, r);
+            int best = Math.min(pair.distance(), Math.min(closest.getOrDefault(ra, 64), closest.getOrDefault(rb, 64)));
+            closest.put(r, best);
         }
         Map<Long, List<Long>> groups = new java.util.TreeMap<>();
         for (Long id : parent.keySet()) {
@@ -251,6 +237,206 @@ public class SourceService {
                         Map.of("status", before), Map.of("status", now, "kept", keepId));
             }
         });
+    }
+
+    /** One page of the sources a query selects, newest first, and how many it selects in all. */
+    public record Page(List<Source> items, long total) {}
+
+    /**
+     * The sources {@code query} selects, newest first, {@code limit} from {@code offset}: a SQL query over every
+     * source (the gallery's lazy grid and {@code GET /api/sources/page}).
+     */
+    public List<Source> page(SourceQuery query, int offset, int limit) {
+        Where w = where(query);
+        return w.bind(jdbc.sql(SELECT + w.sql + " order by s.id desc limit :limit offset :offset"))
+                .param("limit", Math.max(0, limit)).param("offset", Math.max(0, offset))
+                .query(this::map).list();
+    }
+
+    /** How many sources {@code query} selects. */
+    public long count(SourceQuery query) {
+        Where w = where(query);
+        return w.bind(jdbc.sql("select count(*) from sources s" + w.sql)).query(Long.class).single();
+    }
+
+    /** The ids {@code query} selects, newest first, at most {@code limit} (to select everything shown). */
+    public List<Long> ids(SourceQuery query, int limit) {
+        Where w = where(query);
+        return w.bind(jdbc.sql("select s.id from sources s" + w.sql + " order by s.id desc limit :limit"))
+                .param("limit", limit).query(Long.class).list();
+    }
+
+    /** Changes whenever a source is added or changed (the gallery refreshes when it does). */
+    public String version() {
+        return jdbc.sql("select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(max(id), 0) from sources")
+                .query(String.class).single();
+    }
+
+    /** Every tag some source carries, sorted. */
+    public List<String> tags() {
+        return jdbc.sql("select distinct t from sources, unnest(tags) t order by t").query(String.class).list();
+    }
+
+    private record Where(String sql, Map<String, Object> params) {
+        JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec) {
+            params.forEach(spec::param);
+            return spec;
+        }
+    }
+
+    private static Where where(SourceQuery q) {
+        List<String> terms = new java.util.ArrayList<>();
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (!q.statuses().isEmpty()) {
+            terms.add("s.status = any(:statuses)");
+            params.put("statuses", q.statuses().toArray(String[]::new));
+        }
+        if (!q.tags().isEmpty()) {
+            terms.add("s.tags @> cast(:tags as text[])");
+            params.put("tags", q.tags().toArray(String[]::new));
+        }
+        if (!q.name().isEmpty()) {
+            terms.add("s.original_name ilike :name");
+            params.put("name", "%" + like(q.name().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        List<String> words = Arrays.stream(q.words().toLowerCase(java.util.Locale.ROOT).split("\\s+"))
+                .filter(w -> !w.isBlank()).distinct().limit(16).toList();
+        if (!words.isEmpty()) {
+            terms.add("lower(concat_ws(' ', s.original_name, s.caption, array_to_string(s.tags, ' '), s.origin_ref)) like all (:words)");
+            params.put("words", words.stream().map(w -> "%" + like(w) + "%").toArray(String[]::new));
+        }
+        int i = 0;
+        for (var e : new java.util.TreeMap<>(q.ranges()).entrySet()) {
+            if (e.getValue().open()) {
+                continue;
+            }
+            String score = "cast(s.scores ->> :key" + i + " as double precision)";
+            params.put("key" + i, e.getKey());
+            terms.add(score + " is not null");
+            if (e.getValue().min() != null) {
+                terms.add(score + " >= :min" + i);
+                params.put("min" + i, e.getValue().min());
+            }
+            if (e.getValue().max() != null) {
+                terms.add(score + " <= :max" + i);
+                params.put("max" + i, e.getValue().max());
+            }
+            i++;
+        }
+        return new Where(terms.isEmpty() ? "" : " where " + String.join(" and ", terms), params);
+    }
+
+    private static String like(String w) {
+        return w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /**
+     * An admin's release of a QUARANTINED source: it becomes READY (campaigns may use it) and stays READY when the
+     * filters are re-evaluated; audited with the reasons it was held for.
+     *
+     * @throws NoSuchElementException no such source
+     * @throws IllegalStateException the source is not QUARANTINED
+     */
+    @org.springframework.security.access.prepost.PreAuthorize("hasRole('ADMIN')")
+    public Source release(long id) {
+        tx.executeWithoutResult(status -> {
+            Source before = lockedQuarantined(id, "released");
+            jdbc.sql("""
+                    update sources set status = 'READY', released_by = :by, released_at = now(), updated_at = now()
+                    where id = :id""").param("by", currentUser()).param("id", id).update();
+            outbox.changed(Outbox.Aggregate.SOURCE, id);
+            audit.record("source.release", "source", id,
+                    Map.of("status", before.status(), "reasons", before.quarantineReasons()), Map.of("status", "READY"));
+        });
+        return find(id).orElseThrow();
+    }
+
+    /**
+     * An admin's archiving of a QUARANTINED source (ARCHIVED: out of the gallery's default view and of campaigns),
+     * audited with the reasons it was held for.
+     *
+     * @throws NoSuchElementException no such source
+     * @throws IllegalStateException the source is not QUARANTINED
+     */
+    @org.springframework.security.access.prepost.PreAuthorize("hasRole('ADMIN')")
+    public Source archive(long id) {
+        tx.executeWithoutResult(status -> {
+            Source before = lockedQuarantined(id, "archived");
+            jdbc.sql("update sources set status = 'ARCHIVED', updated_at = now() where id = :id").param("id", id).update();
+            outbox.changed(Outbox.Aggregate.SOURCE, id);
+            audit.record("source.archive", "source", id,
+                    Map.of("status", before.status(), "reasons", before.quarantineReasons()), Map.of("status", "ARCHIVED"));
+        });
+        return find(id).orElseThrow();
+    }
+
+    private Source lockedQuarantined(long id, String verb) {
+        jdbc.sql("select id from sources where id = :id for update").param("id", id).query(Long.class).optional()
+                .orElseThrow(() -> new java.util.NoSuchElementException("There is no source " + id + "."));
+        Source s = find(id).orElseThrow();
+        if (!s.status().equals("QUARANTINED")) {
+            throw new IllegalStateException("Source " + id + " is " + s.status() + ", not QUARANTINED; only a quarantined source is "
+                    + verb + ".");
+        }
+        return s;
+    }
+
+    /** What re-evaluating the probe filters changes (or would change): sources to quarantine and to make READY. */
+    public record Reevaluation(SourceFilters.Thresholds thresholds, int checked, List<Long> quarantined, List<Long> readied,
+                               boolean applied) {}
+
+    /**
+     * Checks READY and QUARANTINED sources against the thresholds in force, oldest first; sources an admin released
+     * are left as they are. A READY source that breaks a threshold would be QUARANTINED, a QUARANTINED one that no
+     * longer breaks any would be READY (a near-duplicate is judged against older READY sources only, so of two
+     * look-alikes the older stays). With {@code apply} false nothing changes (a preview); with true the changes are
+     * made and audited, one entry per source and one for the run. Never runs by itself when a threshold changes.
+     */
+    @org.springframework.security.access.prepost.PreAuthorize("hasRole('ADMIN')")
+    public Reevaluation reevaluate(boolean apply) {
+        SourceFilters.Thresholds t = filters.thresholds();
+        Reevaluation result = tx.execute(status -> {
+            record Row(long id, String status, Map<String, Double> scores, List<String> reasons) {}
+            List<Row> rows = jdbc.sql("""
+                    select id, status, scores::text, quarantine_reasons from sources
+                    where status in ('READY', 'QUARANTINED') and released_at is null order by id""")
+                    .query((rs, i) -> new Row(rs.getLong(1), rs.getString(2), scores(rs.getString(3)),
+                            strings(rs.getArray(4)))).list();
+            List<Long> quarantined = new java.util.ArrayList<>();
+            List<Long> readied = new java.util.ArrayList<>();
+            for (Row row : rows) {
+                List<Long> hashes = jdbc.sql("""
+                        select distinct phash64 from source_assets where source_id = :id and kind = 'CLIP' and phash64 is not null""")
+                        .param("id", row.id()).query(Long.class).list();
+                List<String> reasons = filters.reasons(t, row.id(), row.scores(), hashes, row.id());
+                String now = reasons.isEmpty() ? "READY" : "QUARANTINED";
+                if (now.equals(row.status()) && reasons.equals(row.reasons())) {
+                    continue;
+                }
+                if (!now.equals(row.status())) {
+                    (reasons.isEmpty() ? readied : quarantined).add(row.id());
+                }
+                // made in a preview too (so later sources are judged against earlier decisions), then rolled back
+                jdbc.sql("update sources set status = :s, quarantine_reasons = :r, updated_at = now() where id = :id")
+                        .param("s", now).param("r", reasons.toArray(String[]::new)).param("id", row.id()).update();
+                if (apply) {
+                    outbox.changed(Outbox.Aggregate.SOURCE, row.id());
+                    if (!now.equals(row.status())) {
+                        audit.record("source.filters." + (reasons.isEmpty() ? "pass" : "quarantine"), "source", row.id(),
+                                Map.of("status", row.status(), "reasons", row.reasons()), Map.of("status", now, "reasons", reasons));
+                    }
+                }
+            }
+            if (apply) {
+                audit.record("source.filters.reevaluate", "source", null, null, Map.of("checked", rows.size(),
+                        "quarantined", quarantined.size(), "readied", readied.size(), "thresholds", t));
+            }
+            if (!apply) {
+                status.setRollbackOnly();
+            }
+            return new Reevaluation(t, rows.size(), quarantined, readied, apply);
+        });
+        return java.util.Objects.requireNonNull(result);
     }
 
     /** Longest caption a person may store, in characters. */
@@ -342,7 +528,8 @@ public class SourceService {
                 (Integer) rs.getObject("height"), rs.getString("codec"), rs.getString("caption"),
                 strings(rs.getArray("tags")), scores(rs.getString("scores")), rs.getString("error"),
                 rs.getInt("clip_count"), rs.getString("thumbnail_key"), rs.getTimestamp("created_at").toInstant(),
-                rs.getString("caption_status"), rs.getString("caption_engine"), rs.getString("caption_error"));
+                rs.getString("caption_status"), rs.getString("caption_engine"), rs.getString("caption_error"),
+                strings(rs.getArray("quarantine_reasons")), rs.getString("released_by"));
     }
 
     private Map<String, Double> scores(@Nullable String text) {

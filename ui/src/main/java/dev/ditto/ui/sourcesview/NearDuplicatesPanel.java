@@ -21,10 +21,13 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Groups of sources whose clips' 64-bit perceptual hashes lie within a Hamming distance of each other; per group
+ * Groups of sources whose clips' 64-bit perceptual hashes lie within a Hamming distance of each other, found by the
+ * server's band index (never by comparing every pair); per group
  * a person picks the one to keep and the others become DUPLICATE of it (or ARCHIVED), audited.
  */
 class NearDuplicatesPanel extends VerticalLayout {
+    /** The largest distance offered: the band index answers it with at most 137 look-ups per band. */
+    static final int MAX = 11;
     private final SourceService sources;
     private final Runnable onChanged;
     private final IntegerField threshold = id(new IntegerField("Max. Hamming distance (of 64 bits)"), "dup-threshold");
@@ -37,8 +40,9 @@ class NearDuplicatesPanel extends VerticalLayout {
         this.onChanged = onChanged;
         setPadding(false);
         threshold.setMin(0);
-        threshold.setMax(32);
-        threshold.setValue(10);
+        threshold.setMax(MAX);
+        threshold.setValue(3);
+        threshold.setHelperText("Found by the perceptual-hash band index; 0–" + MAX + " bits");
         threshold.setStepButtonsVisible(true);
         threshold.addValueChangeListener(e -> refresh(null));
         groups.setPadding(false);
@@ -48,7 +52,7 @@ class NearDuplicatesPanel extends VerticalLayout {
     /** Recomputes the groups; {@code byId} gives the sources' details (null: look each one up). */
     void refresh(@org.jspecify.annotations.Nullable Map<Long, Source> byId) {
         groups.removeAll();
-        int max = threshold.getValue() == null ? 10 : Math.max(0, Math.min(32, threshold.getValue()));
+        int max = threshold.getValue() == null ? 3 : Math.max(0, Math.min(MAX, threshold.getValue()));
         List<SourceService.NearDuplicateGroup> found = sources.nearDuplicateGroups(max);
         if (found.isEmpty()) {
             groups.add(id(new Span("No near-duplicates at distance ≤ " + max + "."), "dup-none"));

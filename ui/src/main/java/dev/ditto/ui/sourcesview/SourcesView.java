@@ -10,7 +10,9 @@ import com.vaadin.flow.component.combobox.MultiSelectComboBox;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.grid.dataview.GridListDataView;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
@@ -27,37 +29,38 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.sources.Source;
+import dev.ditto.sources.SourceFilters;
+import dev.ditto.sources.SourceQuery;
 import dev.ditto.sources.SourceService;
 import dev.ditto.ui.shared.MediaUrls;
 import jakarta.annotation.security.PermitAll;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status, every
- * probe score and the dense caption (viewed, edited and re-captioned in a dialog), filters on each, near-duplicate
- * groups, and "Start campaign" for the selected sources. Statuses
- * refresh every few seconds as PROBE jobs finish.
+ * Sources: upload (curators and admins), the gallery with thumbnails, duration, resolution, status (with why the
+ * probe filters quarantined a source, and Release / Archive for admins), every probe score and the dense caption
+ * (viewed, edited and re-captioned in a dialog), filters on each, near-duplicate groups, and "Start campaign" for the
+ * selected sources. The gallery is a lazy grid: the server pages and filters every source in SQL. Admins re-evaluate
+ * the probe filters on request (a preview first). Rows refresh every few seconds as PROBE jobs finish.
  */
 @Route("sources")
 @PageTitle("Sources · Ditto")
 @Menu(title = "Sources", order = 2, icon = "vaadin:film")
 @PermitAll
 public class SourcesView extends VerticalLayout {
-    static final int GALLERY_LIMIT = 5000;
+    /** "Select all shown" selects at most this many sources. */
+    static final int SELECT_LIMIT = 5000;
+    static final List<String> STATUSES = List.of("NEW", "PROBING", "READY", "QUARANTINED", "FAILED", "DUPLICATE", "ARCHIVED");
     private static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sources-refresh");
         t.setDaemon(true);
@@ -67,39 +70,40 @@ public class SourcesView extends VerticalLayout {
     private final SourceService sources;
     private final CampaignService campaigns;
     private final boolean canEdit;
+    private final boolean isAdmin;
     private final Grid<Source> grid = id(new Grid<>(), "source-grid");
-    private final GridListDataView<Source> data;
     private final MultiSelectComboBox<String> statusFilter = id(new MultiSelectComboBox<>("Status"), "filter-status");
     private final MultiSelectComboBox<String> tagFilter = id(new MultiSelectComboBox<>("Tags (all of)"), "filter-tags");
     private final TextField nameFilter = id(new TextField("Name"), "filter-name");
     private final TextField searchFilter = id(new TextField("Search name, caption, tags"), "filter-search");
-    private @Nullable Set<Long> searchMatches;
     private final Map<Scores, NumberField[]> rangeFields = new EnumMap<>(Scores.class);
     private final Span shownCount = id(new Span(), "source-count");
     private final Span selectionCount = id(new Span(), "selection-count");
     private final Button startCampaign = id(new Button("Start campaign…"), "start-campaign");
     private final NearDuplicatesPanel duplicates;
-    private List<Source> all = List.of();
+    private SourceQuery current = SourceQuery.all();
+    private String version = "";
     private @Nullable ScheduledFuture<?> refresh;
 
     public SourcesView(SourceService sources, CampaignService campaigns, AuthenticationContext auth) {
         this.sources = sources;
         this.campaigns = campaigns;
         this.canEdit = auth.hasAnyRole("CURATOR", "ADMIN");
+        this.isAdmin = auth.hasRole("ADMIN");
         setWidthFull();
         add(new H2("Sources"));
         if (canEdit) {
             add(new UploadPanel(sources, this::reload));
         }
 
-        statusFilter.setItems("NEW", "PROBING", "READY", "FAILED", "DUPLICATE", "ARCHIVED");
+        statusFilter.setItems(STATUSES);
         statusFilter.addValueChangeListener(e -> applyFilter());
         tagFilter.addValueChangeListener(e -> applyFilter());
         nameFilter.setValueChangeMode(ValueChangeMode.LAZY);
         nameFilter.addValueChangeListener(e -> applyFilter());
         nameFilter.setClearButtonVisible(true);
         searchFilter.setValueChangeMode(ValueChangeMode.LAZY);
-        searchFilter.addValueChangeListener(e -> search());
+        searchFilter.addValueChangeListener(e -> applyFilter());
         searchFilter.setClearButtonVisible(true);
         searchFilter.setPlaceholder("every word must appear");
         FlexLayout filters = new FlexLayout(searchFilter, statusFilter, tagFilter, nameFilter);
@@ -124,11 +128,15 @@ public class SourcesView extends VerticalLayout {
         filters.setWidthFull();
 
         configureGrid();
-        data = grid.setItems(new ArrayList<>());
-        data.setIdentifierProvider(Source::id);
+        grid.setItems(q -> sources.page(current, q.getOffset(), q.getLimit()).stream(),
+                q -> (int) Math.min(Integer.MAX_VALUE, sources.count(current))).setIdentifierProvider(Source::id);
 
         Button selectShown = id(new Button("Select all shown", e -> {
-            grid.asMultiSelect().select(data.getItems().toList());
+            List<Source> shown = sources.page(current, 0, SELECT_LIMIT);
+            grid.asMultiSelect().select(shown);
+            if (shown.size() >= SELECT_LIMIT) {
+                Notification.show("Selected the newest " + SELECT_LIMIT + " sources shown; narrow the filters to pick the rest.");
+            }
         }), "select-filtered");
         Button clearSelection = id(new Button("Clear selection", e -> grid.asMultiSelect().clear()), "select-none");
         startCampaign.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -136,14 +144,17 @@ public class SourcesView extends VerticalLayout {
         startCampaign.setVisible(canEdit);
         startCampaign.addClickListener(e -> openCampaignDialog());
         grid.asMultiSelect().addValueChangeListener(e -> updateSelection());
-        HorizontalLayout actions = new HorizontalLayout(shownCount, selectionCount, selectShown, clearSelection, startCampaign);
+        Button reevaluate = id(new Button("Re-evaluate probe filters…", e -> openReevaluation()), "filters-reevaluate");
+        reevaluate.setVisible(isAdmin);
+        HorizontalLayout actions = new HorizontalLayout(shownCount, selectionCount, selectShown, clearSelection, startCampaign,
+                reevaluate);
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         duplicates = new NearDuplicatesPanel(sources, canEdit, this::reload);
         Details duplicatesDetails = id(new Details("Near-duplicates", duplicates), "dup-panel");
         duplicatesDetails.addOpenedChangeListener(e -> {
             if (e.isOpened()) {
-                duplicates.refresh(byId());
+                duplicates.refresh(null);
             }
         });
         duplicatesDetails.setWidthFull();
@@ -173,13 +184,13 @@ public class SourcesView extends VerticalLayout {
             name.getElement().setAttribute("data-status", s.status());
             name.getElement().setAttribute("title", s.originRef() == null ? s.origin() : s.origin() + " · " + s.originRef());
             return name;
-        }).setHeader("Source").setAutoWidth(true).setFlexGrow(1).setComparator(s -> s.originalName().toLowerCase(Locale.ROOT));
+        }).setHeader("Source").setAutoWidth(true).setFlexGrow(1);
         grid.addComponentColumn(s -> {
             Span status = new Span(s.status());
             status.getElement().setAttribute("data-testid", "source-status");
             status.getElement().getThemeList().add("badge " + switch (s.status()) {
                 case "READY" -> "success";
-                case "FAILED" -> "error";
+                case "FAILED", "QUARANTINED" -> "error";
                 case "DUPLICATE", "ARCHIVED" -> "contrast";
                 default -> "";
             });
@@ -187,22 +198,21 @@ public class SourcesView extends VerticalLayout {
                 status.getElement().setAttribute("title", s.error());
             }
             return status;
-        }).setHeader("Status").setAutoWidth(true).setComparator(Source::status);
+        }).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::quarantineCell).setHeader("Probe filters").setWidth("20em").setFlexGrow(0);
         grid.addColumn(s -> s.durationSeconds() == null ? "–" : String.format(Locale.ROOT, "%.1f s", s.durationSeconds()))
-                .setHeader("Duration").setAutoWidth(true)
-                .setComparator(s -> s.durationSeconds() == null ? -1 : s.durationSeconds());
+                .setHeader("Duration").setAutoWidth(true);
         grid.addColumn(s -> s.width() == null ? "–" : s.width() + "×" + s.height()
                         + (s.fps() == null ? "" : String.format(Locale.ROOT, " @%.0f", s.fps())))
                 .setHeader("Resolution").setAutoWidth(true);
-        grid.addColumn(Source::clips).setHeader("Clips").setAutoWidth(true).setComparator(Source::clips);
+        grid.addColumn(Source::clips).setHeader("Clips").setAutoWidth(true);
         for (Scores score : Scores.all()) {
             grid.addColumn(s -> Scores.format(s.scores().get(score.key))).setHeader(score.label)
-                    .setAutoWidth(true).setComparator(s -> s.scores().getOrDefault(score.key, Double.NEGATIVE_INFINITY));
+                    .setAutoWidth(true);
         }
-        grid.addComponentColumn(this::captionCell).setHeader("Caption").setWidth("24em").setFlexGrow(1)
-                .setComparator(s -> Objects.requireNonNullElse(s.caption(), ""));
+        grid.addComponentColumn(this::captionCell).setHeader("Caption").setWidth("24em").setFlexGrow(1);
         grid.addColumn(s -> String.join(", ", s.tags())).setHeader("Tags").setAutoWidth(true);
-        grid.addColumn(s -> s.id()).setHeader("Id").setAutoWidth(true).setComparator(Source::id);
+        grid.addColumn(s -> s.id()).setHeader("Id").setAutoWidth(true);
     }
 
     /** The caption, shortened, with its state as a badge; clicking it opens the caption (to edit, for curators). */
@@ -230,20 +240,84 @@ public class SourcesView extends VerticalLayout {
         return cell;
     }
 
-    private void reload() {
-        all = sources.list(null, GALLERY_LIMIT, 0);
-        if (searchMatches != null) {
-            search(); // new sources may match
+    /** Why the probe filters hold a source, and Release / Archive for admins. */
+    private VerticalLayout quarantineCell(Source s) {
+        VerticalLayout cell = new VerticalLayout();
+        cell.setPadding(false);
+        cell.setSpacing(false);
+        if (!s.quarantineReasons().isEmpty() && s.status().equals("QUARANTINED")) {
+            Span reasons = new Span(String.join("; ", s.quarantineReasons()));
+            reasons.getElement().setAttribute("data-testid", "source-quarantine");
+            reasons.getStyle().set("white-space", "normal").set("font-size", "var(--lumo-font-size-s)");
+            cell.add(reasons);
+            if (isAdmin) {
+                Button release = new Button("Release", e -> decide(s, true));
+                release.getElement().setAttribute("data-testid", "source-release");
+                Button archive = new Button("Archive", e -> decide(s, false));
+                archive.getElement().setAttribute("data-testid", "source-archive");
+                for (Button b : List.of(release, archive)) {
+                    b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
+                }
+                HorizontalLayout buttons = new HorizontalLayout(release, archive);
+                buttons.setSpacing(false);
+                buttons.getStyle().set("gap", "var(--lumo-space-s)");
+                cell.add(buttons);
+            }
+        } else if (s.releasedBy() != null) {
+            Span released = new Span("released by " + s.releasedBy());
+            released.getElement().setAttribute("data-testid", "source-released");
+            released.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+            cell.add(released);
         }
-        Set<Long> selected = grid.getSelectedItems().stream().map(Source::id).collect(Collectors.toSet());
-        Set<String> tags = all.stream().flatMap(s -> s.tags().stream()).collect(Collectors.toCollection(TreeSet::new));
+        return cell;
+    }
+
+    private void decide(Source s, boolean release) {
+        try {
+            Source now = release ? sources.release(s.id()) : sources.archive(s.id());
+            Notification.show("Source " + s.id() + " is " + now.status() + ".");
+        } catch (RuntimeException e) {
+            Notification.show(String.valueOf(e.getMessage())).addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+        reload();
+    }
+
+    /** Previews what the thresholds in force would change, and applies it on the admin's word. */
+    private void openReevaluation() {
+        SourceService.Reevaluation preview = sources.reevaluate(false);
+        Dialog dialog = id(new Dialog(), "filters-reevaluate-dialog");
+        dialog.setHeaderTitle("Re-evaluate the probe filters");
+        SourceFilters.Thresholds t = preview.thresholds();
+        Span thresholds = new Span("In force: motion " + off(t.minMotion()) + " – " + off(t.maxMotion()) + " px/frame, BRISQUE ≤ "
+                + off(t.maxBrisque()) + ", text overlay ≤ " + off(t.maxTextOverlay()) + ", near-duplicate distance ≤ "
+                + off(t.nearDuplicateDistance() == null ? null : t.nearDuplicateDistance().doubleValue()) + " bits.");
+        Span summary = id(new Span("Of " + preview.checked() + " READY and QUARANTINED sources (admins' releases stand), "
+                + preview.quarantined().size() + " would be QUARANTINED and " + preview.readied().size()
+                + " would become READY."), "filters-reevaluate-summary");
+        Button apply = id(new Button("Apply", e -> {
+            SourceService.Reevaluation done = sources.reevaluate(true);
+            Notification.show(done.quarantined().size() + " quarantined, " + done.readied().size() + " made READY.");
+            dialog.close();
+            reload();
+        }), "filters-reevaluate-apply");
+        apply.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        apply.setEnabled(!preview.quarantined().isEmpty() || !preview.readied().isEmpty());
+        dialog.add(new VerticalLayout(thresholds, summary));
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), apply);
+        dialog.open();
+    }
+
+    private static String off(@Nullable Double v) {
+        return v == null ? "off" : Scores.format(v);
+    }
+
+    private void reload() {
+        List<String> tags = sources.tags();
         Set<String> chosenTags = tagFilter.getSelectedItems();
         tagFilter.setItems(tags);
         tagFilter.select(chosenTags.stream().filter(tags::contains).toList());
-        data.removeItems(data.getItems().toList());
-        data.addItems(all);
+        version = sources.version();
         applyFilter();
-        grid.asMultiSelect().select(all.stream().filter(s -> selected.contains(s.id())).toList());
     }
 
     private void applyFilter() {
@@ -254,19 +328,16 @@ public class SourcesView extends VerticalLayout {
                 ranges.put(score, range);
             }
         });
-        SourceFilter filter = new SourceFilter(statusFilter.getSelectedItems(), tagFilter.getSelectedItems(),
-                Objects.requireNonNullElse(nameFilter.getValue(), ""), ranges, searchMatches);
-        data.setFilter(filter::test);
-        shownCount.setText(data.getItemCount() + " of " + all.size() + " sources shown"
-                + (all.size() >= GALLERY_LIMIT ? " (the newest " + GALLERY_LIMIT + ")" : ""));
-    }
-
-    /** Asks the server which sources match the search box (all of them, not only the gallery's newest). */
-    private void search() {
-        String text = Objects.requireNonNullElse(searchFilter.getValue(), "").strip();
-        searchMatches = text.isEmpty() ? null
-                : sources.search(text, GALLERY_LIMIT).stream().map(Source::id).collect(Collectors.toSet());
-        applyFilter();
+        try {
+            current = new SourceFilter(statusFilter.getSelectedItems(), tagFilter.getSelectedItems(),
+                    Objects.requireNonNullElse(nameFilter.getValue(), ""), Objects.requireNonNullElse(searchFilter.getValue(), ""),
+                    ranges).query();
+        } catch (IllegalArgumentException e) {
+            Notification.show(String.valueOf(e.getMessage()));
+            return;
+        }
+        grid.getDataProvider().refreshAll();
+        shownCount.setText(sources.count(current) + " of " + sources.count(SourceQuery.all()) + " sources shown");
     }
 
     private void clearFilters() {
@@ -292,12 +363,6 @@ public class SourcesView extends VerticalLayout {
         new StartCampaignDialog(campaigns, ids, id -> getUI().ifPresent(ui -> ui.navigate("campaigns/" + id))).open();
     }
 
-    private Map<Long, Source> byId() {
-        Map<Long, Source> out = new LinkedHashMap<>();
-        all.forEach(s -> out.put(s.id(), s));
-        return out;
-    }
-
     @Override
     protected void onAttach(AttachEvent event) {
         var ui = event.getUI();
@@ -306,8 +371,7 @@ public class SourcesView extends VerticalLayout {
     }
 
     private void refreshIfChanged() {
-        List<Source> latest = sources.list(null, GALLERY_LIMIT, 0);
-        if (!latest.equals(all)) {
+        if (!sources.version().equals(version)) {
             reload();
         }
     }

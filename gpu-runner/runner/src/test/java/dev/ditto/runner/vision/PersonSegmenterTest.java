@@ -26,6 +26,38 @@ class PersonSegmenterTest {
         }
     }
 
+    /**
+     * A frame of OpenCV's box.mp4 (a box held over a table; only an arm in view) cut to the 832×480 training format,
+     * as PROBE sees it: squashed into the model's 256×256 input the tablecloth was marked as person (0.76 of the
+     * frame); letterboxed it is not.
+     */
+    @Test
+    void aWideTrainingFormatFrameIsLetterboxedNotSquashed() throws Exception {
+        Path model = TestModels.selfieSegmentation().orElseThrow();
+        Path video = java.nio.file.Files.createTempFile("box-", ".mp4");
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(
+                Path.of("/usr/share/doc/opencv-doc/opencv4/html/box.mp4.gz")))) {
+            java.nio.file.Files.copy(in, video, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (PersonSegmenter seg = PersonSegmenter.create(model);
+             dev.ditto.runner.media.VideoReader reader = dev.ditto.runner.media.VideoReader.open(video)) {
+            for (int i = 0; i < 25; i++) {
+                reader.read().close();
+            }
+            try (dev.ditto.runner.media.DecodedFrame frame = reader.read(); Mat scaled = new Mat();
+                 org.bytedeco.opencv.opencv_core.Size size = new org.bytedeco.opencv.opencv_core.Size(832, 624)) {
+                org.bytedeco.opencv.global.opencv_imgproc.resize(frame.image(), scaled, size);
+                try (Mat wide = scaled.apply(new Rect(0, 72, 832, 480)).clone(); Mat mask = seg.mask(wide)) {
+                    assertThat(mask.cols()).isEqualTo(832);
+                    assertThat(mask.rows()).isEqualTo(480);
+                    assertThat(meanIn(mask, new Rect(0, 0, 832, 480)) / 255).as("share marked person").isLessThan(0.2);
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(video);
+        }
+    }
+
     @Test
     void withoutAModelTheClassicalFallbackRunsAndSaysSo() {
         try (PersonSegmenter seg = PersonSegmenter.create(null); Mat photo = imread(MESSI.toString());
