@@ -36,6 +36,8 @@ final class ImageStats {
     final float[] saturation = new float[SIZE * SIZE];
     /** Share of pixels equal (within 1.5/255) to their right and lower neighbours: flat blocks, as pixel art has. */
     double flatShare;
+    /** Share of pixels with luma above 0.6. */
+    double lightShare;
     /** Number of 4-bit-per-channel colours that each cover at least 0.2% of the frame. */
     int paletteSize;
 
@@ -92,6 +94,9 @@ final class ImageStats {
                 double weight = hsb[1] * hsb[2];
                 s.hueMass[Math.min(HUE_BINS - 1, (int) (hsb[0] * HUE_BINS))] += weight;
                 hueTotal += weight;
+                if (l > 0.6f) {
+                    s.lightShare++;
+                }
                 if (l < 0.02 || l > 0.98) {
                     clippedCount++;
                 }
@@ -104,6 +109,7 @@ final class ImageStats {
         s.meanSaturation /= n;
         s.lumaStd = Math.sqrt(Math.max(0, sumSq / n - s.meanLuma * s.meanLuma));
         s.clipped = clippedCount / (double) n;
+        s.lightShare /= n;
         if (hueTotal > 0) {
             for (int i = 0; i < HUE_BINS; i++) {
                 s.hueMass[i] /= hueTotal;
@@ -212,6 +218,54 @@ final class ImageStats {
             weight += k;
         }
         return weight < 1 ? Double.NaN : hit / weight;
+    }
+
+    /**
+     * A recolour's reach inside the mask: {tinted, skinTinted}. {@code tinted} is the mask-weighted share of pixels
+     * that are in the new hue (within 20°, saturation >= 0.2) and were not before; {@code skinTinted} is the share of
+     * the source's skin-coloured pixels inside the mask (Peer et al.'s RGB rule) that were moved into the new hue,
+     * NaN when the mask holds too little skin to tell.
+     */
+    static double[] recolourReach(ImageStats before, ImageStats after, float[] w, double hueDegrees) {
+        double tinted = 0;
+        double weight = 0;
+        int skin = 0;
+        int skinMoved = 0;
+        int inside = 0;
+        for (int i = 0; i < before.luma.length; i++) {
+            boolean nowNear = after.saturation[i] >= 0.2f && hueDistance(after.hue[i], hueDegrees) <= 20;
+            boolean wasNear = before.saturation[i] >= 0.2f && hueDistance(before.hue[i], hueDegrees) <= 20;
+            if (nowNear && !wasNear) {
+                tinted += w[i];
+            }
+            weight += w[i];
+            if (w[i] >= 0.5f) {
+                inside++;
+                if (isSkin(before, i)) {
+                    skin++;
+                    if (nowNear && hueDistance(before.hue[i], after.hue[i]) > 10) {
+                        skinMoved++;
+                    }
+                }
+            }
+        }
+        double skinShare = skin < Math.max(6, inside * 0.03) ? Double.NaN : skinMoved / (double) skin;
+        return new double[] {weight < 1 ? Double.NaN : tinted / weight, skinShare};
+    }
+
+    private static double hueDistance(double a, double b) {
+        double d = Math.abs(a - b) % 360;
+        return Math.min(d, 360 - d);
+    }
+
+    /** Peer et al.'s daylight skin rule on 0..255 RGB. */
+    private static boolean isSkin(ImageStats s, int i) {
+        float r = s.red[i] * 255;
+        float g = s.green[i] * 255;
+        float b = s.blue[i] * 255;
+        float max = Math.max(r, Math.max(g, b));
+        float min = Math.min(r, Math.min(g, b));
+        return r > 95 && g > 40 && b > 20 && max - min > 15 && Math.abs(r - g) > 15 && r > g && r > b;
     }
 
     /** Weighted mean saturation; NaN when it weighs nothing. */

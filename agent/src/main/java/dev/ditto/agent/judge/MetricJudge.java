@@ -130,7 +130,11 @@ public final class MetricJudge implements Judge {
         if (brisque == null) {
             return new Score(0.7, "no brisque metric; edited key frame decodes and has normal contrast");
         }
-        Double sourceBrisque = metric(input, "source_brisque");
+        // the runner's BRISQUE of the source key frame (same frame, same size) or else the probe's of the clip
+        Double sourceBrisque = metric(input, "brisque_source");
+        if (sourceBrisque == null) {
+            sourceBrisque = metric(input, "source_brisque");
+        }
         if (sourceBrisque != null) {
             // quality relative to the source: an edit is not blamed for a source that was poor to begin with
             double worse = brisque - sourceBrisque;
@@ -152,7 +156,13 @@ public final class MetricJudge implements Judge {
         }
         Score fromWarp = warp == null ? null : Score.clamped((2.5 - warp) / 1.5,
                 fmt("%s %.2f relative to the source (1.0 at <= 1.0, 0.0 at >= 2.5)%s", name, warp, why));
-        Score fromStrip = EditExpectations.stripConsistency(input.edit(), views);
+        if (input.edit().op().startsWith("add_") && fromWarp != null) {
+            // particles move on their own by design: neither warp error separates them from flicker
+            fromWarp = new Score(Math.max(fromWarp.value(), 0.7), fromWarp.reason()
+                    + "; floor 0.7: falling particles move by design, the warp error cannot tell them from flicker");
+        }
+        Score fromStrip = worse(EditExpectations.stripConsistency(input.edit(), views),
+                EditExpectations.maskStability(input.edit(), views));
         if (fromWarp == null && fromStrip == null) {
             return new Score(0.5, "runner reported no warp_error and no frames across the clip: temporal consistency unknown");
         }
@@ -164,6 +174,17 @@ public final class MetricJudge implements Judge {
         }
         return fromStrip.value() < fromWarp.value() ? new Score(fromStrip.value(), fromStrip.reason() + "; " + fromWarp.reason())
                 : new Score(fromWarp.value(), fromWarp.reason() + "; " + fromStrip.reason());
+    }
+
+    private static Score worse(Score a, Score b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.value() <= b.value() ? new Score(a.value(), a.reason() + "; " + b.reason())
+                : new Score(b.value(), b.reason() + "; " + a.reason());
     }
 
     private static Double metric(JudgeInput input, String name) {

@@ -22,7 +22,8 @@ import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
  * divided by the source's, so 1.0 means as stable as the source; absolute values in {@code warp_error_edited} and
  * {@code warp_error_source}), {@code edge_ssim} (SSIM of edge maps, structure fidelity), {@code edit_strength} (mean
  * absolute colour change, 0..1), {@code warp_error_lowpass} (the warp-error ratio on Gaussian-low-passed frames, so
- * intended grain and specks do not read as flicker) and {@code brisque} (no-reference quality of the edited key frame, lower is better).
+ * intended grain and specks do not read as flicker) and {@code brisque} (no-reference quality of the edited key frame,
+ * lower is better; {@code brisque_source} the same of the source key frame).
  */
 final class MetricsStage implements Stage {
     /** Every how many frames structure and strength are sampled. */
@@ -131,6 +132,10 @@ final class MetricsStage implements Stage {
                 // the source's own BRISQUE is a PROBE score; here only the edit's
                 try (Scalar edit = QualityBRISQUE.compute(s.output[s.keyIndex], model, range)) {
                     s.metrics.put("brisque", edit.get(0));
+                }
+                // the source key frame at the same size, so the judge blames the edit only for what it made worse
+                try (Scalar sourceScore = QualityBRISQUE.compute(s.source.get(s.keyIndex), model, range)) {
+                    s.metrics.put("brisque_source", sourceScore.get(0));
                 }
             }
             progress.report("metrics", 1);
