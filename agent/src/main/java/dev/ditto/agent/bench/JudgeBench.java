@@ -29,6 +29,11 @@ public final class JudgeBench {
 
     /** The figures, as the benchmark writes them. */
     public static Map<String, Object> run(Path dir, boolean verbose) {
+        return run(dir, verbose, true);
+    }
+
+    /** The figures; {@code timed} false skips the throughput measurement (for tests). */
+    public static Map<String, Object> run(Path dir, boolean verbose, boolean timed) {
         List<LabelledSet.Sample> samples = LabelledSet.load(dir);
         Judge judge = new MetricJudge();
         JudgeThresholds defaults = JudgeThresholds.defaults();
@@ -70,15 +75,15 @@ public final class JudgeBench {
         JudgeThresholds all = proposed(items, defaults);
         Calibration.Agreement inSample = Calibration.agreement(items, all);
 
-        long start = System.nanoTime();
+        long start;
         int verdicts = 0;
-        for (int round = 0; round < 2; round++) { // warm-up
+        for (int round = 0; round < (timed ? 2 : 0); round++) { // warm-up
             for (LabelledSet.Sample s : samples) {
                 judge.judge(s.input());
             }
         }
         start = System.nanoTime();
-        while (System.nanoTime() - start < 3_000_000_000L) {
+        while (timed && System.nanoTime() - start < 3_000_000_000L) {
             for (LabelledSet.Sample s : samples) {
                 judge.judge(s.input());
                 verdicts++;
@@ -88,7 +93,7 @@ public final class JudgeBench {
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("judge_engine", MetricJudge.ENGINE + "/" + MetricJudge.MODEL + " " + MetricJudge.PROMPT_VERSION);
-        out.put("judge_verdicts_per_second", round(perSecond));
+        out.put("judge_verdicts_per_second", timed ? round(perSecond) : null);
         out.put("judge_frames_per_verdict", samples.isEmpty() ? 0 : samples.getFirst().input().frames().size());
         out.put("judge_labelled_samples", items.size());
         out.put("judge_labelled_accepts", items.stream().filter(Calibration.Item::curatorAccepts).count());

@@ -137,8 +137,9 @@ class LabelledSetHarness {
             System.out.println("segmentation: " + engine.segmentationEngine());
             for (int i = 0; i < CASES.size(); i++) {
                 Case k = CASES.get(i);
-                String id = String.format("s%02d-%s-%s", i + 1, k.clip(), k.edit().op().equals("style") || k.edit().op().equals("grade")
-                        ? String.valueOf(k.edit().params().values().iterator().next()) : k.edit().op());
+                String op = k.edit().op();
+                String id = String.format("s%02d-%s-%s", i + 1, k.clip(),
+                        op.equals("style") || op.equals("grade") ? String.valueOf(k.edit().params().get(op)) : op);
                 Path dir = Files.createDirectories(out.resolve(id));
                 if (Files.exists(dir.resolve("sample.json"))) {
                     continue;
