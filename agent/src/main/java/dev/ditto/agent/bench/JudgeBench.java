@@ -3,6 +3,7 @@ package dev.ditto.agent.bench;
 import dev.ditto.agent.judge.Calibration;
 import dev.ditto.agent.judge.Criterion;
 import dev.ditto.agent.judge.Judge;
+import dev.ditto.agent.judge.JudgeInput;
 import dev.ditto.agent.judge.JudgeThresholds;
 import dev.ditto.agent.judge.LabelledSet;
 import dev.ditto.agent.judge.MetricJudge;
@@ -52,6 +53,17 @@ public final class JudgeBench {
             }
         }
         Calibration.Agreement before = Calibration.agreement(items, defaults);
+        // the same judge given only the key frames (as from a runner that sends no strips): what the frames add
+        List<Calibration.Item> keyOnly = new ArrayList<>();
+        for (LabelledSet.Sample s : samples) {
+            JudgeInput in = s.input();
+            Verdict v = judge.judge(new JudgeInput(in.sampleId(), in.instruction(), in.edit(), in.sourceKeyFrame(),
+                    in.editedKeyFrame(), in.metrics()));
+            Map<Criterion, Double> scores = new EnumMap<>(Criterion.class);
+            v.scores().forEach((c, sc) -> scores.put(c, sc.value()));
+            keyOnly.add(new Calibration.Item(s.id(), s.category(), scores, s.accept()));
+        }
+        Calibration.Agreement keyFramesOnly = Calibration.agreement(keyOnly, defaults);
 
         // 2-fold held-out: stratified by label, alternating within each class, in the set's order
         List<Calibration.Item> foldA = new ArrayList<>();
@@ -99,6 +111,8 @@ public final class JudgeBench {
         out.put("judge_labelled_accepts", items.stream().filter(Calibration.Item::curatorAccepts).count());
         out.put("judge_kappa_before_calibration", round(before.kappa()));
         out.put("judge_agreement_before_calibration", round(before.agreement()));
+        out.put("judge_kappa_key_frames_only", round(keyFramesOnly.kappa()));
+        out.put("judge_agreement_key_frames_only", round(keyFramesOnly.agreement()));
         out.put("judge_kappa_after_calibration", round(held[1]));
         out.put("judge_agreement_after_calibration", round(held[0]));
         out.put("judge_kappa_after_calibration_in_sample", round(inSample.kappa()));

@@ -20,8 +20,12 @@ final class EditExpectations {
     /** Instructions about garments: a recolour should change clothes, not skin and hair. */
     private static final Pattern CLOTHING = Pattern.compile(
             "(?i)\\b(dress|dressed|clothes|clothing|outfit|shirts?|t-shirts?|jackets?|coats?|wear|wearing|trousers|pants|skirts?|suits?)\\b");
-    /** A person edit on people smaller than this share of the frame cannot be seen in a training clip. */
-    static final double MIN_VISIBLE_PERSON = 0.015;
+    /**
+     * A person edit on people covering less than {@link #VISIBLE_PERSON} of the frame is hard to see in a training
+     * clip (3% of 832×480 is a figure of about 70×170 px), below {@link #INVISIBLE_PERSON} not at all.
+     */
+    static final double VISIBLE_PERSON = 0.03;
+    static final double INVISIBLE_PERSON = 0.005;
     /** Above this share of the person's skin moved into the new hue, faces and hands were tinted with the clothes. */
     static final double SKIN_TINTED = 0.5;
 
@@ -93,11 +97,12 @@ final class EditExpectations {
         boolean masked = !views.isEmpty() && views.stream().allMatch(FrameView::hasMask);
         if (op.startsWith("person_") && masked) {
             double coverage = mean(views, v -> ImageStats.coverage(v.mask()));
-            if (coverage < MIN_VISIBLE_PERSON) {
+            if (coverage < VISIBLE_PERSON) {
                 Score s = instruction(edit, instruction, views, n(views));
-                return Score.clamped(Math.min(s.value(), coverage / MIN_VISIBLE_PERSON), s.reason()
-                        + fmt("; but the people cover %.1f%% of the frame (expect >= %.1f%%): too small for the edit to be seen",
-                        coverage * 100, MIN_VISIBLE_PERSON * 100));
+                double visible = (coverage - INVISIBLE_PERSON) / (VISIBLE_PERSON - INVISIBLE_PERSON);
+                return Score.clamped(Math.min(s.value(), visible), s.reason()
+                        + fmt("; but the people cover %.1f%% of the frame (0 at <= %.1f%%, full from %.1f%%): too small for the"
+                        + " edit to be seen", coverage * 100, INVISIBLE_PERSON * 100, VISIBLE_PERSON * 100));
             }
         }
         return instruction(edit, instruction, views, n(views));

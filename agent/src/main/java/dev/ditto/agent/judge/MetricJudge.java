@@ -126,6 +126,12 @@ public final class MetricJudge implements Judge {
         if (a.clipped > 0.6) {
             return Score.clamped(0.2, fmt("%.0f%% of the edited key frame is clipped to black or white", a.clipped * 100));
         }
+        if (input.edit().op().equals("style")) {
+            // BRISQUE scores how natural an image's statistics are: a painting, a sketch or pixel art is unnatural by
+            // design, so a style is judged on the frames alone
+            return new Score(0.8, fmt("a style is not held to BRISQUE (natural-image statistics); every edited frame decodes"
+                    + " with normal contrast (luma std %.3f, %.0f%% clipped)", a.lumaStd, a.clipped * 100));
+        }
         Double brisque = metric(input, "brisque");
         if (brisque == null) {
             return new Score(0.7, "no brisque metric; edited key frame decodes and has normal contrast");
@@ -146,11 +152,11 @@ public final class MetricJudge implements Judge {
 
     private static Score temporalConsistency(JudgeInput input, List<FrameView> views) {
         boolean texture = EditExpectations.addsTexture(input.edit());
-        Double warp = texture ? metric(input, "warp_error_lowpass") : null;
+        Double warp = texture ? warpRatio(input, "warp_error_lowpass") : null;
         String name = "warp_error_lowpass";
         String why = " (grain or particles are meant to change every frame: judged on low-passed frames)";
         if (warp == null) {
-            warp = metric(input, "warp_error");
+            warp = warpRatio(input, "warp_error");
             name = "warp_error";
             why = texture ? " (no low-pass warp error: grain may read as flicker)" : "";
         }
@@ -174,6 +180,23 @@ public final class MetricJudge implements Judge {
         }
         return fromStrip.value() < fromWarp.value() ? new Score(fromStrip.value(), fromStrip.reason() + "; " + fromWarp.reason())
                 : new Score(fromWarp.value(), fromWarp.reason() + "; " + fromStrip.reason());
+    }
+
+    /** Warp errors below this (about half a grey level) are invisible: added to both sides of the ratio. */
+    static final double INVISIBLE_WARP_ERROR = 0.002;
+
+    /**
+     * The edited/source warp-error ratio; from the absolute values when the runner sent them, with
+     * {@link #INVISIBLE_WARP_ERROR} added to both, so a near-static source (whose own warp error is almost nil) does
+     * not turn an invisible difference into a large ratio.
+     */
+    private static Double warpRatio(JudgeInput input, String name) {
+        Double edited = metric(input, name + "_edited");
+        Double source = metric(input, name + "_source");
+        if (edited != null && source != null) {
+            return (edited + INVISIBLE_WARP_ERROR) / (source + INVISIBLE_WARP_ERROR);
+        }
+        return metric(input, name);
     }
 
     private static Score worse(Score a, Score b) {

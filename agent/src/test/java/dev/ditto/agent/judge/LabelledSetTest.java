@@ -52,6 +52,7 @@ class LabelledSetTest {
         assertThat((Double) figures.get("judge_agreement_before_calibration")).isGreaterThanOrEqualTo(AGREEMENT_FLOOR);
     }
 
-    static final double KAPPA_FLOOR = 0.0;
-    static final double AGREEMENT_FLOOR = 0.0;
+    /** docs/judge.md reports kappa 0.75 and agreement 0.875 (42 of 48) under the default thresholds. */
+    static final double KAPPA_FLOOR = 0.65;
+    static final double AGREEMENT_FLOOR = 0.83;
 }

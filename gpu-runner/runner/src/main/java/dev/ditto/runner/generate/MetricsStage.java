@@ -22,7 +22,8 @@ import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
  * divided by the source's, so 1.0 means as stable as the source; absolute values in {@code warp_error_edited} and
  * {@code warp_error_source}), {@code edge_ssim} (SSIM of edge maps, structure fidelity), {@code edit_strength} (mean
  * absolute colour change, 0..1), {@code warp_error_lowpass} (the warp-error ratio on Gaussian-low-passed frames, so
- * intended grain and specks do not read as flicker) and {@code brisque} (no-reference quality of the edited key frame,
+ * intended grain and specks do not read as flicker; absolute values in {@code warp_error_lowpass_edited} and
+ * {@code warp_error_lowpass_source}) and {@code brisque} (no-reference quality of the edited key frame,
  * lower is better; {@code brisque_source} the same of the source key frame).
  */
 final class MetricsStage implements Stage {
@@ -118,7 +119,10 @@ final class MetricsStage implements Stage {
             s.metrics.put("warp_error_edited", edited);
             s.metrics.put("warp_error_source", source);
             double lowSource = average(srcLowErr);
-            s.metrics.put("warp_error_lowpass", lowSource > 1e-9 ? average(editLowErr) / lowSource : 1.0);
+            double lowEdited = average(editLowErr);
+            s.metrics.put("warp_error_lowpass", lowSource > 1e-9 ? lowEdited / lowSource : 1.0);
+            s.metrics.put("warp_error_lowpass_edited", lowEdited);
+            s.metrics.put("warp_error_lowpass_source", lowSource);
             int[] samples = IntStream.range(0, n).filter(this::sampled).toArray();
             s.metrics.put("edge_ssim", average(IntStream.of(samples).mapToDouble(t -> ssim[t]).toArray()));
             s.metrics.put("edit_strength", average(IntStream.of(samples).mapToDouble(t -> strength[t]).toArray()));

@@ -118,7 +118,7 @@ class GenerateEngineTest {
         // the two halves were encoded apart and joined: one video, no segments left behind
         try (var files = Files.list(work)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg");
+                    .containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg", "strip-source.jpg", "strip-edited.jpg");
         }
         try (VideoReader edited = VideoReader.open(work.resolve("edited.mp4"));
              VideoReader source = VideoReader.open(TestClips.cupNormalised())) {
