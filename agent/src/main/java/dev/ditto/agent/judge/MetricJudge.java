@@ -144,6 +144,12 @@ public final class MetricJudge implements Judge {
         if (sourceBrisque != null) {
             // quality relative to the source: an edit is not blamed for a source that was poor to begin with
             double worse = brisque - sourceBrisque;
+            if (EditExpectations.addsTexture(input.edit())) {
+                // BRISQUE reads grain and particles as noise: they are the edit, so they get that much leeway
+                return Score.clamped(1 - Math.max(0, worse - GRAIN_BRISQUE_LEEWAY) / 30, fmt("brisque %.1f vs source %.1f"
+                        + " (grain or particles are the edit: 1.0 when at most %.0f worse, 0.0 when %.0f worse)", brisque,
+                        sourceBrisque, GRAIN_BRISQUE_LEEWAY, GRAIN_BRISQUE_LEEWAY + 30));
+            }
             return Score.clamped(1 - Math.max(0, worse) / 30,
                     fmt("brisque %.1f vs source %.1f (1.0 when no worse, 0.0 when 30 worse)", brisque, sourceBrisque));
         }
@@ -181,6 +187,9 @@ public final class MetricJudge implements Judge {
         return fromStrip.value() < fromWarp.value() ? new Score(fromStrip.value(), fromStrip.reason() + "; " + fromWarp.reason())
                 : new Score(fromWarp.value(), fromWarp.reason() + "; " + fromStrip.reason());
     }
+
+    /** How much worse BRISQUE may be, without blame, for an edit that adds grain or particles on purpose. */
+    static final double GRAIN_BRISQUE_LEEWAY = 15;
 
     /** Warp errors below this (about half a grey level) are invisible: added to both sides of the ratio. */
     static final double INVISIBLE_WARP_ERROR = 0.002;

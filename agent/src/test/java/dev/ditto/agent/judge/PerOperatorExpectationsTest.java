@@ -133,13 +133,15 @@ class PerOperatorExpectationsTest {
 
     @Test
     void aNoirGradesGrainIsNotFlicker() {
-        Map<String, Double> m = metrics("warp_error", 3.2);
+        Map<String, Double> m = metrics("warp_error", 3.2, "brisque", 38.0);
         m.put("warp_error_lowpass", 1.05);
         Verdict v = judge.judge(input("Film noir", new EditSpec("grade", Map.of("grade", "noir"), 1, "x"), m,
                 t -> grey(scene(t)), false));
 
         assertThat(v.accepted()).as(v.reason()).isTrue();
         assertThat(v.score(Criterion.TEMPORAL_CONSISTENCY).reason()).contains("warp_error_lowpass 1.05");
+        assertThat(v.score(Criterion.VISUAL_QUALITY).value()).as("grain reads as noise to BRISQUE: 13 worse is no blame")
+                .isEqualTo(1.0);
     }
 
     @Test
