@@ -155,8 +155,22 @@ class JudgeWorkerIT {
     }
 
     @Test
-    void aSampleWithoutFrameStripsIsJudgedOnItsKeyFramesAlone() {
+    void aSampleWithoutFrameStripsIsJudgedOnItsKeyFramesAlone() throws Exception {
         long sample = sampleWaitingForTheJudge();
+        long runner = jdbc.sql("insert into runners (name, token_hash, token_hint) values (:n, :h, 'x') returning id")
+                .param("n", "old-" + sample).param("h", "hash-" + UUID.randomUUID()).query(Long.class).single();
+        dev.ditto.protocol.BlobRef video = put(new byte[] {4, 5, 6}, "video/mp4");
+        jdbc.sql("update samples set status = 'GENERATING' where id = :id").param("id", sample).update();
+        // a runner older than frame strips: its result has none, and the sample keeps none
+        new GenerateResultHandler(jdbc, json, outbox).completed(new dev.ditto.jobs.CompletedJob(2, dev.ditto.protocol.JobType.GENERATE,
+                new dev.ditto.protocol.GeneratePayload(1, sample, 1, 1, video, "make it a watercolour",
+                        new dev.ditto.protocol.EditSpec("style", Map.of("style", "watercolour"), 1, "w"),
+                        dev.ditto.protocol.VideoFormat.DITTO_DEFAULT, null),
+                new dev.ditto.protocol.GenerateResult(1, video, video, Map.of("edit_strength", 0.2), Map.of(),
+                        new dev.ditto.protocol.Provenance("r", java.util.List.of())),
+                runner, 1, null, sample, java.time.Instant.now()));
+        assertThat(jdbc.sql("select frame_strips is null from samples where id = :id").param("id", sample)
+                .query(Boolean.class).single()).isTrue();
         java.util.concurrent.atomic.AtomicReference<JudgeInput> seen = new java.util.concurrent.atomic.AtomicReference<>();
         assertThat(worker(input -> {
             seen.set(input);

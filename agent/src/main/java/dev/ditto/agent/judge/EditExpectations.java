@@ -80,7 +80,6 @@ final class EditExpectations {
 
     /** How well the change across the frames matches the edit, with the reason. */
     static Score instruction(EditSpec edit, String instruction, List<FrameView> views) {
-        Map<String, Object> p = edit.params();
         String op = edit.op();
         boolean maskSent = views.stream().anyMatch(v -> v.mask() != null);
         List<FrameView> withPerson = views.stream().filter(FrameView::hasMask).toList();
