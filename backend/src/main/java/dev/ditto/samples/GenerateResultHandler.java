@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Stores a finished GENERATE: the edited video and key frame, the runner's metrics, per-stage timings and
- * provenance; the sample then waits for the judge. The queue calls this once per job outcome, so a late or
+ * Stores a finished GENERATE: the edited video and key frame, the frame strips for the judge (when the runner sent
+ * them), the runner's metrics, per-stage timings and provenance; the sample then waits for the judge. The queue calls this once per job outcome, so a late or
  * repeated completion never produces a second sample.
  */
 @Component
@@ -43,7 +43,8 @@ class GenerateResultHandler implements JobResultHandler {
         int updated = jdbc.sql("""
                 update samples set status = 'JUDGING', edited_blob_key = :video, edited_size_bytes = :size,
                        keyframe_blob_key = :key, metrics = cast(:metrics as jsonb), timings = cast(:timings as jsonb),
-                       provenance = cast(:provenance as jsonb), generated_by = :runner, generated_attempt = :attempt,
+                       provenance = cast(:provenance as jsonb), frame_strips = cast(:strips as jsonb),
+                       generated_by = :runner, generated_attempt = :attempt,
                        reject_reason = null, updated_at = now()
                 where id = :id and status in ('QUEUED', 'GENERATING', 'FAILED')""")
                 .param("video", result.editedVideo().key()).param("size", result.editedVideo().size())
@@ -51,6 +52,7 @@ class GenerateResultHandler implements JobResultHandler {
                 .param("metrics", json.writeValueAsString(result.metrics()))
                 .param("timings", json.writeValueAsString(result.timings()))
                 .param("provenance", json.writeValueAsString(result.provenance()))
+                .param("strips", result.frameStrips() == null ? null : json.writeValueAsString(result.frameStrips()))
                 .param("runner", job.runnerId()).param("attempt", job.attempt())
                 .param("id", payload.sampleId()).update();
         if (updated == 0) {

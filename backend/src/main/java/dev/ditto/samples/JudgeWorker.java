@@ -1,6 +1,7 @@
 package dev.ditto.samples;
 
 import dev.ditto.agent.judge.Criterion;
+import dev.ditto.agent.judge.FramePair;
 import dev.ditto.agent.judge.Judge;
 import dev.ditto.agent.judge.JudgeInput;
 import dev.ditto.agent.judge.Score;
@@ -8,6 +9,7 @@ import dev.ditto.agent.judge.Verdict;
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.outbox.Outbox;
 import dev.ditto.protocol.EditSpec;
+import dev.ditto.protocol.FrameStrips;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -28,7 +30,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Judges generated samples outside the runner's completion, so a slow or failing model server never holds a
  * runner up: below the thresholds a sample is auto-rejected with the reason kept; otherwise it joins the
- * curators' queue. The raw per-criterion scores are kept with the judge's engine, model and prompt version. A remote
+ * curators' queue. The judge sees the key frames and, where the runner sent them, frames across the clip (the
+ * sample's {@code frame_strips}, cut into frame pairs with the edit's mask). The raw per-criterion scores are kept
+ * with the judge's engine, model and prompt version. A remote
  * model's call (up to its timeout and retries) happens outside any transaction, under a lease
  * ({@code ditto.judge.lease-seconds}), so several servers judge side by side and none holds a row lock while it waits.
  */
@@ -102,11 +106,11 @@ class JudgeWorker {
                 select sm.id, i.text, i.edit_spec::text, sm.metrics::text, sm.keyframe_blob_key,
                        (select k.blob_key from source_assets k where k.parent_id = sm.clip_id and k.kind = 'KEY_FRAME' limit 1),
                        (select (c.scores ->> 'brisque')::float8 from source_assets c where c.id = sm.clip_id),
-                       sm.judge_attempts
+                       sm.judge_attempts, sm.frame_strips::text
                 from samples sm join instructions i on i.id = sm.instruction_id where sm.id = :id""")
                 .param("id", id)
                 .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), (Double) rs.getObject(7), rs.getInt(8)))
+                        rs.getString(5), rs.getString(6), (Double) rs.getObject(7), rs.getInt(8), rs.getString(9)))
                 .single();
         if (p.attempts() > MAX_ATTEMPTS) {
             // the judge was claimed this often and never wrote a verdict: its server died during the call each time
@@ -120,7 +124,8 @@ class JudgeWorker {
                 metrics.put("source_brisque", p.sourceBrisque()); // the probe's score of the same clip, so quality is judged relative to it
             }
             Verdict verdict = judge.judge(new JudgeInput(String.valueOf(p.id()), p.instruction(),
-                    json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()), metrics));
+                    json.readValue(p.editSpec(), EditSpec.class), read(p.sourceKeyFrame()), read(p.editedKeyFrame()), metrics,
+                    frames(p.frameStrips())));
             boolean accepted = verdict.accepted();
             Map<String, Object> stored = toJson(verdict);
             // a share of would-be auto-rejects goes to the curators, marked, so calibration sees both sides
@@ -158,6 +163,16 @@ class JudgeWorker {
         if (!Boolean.TRUE.equals(written)) {
             log.warn("Sample {}: the judge's lease ran out during the call and the sample was taken over; verdict dropped", id);
         }
+    }
+
+    /** The frame pairs across the clip from the stored strips; none for samples whose runner sent no strips. */
+    private List<FramePair> frames(@Nullable String strips) throws IOException {
+        if (strips == null) {
+            return List.of();
+        }
+        FrameStrips s = json.readValue(strips, FrameStrips.class);
+        return FramePair.fromSheets(s.frames(), read(s.source().key()), read(s.edited().key()),
+                s.mask() == null ? new byte[0] : read(s.mask().key()));
     }
 
     private byte[] read(String key) throws IOException {
@@ -200,5 +215,5 @@ class JudgeWorker {
     }
 
     private record Pending(long id, String instruction, String editSpec, String metrics, String editedKeyFrame,
-                           String sourceKeyFrame, @Nullable Double sourceBrisque, int attempts) {}
+                           String sourceKeyFrame, @Nullable Double sourceBrisque, int attempts, @Nullable String frameStrips) {}
 }

@@ -112,6 +112,92 @@ class JudgeWorkerIT {
                 .contains("did not finish in 3 attempts");
     }
 
+    @Test
+    void theFrameStripsTheRunnerSentReachTheJudgeAsFramePairsWithTheMask() throws Exception {
+        long sample = sampleWaitingForTheJudge();
+        long runner = jdbc.sql("insert into runners (name, token_hash, token_hint) values (:n, :h, 'x') returning id")
+                .param("n", "strips-" + sample).param("h", "hash-" + UUID.randomUUID()).query(Long.class).single();
+        dev.ditto.protocol.BlobRef src = put(sheet(new java.awt.Color(200, 40, 40), false), "image/jpeg");
+        dev.ditto.protocol.BlobRef edited = put(sheet(new java.awt.Color(40, 40, 200), false), "image/jpeg");
+        dev.ditto.protocol.BlobRef mask = put(sheet(java.awt.Color.WHITE, true), "image/png");
+        dev.ditto.protocol.BlobRef video = put(new byte[] {1, 2, 3}, "video/mp4");
+        dev.ditto.protocol.BlobRef key = put(sheet(java.awt.Color.GRAY, false), "image/jpeg");
+        dev.ditto.protocol.FrameStrips strips = new dev.ditto.protocol.FrameStrips(java.util.List.of(0, 24, 48, 72), 64, 36,
+                src, edited, mask);
+        dev.ditto.protocol.EditSpec spec = new dev.ditto.protocol.EditSpec("style", Map.of("style", "watercolour"), 1, "w");
+        jdbc.sql("update samples set status = 'GENERATING' where id = :id").param("id", sample).update();
+        // the runner's GENERATE completes: the handler stores the strips with the sample, which then waits for the judge
+        new GenerateResultHandler(jdbc, json, outbox).completed(new dev.ditto.jobs.CompletedJob(1, dev.ditto.protocol.JobType.GENERATE,
+                new dev.ditto.protocol.GeneratePayload(1, sample, 1, 1, video, "make it a watercolour", spec,
+                        dev.ditto.protocol.VideoFormat.DITTO_DEFAULT, null),
+                new dev.ditto.protocol.GenerateResult(1, video, key, Map.of("edit_strength", 0.2), Map.of(),
+                        new dev.ditto.protocol.Provenance("r", java.util.List.of()), strips),
+                runner, 1, null, sample, java.time.Instant.now()));
+        assertThat(status(sample)).isEqualTo("JUDGING");
+        assertThat(jdbc.sql("select frame_strips ->> 'tileWidth' from samples where id = :id").param("id", sample)
+                .query(String.class).single()).isEqualTo("64");
+
+        java.util.concurrent.atomic.AtomicReference<JudgeInput> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        assertThat(worker(input -> {
+            seen.set(input);
+            return verdict(0.9, Decision.ACCEPT_TO_QUEUE);
+        }, 600).judgeOne()).isTrue();
+
+        JudgeInput input = seen.get();
+        assertThat(input.sampleId()).isEqualTo(String.valueOf(sample));
+        assertThat(input.frames()).extracting(dev.ditto.agent.judge.FramePair::frameIndex).containsExactly(0, 24, 48, 72);
+        assertThat(input.frames()).allMatch(dev.ditto.agent.judge.FramePair::hasMask);
+        java.awt.image.BufferedImage firstEdited = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(input.frames().getFirst().edited()));
+        assertThat(firstEdited.getWidth()).isEqualTo(64);
+        assertThat(new java.awt.Color(firstEdited.getRGB(32, 18)).getBlue()).isGreaterThan(150);
+        assertThat(input.editedKeyFrame()).isNotEmpty();
+        assertThat(status(sample)).isEqualTo("IN_REVIEW");
+    }
+
+    @Test
+    void aSampleWithoutFrameStripsIsJudgedOnItsKeyFramesAlone() throws Exception {
+        long sample = sampleWaitingForTheJudge();
+        long runner = jdbc.sql("insert into runners (name, token_hash, token_hint) values (:n, :h, 'x') returning id")
+                .param("n", "old-" + sample).param("h", "hash-" + UUID.randomUUID()).query(Long.class).single();
+        dev.ditto.protocol.BlobRef video = put(new byte[] {4, 5, 6}, "video/mp4");
+        jdbc.sql("update samples set status = 'GENERATING' where id = :id").param("id", sample).update();
+        // a runner older than frame strips: its result has none, and the sample keeps none
+        new GenerateResultHandler(jdbc, json, outbox).completed(new dev.ditto.jobs.CompletedJob(2, dev.ditto.protocol.JobType.GENERATE,
+                new dev.ditto.protocol.GeneratePayload(1, sample, 1, 1, video, "make it a watercolour",
+                        new dev.ditto.protocol.EditSpec("style", Map.of("style", "watercolour"), 1, "w"),
+                        dev.ditto.protocol.VideoFormat.DITTO_DEFAULT, null),
+                new dev.ditto.protocol.GenerateResult(1, video, video, Map.of("edit_strength", 0.2), Map.of(),
+                        new dev.ditto.protocol.Provenance("r", java.util.List.of())),
+                runner, 1, null, sample, java.time.Instant.now()));
+        assertThat(jdbc.sql("select frame_strips is null from samples where id = :id").param("id", sample)
+                .query(Boolean.class).single()).isTrue();
+        java.util.concurrent.atomic.AtomicReference<JudgeInput> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        assertThat(worker(input -> {
+            seen.set(input);
+            return verdict(0.9, Decision.ACCEPT_TO_QUEUE);
+        }, 600).judgeOne()).isTrue();
+
+        assertThat(seen.get().frames()).isEmpty();
+    }
+
+    private dev.ditto.protocol.BlobRef put(byte[] bytes, String type) throws java.io.IOException {
+        BlobStore.StoredBlob b = blobs.put(new java.io.ByteArrayInputStream(bytes), 1 << 20, null);
+        return new dev.ditto.protocol.BlobRef(b.key(), b.size(), type);
+    }
+
+    /** A contact sheet of four 64×36 tiles in one colour. */
+    private static byte[] sheet(java.awt.Color colour, boolean png) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(4 * 64, 36,
+                png ? java.awt.image.BufferedImage.TYPE_BYTE_GRAY : java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, 4 * 64, 36);
+        g.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, png ? "png" : "jpg", out);
+        return out.toByteArray();
+    }
+
     private JudgeWorker worker(Judge judge, int leaseSeconds) {
         return new JudgeWorker(jdbc, tx, judge, blobs, outbox, json, leaseSeconds);
     }

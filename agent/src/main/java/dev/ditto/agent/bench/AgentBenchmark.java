@@ -27,8 +27,9 @@ import java.util.SplittableRandom;
 
 /**
  * Measures the offline agent: embedding throughput (batched, per worker/batch configuration), instructions
- * written per second by the grammar with diversity selection on, and captions per second of the built-in
- * captioner; writes {@code <out>/agent.json}.
+ * written per second by the grammar with diversity selection on, captions per second of the built-in
+ * captioner, and the metric judge's verdicts per second and agreement (Cohen's kappa) with the labelled set before
+ * and after calibration ({@link JudgeBench}); writes {@code <out>/agent.json}.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <agent classpath> dev.ditto.agent.bench.AgentBenchmark bench-results}.
  */
@@ -138,6 +139,16 @@ public final class AgentBenchmark {
 
         double captionsPerSecond = captionsPerSecond();
         System.out.printf(Locale.ROOT, "captions: %s -> %.0f/s%n", ProbeCaptioner.ENGINE, captionsPerSecond);
+
+        // the metric judge: verdicts per second, and agreement with the labelled set before and after calibration
+        java.util.Optional<Path> labelled = dev.ditto.agent.judge.LabelledSet.locate();
+        if (labelled.isPresent()) {
+            Map<String, Object> judged = JudgeBench.run(labelled.get(), false);
+            judged.forEach((k, v) -> System.out.println(k + ": " + v));
+            result.putAll(judged);
+        } else {
+            System.out.println("judge: labelled set not found (" + dev.ditto.agent.judge.LabelledSet.REPOSITORY_PATH + "): no judge figures");
+        }
 
         result.put("instructions_per_second", round(instructionsPerSecond));
         result.put("captions_per_second", round(captionsPerSecond));

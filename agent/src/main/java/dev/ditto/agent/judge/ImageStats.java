@@ -31,6 +31,15 @@ final class ImageStats {
     double sharpness;
     double brightSpecks;
     double clipped;
+    /** Per pixel: hue in degrees (0..360) and saturation (0..1) of the scaled copy. */
+    final float[] hue = new float[SIZE * SIZE];
+    final float[] saturation = new float[SIZE * SIZE];
+    /** Share of pixels equal (within 1.5/255) to their right and lower neighbours: flat blocks, as pixel art has. */
+    double flatShare;
+    /** Share of pixels with luma above 0.6. */
+    double lightShare;
+    /** Number of 4-bit-per-channel colours that each cover at least 0.2% of the frame. */
+    int paletteSize;
 
     private ImageStats() {}
 
@@ -59,6 +68,7 @@ final class ImageStats {
         double sumSq = 0;
         double hueTotal = 0;
         int clippedCount = 0;
+        int[] palette = new int[4096];
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
                 int rgb = small.getRGB(x, y);
@@ -77,10 +87,16 @@ final class ImageStats {
                 s.meanLuma += l;
                 sumSq += (double) l * l;
                 java.awt.Color.RGBtoHSB(r, gr, b, hsb);
+                s.hue[i] = hsb[0] * 360f;
+                s.saturation[i] = hsb[1];
                 s.meanSaturation += hsb[1];
+                palette[((r >> 4) << 8) | ((gr >> 4) << 4) | (b >> 4)]++;
                 double weight = hsb[1] * hsb[2];
                 s.hueMass[Math.min(HUE_BINS - 1, (int) (hsb[0] * HUE_BINS))] += weight;
                 hueTotal += weight;
+                if (l > 0.6f) {
+                    s.lightShare++;
+                }
                 if (l < 0.02 || l > 0.98) {
                     clippedCount++;
                 }
@@ -93,6 +109,7 @@ final class ImageStats {
         s.meanSaturation /= n;
         s.lumaStd = Math.sqrt(Math.max(0, sumSq / n - s.meanLuma * s.meanLuma));
         s.clipped = clippedCount / (double) n;
+        s.lightShare /= n;
         if (hueTotal > 0) {
             for (int i = 0; i < HUE_BINS; i++) {
                 s.hueMass[i] /= hueTotal;
@@ -110,10 +127,157 @@ final class ImageStats {
                 }
             }
         }
+        int flat = 0;
+        for (int y = 0; y < SIZE - 1; y++) {
+            for (int x = 0; x < SIZE - 1; x++) {
+                int i = y * SIZE + x;
+                if (Math.abs(s.luma[i] - s.luma[i + 1]) < 1.5f / 255 && Math.abs(s.luma[i] - s.luma[i + SIZE]) < 1.5f / 255) {
+                    flat++;
+                }
+            }
+        }
+        s.flatShare = flat / (double) ((SIZE - 1) * (SIZE - 1));
+        for (int count : palette) {
+            if (count >= n * 0.002) {
+                s.paletteSize++;
+            }
+        }
         int inner = (SIZE - 2) * (SIZE - 2);
         s.sharpness = laplacian / inner;
         s.brightSpecks = specks / (double) inner;
         return s;
+    }
+
+    /** A greyscale mask (255 = inside) scaled like the frames, as weights 0..1; empty when not an image. */
+    static Optional<float[]> decodeMask(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return Optional.empty();
+        }
+        return decode(bytes).map(m -> m.luma.clone());
+    }
+
+    /** Mean of the weights (the share of the frame a mask covers). */
+    static double coverage(float[] mask) {
+        double sum = 0;
+        for (float w : mask) {
+            sum += w;
+        }
+        return sum / mask.length;
+    }
+
+    /** Mean absolute RGB difference weighted by {@code w} (or by 1 - w when {@code outside}); NaN when it weighs nothing. */
+    static double maskedDifference(ImageStats a, ImageStats b, float[] w, boolean outside) {
+        double sum = 0;
+        double weight = 0;
+        for (int i = 0; i < a.luma.length; i++) {
+            double k = outside ? 1 - w[i] : w[i];
+            sum += k * (Math.abs(a.red[i] - b.red[i]) + Math.abs(a.green[i] - b.green[i]) + Math.abs(a.blue[i] - b.blue[i])) / 3;
+            weight += k;
+        }
+        return weight < 1 ? Double.NaN : sum / weight;
+    }
+
+    /** Mean absolute luma difference weighted like {@link #maskedDifference}. */
+    static double maskedLumaDifference(ImageStats a, ImageStats b, float[] w, boolean outside) {
+        double sum = 0;
+        double weight = 0;
+        for (int i = 0; i < a.luma.length; i++) {
+            double k = outside ? 1 - w[i] : w[i];
+            sum += k * Math.abs(a.luma[i] - b.luma[i]);
+            weight += k;
+        }
+        return weight < 1 ? Double.NaN : sum / weight;
+    }
+
+    /** Mean Laplacian magnitude (detail) weighted by {@code w} (or 1 - w); NaN when it weighs nothing. */
+    double maskedSharpness(float[] w, boolean outside) {
+        double sum = 0;
+        double weight = 0;
+        for (int y = 1; y < SIZE - 1; y++) {
+            for (int x = 1; x < SIZE - 1; x++) {
+                int i = y * SIZE + x;
+                double k = outside ? 1 - w[i] : w[i];
+                float around = (luma[i - 1] + luma[i + 1] + luma[i - SIZE] + luma[i + SIZE]) / 4f;
+                sum += k * Math.abs(luma[i] - around);
+                weight += k;
+            }
+        }
+        return weight < 1 ? Double.NaN : sum / weight;
+    }
+
+    /** Weighted share of pixels that are saturated (>= 0.2) and within {@code width} degrees of a hue. */
+    double maskedHueShare(float[] w, boolean outside, double hueDegrees, double width) {
+        double hit = 0;
+        double weight = 0;
+        for (int i = 0; i < luma.length; i++) {
+            double k = outside ? 1 - w[i] : w[i];
+            double d = Math.abs(hue[i] - hueDegrees) % 360;
+            if (saturation[i] >= 0.2f && Math.min(d, 360 - d) <= width) {
+                hit += k;
+            }
+            weight += k;
+        }
+        return weight < 1 ? Double.NaN : hit / weight;
+    }
+
+    /**
+     * A recolour's reach inside the mask: {tinted, skinTinted}. {@code tinted} is the mask-weighted share of pixels
+     * that are in the new hue (within 20°, saturation >= 0.2) and were not before; {@code skinTinted} is the share of
+     * the source's skin-coloured pixels inside the mask (Peer et al.'s RGB rule) that were moved into the new hue,
+     * NaN when the mask holds too little skin to tell.
+     */
+    static double[] recolourReach(ImageStats before, ImageStats after, float[] w, double hueDegrees) {
+        double tinted = 0;
+        double weight = 0;
+        int skin = 0;
+        int skinMoved = 0;
+        int inside = 0;
+        for (int i = 0; i < before.luma.length; i++) {
+            boolean nowNear = after.saturation[i] >= 0.2f && hueDistance(after.hue[i], hueDegrees) <= 20;
+            boolean wasNear = before.saturation[i] >= 0.2f && hueDistance(before.hue[i], hueDegrees) <= 20;
+            if (nowNear && !wasNear) {
+                tinted += w[i];
+            }
+            weight += w[i];
+            if (w[i] >= 0.5f) {
+                inside++;
+                if (isSkin(before, i)) {
+                    skin++;
+                    if (nowNear && hueDistance(before.hue[i], after.hue[i]) > 10) {
+                        skinMoved++;
+                    }
+                }
+            }
+        }
+        double skinShare = skin < Math.max(6, inside * 0.03) ? Double.NaN : skinMoved / (double) skin;
+        return new double[] {weight < 1 ? Double.NaN : tinted / weight, skinShare};
+    }
+
+    private static double hueDistance(double a, double b) {
+        double d = Math.abs(a - b) % 360;
+        return Math.min(d, 360 - d);
+    }
+
+    /** Peer et al.'s daylight skin rule on 0..255 RGB. */
+    private static boolean isSkin(ImageStats s, int i) {
+        float r = s.red[i] * 255;
+        float g = s.green[i] * 255;
+        float b = s.blue[i] * 255;
+        float max = Math.max(r, Math.max(g, b));
+        float min = Math.min(r, Math.min(g, b));
+        return r > 95 && g > 40 && b > 20 && max - min > 15 && Math.abs(r - g) > 15 && r > g && r > b;
+    }
+
+    /** Weighted mean saturation; NaN when it weighs nothing. */
+    double maskedSaturation(float[] w, boolean outside) {
+        double sum = 0;
+        double weight = 0;
+        for (int i = 0; i < luma.length; i++) {
+            double k = outside ? 1 - w[i] : w[i];
+            sum += k * saturation[i];
+            weight += k;
+        }
+        return weight < 1 ? Double.NaN : sum / weight;
     }
 
     /** Warmth: mean red minus mean blue. */

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in CPU engine for GENERATE: decode → structure guidance (flow, edges) → key-frame edit → propagation →
- * temporal enhancer → screen effects → encode + upload → metrics, the last five frame by frame ({@link FramePipeline}). Every stage's engine, model, version and the
+ * temporal enhancer → screen effects → encode + upload → metrics, the last five frame by frame ({@link FramePipeline}),
+ * then the frame strips the judge sees ({@link FrameStripWriter}). Every stage's engine, model, version and the
  * job's seed go into the provenance; wall and CPU seconds per stage into the timings.
  */
 public final class GenerateEngine implements GenerateBackend, AutoCloseable {
@@ -119,8 +120,14 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                 timings.put("structure-guidance", new StageTiming(guidance.wallSeconds() + background[0],
                         guidance.cpuSeconds() + background[1], guidance.gpuSeconds()));
             }
+            // frames across the clip (and the edit's mask) for the judge
+            long strip0 = System.nanoTime();
+            long stripCpu0 = processCpuNanos();
+            dev.ditto.protocol.FrameStrips strips = FrameStripWriter.write(state);
+            timings.put("frame-strips", new StageTiming((System.nanoTime() - strip0) / 1e9,
+                    Math.max(0, processCpuNanos() - stripCpu0) / 1e9, 0.0));
             return new GenerateResult(JobPayload.CURRENT_VERSION, state.editedVideoRef, state.editedKeyFrameRef,
-                    state.metrics(), timings, new Provenance(runnerName, provenance));
+                    state.metrics(), timings, new Provenance(runnerName, provenance), strips);
         }
     }
 

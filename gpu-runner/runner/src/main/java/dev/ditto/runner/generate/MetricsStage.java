@@ -21,7 +21,10 @@ import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
  * Quality metrics of the edited clip, reusing the source flow: {@code warp_error} (the edit's temporal warp error
  * divided by the source's, so 1.0 means as stable as the source; absolute values in {@code warp_error_edited} and
  * {@code warp_error_source}), {@code edge_ssim} (SSIM of edge maps, structure fidelity), {@code edit_strength} (mean
- * absolute colour change, 0..1) and {@code brisque} (no-reference quality of the edited key frame, lower is better).
+ * absolute colour change, 0..1), {@code warp_error_lowpass} (the warp-error ratio on Gaussian-low-passed frames, so
+ * intended grain and specks do not read as flicker; absolute values in {@code warp_error_lowpass_edited} and
+ * {@code warp_error_lowpass_source}) and {@code brisque} (no-reference quality of the edited key frame,
+ * lower is better; {@code brisque_source} the same of the source key frame).
  */
 final class MetricsStage implements Stage {
     /** Every how many frames structure and strength are sampled. */
@@ -94,9 +97,17 @@ final class MetricsStage implements Stage {
             int n = s.frames();
             double[] editErr = new double[n - 1];
             double[] srcErr = new double[n - 1];
+            double[] editLowErr = new double[n - 1];
+            double[] srcLowErr = new double[n - 1];
             IntStream.range(0, n - 1).parallel().forEach(t -> {
                 editErr[t] = warpError(outLow[t + 1], outLow[t], s.backward[t], s.backwardOk[t]);
                 srcErr[t] = warpError(srcLow[t + 1], srcLow[t], s.backward[t], s.backwardOk[t]);
+                // the same on low-passed frames: film grain and rain are meant to change every frame, flicker is not
+                try (Mat a = lowPass(outLow[t + 1]); Mat b = lowPass(outLow[t]); Mat c = lowPass(srcLow[t + 1]);
+                     Mat d = lowPass(srcLow[t])) {
+                    editLowErr[t] = warpError(a, b, s.backward[t], s.backwardOk[t]);
+                    srcLowErr[t] = warpError(c, d, s.backward[t], s.backwardOk[t]);
+                }
             });
             for (int t = 0; t < n; t++) {
                 outLow[t].close();
@@ -107,6 +118,11 @@ final class MetricsStage implements Stage {
             s.metrics.put("warp_error", source > 1e-9 ? edited / source : 1.0);
             s.metrics.put("warp_error_edited", edited);
             s.metrics.put("warp_error_source", source);
+            double lowSource = average(srcLowErr);
+            double lowEdited = average(editLowErr);
+            s.metrics.put("warp_error_lowpass", lowSource > 1e-9 ? lowEdited / lowSource : 1.0);
+            s.metrics.put("warp_error_lowpass_edited", lowEdited);
+            s.metrics.put("warp_error_lowpass_source", lowSource);
             int[] samples = IntStream.range(0, n).filter(this::sampled).toArray();
             s.metrics.put("edge_ssim", average(IntStream.of(samples).mapToDouble(t -> ssim[t]).toArray()));
             s.metrics.put("edit_strength", average(IntStream.of(samples).mapToDouble(t -> strength[t]).toArray()));
@@ -120,6 +136,10 @@ final class MetricsStage implements Stage {
                 // the source's own BRISQUE is a PROBE score; here only the edit's
                 try (Scalar edit = QualityBRISQUE.compute(s.output[s.keyIndex], model, range)) {
                     s.metrics.put("brisque", edit.get(0));
+                }
+                // the source key frame at the same size, so the judge blames the edit only for what it made worse
+                try (Scalar sourceScore = QualityBRISQUE.compute(s.source.get(s.keyIndex), model, range)) {
+                    s.metrics.put("brisque_source", sourceScore.get(0));
                 }
             }
             progress.report("metrics", 1);
@@ -136,6 +156,13 @@ final class MetricsStage implements Stage {
              Scalar m = mean(diff(next, warped, diff), consistent)) {
             return (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
         }
+    }
+
+    /** A Gaussian low-pass (sigma 2 px at flow resolution): grain and specks gone, brightness and colour kept. */
+    static Mat lowPass(Mat frame) {
+        Mat out = new Mat();
+        org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur(frame, out, new Size(0, 0), 2.0);
+        return out;
     }
 
     private static Mat diff(Mat a, Mat b, Mat out) {

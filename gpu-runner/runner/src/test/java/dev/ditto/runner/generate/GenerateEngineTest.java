@@ -57,7 +57,11 @@ class GenerateEngineTest {
             assertThat(frames).hasSize(73);
             frames.forEach(Mat::close);
         }
-        assertThat(uploaded).containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg");
+        assertThat(uploaded).containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg", "strip-source.jpg",
+                "strip-edited.jpg");
+        assertThat(result.frameStrips().frames()).as("four frames across the clip for the judge").containsExactly(0, 24, 48, 72);
+        assertThat(result.frameStrips().mask()).as("a grade uses no person mask").isNull();
+        assertThat(result.frameStrips().tileWidth()).isEqualTo(320);
         assertThat(result.editedVideo().contentType()).isEqualTo("video/mp4");
         assertThat(result.metrics()).containsKeys("warp_error", "edge_ssim", "edit_strength");
         assertThat(result.metrics().get("warp_error")).as("warp error relative to the source's").isBetween(0.2, 1.5);
@@ -114,7 +118,7 @@ class GenerateEngineTest {
         // the two halves were encoded apart and joined: one video, no segments left behind
         try (var files = Files.list(work)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg");
+                    .containsExactlyInAnyOrder("edited.mp4", "edited-key-frame.jpg", "strip-source.jpg", "strip-edited.jpg");
         }
         try (VideoReader edited = VideoReader.open(work.resolve("edited.mp4"));
              VideoReader source = VideoReader.open(TestClips.cupNormalised())) {
