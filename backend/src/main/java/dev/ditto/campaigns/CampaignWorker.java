@@ -76,15 +76,35 @@ class CampaignWorker {
                 returning id""").query(Long.class).optional();
     }
 
+    /** Operators the campaign's writer guidance says to avoid (advice lines "writer: avoid OP: …"). */
+    private java.util.Set<String> avoidOps = java.util.Set.of();
+
+    static java.util.Set<String> avoidedOperators(JsonNode advice) {
+        java.util.Set<String> ops = new java.util.TreeSet<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^writer: avoid ([a-z0-9_]+):");
+        for (JsonNode a : advice) {
+            java.util.regex.Matcher m = line.matcher(a.asString(""));
+            if (m.find()) {
+                ops.add(m.group(1));
+            }
+        }
+        return java.util.Set.copyOf(ops);
+    }
+
     void run(long campaignId) {
         JsonNode row = json.readTree(jdbc.sql("""
-                select json_build_object('selection', selection, 'perSource', per_source, 'mix', category_mix, 'seed', seed)::text
+                select json_build_object('selection', selection, 'perSource', per_source, 'mix', category_mix, 'seed', seed,
+                                         'advice', advice)::text
                 from campaigns where id = :id""").param("id", campaignId).query(String.class).single());
         List<Long> sourceIds = json.convertValue(row.get("selection").get("sourceIds"), new TypeReference<List<Long>>() {});
         int perSource = row.get("perSource").asInt();
         Map<Category, Double> shares = json.convertValue(row.get("mix"), new TypeReference<Map<Category, Double>>() {});
         CategoryMix mix = new CategoryMix(new EnumMap<>(shares));
         long seed = row.get("seed").asLong();
+        avoidOps = avoidedOperators(row.path("advice"));
+        if (!avoidOps.isEmpty()) {
+            log.info("Campaign {}: the writer avoids {} (curators' rejections)", campaignId, avoidOps);
+        }
 
         List<String> texts = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
@@ -131,7 +151,7 @@ class CampaignWorker {
             throw new IllegalStateException("has no clips");
         }
         SourceFacts facts = corpus.find(String.valueOf(sourceId)).orElseThrow();
-        Selection selection = engines.selector().select(facts, mix, perSource, seed * 31 + sourceId);
+        Selection selection = engines.selector().select(facts, mix, perSource, seed * 31 + sourceId, avoidOps);
         Integer written = tx.execute(s -> {
             int n = 0;
             for (int i = 0; i < selection.chosen().size(); i++) {

@@ -65,10 +65,18 @@ public final class DiversitySelector {
      * categories fill the gap.
      */
     public Selection select(SourceFacts source, CategoryMix mix, int count, long seed) {
+        return select(source, mix, count, seed, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #select(SourceFacts, CategoryMix, int, long)}, leaving out every draft whose operator is in
+     * {@code avoidOps} (writer guidance from curators' rejections), asking the writer again for what is missing.
+     */
+    public Selection select(SourceFacts source, CategoryMix mix, int count, long seed, java.util.Set<String> avoidOps) {
         CategoryMix target = mix.restrictedTo(EditSpecRules.categoriesFor(source));
         Map<Category, Integer> quota = target.allocate(count, seed ^ source.sourceId().hashCode());
         Run run = new Run(source.sourceId());
-        run.consider(writer.write(source, mix, count * settings.oversample(), seed));
+        run.consider(avoiding(writer.write(source, mix, count * settings.oversample(), seed), avoidOps));
         run.pick(target, quota, count, false);
         for (int round = 1; round <= REPLENISH_ROUNDS && run.chosen.size() < count; round++) {
             Map<Category, Double> deficits = new EnumMap<>(Category.class);
@@ -83,12 +91,16 @@ public final class DiversitySelector {
             if (missing == 0) {
                 break;
             }
-            run.consider(writer.write(source, new CategoryMix(deficits), missing * settings.oversample() * 2,
-                    seed + round * 1_000_003L));
+            run.consider(avoiding(writer.write(source, new CategoryMix(deficits), missing * settings.oversample() * 2,
+                    seed + round * 1_000_003L), avoidOps));
             run.pick(target, quota, count, false);
         }
         run.pick(target, quota, count, true);
         return run.selection();
+    }
+
+    private static List<InstructionDraft> avoiding(List<InstructionDraft> drafts, java.util.Set<String> avoidOps) {
+        return avoidOps.isEmpty() ? drafts : drafts.stream().filter(d -> !avoidOps.contains(d.edit().op())).toList();
     }
 
     /**
