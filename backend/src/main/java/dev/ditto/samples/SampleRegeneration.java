@@ -104,14 +104,20 @@ public class SampleRegeneration {
         Related from = jdbc.sql("""
                 select o.id, o.status, o.judge_score from samples s join samples o on o.id = s.regenerated_from
                 where s.id = :id""").param("id", sampleId)
-                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), rs.getObject(3, Double.class)))
+                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), judgeScore(rs)))
                 .optional().orElse(null);
         List<Related> children = jdbc.sql("""
                 select id, status, judge_score from samples where regenerated_from = :id order by id""")
                 .param("id", sampleId)
-                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), rs.getObject(3, Double.class)))
+                .query((rs, i) -> new Related(rs.getLong(1), rs.getString(2), judgeScore(rs)))
                 .list();
         return new Lineage(from, children);
+    }
+
+    /** judge_score is a PostgreSQL real: read as a float, null when the judge has not scored. */
+    private static @Nullable Double judgeScore(java.sql.ResultSet rs) throws java.sql.SQLException {
+        float v = rs.getFloat(3);
+        return rs.wasNull() ? null : (double) v;
     }
 
     private record Original(long sourceId, long clipId, long instructionId, @Nullable Long campaignId, String category,

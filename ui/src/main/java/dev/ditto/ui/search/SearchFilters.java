@@ -49,12 +49,20 @@ final class SearchFilters extends Div {
 
     /** {@code request} narrowed by every filter set. */
     SearchRequest applyTo(SearchRequest request) {
-        return request.withStatuses(List.copyOf(statuses.getValue()))
-                .withCategories(List.copyOf(categories.getValue()))
-                .withEngines(List.copyOf(engines.getValue()))
-                .withTags(List.copyOf(tags.getValue()))
+        return request.withStatuses(chosen(statuses))
+                .withCategories(chosen(categories))
+                .withEngines(chosen(engines))
+                .withTags(chosen(tags))
                 .withReleaseIds(releases.getValue().stream().map(Release::id).toList())
                 .withScoreRanges(scores.ranges());
+    }
+
+    /**
+     * The values ticked in a facet. A click that lands while a pushed refresh replaces the facet's items can arrive as
+     * a value the group no longer knows (null); it is left out instead of failing the search.
+     */
+    private static List<String> chosen(CheckboxGroup<String> group) {
+        return group.getValue().stream().filter(java.util.Objects::nonNull).toList();
     }
 
     /** Shows the values and counts of a first page's facets; chosen values stay, with their counts. */
