@@ -225,7 +225,7 @@ class SampleIndex {
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             BulkResponse response;
             try {
-                response = client.bulk(bulkOf(index, pending));
+                response = client.bulk(bulkOf(index, pending, index.equals(alias)));
             } catch (IOException | ElasticsearchException | UncheckedIOException e) {
                 if (attempt >= retry.bulkAttempts() || !retryable(e)) {
                     throw new UncheckedIOException(new IOException("bulk write of " + pending.size()
@@ -256,8 +256,16 @@ class SampleIndex {
         return failed;
     }
 
-    private static BulkRequest bulkOf(String index, List<? extends Write> writes) {
+    /**
+     * The bulk request. Writes through the alias require it to exist: Elasticsearch would otherwise create a concrete
+     * index under the alias's name when the alias is missing (a timed-out creation under load did that), and the
+     * alias could never be made again; with {@code require_alias} such a write fails and is retried from the outbox.
+     */
+    private static BulkRequest bulkOf(String index, List<? extends Write> writes, boolean throughAlias) {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
+        if (throughAlias) {
+            bulk.requireAlias(true);
+        }
         for (Write w : writes) {
             String id = Long.toString(w.sampleId());
             switch (w) {

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -164,6 +165,25 @@ class SearchIndexingIT {
 
         assertThat(indexer.lag().caughtUp()).isTrue();
         assertThat(index.count(index.alias())).isEqualTo(fixtures.samplesInDatabase());
+    }
+
+    @Test
+    void aWriteThroughAMissingAliasFailsInsteadOfCreatingAnIndexUnderTheAliasName() throws Exception {
+        // an alias whose creation timed out under load must not be replaced by a concrete index of the same name
+        SampleIndex fresh = new SampleIndex(index.client(), "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-",
+                properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        Map<Long, String> failed;
+        try {
+            failed = fresh.write(fresh.alias(), List.of(new SampleIndex.Upsert(1L, Map.of("instruction", "x"))));
+        } catch (java.io.UncheckedIOException e) {
+            failed = Map.of(1L, String.valueOf(e.getMessage()));
+        }
+        assertThat(failed).containsKey(1L);
+        assertThat(index.client().indices().exists(e -> e.index(fresh.alias())).value())
+                .as("no index was created under the alias's name").isFalse();
+        fresh.ensureAlias();
+        assertThat(fresh.write(fresh.alias(), List.of(new SampleIndex.Upsert(2L, Map.of("instruction", "y"))))).isEmpty();
+        fresh.delete(fresh.currentIndex().orElseThrow());
     }
 
     private OutboxIndexer indexerTalkingTo(ElasticsearchClient client, Clock at) {
