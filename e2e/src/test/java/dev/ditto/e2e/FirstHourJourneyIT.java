@@ -482,6 +482,24 @@ class FirstHourJourneyIT extends BrowserJourney {
         snap("11-folder-published-page");
     }
 
+    @Test
+    @Order(12)
+    void theAdminReadsTheCoverageAndTheJudgeCalibrationPages() {
+        signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+        page.navigate(platform.baseUrl + "/coverage");
+        assertThat(page.locator("[data-testid=coverage-summary]")).containsText(Pattern.compile("[1-9]\\d* instructions over \\d+ ready sources"));
+        assertThat(page.locator("[data-testid=coverage-categories]")).hasAttribute("data-rendered", "true");
+        assertThat(page.locator("[data-testid=coverage-map]")).hasAttribute("data-rendered", "true");
+        assertThat(page.locator("[data-testid=coverage-gaps]")).not().isEmpty();
+        snap("12a-coverage");
+
+        page.navigate(platform.baseUrl + "/admin/calibration");
+        assertThat(page.locator("[data-testid=calibration-summary]")).containsText(Pattern.compile("[1-9]\\d* decided samples"));
+        assertThat(page.locator("[data-testid=calibration-agreement]")).containsText("All");
+        assertThat(page.locator("[data-testid=calibration-plot]")).hasAttribute("data-rendered", "true");
+        snap("12b-calibration");
+    }
+
     /** Clicks a facet's checkbox until it stays ticked (a facet refresh may redraw it as the click lands). */
     private void tick(Locator box) {
         page.waitForCondition(() -> {
