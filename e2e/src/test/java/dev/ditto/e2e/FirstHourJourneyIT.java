@@ -419,8 +419,11 @@ class FirstHourJourneyIT extends BrowserJourney {
         assertThat(rejecting).isPositive();
         page.locator("[data-testid=search-results] vaadin-checkbox[aria-label='Select All'], "
                 + "[data-testid=search-results] #selectAllCheckbox").first().click();
-        page.locator("[data-testid=bulk-reason] input").fill("Visual artefacts");
-        page.keyboard().press("Enter");
+        // pick the reason from the list: the choice closes the list, which otherwise covers the page
+        page.locator("[data-testid=bulk-reason] input").click();
+        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("Visual artefacts")).click();
+        assertThat(page.locator("[data-testid=bulk-reason] input")).hasValue("Visual artefacts");
+        assertThat(page.locator("vaadin-combo-box-item")).hasCount(0);
         page.locator("[data-testid=bulk-reject]").click();
         assertThat(page.locator("vaadin-notification-card", new Page.LocatorOptions().setHasText(Pattern.compile("[1-9]\\d* decided"))))
                 .isVisible();
