@@ -423,7 +423,6 @@ class FirstHourJourneyIT extends BrowserJourney {
         page.locator("[data-testid=bulk-reason] input").click();
         page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("Visual artefacts")).click();
         assertThat(page.locator("[data-testid=bulk-reason] input")).hasValue("Visual artefacts");
-        assertThat(page.locator("vaadin-combo-box-item")).hasCount(0);
         page.locator("[data-testid=bulk-reject]").click();
         assertThat(page.locator("vaadin-notification-card", new Page.LocatorOptions().setHasText(Pattern.compile("[1-9]\\d* decided"))))
                 .isVisible();
