@@ -85,7 +85,8 @@ public class CalibrationView extends VerticalLayout {
         thresholds.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         thresholds.addColumn(Calibration.Curve::name).setHeader("Minimum of").setAutoWidth(true);
         thresholds.addColumn(c -> fmt(c.current())).setHeader("In force").setAutoWidth(true);
-        thresholds.addColumn(c -> fmt(c.bestKappaThreshold())).setHeader("Best κ alone").setAutoWidth(true);
+        thresholds.addColumn(c -> report == null || report.why() != null ? "—" : fmt(c.bestKappaThreshold()))
+                .setHeader("Best κ alone").setAutoWidth(true);
         thresholds.addColumn(c -> report == null || report.proposed() == null ? "—" : fmt(value(report.proposed(), c.name())))
                 .setHeader("Proposed (together)").setAutoWidth(true);
         thresholds.addColumn(c -> report == null || report.forTargetPrecision() == null ? "—"
