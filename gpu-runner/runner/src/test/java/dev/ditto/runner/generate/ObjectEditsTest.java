@@ -2,7 +2,7 @@ package dev.ditto.runner.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ditto.protocol.BlobRef;
 import dev.ditto.protocol.EditSpec;
@@ -70,7 +70,7 @@ class ObjectEditsTest {
 
     @Test
     void boxMaskCoversThePrintedBoxAndLittleElse() throws Exception {
-        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        assertTrue(objectModel != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         try (ObjectDetector detector = new ObjectDetector(objectModel);
              Mat frame = dev.ditto.runner.vision.ObjectDetectorTest.frameOf(TestClips.box(), 300)) {
             ObjectMasks masks = new ObjectMasks(detector, "box", true);
@@ -85,7 +85,7 @@ class ObjectEditsTest {
 
     @Test
     void objectEditRefusesAClipWithoutTheObject() {
-        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        assertTrue(objectModel != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         EditSpec spec = new EditSpec("object_recolour", Map.of("object", "dog", "hue", 200), 1, "paint the dog blue");
         assertThatThrownBy(() -> engine.run(GenerateEngineTest.payload(spec), TestClips.boxNormalised(),
                 TestClips.scratch("no-dog"), SINK, Progress.NONE))
@@ -125,7 +125,7 @@ class ObjectEditsTest {
 
     @Test
     void recolouredBoxChangesTheBoxNotTheRoomAndStaysSteady() throws Exception {
-        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        assertTrue(objectModel != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         GenerateResult r = run("recolour-box", new EditSpec("object_recolour",
                 Map.of("object", "box", "hue", 200, "strength", 0.9), 7, "make the box blue"), TestClips.boxNormalised());
         assertThat(r.metrics().get("warp_error")).isLessThanOrEqualTo(1.2);
@@ -201,7 +201,7 @@ class ObjectEditsTest {
 
     @Test
     void stylizedBoxStaysSteady() throws Exception {
-        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        assertTrue(objectModel != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         GenerateResult r = run("stylize-box", new EditSpec("object_stylize",
                 Map.of("object", "box", "style", "cartoon"), 7, "turn the box into a cartoon"), TestClips.boxNormalised());
         assertThat(r.metrics().get("warp_error")).isLessThanOrEqualTo(1.2);
@@ -210,7 +210,7 @@ class ObjectEditsTest {
 
     @Test
     void removedBoxStaysSteady() throws Exception {
-        assumeTrue(objectModel != null, "object detector model unavailable (npm)");
+        assertTrue(objectModel != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         GenerateResult r = run("remove-box", new EditSpec("object_remove", Map.of("object", "box"), 7,
                 "remove the box"), TestClips.boxNormalised());
         assertThat(r.metrics().get("warp_error")).isLessThanOrEqualTo(1.2);

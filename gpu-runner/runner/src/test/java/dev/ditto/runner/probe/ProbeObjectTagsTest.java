@@ -1,7 +1,7 @@
 package dev.ditto.runner.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ditto.runner.media.TestClips;
 import dev.ditto.runner.vision.ObjectDetector;
@@ -19,7 +19,7 @@ class ProbeObjectTagsTest {
     @Test
     void theBoxClipIsTaggedWithItsBox() throws Exception {
         Path model = TestModels.objectDetector().orElse(null);
-        assumeTrue(model != null, "object detector model unavailable (npm)");
+        assertTrue(model != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         try (ObjectDetector detector = new ObjectDetector(model);
              Mat a = ObjectDetectorTest.frameOf(TestClips.box(), 280);
              Mat b = ObjectDetectorTest.frameOf(TestClips.box(), 320);

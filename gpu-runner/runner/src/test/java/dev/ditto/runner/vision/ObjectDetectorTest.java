@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ditto.runner.media.TestClips;
 import dev.ditto.runner.media.VideoReader;
@@ -35,7 +35,7 @@ public class ObjectDetectorTest {
     void seesTheHandHoldingTheTumblerInTheCupClipButNoCup() throws Exception {
         // cup.mp4 shows a lidded tumbler held by a hand: the model (Mug / Coffee cup classes) does not call it a cup
         Path model = TestModels.objectDetector().orElse(null);
-        assumeTrue(model != null, "object detector model unavailable (npm)");
+        assertTrue(model != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         try (ObjectDetector detector = new ObjectDetector(model); Mat frame = frameOf(TestClips.cup(), 30)) {
             List<ObjectDetector.Detection> found = detector.detect(frame);
             assertNotNull(detector.best(frame, "person"), found.toString());
@@ -46,7 +46,7 @@ public class ObjectDetectorTest {
     @Test
     void findsTheBoxInTheOpencvBoxClip() throws Exception {
         Path model = TestModels.objectDetector().orElse(null);
-        assumeTrue(model != null, "object detector model unavailable (npm)");
+        assertTrue(model != null, "the object detector model could not be fetched from the npm registry (@mediapipe/objectron); run gpu-runner/fetch-models.sh and set DITTO_MODELS");
         try (ObjectDetector detector = new ObjectDetector(model); Mat frame = frameOf(TestClips.box(), 300)) {
             List<ObjectDetector.Detection> found = detector.detect(frame);
             ObjectDetector.Detection box = detector.best(frame, "box");
