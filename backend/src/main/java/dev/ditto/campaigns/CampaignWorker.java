@@ -77,8 +77,6 @@ class CampaignWorker {
     }
 
     /** Operators the campaign's writer guidance says to avoid (advice lines "writer: avoid OP: …"). */
-    private java.util.Set<String> avoidOps = java.util.Set.of();
-
     static java.util.Set<String> avoidedOperators(JsonNode advice) {
         java.util.Set<String> ops = new java.util.TreeSet<>();
         java.util.regex.Pattern line = java.util.regex.Pattern.compile("^writer: avoid ([a-z0-9_]+):");
@@ -101,7 +99,7 @@ class CampaignWorker {
         Map<Category, Double> shares = json.convertValue(row.get("mix"), new TypeReference<Map<Category, Double>>() {});
         CategoryMix mix = new CategoryMix(new EnumMap<>(shares));
         long seed = row.get("seed").asLong();
-        avoidOps = avoidedOperators(row.path("advice"));
+        java.util.Set<String> avoidOps = avoidedOperators(row.path("advice"));
         if (!avoidOps.isEmpty()) {
             log.info("Campaign {}: the writer avoids {} (curators' rejections)", campaignId, avoidOps);
         }
@@ -114,7 +112,7 @@ class CampaignWorker {
         int done = 0;
         for (long sourceId : sourceIds) {
             try {
-                int written = writeFor(campaignId, sourceId, perSource, mix, seed, texts, vectors, categories);
+                int written = writeFor(campaignId, sourceId, perSource, mix, seed, avoidOps, texts, vectors, categories);
                 done++;
                 log.info("Campaign {}: source {} → {} instructions ({}/{} sources)", campaignId, sourceId, written, done, sourceIds.size());
             } catch (RuntimeException e) {
@@ -132,7 +130,8 @@ class CampaignWorker {
         log.info("Campaign {} finished: {} instructions, {} sources failed", campaignId, texts.size(), errors.size());
     }
 
-    private int writeFor(long campaignId, long sourceId, int perSource, CategoryMix mix, long seed, List<String> texts,
+    private int writeFor(long campaignId, long sourceId, int perSource, CategoryMix mix, long seed,
+                         java.util.Set<String> avoidOps, List<String> texts,
                          List<float[]> vectors, List<Category> categories) {
         String status = jdbc.sql("select status from sources where id = :id").param("id", sourceId).query(String.class)
                 .optional().orElseThrow(() -> new IllegalArgumentException("no such source"));
