@@ -304,24 +304,11 @@ public final class ProbeEngine {
                 tags.add("object:" + e.getKey());
             }
         }
-        return new ObjectFindings(tags, sum == null ? null : normalised(sum));
+        return new ObjectFindings(tags, sum == null ? null : ObjectDetector.normalised(sum));
     }
 
     /** What the object detector found in a clip: its tags, and the clip's embedding (null without one). */
     record ObjectFindings(List<String> tags, float @Nullable [] embedding) {}
-
-    static float[] normalised(float[] v) {
-        double n = 0;
-        for (float x : v) {
-            n += x * (double) x;
-        }
-        double norm = Math.sqrt(n);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = norm > 0 ? (float) (v[i] / norm) : 0;
-        }
-        return out;
-    }
 
     static List<String> tagsFor(Map<String, Double> scores) {
         List<String> tags = new ArrayList<>();

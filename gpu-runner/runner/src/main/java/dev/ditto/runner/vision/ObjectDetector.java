@@ -185,20 +185,26 @@ public final class ObjectDetector implements AutoCloseable {
         float[] values = new float[(int) map.total()];
         new FloatPointer(map.data()).get(values);
         float[] out = new float[channels];
-        double norm = 0;
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             for (int k = 0; k < cells; k++) {
                 sum += values[c * cells + k];
             }
             out[c] = (float) (sum / cells);
-            norm += out[c] * (double) out[c];
         }
-        double n = Math.sqrt(norm);
-        if (n > 0) {
-            for (int c = 0; c < channels; c++) {
-                out[c] = (float) (out[c] / n);
-            }
+        return normalised(out);
+    }
+
+    /** {@code v} scaled to unit length (a zero vector stays zero). */
+    public static float[] normalised(float[] v) {
+        double n = 0;
+        for (float x : v) {
+            n += x * (double) x;
+        }
+        double norm = Math.sqrt(n);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = norm > 0 ? (float) (v[i] / norm) : 0;
         }
         return out;
     }
