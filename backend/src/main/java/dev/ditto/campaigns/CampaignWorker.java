@@ -89,6 +89,22 @@ class CampaignWorker {
         return java.util.Set.copyOf(ops);
     }
 
+    /**
+     * Edits the campaign's writer guidance says to prefer (advice lines "writer: prefer KEY: …", KEY as
+     * {@link dev.ditto.agent.diversity.DiversitySelector#key}: empty regions a "fill the gaps" campaign aims at).
+     */
+    static java.util.Set<String> preferredEdits(JsonNode advice) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^writer: prefer ([a-z0-9_]+(?:=[a-z0-9_]+)?):");
+        for (JsonNode a : advice) {
+            java.util.regex.Matcher m = line.matcher(a.asString(""));
+            if (m.find()) {
+                keys.add(m.group(1));
+            }
+        }
+        return java.util.Set.copyOf(keys);
+    }
+
     void run(long campaignId) {
         JsonNode row = json.readTree(jdbc.sql("""
                 select json_build_object('selection', selection, 'perSource', per_source, 'mix', category_mix, 'seed', seed,
@@ -103,6 +119,10 @@ class CampaignWorker {
         if (!avoidOps.isEmpty()) {
             log.info("Campaign {}: the writer avoids {} (curators' rejections)", campaignId, avoidOps);
         }
+        java.util.Set<String> prefer = preferredEdits(row.path("advice"));
+        if (!prefer.isEmpty()) {
+            log.info("Campaign {}: the writer prefers {} (empty regions of the corpus)", campaignId, prefer);
+        }
 
         List<String> texts = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
@@ -112,7 +132,8 @@ class CampaignWorker {
         int done = 0;
         for (long sourceId : sourceIds) {
             try {
-                int written = writeFor(campaignId, sourceId, perSource, mix, seed, avoidOps, texts, vectors, categories);
+                int written = writeFor(campaignId, sourceId, perSource, mix, seed, avoidOps, prefer, texts, vectors,
+                        categories);
                 done++;
                 log.info("Campaign {}: source {} → {} instructions ({}/{} sources)", campaignId, sourceId, written, done, sourceIds.size());
             } catch (RuntimeException e) {
@@ -131,7 +152,7 @@ class CampaignWorker {
     }
 
     private int writeFor(long campaignId, long sourceId, int perSource, CategoryMix mix, long seed,
-                         java.util.Set<String> avoidOps, List<String> texts,
+                         java.util.Set<String> avoidOps, java.util.Set<String> prefer, List<String> texts,
                          List<float[]> vectors, List<Category> categories) {
         String status = jdbc.sql("select status from sources where id = :id").param("id", sourceId).query(String.class)
                 .optional().orElseThrow(() -> new IllegalArgumentException("no such source"));
@@ -150,7 +171,7 @@ class CampaignWorker {
             throw new IllegalStateException("has no clips");
         }
         SourceFacts facts = corpus.find(String.valueOf(sourceId)).orElseThrow();
-        Selection selection = engines.selector().select(facts, mix, perSource, seed * 31 + sourceId, avoidOps);
+        Selection selection = engines.selector().select(facts, mix, perSource, seed * 31 + sourceId, avoidOps, prefer);
         Integer written = tx.execute(s -> {
             int n = 0;
             for (int i = 0; i < selection.chosen().size(); i++) {

@@ -32,6 +32,8 @@ public class CorpusCoverage {
      * belongs to no concept (free-form).
      */
     static final double NEAR = 0.4;
+    /** The share a "fill the gaps" campaign gives an empty region's category at least. */
+    static final double EMPTY_REGION_SHARE = 0.1;
     /** How many instructions, evenly spread over the corpus, the empty regions are measured on. */
     static final int REGION_SAMPLE = 3000;
 
@@ -50,8 +52,11 @@ public class CorpusCoverage {
         this.embedder = embedder;
     }
 
-    /** A named direction of the edit space and the instruction that stands for it. */
-    public record Concept(String name, String phrase) {}
+    /**
+     * A named direction of the edit space, the instruction that stands for it, its category, and its writer-guidance
+     * key ({@link dev.ditto.agent.diversity.DiversitySelector#key}: {@code style=pixel_art}, {@code add_snowfall}).
+     */
+    public record Concept(String name, String phrase, Category category, String key) {}
 
     /**
      * A concept and how close the corpus comes to it: instructions of the sample nearest to it (and at least
@@ -159,8 +164,14 @@ public class CorpusCoverage {
         }
         CorpusCoverage.Coverage now = coverage(0);
         java.util.Map<dev.ditto.agent.Category, Double> mix = gapMix(now);
+        List<Region> empty = now.regions().stream().filter(Region::empty).toList();
+        for (Region r : empty) {
+            // an empty region's category gets at least a small share, so the writer is asked for it
+            mix.merge(r.concept().category(), EMPTY_REGION_SHARE, Math::max);
+        }
         if (mix.isEmpty()) {
-            throw new IllegalArgumentException("no category is under its target share; there is no gap to fill");
+            throw new IllegalArgumentException("no category is under its target share and no region of the instruction"
+                    + " space is empty; there is no gap to fill");
         }
         List<Long> ids = leastCoveredSources(sources);
         if (ids.isEmpty()) {
@@ -168,6 +179,8 @@ public class CorpusCoverage {
         }
         List<String> advice = new java.util.ArrayList<>();
         now.gaps().forEach(g -> advice.add("gap: " + g));
+        empty.forEach(r -> advice.add("writer: prefer " + r.concept().key() + ": empty region of the corpus ("
+                + r.concept().name() + ")"));
         return new CampaignRequest("Fill the gaps " + java.time.LocalDate.now(), ids, perSource, mix, seed, null, null, advice);
     }
 
@@ -225,25 +238,29 @@ public class CorpusCoverage {
                 "colour_pencil", "a colour pencil drawing", "cartoon", "a cartoon", "oil_paint", "an oil painting",
                 "watercolour", "a watercolour painting", "pixel_art", "pixel art", "edge_glow", "glowing neon outlines");
         for (String style : dev.ditto.protocol.EditOps.GLOBAL_STYLES) {
-            out.add(new Concept(style.replace('_', ' '), "Turn the video into " + styles.getOrDefault(style, style)));
+            out.add(new Concept(style.replace('_', ' '), "Turn the video into " + styles.getOrDefault(style, style),
+                    Category.GLOBAL_STYLE, "style=" + style));
         }
         Map<String, String> grades = Map.of("vintage_film", "an old vintage film", "noir", "a black and white film noir",
                 "golden_hour", "golden hour light", "night", "night time", "underwater", "being underwater",
                 "cyberpunk", "a cyberpunk neon city", "sepia", "a sepia photograph");
         for (String grade : dev.ditto.protocol.EditOps.COLOUR_GRADES) {
-            out.add(new Concept(grade.replace('_', ' '), "Make it look like " + grades.getOrDefault(grade, grade)));
+            out.add(new Concept(grade.replace('_', ' '), "Make it look like " + grades.getOrDefault(grade, grade),
+                    Category.GLOBAL_FREEFORM, "grade=" + grade));
         }
-        out.add(new Concept("background blur", "Blur the background behind the person"));
-        out.add(new Concept("background replace", "Replace the background with a different place"));
-        out.add(new Concept("person recolour", "Change the colour of the person's clothes"));
-        out.add(new Concept("person stylize", "Make the person look like a painting"));
-        out.add(new Concept("person remove", "Remove the person from the video"));
-        out.add(new Concept("add snowfall", "Add falling snow"));
-        out.add(new Concept("add rain", "Add falling rain"));
-        out.add(new Concept("object recolour", "Change the colour of the object"));
-        out.add(new Concept("object remove", "Remove the object from the scene"));
-        out.add(new Concept("add sign", "Add a sign with text to the scene"));
-        out.add(new Concept("add sticker", "Add a sticker to the scene"));
+        out.add(new Concept("background blur", "Blur the background behind the person", Category.BACKGROUND, "background_blur"));
+        out.add(new Concept("background replace", "Replace the background with a different place", Category.BACKGROUND,
+                "background_replace"));
+        out.add(new Concept("person recolour", "Change the colour of the person's clothes", Category.LOCAL_ATTRIBUTE,
+                "person_recolour"));
+        out.add(new Concept("person stylize", "Make the person look like a painting", Category.LOCAL_REPLACE, "person_stylize"));
+        out.add(new Concept("person remove", "Remove the person from the video", Category.LOCAL_REMOVE, "person_remove"));
+        out.add(new Concept("add snowfall", "Add falling snow", Category.LOCAL_ADD, "add_snowfall"));
+        out.add(new Concept("add rain", "Add falling rain", Category.LOCAL_ADD, "add_rain"));
+        out.add(new Concept("object recolour", "Change the colour of the object", Category.LOCAL_ATTRIBUTE, "object_recolour"));
+        out.add(new Concept("object remove", "Remove the object from the scene", Category.LOCAL_REMOVE, "object_remove"));
+        out.add(new Concept("add sign", "Add a sign with text to the scene", Category.LOCAL_ADD, "add_sign"));
+        out.add(new Concept("add sticker", "Add a sticker to the scene", Category.LOCAL_ADD, "add_sticker"));
         return List.copyOf(out);
     }
 

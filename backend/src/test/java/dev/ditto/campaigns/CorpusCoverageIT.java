@@ -61,7 +61,10 @@ class CorpusCoverageIT {
         JsonNode started = new ReleaseApi(port, json).post("/api/campaigns/fill-gaps", Map.of("perSource", 2, "sources", 1)).json();
         Map<String, Double> mix = json.readValue(started.path("categoryMix").toString(),
                 new tools.jackson.core.type.TypeReference<Map<String, Double>>() {});
-        assertThat(mix).doesNotContainKey("GLOBAL_STYLE").containsKey("GLOBAL_FREEFORM").containsKey("LOCAL_REMOVE");
+        // style is over target: it gets only the small share every empty region's category gets (no instruction
+        // here is about a particular style)
+        assertThat(mix.get("GLOBAL_STYLE")).isEqualTo(CorpusCoverage.EMPTY_REGION_SHARE);
+        assertThat(mix).containsKey("GLOBAL_FREEFORM").containsKey("LOCAL_REMOVE");
         assertThat(mix.get("GLOBAL_FREEFORM")).isGreaterThan(mix.get("LOCAL_REMOVE"));
         assertThat(started.path("advice").toString()).contains("gap: global freeform");
         long campaign = started.path("id").asLong();
@@ -70,9 +73,12 @@ class CorpusCoverageIT {
     }
 
     @Test
-    void emptyRegionsAreTheEditsNothingWrittenComesNear() {
+    void emptyRegionsAreTheEditsNothingWrittenComesNear() throws Exception {
         SampleFixtures fixtures = new SampleFixtures(jdbc, outbox);
         long source = fixtures.aSource("a street " + UUID.randomUUID(), "people").id();
+        // a clip in the training format, as a PROBE stores it (the campaign's GENERATE jobs are made for it)
+        jdbc.sql("update source_assets set width = 832, height = 480, frames = 73, fps = 20 where source_id = :s and kind = 'CLIP'")
+                .param("s", source).update();
         List<String> written = List.of("Repaint the whole clip as a soft watercolour painting",
                 "Make the scene look like a watercolor artwork with bleeding colours",
                 "Turn this footage into a delicate watercolour illustration",
@@ -94,6 +100,27 @@ class CorpusCoverageIT {
         assertThat(regions.get("stylize").near()).as("watercolour instructions belong to watercolour").isZero();
         String gap = c.gaps().stream().filter(g -> g.startsWith("empty regions")).findFirst().orElseThrow();
         assertThat(gap).contains("pixel art", "add snowfall", "sepia").doesNotContain("watercolour", "night,");
+
+        // "fill the gaps" aims at the empty regions: the writer is told to prefer them, and the campaign writes them
+        JsonNode started = new ReleaseApi(port, json).post("/api/campaigns/fill-gaps", Map.of("perSource", 8, "sources", 1)).json();
+        assertThat(started.path("advice").toString()).contains("writer: prefer style=pixel_art: empty region of the corpus (pixel art)")
+                .doesNotContain("prefer style=watercolour");
+        long campaign = started.path("id").asLong();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        String status = "";
+        while (System.nanoTime() < deadline && !(status.equals("DONE") || status.equals("FAILED"))) {
+            status = jdbc.sql("select status from campaigns where id = :id").param("id", campaign).query(String.class).single();
+            Thread.onSpinWait();
+        }
+        assertThat(status).as(jdbc.sql("select coalesce(error, '') from campaigns where id = :id").param("id", campaign)
+                .query(String.class).single()).isEqualTo("DONE");
+        List<String> keys = jdbc.sql("""
+                select edit_spec ->> 'op' || coalesce('=' || coalesce(edit_spec -> 'params' ->> 'style', edit_spec -> 'params' ->> 'grade'), '')
+                from instructions where campaign_id = :id""").param("id", campaign).query(String.class).list();
+        assertThat(keys).as("the campaign's edits").hasSize(8);
+        long inEmptyRegions = keys.stream().filter(k -> c.regions().stream()
+                .anyMatch(r -> r.empty() && r.concept().key().equals(k))).count();
+        assertThat(inEmptyRegions).as("edits in regions that were empty, of " + keys).isGreaterThanOrEqualTo(4);
     }
 
     private void instruction(long source, String category, String op) {

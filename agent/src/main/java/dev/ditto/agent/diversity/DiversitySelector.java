@@ -73,10 +73,40 @@ public final class DiversitySelector {
      * {@code avoidOps} (writer guidance from curators' rejections), asking the writer again for what is missing.
      */
     public Selection select(SourceFacts source, CategoryMix mix, int count, long seed, java.util.Set<String> avoidOps) {
+        return select(source, mix, count, seed, avoidOps, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #select(SourceFacts, CategoryMix, int, long, java.util.Set)}, and a draft whose {@link #key} is in
+     * {@code prefer} (empty regions of the corpus a "fill the gaps" campaign aims at) scores {@value #PREFER_BONUS}
+     * more novelty in the pick: of two otherwise equal candidates the preferred one wins.
+     */
+    public Selection select(SourceFacts source, CategoryMix mix, int count, long seed, java.util.Set<String> avoidOps,
+                            java.util.Set<String> prefer) {
         CategoryMix target = mix.restrictedTo(EditSpecRules.categoriesFor(source));
         Map<Category, Integer> quota = target.allocate(count, seed ^ source.sourceId().hashCode());
-        Run run = new Run(source.sourceId());
+        Run run = new Run(source.sourceId(), prefer);
         run.consider(avoiding(writer.write(source, mix, count * settings.oversample(), seed), avoidOps));
+        // a preferred edit the writer did not offer: ask again for its category, keeping only what is preferred
+        for (int round = 1; round <= REPLENISH_ROUNDS && !prefer.isEmpty(); round++) {
+            java.util.Set<String> missing = new java.util.HashSet<>(prefer);
+            missing.removeAll(run.keys());
+            missing.removeAll(avoidOps);
+            Map<Category, Double> categories = new EnumMap<>(Category.class);
+            for (String key : missing) {
+                String op = key.contains("=") ? key.substring(0, key.indexOf('=')) : key;
+                for (Category c : target.targets().keySet()) {
+                    if (EditSpecRules.opsFor(c).contains(op)) {
+                        categories.put(c, 1.0);
+                    }
+                }
+            }
+            if (categories.isEmpty()) {
+                break;
+            }
+            run.consider(writer.write(source, new CategoryMix(categories), count * settings.oversample() * 2,
+                    seed + round * 7_919L).stream().filter(d -> missing.contains(key(d.edit()))).toList());
+        }
         run.pick(target, quota, count, false);
         for (int round = 1; round <= REPLENISH_ROUNDS && run.chosen.size() < count; round++) {
             Map<Category, Double> deficits = new EnumMap<>(Category.class);
@@ -99,6 +129,22 @@ public final class DiversitySelector {
         return run.selection();
     }
 
+    /** How much novelty a preferred draft gains in the pick (novelty is 0..1). */
+    static final double PREFER_BONUS = 0.5;
+
+    /**
+     * What a draft is, for writer guidance: its operator, with the style or grade for {@code style} and {@code grade}
+     * (e.g. {@code style=pixel_art}, {@code grade=noir}, {@code add_snowfall}).
+     */
+    public static String key(dev.ditto.protocol.EditSpec edit) {
+        Object param = switch (edit.op()) {
+            case "style" -> edit.params().get("style");
+            case "grade" -> edit.params().get("grade");
+            default -> null;
+        };
+        return param == null ? edit.op() : edit.op() + "=" + param;
+    }
+
     private static List<InstructionDraft> avoiding(List<InstructionDraft> drafts, java.util.Set<String> avoidOps) {
         return avoidOps.isEmpty() ? drafts : drafts.stream().filter(d -> !avoidOps.contains(d.edit().op())).toList();
     }
@@ -108,7 +154,7 @@ public final class DiversitySelector {
      * it, a candidate near any instruction of the corpus is a near-duplicate.
      */
     public Selection choose(List<InstructionDraft> candidates, CategoryMix target, int count) {
-        Run run = new Run(null);
+        Run run = new Run(null, java.util.Set.of());
         run.consider(candidates);
         Map<Category, Integer> quota = target.allocate(count);
         run.pick(target, quota, count, false);
@@ -119,6 +165,7 @@ public final class DiversitySelector {
     /** One selection in progress: the pool of surviving candidates, what is chosen, and the rejection counts. */
     private final class Run {
         private final @Nullable String sourceId;
+        private final java.util.Set<String> prefer;
         private final List<Candidate> pool = new ArrayList<>();
         private final List<Candidate> chosen = new ArrayList<>();
         private final Map<Category, Integer> chosenPerCategory = new EnumMap<>(Category.class);
@@ -128,12 +175,20 @@ public final class DiversitySelector {
         private int batchDuplicates;
         private int corpusDuplicates;
 
-        Run(@Nullable String sourceId) {
+        Run(@Nullable String sourceId, java.util.Set<String> prefer) {
             this.sourceId = sourceId;
+            this.prefer = prefer;
         }
 
         int count(Category c) {
             return chosenPerCategory.getOrDefault(c, 0);
+        }
+
+        /** The {@link #key}s of the candidates in the pool. */
+        Set<String> keys() {
+            Set<String> out = new HashSet<>();
+            pool.forEach(c -> out.add(key(c.draft().edit())));
+            return out;
         }
 
         /** Validates, deduplicates by text, embeds and checks new candidates against the corpus and the chosen. */
@@ -162,7 +217,8 @@ public final class DiversitySelector {
                     corpusDuplicates++;
                     continue;
                 }
-                Candidate c = new Candidate(valid.get(i), vectors.get(i), 1 - Math.max(0, closest));
+                double bonus = prefer.contains(key(valid.get(i).edit())) ? PREFER_BONUS : 0;
+                Candidate c = new Candidate(valid.get(i), vectors.get(i), 1 - Math.max(0, closest) + bonus);
                 for (Candidate picked : chosen) {
                     c.maxSimilarityToChosen = Math.max(c.maxSimilarityToChosen, Vectors.dot(c.vector(), picked.vector()));
                 }

@@ -37,4 +37,20 @@ class AvoidedOperatorsTest {
         assertThat(avoiding.chosen()).isNotEmpty();
         assertThat(avoiding.chosen()).extracting(InstructionDraft::edit).extracting(e -> e.op()).doesNotContain("style");
     }
+
+    @Test
+    void draftsOfAPreferredStyleWinTheirCategorysPicks() {
+        DiversitySelector selector = new DiversitySelector(new GrammarInstructionWriter(), embedder,
+                CorpusNeighbours.none(), DiversitySelector.Settings.defaults());
+        var source = Fixtures.aSource().build();
+        CategoryMix styles = new CategoryMix(java.util.Map.of(dev.ditto.agent.Category.GLOBAL_STYLE, 1.0));
+        var plain = selector.select(source, styles, 4, 5, Set.of());
+        long plainPixelArt = plain.chosen().stream().filter(d -> DiversitySelector.key(d.edit()).equals("style=pixel_art")).count();
+
+        var preferring = selector.select(source, styles, 4, 5, Set.of(), Set.of("style=pixel_art"));
+        long pixelArt = preferring.chosen().stream().filter(d -> DiversitySelector.key(d.edit()).equals("style=pixel_art")).count();
+
+        assertThat(pixelArt).as("pixel art drafts chosen when preferred (vs %d without)", plainPixelArt)
+                .isGreaterThan(plainPixelArt).isGreaterThanOrEqualTo(2);
+    }
 }
