@@ -78,15 +78,7 @@ class CampaignWorker {
 
     /** Operators the campaign's writer guidance says to avoid (advice lines "writer: avoid OP: …"). */
     static java.util.Set<String> avoidedOperators(JsonNode advice) {
-        java.util.Set<String> ops = new java.util.TreeSet<>();
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^writer: avoid ([a-z0-9_]+):");
-        for (JsonNode a : advice) {
-            java.util.regex.Matcher m = line.matcher(a.asString(""));
-            if (m.find()) {
-                ops.add(m.group(1));
-            }
-        }
-        return java.util.Set.copyOf(ops);
+        return adviceKeys(advice, "^writer: avoid ([a-z0-9_]+):");
     }
 
     /**
@@ -94,8 +86,13 @@ class CampaignWorker {
      * {@link dev.ditto.agent.diversity.DiversitySelector#key}: empty regions a "fill the gaps" campaign aims at).
      */
     static java.util.Set<String> preferredEdits(JsonNode advice) {
+        return adviceKeys(advice, "^writer: prefer ([a-z0-9_]+(?:=[a-z0-9_]+)?):");
+    }
+
+    /** Group 1 of {@code pattern} in every advice line it matches. */
+    private static java.util.Set<String> adviceKeys(JsonNode advice, String pattern) {
         java.util.Set<String> keys = new java.util.TreeSet<>();
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^writer: prefer ([a-z0-9_]+(?:=[a-z0-9_]+)?):");
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(pattern);
         for (JsonNode a : advice) {
             java.util.regex.Matcher m = line.matcher(a.asString(""));
             if (m.find()) {
