@@ -22,6 +22,13 @@ final class DatasetCard {
                 .append(yamlScalar(DatasetLayout.csvPath(target.name()))).append('\n');
         md.append("- config_name: training_metadata\n  data_files:\n  - split: train\n    path: ")
                 .append(yamlScalar(DatasetLayout.metadataPath(target.name()))).append('\n');
+        boolean sim2real = target.sim2real() != null;
+        if (sim2real) {
+            md.append("- config_name: sim2real\n  data_files:\n  - split: train\n    path: ")
+                    .append(yamlScalar(DatasetLayout.sim2realCsvPath(target.name()))).append('\n');
+            md.append("- config_name: sim2real_metadata\n  data_files:\n  - split: train\n    path: ")
+                    .append(yamlScalar(DatasetLayout.sim2realMetadataPath(target.name()))).append('\n');
+        }
         md.append("---\n\n");
         md.append("# ").append(target.name()).append(" ").append(target.version()).append("\n\n");
         md.append("Instruction-based video editing triplets (source video, instruction, edited video), laid out like ")
@@ -35,6 +42,15 @@ final class DatasetCard {
                 .append("(use it as `--dataset_base_path`).\n");
         md.append("- `").append(DatasetLayout.metadataPath(target.name())).append("`: one record per sample with ")
                 .append("`source_path`, `instruction`, `edited_path`, ids, judge scores, verdict and provenance.\n");
+        if (sim2real) {
+            md.append("- `").append(DatasetLayout.sim2realCsvPath(target.name())).append("` and `")
+                    .append(DatasetLayout.sim2realMetadataPath(target.name())).append("`: the sim2real subset, as in ")
+                    .append("Ditto-1M: the reverse pairs of the ").append(String.join(", ", target.sim2real().categories()))
+                    .append(" samples, the stylised video as the condition (`vace_video`, `source_path`) and the real ")
+                    .append("source as the target (`video`, `edited_path`), with the instruction \"")
+                    .append(target.sim2real().prompt().replace("\"", "'"))
+                    .append("\". They name the same files as the forward pairs: no video is stored twice.\n");
+        }
         md.append("- `manifest.json`: every file and shard with size and sha256, and the samples inside each shard; ")
                 .append("samples removed since the previous version under `removed_samples`.\n");
         md.append("- `stats.json`: the statistics below.\n\n");
@@ -46,6 +62,9 @@ final class DatasetCard {
         md.append("| source clips | ").append(stats.sourceClips()).append(" |\n");
         md.append("| video shards | ").append(stats.shards()).append(" |\n");
         md.append("| video bytes | ").append(stats.videoBytes()).append(" |\n");
+        if (sim2real) {
+            md.append("| sim2real pairs | ").append(stats.sim2realPairs()).append(" |\n");
+        }
         if (stats.meanJudgeScore() != null) {
             md.append("| mean judge score | ").append(stats.meanJudgeScore()).append(" |\n");
         }

@@ -85,13 +85,7 @@ class ReleaseIT {
         assertThat(manifest.path("shards").size()).isGreaterThanOrEqualTo(3);
 
         // extract every shard inside videos/, as a user does
-        Path videos = temp.resolve("dataset/videos");
-        Files.createDirectories(videos);
-        try (Stream<Path> tars = Files.walk(dir.resolve("videos"))) {
-            for (Path tar : tars.filter(p -> p.toString().endsWith(".tar")).toList()) {
-                ReleaseFixtures.run(List.of("tar", "-xf", tar.toString(), "-C", videos.toString()));
-            }
-        }
+        Path videos = extractShards(dir);
 
         // the CSV, read with pandas.read_csv semantics
         String csvText = Files.readString(dir.resolve("csvs_for_DiffSynth/ditto-mini.csv"), StandardCharsets.UTF_8);
@@ -113,7 +107,7 @@ class ReleaseIT {
             assertThat(Integer.parseInt(v[1]) % 16).isZero();
             assertThat(Integer.parseInt(v[2]) % 4).as("frames of " + video).isEqualTo(1);
         }
-        runRealPandasIfInstalled(dir, videos);
+        runRealPandasIfInstalled(dir.resolve("csvs_for_DiffSynth/ditto-mini.csv"), videos);
 
         // training metadata records name the same files
         JsonNode records = json.readTree(dir.resolve("training_metadata/ditto-mini.json").toFile());
@@ -130,16 +124,152 @@ class ReleaseIT {
         Map<String, Object> front = new Yaml().load(card.substring(4, card.indexOf("\n---\n", 4)));
         assertThat(front).containsKeys("license", "task_categories", "size_categories", "configs");
         assertThat(front.get("size_categories")).isEqualTo(List.of("n<1K"));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> configs = (List<Map<String, Object>>) front.get("configs");
-        for (Map<String, Object> config : configs) {
-            @SuppressWarnings("unchecked")
-            var files = (List<Map<String, String>>) config.get("data_files");
-            assertThat(dir.resolve(files.getFirst().get("path"))).isRegularFile();
-        }
+        assertThat(cardConfigs(dir)).extracting(c -> c.get("config_name")).containsExactly("default", "training_metadata");
         JsonNode stats = json.readTree(dir.resolve("stats.json").toFile());
         assertThat(stats.path("samples").asInt()).isEqualTo(4);
         assertThat(stats.path("sourceClips").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theSim2RealOptionShipsTheReversePairsOfStyleEditsOverTheSameShards() throws Exception {
+        long clipA = fixtures.clip(73);
+        long clipB = fixtures.clip(73);
+        long watercolour = fixtures.sample(clipA, "GLOBAL_STYLE", "Turn the scene into a watercolour painting", 0.91);
+        long stormy = fixtures.sample(clipB, "GLOBAL_STYLE", TRICKY, 0.84);
+        fixtures.sample(clipB, "LOCAL_REPLACE", "Replace the car with a red bicycle", 0.77);
+
+        var response = api.post("/api/releases", Map.of("name", "ditto-s2r", "version", "1.0.0", "sim2real", true));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        JsonNode release = response.json();
+        assertThat(release.path("sampleCount").asInt()).isEqualTo(3);
+        assertThat(release.path("sim2real").path("pairs").asInt()).isEqualTo(2);
+        assertThat(release.path("sim2real").path("categories").get(0).asString()).isEqualTo("GLOBAL_STYLE");
+        assertThat(release.path("sim2real").path("prompt").asString()).isEqualTo(Sim2Real.DEFAULT_PROMPT);
+        Path dir = releases.directory(releases.get(release.path("id").asLong()));
+        Path videos = extractShards(dir);
+
+        // DiffSynth-Studio's loader reads both CSVs alike: every path it names exists in the extracted shards
+        PandasCsv.Frame forward = PandasCsv.read(Files.readString(dir.resolve("csvs_for_DiffSynth/ditto-s2r.csv")));
+        PandasCsv.Frame reverse = PandasCsv.read(Files.readString(dir.resolve("csvs_for_DiffSynth/ditto-s2r_sim2real.csv")));
+        assertThat(reverse.columns()).containsExactly("video", "vace_video", "prompt");
+        assertThat(reverse.numeric().get("prompt")).isFalse();
+        assertThat(reverse.column("prompt")).containsOnly(Sim2Real.DEFAULT_PROMPT).hasSize(2);
+        for (PandasCsv.Frame frame : List.of(forward, reverse)) {
+            for (String column : List.of("video", "vace_video")) {
+                for (String path : frame.column(column)) {
+                    assertThat(videos.resolve(path)).as(column + " " + path).isRegularFile();
+                }
+            }
+        }
+        // each reverse pair is a forward style pair turned around: the stylised video conditions, the source is the target
+        Map<String, String> forwardStyle = new HashMap<>();
+        for (int i = 0; i < forward.column("video").size(); i++) {
+            if (forward.column("video").get(i).startsWith("global_style/")) {
+                forwardStyle.put(forward.column("video").get(i), forward.column("vace_video").get(i));
+            }
+        }
+        Map<String, String> reversed = new HashMap<>();
+        for (int i = 0; i < reverse.column("video").size(); i++) {
+            reversed.put(reverse.column("vace_video").get(i), reverse.column("video").get(i));
+        }
+        assertThat(reversed).isEqualTo(forwardStyle).hasSize(2);
+        runRealPandasIfInstalled(dir.resolve("csvs_for_DiffSynth/ditto-s2r_sim2real.csv"), videos);
+
+        // the metadata records are shaped as the forward ones, paths swapped
+        JsonNode records = json.readTree(dir.resolve("training_metadata/ditto-s2r_sim2real.json").toFile());
+        assertThat(records.size()).isEqualTo(2);
+        Set<Long> ids = new TreeSet<>();
+        for (JsonNode r : records) {
+            ids.add(r.path("sample_id").asLong());
+            assertThat(r.path("direction").asString()).isEqualTo("sim2real");
+            assertThat(r.path("instruction").asString()).isEqualTo(Sim2Real.DEFAULT_PROMPT);
+            assertThat(r.path("source_path").asString()).startsWith("global_style/");
+            assertThat(r.path("edited_path").asString()).startsWith("source/");
+            assertThat(r.path("shard").asString()).startsWith("videos/source/");
+            assertThat(r.path("condition_shard").asString()).startsWith("videos/global_style/");
+            assertThat(r.path("forward_instruction").asString()).isNotBlank();
+        }
+        assertThat(ids).containsExactly(watercolour, stormy);
+
+        // no video is stored twice: the shard entries are the forward pairs' and the sources', once each
+        JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
+        long entries = 0;
+        for (JsonNode s : manifest.path("shards")) {
+            entries += s.path("entries").asLong();
+        }
+        assertThat(entries).as("3 edited videos + 3 key frames + 2 source clips").isEqualTo(8);
+        Set<String> listed = new TreeSet<>();
+        manifest.path("files").forEach(f -> listed.add(f.path("path").asString()));
+        assertThat(listed).contains("csvs_for_DiffSynth/ditto-s2r_sim2real.csv", "training_metadata/ditto-s2r_sim2real.json");
+
+        // the dataset card lists both configs, and every config's file is there
+        List<Map<String, Object>> configs = cardConfigs(dir);
+        assertThat(configs).extracting(c -> c.get("config_name"))
+                .containsExactly("default", "training_metadata", "sim2real", "sim2real_metadata");
+        assertThat(Files.readString(dir.resolve("README.md"))).contains("| sim2real pairs | 2 |");
+        assertThat(api.get("/api/releases/" + release.path("id").asLong()).json().path("release").path("sim2real")
+                .path("pairs").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theSim2RealRuleIsASettingAndASelectionWithoutEligibleSamplesIsRefused() throws Exception {
+        long clip = fixtures.clip(73);
+        fixtures.sample(clip, "LOCAL_REPLACE", "Replace the car with a blue van", 0.8);
+        fixtures.sample(clip, "BACKGROUND", "Show a snowy mountain behind the street", 0.8);
+
+        var refused = api.post("/api/releases", Map.of("name", "ditto-s2r-rule", "version", "1.0.0", "sim2real", true));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.json().path("detail").asString()).contains("sim2real").contains("GLOBAL_STYLE")
+                .contains("releases.sim2real-categories");
+        assertThat(api.put("/api/admin/settings/releases.sim2real-categories", Map.of("value", "crayons")).status())
+                .isEqualTo(400);
+        try {
+            var set = api.put("/api/admin/settings/releases.sim2real-categories", Map.of("value", "background, global_style"));
+            assertThat(set.status()).as(set.body()).isEqualTo(200);
+            api.put("/api/admin/settings/releases.sim2real-prompt", Map.of("value", "Make it real again"));
+
+            var built = api.post("/api/releases", Map.of("name", "ditto-s2r-rule", "version", "1.0.1", "sim2real", true));
+
+            assertThat(built.status()).as(built.body()).isEqualTo(201);
+            assertThat(built.json().path("sim2real").path("pairs").asInt()).isEqualTo(1);
+            Path dir = releases.directory(releases.get(built.json().path("id").asLong()));
+            PandasCsv.Frame reverse = PandasCsv.read(Files.readString(dir.resolve("csvs_for_DiffSynth/ditto-s2r-rule_sim2real.csv")));
+            assertThat(reverse.column("prompt")).containsExactly("Make it real again");
+            assertThat(reverse.column("vace_video").getFirst()).startsWith("background/");
+        } finally {
+            api.delete("/api/admin/settings/releases.sim2real-categories");
+            api.delete("/api/admin/settings/releases.sim2real-prompt");
+        }
+
+        var plain = api.post("/api/releases", Map.of("name", "ditto-s2r-rule", "version", "1.0.2"));
+        assertThat(plain.json().path("sim2real").isNull()).isTrue();
+        Path dir = releases.directory(releases.get(plain.json().path("id").asLong()));
+        assertThat(dir.resolve("csvs_for_DiffSynth/ditto-s2r-rule_sim2real.csv")).doesNotExist();
+        assertThat(cardConfigs(dir)).hasSize(2);
+    }
+
+    private Path extractShards(Path dir) throws Exception {
+        Path videos = Files.createDirectories(temp.resolve(dir.getFileName() + "-" + System.nanoTime() + "/videos"));
+        try (Stream<Path> tars = Files.walk(dir.resolve("videos"))) {
+            for (Path tar : tars.filter(p -> p.toString().endsWith(".tar")).toList()) {
+                ReleaseFixtures.run(List.of("tar", "-xf", tar.toString(), "-C", videos.toString()));
+            }
+        }
+        return videos;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> cardConfigs(Path dir) throws Exception {
+        String card = Files.readString(dir.resolve("README.md"));
+        Map<String, Object> front = new Yaml().load(card.substring(4, card.indexOf("\n---\n", 4)));
+        List<Map<String, Object>> configs = (List<Map<String, Object>>) front.get("configs");
+        for (Map<String, Object> config : configs) {
+            var files = (List<Map<String, String>>) config.get("data_files");
+            assertThat(dir.resolve(files.getFirst().get("path"))).as(String.valueOf(config.get("config_name"))).isRegularFile();
+        }
+        return configs;
     }
 
     @Test
@@ -331,7 +461,8 @@ class ReleaseIT {
         return all;
     }
 
-    private static void runRealPandasIfInstalled(Path dir, Path videos) throws Exception {
+    /** DiffSynth-Studio's loader's first step on a CSV: pandas.read_csv, string prompts, files under the base path. */
+    private static void runRealPandasIfInstalled(Path csv, Path videos) throws Exception {
         Process probe = new ProcessBuilder("python3", "-c", "import pandas").redirectErrorStream(true).start();
         if (probe.waitFor() != 0) {
             return; // pandas is not installed here; the Java reader above applies its rules
@@ -345,7 +476,6 @@ class ReleaseIT {
                     for p in df[c]:
                         assert os.path.isfile(os.path.join(sys.argv[2], p)), p
                 """;
-        ReleaseFixtures.run(List.of("python3", "-c", script, dir.resolve("csvs_for_DiffSynth/ditto-mini.csv").toString(),
-                videos.toString()));
+        ReleaseFixtures.run(List.of("python3", "-c", script, csv.toString(), videos.toString()));
     }
 }

@@ -204,7 +204,9 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         meta.setText("  · " + r.sampleCount() + " samples · created " + Formats.TIME.format(r.createdAt())
                 + (r.builtAt() == null ? "" : " · built " + Formats.TIME.format(r.builtAt()))
                 + (r.manifestSha256() == null ? "" : " · manifest sha256 " + r.manifestSha256().substring(0, Math.min(12, r.manifestSha256().length()))));
-        counts.setText(r.counts().isEmpty() ? "" : "By category: " + Formats.counts(r.counts()));
+        counts.setText((r.counts().isEmpty() ? "" : "By category: " + Formats.counts(r.counts()))
+                + (r.sim2real() == null ? "" : " · sim2real subset: " + r.sim2real().pairs() + " reverse pairs of "
+                        + String.join(", ", r.sim2real().categories())));
         failure.setText(r.error() == null ? "" : r.error());
 
         ReleaseDiff d = r.diff();
