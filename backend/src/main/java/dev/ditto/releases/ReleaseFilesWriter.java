@@ -46,7 +46,8 @@ final class ReleaseFilesWriter {
 
     /** The release being written. */
     record Target(long id, String name, String version, @Nullable Long previousId, Path dir, Instant builtAt,
-                  Map<String, Long> counts, ReleaseDiff diff, @Nullable String notes, @Nullable Sim2Real sim2real) {}
+                  Map<String, Long> counts, ReleaseDiff diff, @Nullable String notes, @Nullable Sim2Real sim2real,
+                  @Nullable QualityReport quality) {}
 
     /** What the pass over the samples found: rows shipped, counts by category, the files written so far. */
     record Pass(long samples, Map<String, Long> counts, ReleaseStats.Builder stats,
@@ -230,6 +231,9 @@ final class ReleaseFilesWriter {
                         .param("rid", target.id()).query(Long.class).single());
         Map<String, HashingOutput.FileDigest> files = new TreeMap<>(pass.files());
         files.put(DatasetLayout.STATS, writeJson(target.dir().resolve(DatasetLayout.STATS), stats));
+        if (target.quality() != null) {
+            files.put(DatasetLayout.QUALITY, writeJson(target.dir().resolve(DatasetLayout.QUALITY), target.quality()));
+        }
         files.put(DatasetLayout.CARD, writeText(target.dir().resolve(DatasetLayout.CARD),
                 DatasetCard.render(target, stats, properties)));
         String manifestSha = writeManifest(target, files, releaseShards, progress);

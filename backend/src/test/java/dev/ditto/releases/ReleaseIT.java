@@ -2,6 +2,7 @@ package dev.ditto.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.testing.DittoIntegrationTest;
@@ -13,8 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -36,6 +39,8 @@ import tools.jackson.databind.ObjectMapper;
 @TestPropertySource(properties = "ditto.releases.shard-max-bytes=160000")
 class ReleaseIT {
     private static final String TRICKY = "Make the sky \"stormy\", with lightning, rain and dark clouds";
+    private static final List<String> CRITERIA = List.of("safety", "instruction_following", "preservation",
+            "visual_quality", "temporal_consistency");
 
     @Autowired JdbcClient jdbc;
     @Autowired BlobStore blobs;
@@ -477,5 +482,167 @@ class ReleaseIT {
                         assert os.path.isfile(os.path.join(sys.argv[2], p)), p
                 """;
         ReleaseFixtures.run(List.of("python3", "-c", script, csv.toString(), videos.toString()));
+    }
+
+    // the quality report, against the samples' stored judge scores and metrics, recomputed here
+
+    @Test
+    void theReportsNumbersAreTheStoredMetricsOfTheShippedSamplesAndTheDecisionsOfTheSelection() throws Exception {
+        long clip = fixtures.clip(73);
+        List<Long> ids = new ArrayList<>();
+        double[][] style = {{0.91, 1.10, 0.62, 0.31}, {0.72, 0.95, 0.70, 0.22}, {0.55, 1.40, 0.51, 0.40},
+                {0.83, 1.02, 0.66, 0.28}, {0.64, 1.25, 0.58, 0.35}};
+        for (int i = 0; i < style.length; i++) {
+            ids.add(fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like painting number " + (i + 1), style[i][0],
+                    metrics(style[i], i == 0), verdict(style[i][0], i)));
+        }
+        double[][] local = {{0.77, 1.05, 0.81, 0.12}, {0.61, 0.98, 0.86, 0.09}};
+        for (int i = 0; i < local.length; i++) {
+            ids.add(fixtures.sample(clip, "LOCAL_REPLACE", "Replace the car with bicycle number " + (i + 1), local[i][0],
+                    metrics(local[i], false), verdict(local[i][0], i + 7)));
+        }
+        // decided but not shipped: two curator rejections and a judge rejection
+        long flicker = fixtures.sample(clip, "GLOBAL_STYLE", "Make it flicker like an old film", 0.4);
+        fixtures.decide(flicker, "REJECTED", "FLICKER");
+        long flicker2 = fixtures.sample(clip, "LOCAL_REPLACE", "Replace the car with a tram", 0.45);
+        fixtures.decide(flicker2, "REJECTED", "FLICKER");
+        long judged = fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a mosaic", 0.2);
+        fixtures.decide(judged, "AUTO_REJECTED", "judge: preservation 0.10 < 0.30");
+        ids.addAll(List.of(flicker, flicker2, judged));
+
+        var response = api.post("/api/releases", Map.of("name", "ditto-quality", "version", "1.0.0",
+                "selection", Map.of("sampleIds", ids)));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        long releaseId = response.json().path("id").asLong();
+        Path dir = releases.directory(releases.get(releaseId));
+        JsonNode file = json.readTree(dir.resolve("quality_report.json").toFile());
+        JsonNode api1 = api.get("/api/releases/" + releaseId).json().path("release").path("quality");
+        assertThat(api1).isEqualTo(file);
+
+        // recompute every distribution from what the samples store
+        Map<String, Map<String, List<Double>>> values = storedValues(releaseId);
+        assertThat(values.keySet()).containsExactly("", "global_style", "local_replace");
+        for (var group : values.entrySet()) {
+            JsonNode g = group.getKey().isEmpty() ? file.path("overall") : file.path("categories").path(group.getKey());
+            for (var measure : group.getValue().entrySet()) {
+                String name = measure.getKey();
+                JsonNode d = name.startsWith("judge.") ? g.path("judge").path(name.substring(6))
+                        : g.path("metrics").path(name.substring(8));
+                List<Double> v = measure.getValue().stream().sorted().toList();
+                String what = group.getKey() + " " + name;
+                assertThat(d.path("n").asLong()).as(what).isEqualTo(v.size());
+                assertThat(d.path("mean").asDouble()).as(what)
+                        .isCloseTo(v.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), within(1e-9));
+                assertThat(d.path("min").asDouble()).as(what).isCloseTo(v.getFirst(), within(1e-9));
+                assertThat(d.path("max").asDouble()).as(what).isCloseTo(v.getLast(), within(1e-9));
+                for (double q : QualityReport.QUANTILES) {
+                    assertThat(d.path("quantiles").path(QualityReport.key(q)).asDouble()).as(what + " " + q)
+                            .isCloseTo(quantile(v, q), within(1e-9));
+                }
+            }
+        }
+        assertThat(file.path("overall").path("samples").asInt()).isEqualTo(7);
+        assertThat(file.path("overall").path("metrics").path("clip_t").path("n").asInt()).isEqualTo(1);
+        assertThat(file.path("categories").path("local_replace").path("metrics").has("clip_t")).isFalse();
+        // one sample's verdict has no scores: the criteria count six of seven
+        assertThat(file.path("overall").path("judge").path("preservation").path("n").asInt()).isEqualTo(6);
+        assertThat(file.path("overall").path("judge").path("overall").path("n").asInt()).isEqualTo(7);
+
+        // decisions: 7 of 10 accepted; FLICKER twice, the judge once
+        JsonNode decisions = file.path("overall").path("decisions");
+        assertThat(decisions.path("decided").asInt()).isEqualTo(10);
+        assertThat(decisions.path("accepted").asInt()).isEqualTo(7);
+        assertThat(decisions.path("autoRejected").asInt()).isEqualTo(1);
+        assertThat(decisions.path("acceptanceRate").asDouble()).isCloseTo(0.7, within(1e-9));
+        assertThat(decisions.path("rejectionReasons").path("FLICKER").asInt()).isEqualTo(2);
+        assertThat(decisions.path("rejectionReasons").path("judge").asInt()).isEqualTo(1);
+        JsonNode styleDecisions = file.path("categories").path("global_style").path("decisions");
+        assertThat(styleDecisions.path("acceptanceRate").asDouble()).isCloseTo(5 / 7.0, within(1e-9));
+        assertThat(styleDecisions.path("rejectionReasons").path("FLICKER").asInt()).isEqualTo(1);
+
+        // the card shows the same numbers, and lists the report among the files
+        String card = Files.readString(dir.resolve("README.md"));
+        double warpMean = file.path("overall").path("metrics").path("warp_error").path("mean").asDouble();
+        assertThat(card).contains("## Quality").contains("`quality_report.json`")
+                .contains("| warp_error | 7 | " + String.format(Locale.ROOT, "%.3f", warpMean) + " |")
+                .contains("Acceptance: 7 of 10 decided samples (70.0%).")
+                .contains("| FLICKER | 2 |");
+
+        // the next version's diff compares its report with this one's
+        long added = fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a pastel drawing", 0.99,
+                metrics(new double[] {0.99, 3.0, 0.2, 0.9}, false), verdict(0.99, 3));
+        ids.add(added);
+        var v2 = api.post("/api/releases", Map.of("name", "ditto-quality", "version", "1.1.0",
+                "selection", Map.of("sampleIds", ids)));
+        assertThat(v2.status()).as(v2.body()).isEqualTo(201);
+        JsonNode warp = null;
+        for (JsonNode c : v2.json().path("diff").path("quality")) {
+            if (c.path("group").asString().equals("all") && c.path("measure").asString().equals("metrics.warp_error")) {
+                warp = c;
+            }
+        }
+        assertThat(warp).isNotNull();
+        assertThat(warp.path("previous").asDouble()).isCloseTo(warpMean, within(1e-9));
+        assertThat(warp.path("current").asDouble()).isCloseTo(v2.json().path("quality").path("overall").path("metrics")
+                .path("warp_error").path("mean").asDouble(), within(1e-9)).isGreaterThan(warpMean);
+        assertThat(Files.readString(releases.directory(releases.get(v2.json().path("id").asLong())).resolve("README.md")))
+                .contains("Since 1.0.0 (all samples):").contains("| metrics.warp_error | "
+                        + String.format(Locale.ROOT, "%.3f", warpMean) + " | ");
+    }
+
+    private static String metrics(double[] v, boolean clip) {
+        return "{\"warp_error\": " + v[1] + ", \"edge_ssim\": " + v[2] + ", \"edit_strength\": " + v[3]
+                + ", \"brisque\": 40" + (clip ? ", \"clip_t\": 0.31, \"clip_f\": 0.97" : "") + "}";
+    }
+
+    /** A judge verdict whose criteria vary with {@code seed}; seed 4 has no scores (a judge that failed). */
+    private static String verdict(double overall, int seed) {
+        if (seed == 4) {
+            return "{\"error\": \"judge timed out\"}";
+        }
+        StringBuilder scores = new StringBuilder();
+        for (int i = 0; i < CRITERIA.size(); i++) {
+            double score = Math.round(((overall + 0.07 * ((seed * 3 + i * 5) % 7) - 0.2) % 1.0) * 1000) / 1000.0;
+            // the judge writes {"score": x, "reason": …}; older verdicts hold the number itself
+            scores.append(i == 0 ? "" : ", ").append('"').append(CRITERIA.get(i)).append("\": ")
+                    .append(seed % 2 == 0 ? "{\"score\": " + score + ", \"reason\": \"r\"}" : String.valueOf(score));
+        }
+        return "{\"scores\": {" + scores + "}, \"overall\": " + overall + ", \"decision\": \"ACCEPT\"}";
+    }
+
+    /** Per group ("" = all) and measure ("judge.x", "metrics.y"), the values the shipped samples store. */
+    private Map<String, Map<String, List<Double>>> storedValues(long releaseId) {
+        Map<String, Map<String, List<Double>>> out = new TreeMap<>();
+        jdbc.sql("""
+                select r.category, r.judge_score, s.metrics::text, s.verdict::text
+                from release_samples r join samples s on s.id = r.sample_id where r.release_id = :id""")
+                .param("id", releaseId).query(rs -> {
+                    Map<String, Double> m = new HashMap<>();
+                    m.put("judge.overall", (double) rs.getFloat(2));
+                    JsonNode scores = json.readTree(rs.getString(4)).path("scores");
+                    for (String c : CRITERIA) {
+                        JsonNode v = scores.path(c);
+                        if (v.isNumber()) m.put("judge." + c, v.asDouble());
+                        if (v.path("score").isNumber()) m.put("judge." + c, v.path("score").asDouble());
+                    }
+                    JsonNode metrics = json.readTree(rs.getString(3));
+                    for (String k : QualityReport.METRICS) {
+                        if (metrics.path(k).isNumber()) m.put("metrics." + k, metrics.path(k).asDouble());
+                    }
+                    for (String group : List.of("", DatasetLayout.categoryDir(rs.getString(1)))) {
+                        m.forEach((k, v) -> out.computeIfAbsent(group, g -> new TreeMap<>())
+                                .computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                    }
+                });
+        return out;
+    }
+
+    /** Linear interpolation between closest ranks (numpy's default, PostgreSQL's percentile_cont). */
+    private static double quantile(List<Double> sorted, double q) {
+        double pos = q * (sorted.size() - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.size() - 1);
+        return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
     }
 }
