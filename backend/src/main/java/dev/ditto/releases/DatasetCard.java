@@ -102,13 +102,17 @@ final class DatasetCard {
         QualityReport.Decisions all = q.overall().decisions();
         md.append("\nAcceptance: ").append(all.accepted()).append(" of ").append(all.decided()).append(" decided samples")
                 .append(all.acceptanceRate() == null ? "" : " (" + percent(all.acceptanceRate()) + ")").append(".\n\n");
-        md.append("| category | shipped | acceptance | judge overall | warp_error | edge_ssim | edit_strength |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|\n");
-        q.categories().forEach((category, g) -> md.append("| ").append(category).append(" | ").append(g.samples())
-                .append(" | ").append(g.decisions().acceptanceRate() == null ? "" : percent(g.decisions().acceptanceRate()))
-                .append(" | ").append(mean(g.judge(), QualityReport.JUDGE_OVERALL))
-                .append(" | ").append(mean(g.metrics(), "warp_error")).append(" | ").append(mean(g.metrics(), "edge_ssim"))
-                .append(" | ").append(mean(g.metrics(), "edit_strength")).append(" |\n"));
+        List<String> metrics = QualityReport.METRICS.stream().filter(m -> q.overall().metrics().containsKey(m)).toList();
+        md.append("| category | shipped | acceptance | judge overall |");
+        metrics.forEach(m -> md.append(' ').append(m).append(" |"));
+        md.append("\n|---|---:|---:|---:|").append("---:|".repeat(metrics.size())).append('\n');
+        q.categories().forEach((category, g) -> {
+            md.append("| ").append(category).append(" | ").append(g.samples()).append(" | ")
+                    .append(g.decisions().acceptanceRate() == null ? "" : percent(g.decisions().acceptanceRate()))
+                    .append(" | ").append(mean(g.judge(), QualityReport.JUDGE_OVERALL)).append(" |");
+            metrics.forEach(m -> md.append(' ').append(mean(g.metrics(), m)).append(" |"));
+            md.append('\n');
+        });
         if (!all.rejectionReasons().isEmpty()) {
             md.append("\n| rejection reason | samples |\n|---|---:|\n");
             all.rejectionReasons().forEach((reason, n) -> md.append("| ").append(reason).append(" | ").append(n).append(" |\n"));

@@ -1,10 +1,15 @@
 package dev.ditto.releases;
 
+import dev.ditto.agent.judge.Criterion;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,9 +27,32 @@ public record QualityReport(List<Double> quantiles, Group overall, Map<String, G
     /** The judge's overall score's key among the judge distributions. */
     public static final String JUDGE_OVERALL = "overall";
 
+    /** The judge's measures in their order: the overall score, then the criteria. */
+    public static final List<String> JUDGE = Stream.concat(Stream.of(JUDGE_OVERALL),
+            Arrays.stream(Criterion.values()).map(Criterion::wireName)).toList();
+
+    // PostgreSQL's jsonb keeps keys in an order of its own: every map is put back in the report's order
+    public QualityReport {
+        quantiles = List.copyOf(quantiles);
+        categories = Collections.unmodifiableMap(new TreeMap<>(categories));
+    }
+
     /** One group (a category, or all): shipped samples, their distributions, and the decisions behind them. */
     public record Group(long samples, Map<String, Distribution> judge, Map<String, Distribution> metrics,
-                        Decisions decisions) {}
+                        Decisions decisions) {
+        public Group {
+            judge = ordered(judge, JUDGE);
+            metrics = ordered(metrics, METRICS);
+        }
+    }
+
+    /** {@code map} with the keys of {@code order} first, in that order, then any others by name. */
+    private static <V> Map<String, V> ordered(Map<String, V> map, List<String> order) {
+        Map<String, V> out = new LinkedHashMap<>();
+        order.stream().filter(map::containsKey).forEach(k -> out.put(k, map.get(k)));
+        new TreeMap<>(map).forEach(out::putIfAbsent);
+        return Collections.unmodifiableMap(out);
+    }
 
     /**
      * A measure over the shipped samples that have it: how many, mean, min, max and the quantiles (linear
@@ -38,7 +66,16 @@ public record QualityReport(List<Double> quantiles, Group overall, Map<String, G
      * ({@code judge} for the judge's automatic rejections).
      */
     public record Decisions(long decided, long accepted, long rejected, long autoRejected,
-                            @Nullable Double acceptanceRate, Map<String, Long> rejectionReasons) {}
+                            @Nullable Double acceptanceRate, Map<String, Long> rejectionReasons) {
+        /** Reasons most frequent first, then by name. */
+        public Decisions {
+            Map<String, Long> sorted = new LinkedHashMap<>();
+            rejectionReasons.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            rejectionReasons = Collections.unmodifiableMap(sorted);
+        }
+    }
 
     /** The key of quantile {@code q}: 0.1 → {@code p10}. */
     public static String key(double q) {
@@ -73,9 +110,9 @@ public record QualityReport(List<Double> quantiles, Group overall, Map<String, G
             Map<String, Distribution> b = before == null ? Map.of() : judge ? before.judge() : before.metrics();
             Map<String, Distribution> a = after == null ? Map.of() : judge ? after.judge() : after.metrics();
             Map<String, Boolean> measures = new LinkedHashMap<>();
-            b.keySet().forEach(k -> measures.put(k, true));
             a.keySet().forEach(k -> measures.put(k, true));
-            for (String m : measures.keySet()) {
+            b.keySet().forEach(k -> measures.put(k, true));
+            for (String m : ordered(measures, judge ? JUDGE : METRICS).keySet()) {
                 out.add(new Change(group, (judge ? "judge." : "metrics.") + m,
                         b.containsKey(m) ? b.get(m).mean() : null, a.containsKey(m) ? a.get(m).mean() : null));
             }

@@ -519,6 +519,12 @@ class ReleaseIT {
         JsonNode file = json.readTree(dir.resolve("quality_report.json").toFile());
         JsonNode api1 = api.get("/api/releases/" + releaseId).json().path("release").path("quality");
         assertThat(api1).isEqualTo(file);
+        // read back from jsonb, the maps keep the report's order
+        assertThat(List.copyOf(api1.path("overall").path("metrics").propertyNames()))
+                .containsExactly("warp_error", "edge_ssim", "edit_strength", "clip_t", "clip_f");
+        assertThat(List.copyOf(api1.path("overall").path("judge").propertyNames()))
+                .containsExactly("overall", "safety", "instruction_following", "preservation", "visual_quality",
+                        "temporal_consistency");
 
         // recompute every distribution from what the samples store
         Map<String, Map<String, List<Double>>> values = storedValues(releaseId);
@@ -567,7 +573,9 @@ class ReleaseIT {
         assertThat(card).contains("## Quality").contains("`quality_report.json`")
                 .contains("| warp_error | 7 | " + String.format(Locale.ROOT, "%.3f", warpMean) + " |")
                 .contains("Acceptance: 7 of 10 decided samples (70.0%).")
-                .contains("| FLICKER | 2 |");
+                .contains("| FLICKER | 2 |")
+                .contains("| category | shipped | acceptance | judge overall | warp_error | edge_ssim | edit_strength |"
+                        + " clip_t | clip_f |");
 
         // the next version's diff compares its report with this one's
         long added = fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a pastel drawing", 0.99,
