@@ -27,10 +27,40 @@ public class CorpusCoverage {
     /** Source tags shown as source types, the most frequent first. */
     static final int SOURCE_TYPES = 15;
 
-    private final JdbcClient jdbc;
+    /**
+     * An instruction is near the concept it is most similar to (cosine, MiniLM) when at least this similar; below it
+     * belongs to no concept (free-form).
+     */
+    static final double NEAR = 0.4;
+    /** How many instructions, evenly spread over the corpus, the empty regions are measured on. */
+    static final int REGION_SAMPLE = 3000;
 
-    CorpusCoverage(JdbcClient jdbc) {
+    /**
+     * The directions of the edit space the empty regions are looked for in: one plain instruction per operator,
+     * style and grade the platform can make.
+     */
+    static final List<Concept> CONCEPTS = concepts();
+
+    private final JdbcClient jdbc;
+    private final dev.ditto.agent.diversity.Embedder embedder;
+    private volatile @org.jspecify.annotations.Nullable List<float[]> conceptVectors;
+
+    CorpusCoverage(JdbcClient jdbc, dev.ditto.agent.diversity.Embedder embedder) {
         this.jdbc = jdbc;
+        this.embedder = embedder;
+    }
+
+    /** A named direction of the edit space and the instruction that stands for it. */
+    public record Concept(String name, String phrase) {}
+
+    /**
+     * A concept and how close the corpus comes to it: instructions of the sample nearest to it (and at least
+     * {@link #NEAR} similar), and the highest similarity of any instruction.
+     */
+    public record Region(Concept concept, int near, double closest) {
+        public boolean empty() {
+            return near == 0;
+        }
     }
 
     /** One category: instructions written, share of the corpus, target share. */
@@ -50,7 +80,8 @@ public class CorpusCoverage {
      * @param gaps                  what is missing, in words
      */
     public record Coverage(long instructions, long sources, List<CategoryShare> categories, List<String> operators,
-                           Map<String, Map<String, Long>> operatorsBySourceType, List<MapPoint> map, List<String> gaps) {}
+                           Map<String, Map<String, Long>> operatorsBySourceType, List<MapPoint> map, List<String> gaps,
+                           List<Region> regions) {}
 
     /** The coverage with a map of at most {@code mapPoints} instructions. */
     public Coverage coverage(int mapPoints) {
@@ -99,7 +130,14 @@ public class CorpusCoverage {
                 gaps.add("never tried on " + row.getKey() + " sources: " + String.join(", ", never));
             }
         }
-        return new Coverage(total, sources, categories, List.copyOf(operators), matrix, map(total, mapPoints), gaps);
+        List<Region> regions = regions(sample(total, REGION_SAMPLE));
+        List<String> empty = regions.stream().filter(Region::empty).map(r -> r.concept().name()).toList();
+        if (!empty.isEmpty()) {
+            gaps.add(String.format(Locale.ROOT, "empty regions (no instruction nearest to, at similarity >= %.2f): %s", NEAR,
+                    String.join(", ", empty)));
+        }
+        return new Coverage(total, sources, categories, List.copyOf(operators), matrix, map(total, mapPoints), gaps,
+                regions);
     }
 
     /** The mix that fills the gaps: the under-target categories, each weighted by how far below target it is. */
@@ -141,7 +179,80 @@ public class CorpusCoverage {
                 .param("limit", limit).query(Long.class).list();
     }
 
+    /**
+     * How close the sampled instructions come to each concept. Empty when there are no instructions (then every
+     * category is a gap already and nothing is learned from the embedding space).
+     */
+    List<Region> regions(List<MapPoint> sample) {
+        if (sample.isEmpty()) {
+            return List.of();
+        }
+        List<float[]> vectors = conceptVectors;
+        if (vectors == null) {
+            vectors = embedder.embedAll(CONCEPTS.stream().map(Concept::phrase).toList());
+            conceptVectors = vectors;
+        }
+        // each instruction belongs to the concept it is most similar to (MiniLM similarities are compressed: a
+        // watercolour instruction is 0.8 from "watercolour" but also 0.64 from "stylize"), if it is at least NEAR
+        int[] near = new int[CONCEPTS.size()];
+        double[] closest = new double[CONCEPTS.size()];
+        java.util.Arrays.fill(closest, -1);
+        for (MapPoint p : sample) {
+            int best = -1;
+            double bestSim = -1;
+            for (int c = 0; c < CONCEPTS.size(); c++) {
+                double sim = dev.ditto.agent.diversity.Embedder.cosine(vectors.get(c), p.vector());
+                closest[c] = Math.max(closest[c], sim);
+                if (sim > bestSim) {
+                    bestSim = sim;
+                    best = c;
+                }
+            }
+            if (bestSim >= NEAR) {
+                near[best]++;
+            }
+        }
+        List<Region> out = new ArrayList<>();
+        for (int c = 0; c < CONCEPTS.size(); c++) {
+            out.add(new Region(CONCEPTS.get(c), near[c], closest[c]));
+        }
+        return out;
+    }
+
+    private static List<Concept> concepts() {
+        List<Concept> out = new ArrayList<>();
+        Map<String, String> styles = Map.of("stylize", "a stylised painting", "pencil_sketch", "a pencil sketch",
+                "colour_pencil", "a colour pencil drawing", "cartoon", "a cartoon", "oil_paint", "an oil painting",
+                "watercolour", "a watercolour painting", "pixel_art", "pixel art", "edge_glow", "glowing neon outlines");
+        for (String style : dev.ditto.protocol.EditOps.GLOBAL_STYLES) {
+            out.add(new Concept(style.replace('_', ' '), "Turn the video into " + styles.getOrDefault(style, style)));
+        }
+        Map<String, String> grades = Map.of("vintage_film", "an old vintage film", "noir", "a black and white film noir",
+                "golden_hour", "golden hour light", "night", "night time", "underwater", "being underwater",
+                "cyberpunk", "a cyberpunk neon city", "sepia", "a sepia photograph");
+        for (String grade : dev.ditto.protocol.EditOps.COLOUR_GRADES) {
+            out.add(new Concept(grade.replace('_', ' '), "Make it look like " + grades.getOrDefault(grade, grade)));
+        }
+        out.add(new Concept("background blur", "Blur the background behind the person"));
+        out.add(new Concept("background replace", "Replace the background with a different place"));
+        out.add(new Concept("person recolour", "Change the colour of the person's clothes"));
+        out.add(new Concept("person stylize", "Make the person look like a painting"));
+        out.add(new Concept("person remove", "Remove the person from the video"));
+        out.add(new Concept("add snowfall", "Add falling snow"));
+        out.add(new Concept("add rain", "Add falling rain"));
+        out.add(new Concept("object recolour", "Change the colour of the object"));
+        out.add(new Concept("object remove", "Remove the object from the scene"));
+        out.add(new Concept("add sign", "Add a sign with text to the scene"));
+        out.add(new Concept("add sticker", "Add a sticker to the scene"));
+        return List.copyOf(out);
+    }
+
     private List<MapPoint> map(long total, int points) {
+        return sample(total, points);
+    }
+
+    /** About {@code points} instructions with embeddings, evenly spread by id. */
+    private List<MapPoint> sample(long total, int points) {
         if (total == 0 || points <= 0) {
             return List.of();
         }

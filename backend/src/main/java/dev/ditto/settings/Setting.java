@@ -42,6 +42,9 @@ public enum Setting {
     FILTER_NEAR_DUPLICATE_DISTANCE("sources.filters.near-duplicate-distance",
             "Probe filters: quarantine as near-duplicate of a READY source at perceptual-hash distance ≤ this (0–12 bits; empty = off)",
             Kind.DISTANCE, "3", Applies.NOW),
+    FILTER_NEAR_DUPLICATE_SIMILARITY("sources.filters.near-duplicate-similarity",
+            "Probe filters: quarantine as near-duplicate of a READY source whose clip embedding is at least this similar"
+                    + " (cosine 0–1; empty = off)", Kind.OPTIONAL_FRACTION, "0.97", Applies.NOW),
     IMPORT_MAX_DOWNLOAD_MB("imports.max-download-mb", "URL import: largest download in MB", Kind.INTEGER, "2048", Applies.NOW),
     IMPORT_CONNECT_TIMEOUT("imports.connect-timeout-seconds", "URL import: connect timeout (s)", Kind.INTEGER, "10", Applies.NOW),
     IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW),
@@ -55,7 +58,8 @@ public enum Setting {
             Kind.TEXT, dev.ditto.releases.Sim2Real.DEFAULT_PROMPT, Applies.NOW);
 
     /** What values a setting takes. */
-    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE, CATEGORIES }
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, OPTIONAL_FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE,
+        CATEGORIES }
 
     /** The largest near-duplicate distance the band index answers cheaply (band radius ≤ 3). */
     public static final int MAX_DUPLICATE_DISTANCE = 12;
@@ -124,6 +128,19 @@ public enum Setting {
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(label + " must be a number between 0 and 1, not '" + value + "'.", e);
+                }
+            }
+            case OPTIONAL_FRACTION -> {
+                if (!value.isEmpty()) {
+                    try {
+                        double d = Double.parseDouble(value);
+                        if (!(d >= 0 && d <= 1)) {
+                            throw new IllegalArgumentException(label + " must be between 0 and 1, or empty for off.");
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(label + " must be a number between 0 and 1, or empty for off; not '"
+                                + value + "'.", e);
+                    }
                 }
             }
             case LIMIT -> {

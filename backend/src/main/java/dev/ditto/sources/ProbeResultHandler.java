@@ -10,6 +10,7 @@ import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.ProbePayload;
 import dev.ditto.protocol.ProbeResult;
 import dev.ditto.protocol.VideoFormat;
+import dev.ditto.search.ClipIndex;
 import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Stores what a PROBE found: the source's metadata, each normalised clip with its key frame, thumbnail and caption
- * frames, per-clip scores and perceptual hash (hex and 64-bit, for the band index), and the source's aggregated scores
+ * frames, per-clip scores, perceptual hash (hex and 64-bit, for the band index) and embedding (also indexed in
+ * Elasticsearch's clip index, {@link ClipIndex}), and the source's aggregated scores
  * and tags. The source becomes READY, or QUARANTINED with the reasons when its scores or clip hashes break one of the
  * probe filters ({@link SourceFilters}); either way it then waits for its caption (PENDING, unless a person already
  * wrote one). A parked PROBE marks the source FAILED with
@@ -33,13 +35,27 @@ class ProbeResultHandler implements JobResultHandler {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Outbox outbox;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProbeResultHandler.class);
     private final SourceFilters filters;
+    private final ClipIndex clipIndex;
 
-    ProbeResultHandler(JdbcClient jdbc, ObjectMapper json, Outbox outbox, SourceFilters filters) {
+    ProbeResultHandler(JdbcClient jdbc, ObjectMapper json, Outbox outbox, SourceFilters filters, ClipIndex clipIndex) {
         this.jdbc = jdbc;
         this.json = json;
         this.outbox = outbox;
         this.filters = filters;
+        this.clipIndex = clipIndex;
+    }
+
+    static Float @Nullable [] boxed(float @Nullable [] v) {
+        if (v == null) {
+            return null;
+        }
+        Float[] out = new Float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
     }
 
     @Override
@@ -59,12 +75,13 @@ class ProbeResultHandler implements JobResultHandler {
                     + format.frames() + "-frame clip at " + format.fps() + " fps, or has no decodable frames.");
             return;
         }
+        List<ClipIndex.ClipVector> vectors = new java.util.ArrayList<>();
         for (ClipResult clip : result.clips()) {
             long clipId = jdbc.sql("""
                     insert into source_assets (source_id, kind, clip_index, blob_key, size_bytes, content_type, start_s, end_s,
-                                               width, height, frames, fps, scores, phash, phash64, caption_frames)
+                                               width, height, frames, fps, scores, phash, phash64, caption_frames, embedding)
                     values (:source, 'CLIP', :index, :key, :size, 'video/mp4', :start, :end, :w, :h, :frames, :fps,
-                            cast(:scores as jsonb), :phash, :phash64, cast(:captionFrames as text[]))
+                            cast(:scores as jsonb), :phash, :phash64, cast(:captionFrames as text[]), cast(:embedding as real[]))
                     on conflict (source_id, clip_index) where kind = 'CLIP' do nothing returning id""")
                     .param("source", sourceId).param("index", clip.index()).param("key", clip.video().key())
                     .param("size", clip.video().size()).param("start", clip.startSeconds()).param("end", clip.endSeconds())
@@ -73,9 +90,13 @@ class ProbeResultHandler implements JobResultHandler {
                     .param("phash", clip.perceptualHash()).param("phash64", PhashIndex.parse(clip.perceptualHash()))
                     .param("captionFrames", clip.keyFrames() == null ? null
                             : clip.keyFrames().stream().map(b -> b.key()).toArray(String[]::new))
+                    .param("embedding", boxed(clip.embedding()))
                     .query(Long.class).optional().orElse(-1L);
             if (clipId < 0) {
                 continue;
+            }
+            if (clip.embedding() != null) {
+                vectors.add(new ClipIndex.ClipVector(sourceId, clipId, clip.embedding()));
             }
             insertChild(sourceId, clipId, "KEY_FRAME", clip.keyFrame().key(), clip.keyFrame().size());
             insertChild(sourceId, clipId, "THUMBNAIL", clip.thumbnail().key(), clip.thumbnail().size());
@@ -83,7 +104,15 @@ class ProbeResultHandler implements JobResultHandler {
         Map<String, Double> scores = aggregate(result.clips());
         List<Long> hashes = result.clips().stream().map(c -> PhashIndex.parse(c.perceptualHash()))
                 .filter(java.util.Objects::nonNull).distinct().toList();
-        List<String> reasons = filters.reasons(filters.thresholds(), sourceId, scores, hashes, null);
+        List<String> reasons = filters.reasons(filters.thresholds(), sourceId, scores, hashes,
+                vectors.stream().map(ClipIndex.ClipVector::embedding).toList(), null);
+        try {
+            // searchable before the decision lock is released, so the next look-alike's probe sees these clips
+            clipIndex.index(vectors);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("Source {}: clip embeddings not indexed yet ({}); the clip index sweep adds them later", sourceId,
+                    e.getMessage());
+        }
         jdbc.sql("""
                 update sources set status = :status, quarantine_reasons = :reasons, released_by = null, released_at = null,
                        duration_s = :duration, fps = :fps, width = :w, height = :h, codec = :codec,

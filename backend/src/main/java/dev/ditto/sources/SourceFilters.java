@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import dev.ditto.search.ClipIndex;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,31 +22,43 @@ public class SourceFilters {
     /** Statuses a near-duplicate is looked for among. */
     static final List<String> COMPARED = List.of("READY");
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SourceFilters.class);
+    /** Neighbours asked of the clip index per clip embedding. */
+    static final int NEIGHBOURS = 10;
+
     private final SettingsService settings;
     private final PhashIndex index;
+    private final ClipIndex clips;
+    private final JdbcClient jdbc;
 
-    SourceFilters(SettingsService settings, PhashIndex index) {
+    SourceFilters(SettingsService settings, PhashIndex index, ClipIndex clips, JdbcClient jdbc) {
         this.settings = settings;
         this.index = index;
+        this.clips = clips;
+        this.jdbc = jdbc;
     }
 
     /** The thresholds in force; a null one is off. */
     public record Thresholds(@Nullable Double minMotion, @Nullable Double maxMotion, @Nullable Double maxBrisque,
-                             @Nullable Double maxTextOverlay, @Nullable Integer nearDuplicateDistance) {}
+                             @Nullable Double maxTextOverlay, @Nullable Integer nearDuplicateDistance,
+                             @Nullable Double nearDuplicateSimilarity) {}
 
     public Thresholds thresholds() {
         return new Thresholds(number(Setting.FILTER_MIN_MOTION), number(Setting.FILTER_MAX_MOTION),
                 number(Setting.FILTER_MAX_BRISQUE), number(Setting.FILTER_MAX_TEXT_OVERLAY),
-                distance(settings.get(Setting.FILTER_NEAR_DUPLICATE_DISTANCE).value()));
+                distance(settings.get(Setting.FILTER_NEAR_DUPLICATE_DISTANCE).value()),
+                number(Setting.FILTER_NEAR_DUPLICATE_SIMILARITY));
     }
 
     /**
-     * Why a source with these aggregated scores and clip hashes is quarantined (empty: it passes). A near-duplicate is
-     * a clip within the distance of a clip of another READY source (with a lower id, when {@code belowSourceId} is set,
-     * so that of two look-alikes the older one stays).
+     * Why a source with these aggregated scores, clip hashes and clip embeddings is quarantined (empty: it passes). A
+     * near-duplicate is a clip within the hash distance of a clip of another READY source, or else one whose embedding
+     * is at least the similarity to one (nearest neighbours from the clip index in Elasticsearch); of another source
+     * with a lower id when {@code belowSourceId} is set, so that of two look-alikes the older one stays. While
+     * Elasticsearch is unreachable the embedding check is skipped (logged); the hash check always runs.
      */
     public List<String> reasons(Thresholds t, long sourceId, Map<String, Double> scores, Collection<Long> hashes,
-                                @Nullable Long belowSourceId) {
+                                Collection<float[]> embeddings, @Nullable Long belowSourceId) {
         List<String> out = new ArrayList<>();
         Double motion = scores.get("motion");
         if (motion != null && t.minMotion() != null && motion < t.minMotion()) {
@@ -75,9 +89,43 @@ public class SourceFilters {
             if (closest != null) {
                 out.add("near-duplicate of source " + closest.sourceId() + ": clip hashes " + closest.distance()
                         + " bit(s) apart ≤ " + t.nearDuplicateDistance());
+                return out;
+            }
+        }
+        if (t.nearDuplicateSimilarity() != null && !embeddings.isEmpty()) {
+            index.lockDecisions();
+            ClipIndex.Neighbour closest = null;
+            try {
+                for (float[] e : embeddings) {
+                    List<ClipIndex.Neighbour> near = clips.nearest(e, NEIGHBOURS, t.nearDuplicateSimilarity(), sourceId,
+                            belowSourceId);
+                    java.util.Set<Long> compared = compared(near.stream().map(ClipIndex.Neighbour::sourceId).toList());
+                    for (ClipIndex.Neighbour n : near) {
+                        if (compared.contains(n.sourceId()) && (closest == null || n.cosine() > closest.cosine())) {
+                            closest = n;
+                        }
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("Source {}: near-duplicate check by clip embedding skipped, the clip index is unavailable ({})",
+                        sourceId, e.getMessage());
+            }
+            if (closest != null) {
+                out.add(String.format(Locale.ROOT, "near-duplicate of source %d: clip embeddings %.3f similar ≥ %s",
+                        closest.sourceId(), closest.cosine(), fmt(t.nearDuplicateSimilarity())));
             }
         }
         return out;
+    }
+
+    /** Those of {@code sourceIds} whose status is compared against ({@link #COMPARED}). */
+    private java.util.Set<Long> compared(List<Long> sourceIds) {
+        if (sourceIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("select id from sources where id = any(:ids) and status = any(:statuses)")
+                .param("ids", sourceIds.toArray(Long[]::new)).param("statuses", COMPARED.toArray(String[]::new))
+                .query(Long.class).list());
     }
 
     private @Nullable Double number(Setting s) {

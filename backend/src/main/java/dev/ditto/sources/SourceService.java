@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import dev.ditto.search.ClipIndex;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -408,7 +409,10 @@ public class SourceService {
                 List<Long> hashes = jdbc.sql("""
                         select distinct phash64 from source_assets where source_id = :id and kind = 'CLIP' and phash64 is not null""")
                         .param("id", row.id()).query(Long.class).list();
-                List<String> reasons = filters.reasons(t, row.id(), row.scores(), hashes, row.id());
+                List<float[]> embeddings = jdbc.sql("""
+                        select embedding from source_assets where source_id = :id and kind = 'CLIP' and embedding is not null""")
+                        .param("id", row.id()).query((rs, i) -> ClipIndex.floats(rs.getArray(1))).list();
+                List<String> reasons = filters.reasons(t, row.id(), row.scores(), hashes, embeddings, row.id());
                 String now = reasons.isEmpty() ? "READY" : "QUARANTINED";
                 if (now.equals(row.status()) && reasons.equals(row.reasons())) {
                     continue;

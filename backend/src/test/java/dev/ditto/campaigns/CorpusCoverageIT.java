@@ -7,6 +7,7 @@ import dev.ditto.outbox.Outbox;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.search.SampleFixtures;
 import dev.ditto.testing.DittoIntegrationTest;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ class CorpusCoverageIT {
     @Autowired Outbox outbox;
     @Autowired CorpusCoverage coverage;
     @Autowired ObjectMapper json;
+    @Autowired dev.ditto.agent.diversity.Embedder embedder;
     @LocalServerPort int port;
 
     @BeforeEach
@@ -67,11 +69,42 @@ class CorpusCoverageIT {
         assertThat(json.readTree(selection).path("sourceIds").get(0).asLong()).as("the least covered source").isEqualTo(still);
     }
 
+    @Test
+    void emptyRegionsAreTheEditsNothingWrittenComesNear() {
+        SampleFixtures fixtures = new SampleFixtures(jdbc, outbox);
+        long source = fixtures.aSource("a street " + UUID.randomUUID(), "people").id();
+        List<String> written = List.of("Repaint the whole clip as a soft watercolour painting",
+                "Make the scene look like a watercolor artwork with bleeding colours",
+                "Turn this footage into a delicate watercolour illustration",
+                "Make it night time with dark blue shadows", "Shift the scene to a moonlit night",
+                "Blur everything behind the woman", "Remove the man walking on the left");
+        for (String text : written) {
+            instruction(source, "GLOBAL_STYLE", "style", text, embedder.embed(text));
+        }
+
+        CorpusCoverage.Coverage c = coverage.coverage(0);
+        Map<String, CorpusCoverage.Region> regions = new java.util.HashMap<>();
+        c.regions().forEach(r -> regions.put(r.concept().name(), r));
+        assertThat(regions.get("watercolour").near()).as("three watercolour instructions").isGreaterThanOrEqualTo(3);
+        assertThat(regions.get("night").empty()).as(c.regions().toString()).isFalse();
+        assertThat(regions.get("background blur").empty()).as(c.regions().toString()).isFalse();
+        assertThat(regions.get("person remove").empty()).as(c.regions().toString()).isFalse();
+        assertThat(regions.get("pixel art").empty()).as(c.regions().toString()).isTrue();
+        assertThat(regions.get("add snowfall").empty()).as(c.regions().toString()).isTrue();
+        assertThat(regions.get("stylize").near()).as("watercolour instructions belong to watercolour").isZero();
+        String gap = c.gaps().stream().filter(g -> g.startsWith("empty regions")).findFirst().orElseThrow();
+        assertThat(gap).contains("pixel art", "add snowfall", "sepia").doesNotContain("watercolour", "night,");
+    }
+
     private void instruction(long source, String category, String op) {
-        long clip = jdbc.sql("select id from source_assets where source_id = :s and kind = 'CLIP' limit 1").param("s", source)
-                .query(Long.class).single();
         float[] v = new float[384];
         v[(int) (Math.random() * 384)] = 1;
+        instruction(source, category, op, "edit " + UUID.randomUUID(), v);
+    }
+
+    private void instruction(long source, String category, String op, String text, float[] v) {
+        long clip = jdbc.sql("select id from source_assets where source_id = :s and kind = 'CLIP' limit 1").param("s", source)
+                .query(Long.class).single();
         Float[] boxed = new Float[384];
         for (int i = 0; i < 384; i++) {
             boxed[i] = v[i];
@@ -79,7 +112,7 @@ class CorpusCoverageIT {
         jdbc.sql("""
                 insert into instructions (source_id, clip_id, category, text, edit_spec, engine, model, prompt_version, embedding)
                 values (:s, :c, :cat, :t, cast(:spec as jsonb), 'grammar', 'builtin', 'v1', :e)""")
-                .param("s", source).param("c", clip).param("cat", category).param("t", "edit " + UUID.randomUUID())
+                .param("s", source).param("c", clip).param("cat", category).param("t", text)
                 .param("spec", "{\"op\": \"" + op + "\", \"params\": {}, \"seed\": 1, \"prompt\": \"p\"}").param("e", boxed).update();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ditto.jobs.CompletedJob;
 import dev.ditto.protocol.BlobRef;
 import dev.ditto.protocol.ClipResult;
+import dev.ditto.search.ClipIndex;
 import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.ProbePayload;
 import dev.ditto.protocol.ProbeResult;
@@ -57,6 +58,7 @@ class SourceFiltersIT {
     @Autowired SourceService sources;
     @Autowired SettingsService settings;
     @Autowired PhashIndex index;
+    @Autowired ClipIndex clipIndex;
     @Autowired UserService users;
     @Autowired ObjectMapper json;
     @Autowired dev.ditto.campaigns.CampaignService campaigns;
@@ -67,7 +69,8 @@ class SourceFiltersIT {
     @AfterEach
     void resetThresholds() {
         for (Setting s : List.of(Setting.FILTER_MIN_MOTION, Setting.FILTER_MAX_MOTION, Setting.FILTER_MAX_BRISQUE,
-                Setting.FILTER_MAX_TEXT_OVERLAY, Setting.FILTER_NEAR_DUPLICATE_DISTANCE)) {
+                Setting.FILTER_MAX_TEXT_OVERLAY, Setting.FILTER_NEAR_DUPLICATE_DISTANCE,
+                Setting.FILTER_NEAR_DUPLICATE_SIMILARITY)) {
             settings.reset(s);
         }
         SecurityContextHolder.clearContext();
@@ -137,6 +140,52 @@ class SourceFiltersIT {
         assertThat(probe(FINE, hash ^ 0b11_1111L).status()).as("6 bits apart").isEqualTo("QUARANTINED");
         settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "");
         assertThat(probe(FINE, hash).status()).as("off").isEqualTo("READY");
+    }
+
+    @Test
+    void aClipWhoseEmbeddingIsCloseToAReadySourcesClipIsQuarantinedThoughItsHashIsFar() throws Exception {
+        float[] e = unit(random, null, 0);
+        Source original = probe(FINE, random.nextLong(), e);
+        assertThat(original.status()).isEqualTo("READY");
+        assertThat(jdbc.sql("select embedding_indexed from source_assets where source_id = :s and kind = 'CLIP'")
+                .param("s", original.id()).query(Boolean.class).single()).as("indexed at probe").isTrue();
+
+        // a re-encoded copy: the hash is unrelated (random), the embedding 0.99 similar
+        Source copy = probe(FINE, random.nextLong(), unit(random, e, 0.14));
+        assertThat(copy.status()).isEqualTo("QUARANTINED");
+        assertThat(copy.quarantineReasons()).singleElement().asString()
+                .matches("near-duplicate of source " + original.id() + ": clip embeddings 0\\.9[89]\\d similar ≥ 0\\.97");
+
+        Source other = probe(FINE, random.nextLong(), unit(random, null, 0));
+        assertThat(other.status()).as("unrelated footage (cosine near 0)").isEqualTo("READY");
+        Source loose = probe(FINE, random.nextLong(), unit(random, e, 0.5));
+        assertThat(loose.status()).as("cosine about 0.9: similar, not a copy").isEqualTo("READY");
+
+        Source ofTheCopy = probe(FINE, random.nextLong(), unit(random, e, 0.14));
+        assertThat(ofTheCopy.quarantineReasons()).as("a QUARANTINED copy is not compared against")
+                .singleElement().asString().contains("of source " + original.id() + ":");
+
+        settings.set(Setting.FILTER_NEAR_DUPLICATE_SIMILARITY, "");
+        assertThat(probe(FINE, random.nextLong(), unit(random, e, 0.14)).status()).as("off").isEqualTo("READY");
+    }
+
+    @Test
+    void theSweepIndexesClipsTheIndexIsMissing() throws Exception {
+        float[] e = unit(random, null, 0);
+        Source original = probe(FINE, random.nextLong(), e);
+        long clip = jdbc.sql("select id from source_assets where source_id = :s and kind = 'CLIP'").param("s", original.id())
+                .query(Long.class).single();
+        // as if the probe had completed while Elasticsearch was down
+        clipIndex.delete(clip);
+        jdbc.sql("update source_assets set embedding_indexed = false where id = :id").param("id", clip).update();
+        assertThat(probe(FINE, random.nextLong(), unit(random, e, 0.14)).status()).as("the index lacks the original")
+                .isEqualTo("READY");
+
+        assertThat(clipIndex.sweep()).isGreaterThanOrEqualTo(1);
+
+        assertThat(clipIndex.nearest(e, 5, 0.97, -1, null)).extracting(ClipIndex.Neighbour::clipId).contains(clip);
+        assertThat(jdbc.sql("select embedding_indexed from source_assets where id = :id").param("id", clip)
+                .query(Boolean.class).single()).isTrue();
     }
 
     @Test
@@ -362,15 +411,38 @@ class SourceFiltersIT {
         return m;
     }
 
-    /** A source probed the way the runner's completion stores it: one clip with {@code scores} and {@code hash}. */
+    /**
+     * A unit vector of the clip embedding's size: random, or {@code base} plus Gaussian noise of {@code noise} per
+     * unit length (0.14 → cosine about 0.99, 0.5 → about 0.89).
+     */
+    static float[] unit(Random random, float @org.jspecify.annotations.Nullable [] base, double noise) {
+        float[] v = new float[ClipIndex.DIMENSIONS];
+        double n = 0;
+        for (int i = 0; i < v.length; i++) {
+            double g = random.nextGaussian() / Math.sqrt(v.length);
+            v[i] = (float) (base == null ? g : base[i] + noise * g);
+            n += v[i] * (double) v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (v[i] / Math.sqrt(n));
+        }
+        return v;
+    }
+
     private Source probe(Map<String, Double> scores, long hash) {
+        return probe(scores, hash, null);
+    }
+
+    /** A source probed the way the runner's completion stores it: one clip with {@code scores}, {@code hash}, embedding. */
+    private Source probe(Map<String, Double> scores, long hash, float @org.jspecify.annotations.Nullable [] embedding) {
         long sourceId = jdbc.sql("""
                 insert into sources (origin, original_name, blob_key, size_bytes, sha256, status)
                 values ('API', 'filter-test.mp4', :blob, 1000, :sha, 'PROBING') returning id""")
                 .param("blob", "sources/" + UUID.randomUUID()).param("sha", UUID.randomUUID().toString())
                 .query(Long.class).single();
         BlobRef blob = new BlobRef("a".repeat(64), 10, "video/mp4");
-        ClipResult clip = new ClipResult(0, 0, 3.65, blob, blob, blob, scores, HexFormat.of().toHexDigits(hash));
+        ClipResult clip = new ClipResult(0, 0, 3.65, blob, blob, blob, scores, HexFormat.of().toHexDigits(hash), null,
+                embedding);
         ProbeResult result = new ProbeResult(1, 4.0, 20.0, 832, 480, "h264", List.of(clip), List.of(), Map.of(),
                 new Provenance("test-runner", List.of()));
         ProbePayload payload = new ProbePayload(1, sourceId, new BlobRef("v", 1, "video/mp4"), "filter-test.mp4",

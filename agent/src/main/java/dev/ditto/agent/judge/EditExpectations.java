@@ -29,6 +29,9 @@ final class EditExpectations {
     /** Above this share of the person's skin moved into the new hue, faces and hands were tinted with the clothes. */
     static final double SKIN_TINTED = 0.5;
 
+    /** The start of the reason when the edit's mask holds nothing in any frame (then nothing can make up for it). */
+    static final String NOTHING_IN_MASK = "the edit's mask is empty in every frame";
+
     private EditExpectations() {}
 
     /** The expected minimum runner {@code edit_strength} (mean colour change, 0..1) for an operator. */
@@ -57,7 +60,8 @@ final class EditExpectations {
     static double[] edgeBand(String op) {
         return switch (op) {
             case "style" -> new double[] {0.15, 0.55};
-            case "background_replace", "person_remove", "person_stylize" -> new double[] {0.35, 0.75};
+            case "background_replace", "person_remove", "person_stylize", "object_remove", "object_stylize" ->
+                    new double[] {0.35, 0.75};
             // falling particles draw edges of their own on every frame: fewer of the source's edges survive by design
             case "add_snowfall", "add_rain" -> new double[] {0.3, 0.65};
             default -> new double[] {0.45, 0.85};
@@ -78,20 +82,52 @@ final class EditExpectations {
         return op.startsWith("person_") || op.startsWith("background_");
     }
 
+    /**
+     * Whether an operator acts on a region the runner sends as the strip mask: the person (person and background
+     * ops), the named object ({@code object_*}), or where an added sign or sticker was drawn.
+     */
+    static boolean regionOp(String op) {
+        return personOp(op) || op.startsWith("object_") || addsElement(op);
+    }
+
+    /** Whether an operator draws a new element into the scene (a sign, a sticker): its region is where it went. */
+    static boolean addsElement(String op) {
+        return op.equals("add_sign") || op.equals("add_sticker");
+    }
+
+    /** Whether the op's subject must be in the frame for the edit to show at all (a person, the named object). */
+    private static boolean needsSubject(String op) {
+        return op.startsWith("person_") || op.startsWith("object_");
+    }
+
+    /** What the op's mask holds, for reasons: "person", the named object, or "added element". */
+    private static String subject(EditSpec edit) {
+        if (edit.op().startsWith("object_")) {
+            return String.valueOf(edit.params().getOrDefault("object", "object"));
+        }
+        return addsElement(edit.op()) ? "added element" : "person";
+    }
+
+    /** Whether falling particles are the edit (they move on their own: warp error cannot tell them from flicker). */
+    static boolean addsParticles(String op) {
+        return op.equals("add_snowfall") || op.equals("add_rain");
+    }
+
     /** How well the change across the frames matches the edit, with the reason. */
     static Score instruction(EditSpec edit, String instruction, List<FrameView> views) {
         String op = edit.op();
         boolean maskSent = views.stream().anyMatch(v -> v.mask() != null);
         List<FrameView> withPerson = views.stream().filter(FrameView::hasMask).toList();
-        if (personOp(op) && maskSent && withPerson.isEmpty()) {
-            return new Score(0, "the edit's mask is empty in every frame: there is no person for " + op + " to act on");
+        if (regionOp(op) && maskSent && withPerson.isEmpty()) {
+            return new Score(0, NOTHING_IN_MASK + ": there is no " + subject(edit) + " for " + op + " to act on");
         }
-        if (personOp(op) && maskSent && withPerson.size() < views.size()) {
-            // measured where the mask found someone; frames without a person cannot show a person edit
+        if (regionOp(op) && maskSent && withPerson.size() < views.size()) {
+            // measured where the mask found the subject; frames without it cannot show an edit of it
             double found = withPerson.size() / (double) views.size();
             Score s = instruction(edit, instruction, withPerson);
-            return Score.clamped(s.value() * (op.startsWith("person_") ? found : 1),
-                    fmt("a person is in the mask in %d of %d frames; ", withPerson.size(), views.size()) + s.reason());
+            return Score.clamped(s.value() * (needsSubject(op) ? found : 1),
+                    fmt("the %s is in the mask in %d of %d frames; ", subject(edit), withPerson.size(), views.size())
+                            + s.reason());
         }
         boolean masked = !views.isEmpty() && views.stream().allMatch(FrameView::hasMask);
         if (op.startsWith("person_") && masked) {
@@ -127,15 +163,25 @@ final class EditExpectations {
                 double out = mean(views, v -> ImageStats.maskedDifference(v.before(), v.after(), v.mask(), true));
                 yield Score.clamped(out / 0.06, fmt("the background changed by %.3f over %s (expect >= 0.06)", out, n));
             }
-            case "person_recolour" -> recolour(number(p.get("hue")), instruction, views, masked, n);
-            case "person_stylize" -> {
+            case "person_recolour", "object_recolour" -> recolour(number(p.get("hue")), instruction, views, masked, n);
+            case "add_sign", "add_sticker" -> {
+                if (!masked) {
+                    yield Score.clamped(mean(views, v -> diff(v)) / 0.01,
+                            fmt("frames differ by %.3f over %s (expect >= 0.01; no region sent)", mean(views, v -> diff(v)), n));
+                }
+                // the element covers part of its footprint (a star, a board on a post): a third of it fully redrawn
+                double in = mean(views, v -> ImageStats.maskedDifference(v.before(), v.after(), v.mask(), false));
+                yield Score.clamped(in / 0.12, fmt("the %s's region changed by %.3f over %s (expect >= 0.12 where a new"
+                        + " element is drawn)", subject(edit), in, n));
+            }
+            case "person_stylize", "object_stylize" -> {
                 if (!masked) {
                     yield Score.clamped(mean(views, v -> diff(v)) / 0.015, fmt("frames differ by %.3f over %s (no mask)", mean(views, v -> diff(v)), n));
                 }
                 double in = mean(views, v -> ImageStats.maskedDifference(v.before(), v.after(), v.mask(), false));
                 yield Score.clamped(in / 0.06, fmt("the person changed by %.3f over %s (expect >= 0.06 for a restyle)", in, n));
             }
-            case "person_remove" -> masked ? removeMasked(views, n)
+            case "person_remove", "object_remove" -> masked ? removeMasked(views, n)
                     : Score.clamped(mean(views, v -> diff(v)) / 0.02, fmt("frames differ by %.3f over %s (no mask)", mean(views, v -> diff(v)), n));
             case "add_snowfall" -> {
                 double gain = mean(views, v -> v.after().brightSpecks - v.before().brightSpecks);
@@ -156,14 +202,14 @@ final class EditExpectations {
      */
     static @Nullable Score localPreservation(EditSpec edit, List<FrameView> views) {
         String op = edit.op();
-        if (!personOp(op) || views.isEmpty() || !views.stream().allMatch(FrameView::hasMask)) {
+        if (!regionOp(op) || views.isEmpty() || !views.stream().allMatch(FrameView::hasMask)) {
             return null;
         }
         boolean keepPerson = op.startsWith("background_");
         double changed = mean(views, v -> ImageStats.maskedDifference(v.before(), v.after(), v.mask(), !keepPerson));
         // a soft mask edge and JPEG both move a little: 0.02 is untouched, 0.08 is clearly edited
         return Score.clamped(1 - (changed - 0.02) / 0.06, fmt("the %s changed by %.3f (1.0 at <= 0.02, 0.0 at >= 0.08)",
-                keepPerson ? "person" : "background", changed));
+                keepPerson ? "person" : personOp(op) ? "background" : "scene outside the " + subject(edit), changed));
     }
 
     /**
@@ -171,7 +217,7 @@ final class EditExpectations {
      * flickers however small the warp error between neighbours); null for local ops and single frames.
      */
     static @Nullable Score stripConsistency(EditSpec edit, List<FrameView> views) {
-        if (views.size() < 2 || personOp(edit.op())) {
+        if (views.size() < 2 || regionOp(edit.op())) {
             return null;
         }
         double[] d = views.stream().mapToDouble(EditExpectations::diff).toArray();
@@ -198,7 +244,7 @@ final class EditExpectations {
      * without a mask or a single frame.
      */
     static @Nullable Score maskStability(EditSpec edit, List<FrameView> views) {
-        if (!personOp(edit.op()) || views.size() < 2 || views.stream().anyMatch(v -> v.mask() == null)) {
+        if (!regionOp(edit.op()) || views.size() < 2 || views.stream().anyMatch(v -> v.mask() == null)) {
             return null;
         }
         double[] c = views.stream().mapToDouble(v -> ImageStats.coverage(v.mask())).toArray();

@@ -69,7 +69,7 @@ public final class MetricJudge implements Judge {
             fromMetric = Score.clamped(s / expected, fmt("edit_strength %.3f (expect >= %.3f for %s)", s, expected, input.edit().op()));
         }
         Score fromImages = views.isEmpty() ? null : EditExpectations.instruction(input.edit(), input.instruction(), views);
-        if (fromImages != null && fromImages.value() == 0 && fromImages.reason().contains("no person")) {
+        if (fromImages != null && fromImages.value() == 0 && fromImages.reason().startsWith(EditExpectations.NOTHING_IN_MASK)) {
             return fromImages; // nothing to edit: the metric cannot make up for it
         }
         if (fromMetric != null && fromImages != null) {
@@ -168,7 +168,7 @@ public final class MetricJudge implements Judge {
         }
         Score fromWarp = warp == null ? null : Score.clamped((2.5 - warp) / 1.5,
                 fmt("%s %.2f relative to the source (1.0 at <= 1.0, 0.0 at >= 2.5)%s", name, warp, why));
-        if (input.edit().op().startsWith("add_") && fromWarp != null) {
+        if (EditExpectations.addsParticles(input.edit().op()) && fromWarp != null) {
             // particles move on their own by design: neither warp error separates them from flicker
             fromWarp = new Score(Math.max(fromWarp.value(), 0.7), fromWarp.reason()
                     + "; floor 0.7: falling particles move by design, the warp error cannot tell them from flicker");

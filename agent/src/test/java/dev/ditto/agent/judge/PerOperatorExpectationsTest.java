@@ -110,6 +110,119 @@ class PerOperatorExpectationsTest {
         assertThat(v.reason()).contains("no person");
     }
 
+    // ---- object edits: the runner sends the named object's mask (here the same moving shape, called a cup) ----
+
+    @Test
+    void recolouringTheObjectPassesAndBrighteningItFails() {
+        EditSpec spec = new EditSpec("object_recolour", Map.of("object", "cup", "hue", 50), 1, "x");
+        Verdict recoloured = judge.judge(input("Make the cup mustard yellow", spec, metrics(),
+                t -> recolour(scene(t), t, 50, true), true));
+        Verdict brighter = judge.judge(input("Make the cup mustard yellow", spec, metrics(),
+                t -> brightenPerson(scene(t), t), true));
+
+        assertThat(recoloured.accepted()).as(recoloured.reason()).isTrue();
+        assertThat(brighter.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(brighter.reason()).startsWith("instruction_following").contains("hue 50");
+    }
+
+    @Test
+    void anObjectEditThatSpillsOverTheSceneFailsPreservation() {
+        EditSpec spec = new EditSpec("object_stylize", Map.of("object", "cup", "style", "cartoon"), 1, "x");
+        Verdict v = judge.judge(input("Make the cup look like a cartoon", spec, metrics(), t -> grey(scene(t)), true));
+
+        assertThat(v.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(v.reason()).contains("the scene outside the cup changed");
+    }
+
+    @Test
+    void aGreyGhostFailsObjectRemoveAndAContinuedBackgroundPasses() {
+        EditSpec spec = new EditSpec("object_remove", Map.of("object", "cup"), 1, "x");
+        Verdict ghost = judge.judge(input("Remove the cup", spec, metrics(), t -> ghost(scene(t), t), true));
+        Verdict removed = judge.judge(input("Remove the cup", spec, metrics(), PerOperatorExpectationsTest::background, true));
+
+        assertThat(ghost.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(ghost.reason()).startsWith("instruction_following").contains("surroundings' detail");
+        assertThat(removed.accepted()).as(removed.reason()).isTrue();
+    }
+
+    @Test
+    void anObjectEditWhoseObjectWasNeverFoundHasNothingToActOn() {
+        Verdict v = judge.judge(new JudgeInput("s", "Make the cup red",
+                new EditSpec("object_recolour", Map.of("object", "cup", "hue", 0), 1, "x"), jpeg(scene(0)), jpeg(scene(0)),
+                metrics(), frames(PerOperatorExpectationsTest::scene, PerOperatorExpectationsTest::scene,
+                t -> png(new BufferedImage(W, H, BufferedImage.TYPE_BYTE_GRAY)))));
+
+        assertThat(v.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(v.reason()).contains("there is no cup for object_recolour to act on");
+    }
+
+    // ---- added signs and stickers: the runner sends where the element was drawn ----
+
+    @Test
+    void aStickerDrawnInItsRegionPassesAndAMissingOneFails() {
+        EditSpec spec = new EditSpec("add_sticker", Map.of("shape", "star"), 1, "x");
+        Verdict drawn = judge.judge(sticker(spec, t -> withSticker(scene(t)), metrics()));
+        Verdict missing = judge.judge(sticker(spec, PerOperatorExpectationsTest::scene, metrics()));
+
+        assertThat(drawn.accepted()).as(drawn.reason()).isTrue();
+        assertThat(drawn.score(Criterion.INSTRUCTION_FOLLOWING).reason()).contains("added element's region changed by");
+        assertThat(missing.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(missing.reason()).startsWith("instruction_following");
+    }
+
+    @Test
+    void aStickerThatRegradesTheWholeFrameFailsPreservation() {
+        EditSpec spec = new EditSpec("add_sticker", Map.of("shape", "star"), 1, "x");
+        Verdict v = judge.judge(sticker(spec, t -> withSticker(darken(scene(t), 0.5)), metrics()));
+
+        assertThat(v.decision()).isEqualTo(Decision.AUTO_REJECT);
+        assertThat(v.reason()).contains("the scene outside the added element changed");
+    }
+
+    @Test
+    void aSignThatFlickersGetsNoParticleAllowance() {
+        Verdict sign = judge.judge(sticker(new EditSpec("add_sign", Map.of("text", "OPEN"), 1, "x"),
+                t -> withSticker(scene(t)), metrics("warp_error", 3.0)));
+        Verdict rain = judge.judge(input("Add rain", new EditSpec("add_rain", Map.of(), 1, "x"), metrics("warp_error", 3.0),
+                PerOperatorExpectationsTest::scene, false));
+
+        assertThat(sign.score(Criterion.TEMPORAL_CONSISTENCY).value()).isLessThan(0.35);
+        assertThat(rain.score(Criterion.TEMPORAL_CONSISTENCY).value()).isGreaterThanOrEqualTo(0.7);
+    }
+
+    static JudgeInput sticker(EditSpec spec, IntFunction<BufferedImage> edited, Map<String, Double> metrics) {
+        List<FramePair> pairs = frames(PerOperatorExpectationsTest::scene, edited, t -> png(box()));
+        return new JudgeInput("s", "Add a sticker", spec, pairs.get(2).source(), pairs.get(2).edited(), metrics, pairs);
+    }
+
+    static boolean inBox(int x, int y) {
+        return x >= 140 && x < 176 && y >= 10 && y < 46;
+    }
+
+    /** The sticker's footprint (a square in the top right, on the wall). */
+    static BufferedImage box() {
+        BufferedImage m = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                m.getRaster().setSample(x, y, 0, inBox(x, y) ? 255 : 0);
+            }
+        }
+        return m;
+    }
+
+    /** A yellow diamond inside the footprint (half of it), the rest of the frame as it was. */
+    static BufferedImage withSticker(BufferedImage src) {
+        BufferedImage out = copy(src);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                if (inBox(x, y) && Math.abs(x - 158) + Math.abs(y - 28) <= 18) {
+                    out.setRGB(x, y, new Color(250, 210, 40).getRGB());
+                }
+            }
+        }
+        return out;
+    }
+
     // ---- remove: a grey ghost is not a removal ----
 
     @Test

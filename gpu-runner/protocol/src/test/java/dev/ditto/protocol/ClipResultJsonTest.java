@@ -23,6 +23,7 @@ class ClipResultJsonTest {
         ClipResult clip = json.readValue(old, ClipResult.class);
 
         assertThat(clip.keyFrames()).isNull();
+        assertThat(clip.embedding()).isNull();
         assertThat(clip.captionFrames()).extracting(BlobRef::key).containsExactly("k");
     }
 
@@ -36,5 +37,21 @@ class ClipResultJsonTest {
 
         assertThat(back).isEqualTo(clip);
         assertThat(back.captionFrames()).extracting(BlobRef::key).containsExactly("a", "b");
+    }
+
+    @Test
+    void theEmbeddingRoundTripsAndAWrongSizeIsRefused() {
+        BlobRef a = new BlobRef("a", 1, "image/jpeg");
+        float[] e = new float[ClipResult.EMBEDDING_DIMENSIONS];
+        e[3] = 0.6f;
+        e[1279] = 0.8f;
+        ClipResult clip = new ClipResult(1, 0, 3.6, a, a, a, Map.of(), "00", List.of(a), e);
+
+        ClipResult back = json.readValue(json.writeValueAsString(clip), ClipResult.class);
+
+        assertThat(back.embedding()).containsExactly(e);
+        String wrong = json.writeValueAsString(clip).replace("\"embedding\":[", "\"embedding\":[0.5,");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> json.readValue(wrong, ClipResult.class)))
+                .hasStackTraceContaining("clip embedding must have 1280 dimensions, not 1281");
     }
 }

@@ -22,6 +22,7 @@ import java.io.InputStreamReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -180,7 +181,8 @@ public final class RunnerMain {
             log.info("GENERATE on ComfyUI at {}: route {} (stages {}), preflight {}", options.comfyuiUrl(), settings.route(),
                     settings.stages(), options.comfyuiPreflight() ? "on" : "off");
             return new ComfyUiGenerateEngine(comfy, json, settings, new ModelHashes(options.comfyuiModelsDir()),
-                    options.comfyuiPreflight(), options.name(), Duration.ofSeconds(2), Duration.ofHours(2));
+                    options.comfyuiPreflight(), options.name(), Duration.ofSeconds(2), Duration.ofHours(2),
+                    models.find(dev.ditto.runner.models.ModelFile.BRISQUE_MODEL).map(Path::getParent).orElse(null));
         }
         var engine = BuiltinGenerate.engine(options.name(), models);
         resources.add(engine);

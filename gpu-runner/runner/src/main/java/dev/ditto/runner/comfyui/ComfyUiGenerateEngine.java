@@ -1,7 +1,5 @@
 package dev.ditto.runner.comfyui;
 
-import static org.bytedeco.opencv.global.opencv_core.absdiff;
-import static org.bytedeco.opencv.global.opencv_core.mean;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
 import dev.ditto.protocol.BlobRef;
@@ -13,6 +11,7 @@ import dev.ditto.protocol.VideoFormat;
 import dev.ditto.runner.ArtifactSink;
 import dev.ditto.runner.GenerateBackend;
 import dev.ditto.runner.Progress;
+import dev.ditto.runner.generate.OutputMeasurement;
 import dev.ditto.runner.media.ClipNormaliser;
 import dev.ditto.runner.media.VideoInfo;
 import dev.ditto.runner.media.VideoReader;
@@ -30,7 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +60,22 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
     private final String runnerName;
     private final Duration pollEvery;
     private final Duration timeout;
+    private final @Nullable Path brisqueDir;
     private volatile @Nullable JsonNode objectInfo;
 
     public ComfyUiGenerateEngine(ComfyUiClient client, JsonMapper json, ComfyUiSettings settings, ModelHashes hashes,
                                  boolean preflight, String runnerName, Duration pollEvery, Duration timeout) {
+        this(client, json, settings, hashes, preflight, runnerName, pollEvery, timeout, null);
+    }
+
+    /**
+     * @param brisqueDir the folder of OpenCV's BRISQUE model files, for the no-reference quality of the output
+     *                   (null: measured without BRISQUE)
+     */
+    public ComfyUiGenerateEngine(ComfyUiClient client, JsonMapper json, ComfyUiSettings settings, ModelHashes hashes,
+                                 boolean preflight, String runnerName, Duration pollEvery, Duration timeout,
+                                 @Nullable Path brisqueDir) {
+        this.brisqueDir = brisqueDir;
         this.client = client;
         this.json = json;
         this.settings = settings;
@@ -202,18 +212,21 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         // the export contract is exact: re-fit anything ComfyUI produced to the training format
         ClipNormaliser.normaliseFile(raw, edited, format, 0);
         Path key = workDir.resolve("edited-key.jpg");
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        try (Mat editedKey = middleFrame(edited, format); Mat sourceKey = middleFrame(sourceClip, format)) {
+        try (Mat editedKey = middleFrame(edited, format)) {
             if (!imwrite(key.toString(), editedKey)) {
                 throw new IOException("could not write " + key);
             }
-            try (Mat diff = new Mat()) {
-                absdiff(editedKey, sourceKey, diff);
-                Scalar m = mean(diff);
-                metrics.put("edit_strength", (m.get(0) + m.get(1) + m.get(2)) / 3 / 255.0);
-            }
         }
         lap(timings, "normalise", t2);
+
+        // the judge's evidence, as the built-in engine gives it: temporal metrics against the source's own flow,
+        // and frame strips across the clip
+        long t4 = System.nanoTime();
+        progress.report("metrics", 0);
+        OutputMeasurement.Result measured = OutputMeasurement.measure(payload, format, sourceClip, edited, workDir, sink,
+                brisqueDir, progress);
+        Map<String, Double> metrics = new LinkedHashMap<>(measured.metrics());
+        lap(timings, "metrics", t4);
 
         long t3 = System.nanoTime();
         progress.report("upload", 0);
@@ -238,8 +251,10 @@ public final class ComfyUiGenerateEngine implements GenerateBackend {
         }
         stages.add(new Provenance.Stage("normalise", "ffmpeg", String.format(Locale.ROOT, "%dx%d %d frames %d fps",
                 format.width(), format.height(), format.frames(), format.fps()), "libopenh264", 0));
+        stages.add(new Provenance.Stage("metrics", measured.engine(), measured.model(), measured.version(), 0));
         timings.forEach((k, v) -> stageTimings.put(k, new StageTiming(v[0], 0, 0)));
-        return new GenerateResult(1, videoBlob, keyBlob, metrics, stageTimings, new Provenance(runnerName, stages));
+        return new GenerateResult(1, videoBlob, keyBlob, metrics, stageTimings, new Provenance(runnerName, stages),
+                measured.strips());
     }
 
     private static Object valueOf(StageRun run, String placeholder) {

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The judge's view across the clip: {@value #FRAMES} frames of the source and of the edited video at the same
  * indices, evenly spread over the clip, each set written as one JPEG contact sheet of {@value #TILE_WIDTH}-px-wide
- * tiles, and, when the edit used the person mask, that mask as a greyscale PNG sheet; all three uploaded.
+ * tiles, and, when the edit acts on a region — the person mask, the named object's mask, or where an added sign or
+ * sticker was drawn — that region as a greyscale PNG sheet (255 inside); all three uploaded.
  */
 final class FrameStripWriter {
     static final int FRAMES = 4;
@@ -51,7 +52,15 @@ final class FrameStripWriter {
         Size tile = new Size(TILE_WIDTH, tileHeight);
         Path src = sheet(s.workDir.resolve("strip-source.jpg"), at, tile, t -> s.source.get(t), false);
         Path edited = sheet(s.workDir.resolve("strip-edited.jpg"), at, tile, t -> s.output[t], false);
-        Path mask = s.masksUsed ? sheet(s.workDir.resolve("strip-mask.png"), at, tile, s::mask, true) : null;
+        Path mask = null;
+        if (s.masksUsed || s.objectMasks != null) {
+            // the person or the named object: the masks the edit used (cached by the state)
+            mask = sheet(s.workDir.resolve("strip-mask.png"), at, tile, s::mask, true);
+        } else if (s.plan != null && s.plan.operator() instanceof SceneOverlay overlay) {
+            // an added sign or sticker: where it was drawn, frame by frame
+            mask = sheet(s.workDir.resolve("strip-mask.png"), at, tile, t -> overlay.region(t, first.cols(), first.rows()),
+                    true, true);
+        }
         BlobRef srcRef = s.sink.store("strip-source.jpg", src, "image/jpeg");
         BlobRef editedRef = s.sink.store("strip-edited.jpg", edited, "image/jpeg");
         @Nullable BlobRef maskRef = mask == null ? null : s.sink.store("strip-mask.png", mask, "image/png");
@@ -59,13 +68,23 @@ final class FrameStripWriter {
     }
 
     private static Path sheet(Path file, List<Integer> at, Size tile, IntFunction<Mat> frame, boolean png) throws IOException {
+        return sheet(file, at, tile, frame, png, false);
+    }
+
+    /** @param owned whether the frames {@code frame} gives are new (closed here) rather than the state's own */
+    private static Path sheet(Path file, List<Integer> at, Size tile, IntFunction<Mat> frame, boolean png, boolean owned)
+            throws IOException {
         try (MatVector tiles = new MatVector(); Mat sheet = new Mat();
              IntPointer params = png ? new IntPointer(IMWRITE_PNG_COMPRESSION, 6) : new IntPointer(IMWRITE_JPEG_QUALITY, 85)) {
             List<Mat> small = new ArrayList<>();
             try {
                 for (int t : at) {
                     Mat m = new Mat();
-                    resize(frame.apply(t), m, tile, 0, 0, INTER_AREA);
+                    Mat f = frame.apply(t);
+                    resize(f, m, tile, 0, 0, INTER_AREA);
+                    if (owned) {
+                        f.close();
+                    }
                     small.add(m);
                     tiles.push_back(m);
                 }

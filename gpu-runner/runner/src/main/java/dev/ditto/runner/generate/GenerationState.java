@@ -38,7 +38,8 @@ public final class GenerationState implements AutoCloseable {
     final Path sourceClip;
     final Path workDir;
     final ArtifactSink sink;
-    final PersonSegmenter segmenter;
+    /** Null when the job measures a video made elsewhere ({@link OutputMeasurement}): no edit, no masks. */
+    final @Nullable PersonSegmenter segmenter;
     final @Nullable Path brisqueDir;
     /** The common-object detector, opened on first use by an object edit (throws naming the missing model). */
     java.util.function.Supplier<dev.ditto.runner.vision.ObjectDetector> detector = () -> {
@@ -83,9 +84,14 @@ public final class GenerationState implements AutoCloseable {
 
     GenerationState(GeneratePayload payload, Path sourceClip, Path workDir, ArtifactSink sink,
                     PersonSegmenter segmenter, @Nullable Path brisqueDir) {
+        this(payload, payload.format(), sourceClip, workDir, sink, segmenter, brisqueDir);
+    }
+
+    GenerationState(GeneratePayload payload, VideoFormat format, Path sourceClip, Path workDir, ArtifactSink sink,
+                    @Nullable PersonSegmenter segmenter, @Nullable Path brisqueDir) {
         this.payload = payload;
         this.spec = payload.edit();
-        this.format = payload.format();
+        this.format = format;
         this.sourceClip = sourceClip;
         this.workDir = workDir;
         this.sink = sink;
@@ -119,6 +125,9 @@ public final class GenerationState implements AutoCloseable {
                 if (objectMasks != null) {
                     masks[t] = objectMasks.mask(source.get(t));
                 } else {
+                    if (segmenter == null) {
+                        throw new IllegalStateException("no person segmenter: this job only measures a finished video");
+                    }
                     masks[t] = segmenter.mask(source.get(t));
                     masksUsed = true;
                 }

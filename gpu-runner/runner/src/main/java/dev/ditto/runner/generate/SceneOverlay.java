@@ -211,6 +211,23 @@ final class SceneOverlay implements EditOperator {
         return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, xs, ys);
     }
 
+    /**
+     * Where the element is in frame {@code t} (of {@code cols}×{@code rows}): its footprint at the tracked position as
+     * a CV_8UC1 mask, 255 inside. What the judge compares inside (the element) and outside (the scene kept).
+     */
+    Mat region(int t, int cols, int rows) {
+        double cx = (trackX == null ? anchorX : trackX[t]) * cols;
+        double cy = (trackY == null ? anchorY : trackY[t]) * rows;
+        double[] f = footprint(cols / (double) rows);
+        Mat mask = new Mat(rows, cols, org.bytedeco.opencv.global.opencv_core.CV_8UC1, new Scalar(0));
+        try (Point a = new Point((int) Math.round(cx - f[0] * cols), (int) Math.round(cy - f[1] * rows));
+             Point b = new Point((int) Math.round(cx + f[0] * cols), (int) Math.round(cy + f[2] * rows));
+             Scalar white = new Scalar(255)) {
+            rectangle(mask, a, b, white, FILLED, 8, 0);
+        }
+        return mask;
+    }
+
     /** Whether the element was tracked through the clip ({@link #drawOnFrame} may be used). */
     boolean tracked() {
         return trackX != null;

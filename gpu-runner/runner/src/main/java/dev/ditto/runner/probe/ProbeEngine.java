@@ -34,6 +34,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,9 +230,12 @@ public final class ProbeEngine {
         }
         ObjectDetector objects = detectors.objects();
         List<String> objectTags = List.of();
+        float[] embedding = null;
         if (objects != null) {
             try (StageClock.Lap lap = clock.start("objects")) {
-                objectTags = objectScores(objects, List.of(frames.getFirst(), key, frames.getLast()), scores);
+                ObjectFindings found = objectScores(objects, List.of(frames.getFirst(), key, frames.getLast()), scores);
+                objectTags = found.tags();
+                embedding = found.embedding();
             }
         }
         List<String> colours;
@@ -256,7 +260,7 @@ public final class ProbeEngine {
         }
         log.info("Clip {} [{}..{} s]: {} phash {} colours {}", index, fmt(window.start()), fmt(window.end()), scores, hash, colours);
         return new ClipResult(index, round(window.start()), round(window.end()), videoBlob, keyBlob, thumbBlob, scores, hash,
-                captionBlobs);
+                captionBlobs, embedding);
     }
 
     /** Frame {@code c} of the {@link #CAPTION_FRAMES} caption frames: the middles of equal parts of the clip. */
@@ -267,14 +271,24 @@ public final class ProbeEngine {
     /**
      * Objects in the sampled frames: score {@code object_<class>} is the largest box's share of the frame, and a class
      * seen in at least two of the samples is tagged {@code object:<class>} (one sighting may be a false detection).
-     * People are the person detector's business and are not tagged here.
+     * People are the person detector's business and are not tagged here. The same forward passes give the clip's
+     * embedding: the samples' backbone features averaged and L2-normalised (null when the model has no such layer).
      */
-    static List<String> objectScores(ObjectDetector detector, List<Mat> samples, Map<String, Double> scores) {
+    static ObjectFindings objectScores(ObjectDetector detector, List<Mat> samples, Map<String, Double> scores) {
         Map<String, Integer> seen = new java.util.TreeMap<>();
         Map<String, Double> area = new java.util.TreeMap<>();
+        float[] sum = null;
         for (Mat f : samples) {
             Set<String> inFrame = new java.util.HashSet<>();
-            for (ObjectDetector.Detection d : detector.detect(f)) {
+            ObjectDetector.Analysis analysis = detector.analyse(f);
+            if (analysis.embedding() != null) {
+                float[] e = analysis.embedding();
+                sum = sum == null ? new float[e.length] : sum;
+                for (int i = 0; i < e.length; i++) {
+                    sum[i] += e[i];
+                }
+            }
+            for (ObjectDetector.Detection d : analysis.detections()) {
                 if (d.label().equals("person")) {
                     continue;
                 }
@@ -290,8 +304,11 @@ public final class ProbeEngine {
                 tags.add("object:" + e.getKey());
             }
         }
-        return tags;
+        return new ObjectFindings(tags, sum == null ? null : ObjectDetector.normalised(sum));
     }
+
+    /** What the object detector found in a clip: its tags, and the clip's embedding (null without one). */
+    record ObjectFindings(List<String> tags, float @Nullable [] embedding) {}
 
     static List<String> tagsFor(Map<String, Double> scores) {
         List<String> tags = new ArrayList<>();

@@ -19,6 +19,7 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_core.StringVector;
 import org.bytedeco.opencv.opencv_dnn.Net;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Common-object detector: MediaPipe's SSD MobileNetV2 trained on a 24-class subset of Open Images V4 (the detector
@@ -66,7 +67,13 @@ public final class ObjectDetector implements AutoCloseable {
         }
     }
 
+    /** Dimensions of {@link Analysis#embedding}: MobileNetV2's last 1×1 convolution ({@code Conv_1}). */
+    public static final int EMBEDDING_DIMENSIONS = 1280;
+    /** The layer whose output, averaged over its grid, is the frame's embedding (name suffix in the TFLite graph). */
+    static final String FEATURE_LAYER_SUFFIX = "MobilenetV2/Conv_1/Conv2D/activ";
+
     private final Net net;
+    private final @Nullable String featureLayer;
 
     /** Loads the model from {@code file}. */
     public ObjectDetector(Path file) {
@@ -74,7 +81,25 @@ public final class ObjectDetector implements AutoCloseable {
         if (net.empty()) {
             throw new IllegalStateException("OpenCV DNN could not load the object detector from " + file);
         }
+        String found = null;
+        try (StringVector layers = net.getLayerNames()) {
+            for (long i = 0; i < layers.size(); i++) {
+                // JavaCPP hands the names back with their terminating NUL
+                String name = layers.get(i).getString().replace("\0", "");
+                if (name.endsWith(FEATURE_LAYER_SUFFIX)) {
+                    found = name;
+                }
+            }
+        }
+        this.featureLayer = found;
     }
+
+    /**
+     * What one forward pass gives: the detections, and the frame's embedding — the backbone's last feature map
+     * ({@value #EMBEDDING_DIMENSIONS} channels, ReLU6) averaged over its 10×10 grid, L2-normalised; null when the
+     * model has no such layer.
+     */
+    public record Analysis(List<Detection> detections, float @Nullable [] embedding) {}
 
     /** The detector from the store; throws with the fetch instructions when the model file is missing. */
     public static ObjectDetector open(ModelStore store) {
@@ -106,16 +131,38 @@ public final class ObjectDetector implements AutoCloseable {
     }
 
     /** Detections in {@code bgr}, best first, per class without overlapping duplicates. */
-    public synchronized List<Detection> detect(Mat bgr) {
+    public List<Detection> detect(Mat bgr) {
+        return analyse(bgr, false).detections();
+    }
+
+    /** Detections and the frame's embedding from one forward pass. */
+    public Analysis analyse(Mat bgr) {
+        return analyse(bgr, true);
+    }
+
+    private synchronized Analysis analyse(Mat bgr, boolean embed) {
         try (Size size = new Size(INPUT, INPUT); Scalar mean = new Scalar(127.5, 127.5, 127.5, 0);
              Mat blob = blobFromImage(bgr, 1 / 127.5, size, mean, true, false, CV_32F);
-             StringVector names = net.getUnconnectedOutLayersNames(); MatVector outs = new MatVector()) {
+             StringVector outputs = net.getUnconnectedOutLayersNames(); MatVector outs = new MatVector();
+             StringVector names = new StringVector()) {
+            boolean withFeatures = embed && featureLayer != null;
+            for (long i = 0; i < outputs.size(); i++) {
+                names.push_back(outputs.get(i).getString().replace("\0", ""));
+            }
+            if (withFeatures) {
+                names.push_back(featureLayer);
+            }
             net.setInput(blob);
             net.forward(outs, names);
             Mat boxes = null;
             Mat scores = null;
+            float[] embedding = null;
             for (int i = 0; i < outs.size(); i++) {
                 Mat o = outs.get(i);
+                if (withFeatures && i == outs.size() - 1) {
+                    embedding = pooled(o);
+                    continue;
+                }
                 if (o.total() == ANCHORS.length * 4L) {
                     boxes = o;
                 } else if (o.total() == (long) ANCHORS.length * NUM_CLASSES) {
@@ -126,8 +173,40 @@ public final class ObjectDetector implements AutoCloseable {
                 throw new IllegalStateException("object detector model has unexpected outputs (need "
                         + ANCHORS.length + "x4 boxes and " + ANCHORS.length + "x" + NUM_CLASSES + " scores)");
             }
-            return decode(new FloatPointer(boxes.data()), new FloatPointer(scores.data()), bgr.cols(), bgr.rows());
+            return new Analysis(decode(new FloatPointer(boxes.data()), new FloatPointer(scores.data()), bgr.cols(),
+                    bgr.rows()), embedding);
         }
+    }
+
+    /** An NCHW feature map averaged over H×W, L2-normalised. */
+    static float[] pooled(Mat map) {
+        int channels = map.size(1);
+        int cells = (int) (map.total() / channels);
+        float[] values = new float[(int) map.total()];
+        new FloatPointer(map.data()).get(values);
+        float[] out = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int k = 0; k < cells; k++) {
+                sum += values[c * cells + k];
+            }
+            out[c] = (float) (sum / cells);
+        }
+        return normalised(out);
+    }
+
+    /** {@code v} scaled to unit length (a zero vector stays zero). */
+    public static float[] normalised(float[] v) {
+        double n = 0;
+        for (float x : v) {
+            n += x * (double) x;
+        }
+        double norm = Math.sqrt(n);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = norm > 0 ? (float) (v[i] / norm) : 0;
+        }
+        return out;
     }
 
     /** The best detection of class {@code label} in {@code bgr}, or null. */

@@ -112,6 +112,21 @@ class ComfyUiGenerateEngineTest {
         assertThat(result.editedVideo().contentType()).isEqualTo("video/mp4");
         assertThat(result.editedKeyFrame().contentType()).isEqualTo("image/jpeg");
         assertThat(result.metrics().get("edit_strength")).isBetween(0.01, 1.0);
+        // the judge gets the same evidence as from the built-in engine: temporal metrics and frame strips
+        assertThat(result.metrics()).containsKeys("warp_error", "warp_error_lowpass", "edge_ssim",
+                "warp_error_source", "warp_error_edited");
+        assertThat(result.metrics().get("warp_error")).isPositive();
+        assertThat(result.metrics().get("edge_ssim")).isBetween(0.0, 1.0);
+        assertThat(result.frameStrips()).isNotNull();
+        assertThat(result.frameStrips().frames()).hasSize(4).startsWith(0).endsWith(72);
+        assertThat(result.frameStrips().source().contentType()).isEqualTo("image/jpeg");
+        assertThat(result.frameStrips().edited().contentType()).isEqualTo("image/jpeg");
+        assertThat(sink.file("strip-source.jpg")).isNotEmptyFile();
+        assertThat(sink.file("strip-edited.jpg")).isNotEmptyFile();
+        assertThat(result.provenance().stages()).anySatisfy(st -> {
+            assertThat(st.stage()).isEqualTo("metrics");
+            assertThat(st.engine()).isEqualTo("builtin.metrics");
+        });
         var generate = result.provenance().stages().getFirst();
         assertThat(generate.stage()).isEqualTo("generate");
         assertThat(generate.engine()).isEqualTo("comfyui");
@@ -203,7 +218,7 @@ class ComfyUiGenerateEngineTest {
         assertThat(stages).contains("comfyui-keyframe", "comfyui-depth", "comfyui-vace", "comfyui-enhance");
         assertThat(result.timings()).containsKeys("comfyui.keyframe", "comfyui.depth", "comfyui.vace", "comfyui.enhance");
         assertThat(result.provenance().stages()).extracting(s -> s.stage())
-                .containsExactly("keyframe", "depth", "vace", "enhance", "normalise");
+                .containsExactly("keyframe", "depth", "vace", "enhance", "normalise", "metrics");
         var vaceStage = result.provenance().stages().get(2);
         assertThat(vaceStage.version()).isEqualTo("chain-vace-propagate-v1");
         assertThat(vaceStage.details()).containsEntry("model.unet", "wan2.1_vace_14B_fp16.safetensors")
@@ -223,7 +238,7 @@ class ComfyUiGenerateEngineTest {
 
         assertThat(comfy.prompts).hasSize(3);
         assertThat(result.provenance().stages()).extracting(s -> s.stage())
-                .containsExactly("keyframe", "depth", "vace", "normalise");
+                .containsExactly("keyframe", "depth", "vace", "normalise", "metrics");
     }
 
     @Test

@@ -40,6 +40,32 @@ class GenerateEngineTest {
     }
 
     @Test
+    void anAddedStickersRegionReachesTheJudgeAsTheStripMask() throws Exception {
+        Path work = TestClips.scratch("sticker-job");
+        dev.ditto.runner.TestClips.RecordingSink sink = new dev.ditto.runner.TestClips.RecordingSink(work.resolve("artefacts"));
+        GenerateResult result = engine.run(payload(new EditSpec("add_sticker", Map.of("shape", "star", "size", 0.2), 5,
+                "a yellow star sticker")), TestClips.cupNormalised(), work, sink, Progress.NONE);
+
+        assertThat(result.frameStrips().mask()).as("the sticker's region is sent as the mask").isNotNull();
+        Mat mask = org.bytedeco.opencv.global.opencv_imgcodecs.imread(sink.file("strip-mask.png").toString(),
+                org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE);
+        Mat edited = org.bytedeco.opencv.global.opencv_imgcodecs.imread(sink.file("strip-edited.jpg").toString());
+        Mat source = org.bytedeco.opencv.global.opencv_imgcodecs.imread(sink.file("strip-source.jpg").toString());
+        try (mask; edited; source; Mat diff = new Mat(); Mat inverse = new Mat()) {
+            double inside = org.bytedeco.opencv.global.opencv_core.countNonZero(mask) / (double) (mask.rows() * mask.cols());
+            // a 0.2-wide star: its square footprint is 0.2 × 0.2·(832/480) of the frame, about 7%
+            assertThat(inside).isBetween(0.04, 0.10);
+            org.bytedeco.opencv.global.opencv_core.absdiff(edited, source, diff);
+            org.bytedeco.opencv.global.opencv_core.bitwise_not(mask, inverse);
+            var inMean = org.bytedeco.opencv.global.opencv_core.mean(diff, mask);
+            var outMean = org.bytedeco.opencv.global.opencv_core.mean(diff, inverse);
+            double in = (inMean.get(0) + inMean.get(1) + inMean.get(2)) / 3;
+            double out = (outMean.get(0) + outMean.get(1) + outMean.get(2)) / 3;
+            assertThat(in).as("the frames changed where the mask says the sticker is").isGreaterThan(8 * out + 10);
+        }
+    }
+
+    @Test
     void winterJobProducesATrainingFormatClipThatIsAsStableAsItsSource() throws Exception {
         List<String> uploaded = new CopyOnWriteArrayList<>();
         ArtifactSink sink = (name, file, type) -> {

@@ -25,8 +25,16 @@ class ProbeObjectTagsTest {
              Mat b = ObjectDetectorTest.frameOf(TestClips.box(), 320);
              Mat c = ObjectDetectorTest.frameOf(TestClips.box(), 360)) {
             Map<String, Double> scores = new LinkedHashMap<>();
-            List<String> tags = ProbeEngine.objectScores(detector, List.of(a, b, c), scores);
+            ProbeEngine.ObjectFindings found = ProbeEngine.objectScores(detector, List.of(a, b, c), scores);
+            List<String> tags = found.tags();
             assertThat(tags).contains("object:box").doesNotContain("object:person");
+            // the clip's embedding from the same passes: unit length, 1280-d
+            assertThat(found.embedding()).hasSize(dev.ditto.protocol.ClipResult.EMBEDDING_DIMENSIONS);
+            double norm = 0;
+            for (float x : found.embedding()) {
+                norm += x * (double) x;
+            }
+            assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             assertThat(scores.get("object_box")).isBetween(0.05, 0.8);
         }
     }
