@@ -12,6 +12,9 @@ public final class DatasetLayout {
     public static final String MANIFEST = "manifest.json";
     public static final String STATS = "stats.json";
     public static final String CARD = "README.md";
+    public static final String QUALITY = "quality_report.json";
+    /** What the sim2real files add to the release's name: {@code csvs_for_DiffSynth/<name>_sim2real.csv}. */
+    public static final String SIM2REAL_SUFFIX = "_sim2real";
 
     private DatasetLayout() {}
 
@@ -47,5 +50,15 @@ public final class DatasetLayout {
 
     public static String csvPath(String name) {
         return "csvs_for_DiffSynth/" + name + ".csv";
+    }
+
+    /** The sim2real subset's metadata: the reverse pairs, shaped as the forward records. */
+    public static String sim2realMetadataPath(String name) {
+        return metadataPath(name + SIM2REAL_SUFFIX);
+    }
+
+    /** The sim2real subset's DiffSynth-Studio CSV: {@code video} the real source, {@code vace_video} the stylised one. */
+    public static String sim2realCsvPath(String name) {
+        return csvPath(name + SIM2REAL_SUFFIX);
     }
 }

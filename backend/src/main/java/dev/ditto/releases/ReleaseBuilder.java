@@ -37,6 +37,7 @@ public final class ReleaseBuilder {
     private final ReleaseSnapshot snapshot;
     private final ReleaseFilesWriter writer;
     private final ReleaseCatalog catalog;
+    private final ReleaseQuality quality;
 
     public ReleaseBuilder(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
                           Clock clock, Path releasesRoot) {
@@ -47,6 +48,7 @@ public final class ReleaseBuilder {
         this.snapshot = new ReleaseSnapshot(dataSource, properties);
         this.writer = new ReleaseFilesWriter(dataSource, blobs, properties, json);
         this.catalog = new ReleaseCatalog(dataSource, json);
+        this.quality = new ReleaseQuality(dataSource);
     }
 
     /** The folder a release's files live in. */
@@ -60,6 +62,16 @@ public final class ReleaseBuilder {
      * the version exists or is not above the newest one.
      */
     public Release build(NewRelease request, @Nullable Long createdBy, BiConsumer<String, Long> progress) {
+        return build(request, createdBy, Sim2Real.defaults(), progress);
+    }
+
+    /**
+     * Builds a release as {@link #build(NewRelease, Long, BiConsumer)} does; when the request asks for the sim2real
+     * subset, {@code sim2realRule} says which samples are reversed and with what instruction (INVALID when the
+     * selection holds none of them).
+     */
+    public Release build(NewRelease request, @Nullable Long createdBy, Sim2Real sim2realRule,
+                         BiConsumer<String, Long> progress) {
         String name = request.name() == null ? "" : request.name().strip();
         if (!NAME.matcher(name).matches()) {
             throw new ReleaseException(ReleaseException.Reason.INVALID, "release name '" + name
@@ -76,7 +88,8 @@ public final class ReleaseBuilder {
             long id = create(name, version, selection, createdBy);
             Release created = catalog.get(id);
             try {
-                return complete(created, selection, request.notes(), progress);
+                return complete(created, selection, request.notes(), request.withSim2Real() ? sim2realRule : null,
+                        progress);
             } catch (Exception e) {
                 fail(created, e);
                 if (e instanceof ReleaseException re) {
@@ -114,7 +127,7 @@ public final class ReleaseBuilder {
     }
 
     private Release complete(Release release, ReleaseSelection selection, @Nullable String notes,
-                             BiConsumer<String, Long> progress) throws Exception {
+                             @Nullable Sim2Real sim2real, BiConsumer<String, Long> progress) throws Exception {
         ReleaseSnapshot.Filter filter = ReleaseSnapshot.filter(selection);
         ReleaseSnapshot.Preflight preflight;
         try {
@@ -132,7 +145,7 @@ public final class ReleaseBuilder {
         Path dir = directoryOf(release.name(), release.version());
         deleteTree(dir);
         var target = new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(), release.previousId(),
-                dir, builtAt, Map.of(), ReleaseDiff.none(), notes);
+                dir, builtAt, Map.of(), ReleaseDiff.none(), notes, sim2real, null);
         ReleaseFilesWriter.Pass pass;
         try {
             pass = writer.writeSamples(target, filter, preflight, progress);
@@ -142,18 +155,25 @@ public final class ReleaseBuilder {
         }
         // a million new rows: plan the diff and the manifest's queries on up-to-date statistics
         jdbc.sql("analyze release_samples").update();
-        ReleaseDiff diff = snapshot.diff(release.id(), release.previousId(), release.previousVersion());
+        QualityReport report = quality.compute(release.id(), selection);
+        QualityReport previousReport = release.previousId() == null ? null : catalog.get(release.previousId()).quality();
+        ReleaseDiff diff = snapshot.diff(release.id(), release.previousId(), release.previousVersion())
+                .withQuality(QualityReport.compare(previousReport, report));
         progress.accept("diff computed", diff.added() + diff.removed() + diff.changed());
         Map<String, Long> counts = pass.counts();
         var written = writer.finish(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
-                release.previousId(), dir, builtAt, counts, diff, notes), pass, progress);
+                release.previousId(), dir, builtAt, counts, diff, notes, sim2real, report), pass, progress);
+        Map<String, Object> options = sim2real == null ? Map.of() : Map.of("sim2real",
+                new Sim2Real.Subset(sim2real.categories(), sim2real.prompt(), written.stats().sim2realPairs()));
         jdbc.sql("""
                 update releases set state = 'BUILT', sample_count = :n, counts = cast(:counts as jsonb),
-                       diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null
+                       diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null,
+                       options = cast(:options as jsonb), quality = cast(:quality as jsonb)
                 where id = :id""")
                 .param("n", pass.samples()).param("counts", json.writeValueAsString(counts))
                 .param("diff", json.writeValueAsString(diff)).param("notes", ReleaseNotes.compose(notes, diff))
                 .param("sha", written.manifestSha256()).param("at", Timestamp.from(builtAt)).param("id", release.id())
+                .param("options", json.writeValueAsString(options)).param("quality", json.writeValueAsString(report))
                 .update();
         return catalog.get(release.id());
     }

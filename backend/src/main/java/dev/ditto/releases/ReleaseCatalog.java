@@ -15,7 +15,8 @@ import tools.jackson.databind.ObjectMapper;
 public final class ReleaseCatalog {
     private static final String COLUMNS = """
             r.id, r.name, r.version, r.selection::text, r.state, r.previous_id, p.version, r.sample_count, r.counts::text,
-            r.diff::text, r.manifest_sha256, r.notes, r.error, r.created_at, r.built_at
+            r.diff::text, r.manifest_sha256, r.notes, r.error, r.created_at, r.built_at, (r.options -> 'sim2real')::text,
+            r.quality::text
             from releases r left join releases p on p.id = r.previous_id""";
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -49,6 +50,8 @@ public final class ReleaseCatalog {
                 json.readValue(rs.getString(9), new TypeReference<Map<String, Long>>() {}),
                 diff == null || diff.equals("{}") ? ReleaseDiff.none() : json.readValue(diff, ReleaseDiff.class),
                 rs.getString(11), rs.getString(12), rs.getString(13), rs.getTimestamp(14).toInstant(),
-                built == null ? null : built.toInstant());
+                built == null ? null : built.toInstant(),
+                rs.getString(16) == null ? null : json.readValue(rs.getString(16), Sim2Real.Subset.class),
+                rs.getString(17) == null ? null : json.readValue(rs.getString(17), QualityReport.class));
     }
 }

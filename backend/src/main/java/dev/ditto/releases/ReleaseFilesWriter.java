@@ -1,9 +1,7 @@
 package dev.ditto.releases;
 
 import dev.ditto.agent.InstructionText;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,7 +46,8 @@ final class ReleaseFilesWriter {
 
     /** The release being written. */
     record Target(long id, String name, String version, @Nullable Long previousId, Path dir, Instant builtAt,
-                  Map<String, Long> counts, ReleaseDiff diff, @Nullable String notes) {}
+                  Map<String, Long> counts, ReleaseDiff diff, @Nullable String notes, @Nullable Sim2Real sim2real,
+                  @Nullable QualityReport quality) {}
 
     /** What the pass over the samples found: rows shipped, counts by category, the files written so far. */
     record Pass(long samples, Map<String, Long> counts, ReleaseStats.Builder stats,
@@ -68,10 +67,7 @@ final class ReleaseFilesWriter {
         long previous = target.previousId() == null ? -1 : target.previousId();
         SourceShards sourceShards = writeSourceShards(target, filter, previous, shards, progress);
         boolean referenceImage = preflight.samples() > 0 && preflight.withKeyframe() == preflight.samples();
-        String metadataPath = DatasetLayout.metadataPath(target.name());
-        String csvPath = DatasetLayout.csvPath(target.name());
-        Files.createDirectories(target.dir().resolve(metadataPath).getParent());
-        Files.createDirectories(target.dir().resolve(csvPath).getParent());
+        Sim2Real sim2real = target.sim2real();
         ReleaseStats.Builder stats = new ReleaseStats.Builder(target.name(), target.version(), properties);
         Map<String, Long> counts = new TreeMap<>();
         PromptProblems prompts = new PromptProblems();
@@ -82,13 +78,11 @@ final class ReleaseFilesWriter {
         params.addAll(filter.params());
         try (OpenShard.Slot open = new OpenShard.Slot(shards);
              ReleaseSampleCopy copy = new ReleaseSampleCopy(dataSource, target.id());
-             HashingOutput metadataOut = new HashingOutput(target.dir().resolve(metadataPath));
-             HashingOutput csvOut = new HashingOutput(target.dir().resolve(csvPath));
-             JsonGenerator metadata = json.createGenerator(HashingOutput.unclosable(metadataOut));
-             BufferedWriter csvWriter = new BufferedWriter(new OutputStreamWriter(HashingOutput.unclosable(csvOut),
-                     StandardCharsets.UTF_8), 1 << 16)) {
-            DiffSynthCsv csv = new DiffSynthCsv(csvWriter, referenceImage);
-            metadata.writeStartArray();
+             TrainingFiles forward = new TrainingFiles(target.dir(), DatasetLayout.metadataPath(target.name()),
+                     DatasetLayout.csvPath(target.name()), json, referenceImage);
+             TrainingFiles reverse = sim2real == null ? null : new TrainingFiles(target.dir(),
+                     DatasetLayout.sim2realMetadataPath(target.name()), DatasetLayout.sim2realCsvPath(target.name()),
+                     json, false)) {
             Cursor.stream(dataSource, properties, "select " + SampleRow.COLUMNS + """
                      from samples s join instructions i on i.id = s.instruction_id
                          join source_assets c on c.id = s.clip_id
@@ -123,8 +117,20 @@ final class ReleaseFilesWriter {
                         long sourceShard = row.inheritedSourceShard() != null ? row.inheritedSourceShard()
                                 : sourceShards.of(row.clipId());
                         String sourcePath = DatasetLayout.sourcePath(row.clipId(), row.clipKey());
-                        writeRecord(metadata, row, prompt, dir, sourcePath, editedPath, keyframePath, shardPath);
-                        csv.sample(editedPath, sourcePath, prompt, keyframePath == null ? "" : keyframePath);
+                        writeRecord(forward.metadata(), row, prompt, dir, sourcePath, editedPath, keyframePath, shardPath);
+                        forward.metadata().writeEndObject();
+                        forward.csvRow(editedPath, sourcePath, prompt, keyframePath == null ? "" : keyframePath);
+                        if (reverse != null && sim2real.covers(row.category())) {
+                            // the same shard entries serve both directions: the stylised video conditions, the source is the target
+                            JsonGenerator g = reverse.metadata();
+                            writeRecord(g, row, sim2real.prompt(), dir, editedPath, sourcePath, null,
+                                    shards.path(sourceShard));
+                            g.writeStringProperty("direction", "sim2real");
+                            g.writeStringProperty("forward_instruction", prompt);
+                            g.writeStringProperty("condition_shard", shardPath);
+                            g.writeEndObject();
+                            reverse.csvRow(sourcePath, editedPath, sim2real.prompt(), "");
+                        }
                         copy.row(row, editedShard, sourceShard);
                         stats.add(row, prompt, dir);
                         counts.merge(row.category(), 1L, Long::sum);
@@ -134,11 +140,16 @@ final class ReleaseFilesWriter {
                     });
             open.finish();
             prompts.throwIfAny();
-            metadata.writeEndArray();
-            metadata.close();
-            csvWriter.close();
-            files.put(metadataPath, metadataOut.finish());
-            files.put(csvPath, csvOut.finish());
+            if (reverse != null && reverse.rows() == 0) {
+                throw new ReleaseException(ReleaseException.Reason.INVALID, "the sim2real subset was asked for, but none"
+                        + " of the " + count[0] + " selected samples is in " + String.join(", ", sim2real.categories())
+                        + " (the setting releases.sim2real-categories); select such samples or build without sim2real");
+            }
+            forward.finish(files);
+            if (reverse != null) {
+                reverse.finish(files);
+                stats.sim2realPairs(reverse.rows());
+            }
             copy.finish();
         }
         progress.accept("samples written", count[0]);
@@ -220,6 +231,9 @@ final class ReleaseFilesWriter {
                         .param("rid", target.id()).query(Long.class).single());
         Map<String, HashingOutput.FileDigest> files = new TreeMap<>(pass.files());
         files.put(DatasetLayout.STATS, writeJson(target.dir().resolve(DatasetLayout.STATS), stats));
+        if (target.quality() != null) {
+            files.put(DatasetLayout.QUALITY, writeJson(target.dir().resolve(DatasetLayout.QUALITY), target.quality()));
+        }
         files.put(DatasetLayout.CARD, writeText(target.dir().resolve(DatasetLayout.CARD),
                 DatasetCard.render(target, stats, properties)));
         String manifestSha = writeManifest(target, files, releaseShards, progress);
@@ -235,6 +249,10 @@ final class ReleaseFilesWriter {
         }
     }
 
+    /**
+     * Writes one metadata record, leaving it open for the caller's extra properties: {@code sourcePath} is the
+     * condition, {@code editedPath} the target and {@code shardPath} the shard holding the target.
+     */
     private static void writeRecord(JsonGenerator g, SampleRow row, String prompt, String dir, String sourcePath,
                                     String editedPath, @Nullable String keyframePath, String shardPath) {
         g.writeStartObject();
@@ -270,7 +288,6 @@ final class ReleaseFilesWriter {
         g.writeStringProperty("instruction_engine", row.instructionEngine());
         g.writeStringProperty("instruction_model", row.instructionModel());
         g.writeStringProperty("instruction_prompt_version", row.promptVersion());
-        g.writeEndObject();
         g.writeEndObject();
     }
 

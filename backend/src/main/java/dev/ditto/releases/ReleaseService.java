@@ -1,6 +1,9 @@
 package dev.ditto.releases;
 
+import dev.ditto.agent.InstructionText;
 import dev.ditto.audit.AuditLog;
+import dev.ditto.settings.Setting;
+import dev.ditto.settings.SettingsService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +27,15 @@ public class ReleaseService {
     private final ReleaseCatalog catalog;
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final SettingsService settings;
 
-    ReleaseService(ReleaseBuilder builder, ReleaseCatalog catalog, JdbcClient jdbc, AuditLog audit) {
+    ReleaseService(ReleaseBuilder builder, ReleaseCatalog catalog, JdbcClient jdbc, AuditLog audit,
+                   SettingsService settings) {
         this.builder = builder;
         this.catalog = catalog;
         this.jdbc = jdbc;
         this.audit = audit;
+        this.settings = settings;
     }
 
     /** Builds a release synchronously (it streams, so even a million samples take about a minute). */
@@ -38,10 +44,12 @@ public class ReleaseService {
         Long userId = jdbc.sql("select id from users where lower(username) = lower(:u)").param("u", actor)
                 .query(Long.class).optional().orElse(null);
         try {
-            Release release = builder.build(request, userId, (stage, n) -> log.info("Release {} {}: {} {}",
+            Release release = builder.build(request, userId, request.withSim2Real() ? sim2realRule() : Sim2Real.defaults(),
+                    (stage, n) -> log.info("Release {} {}: {} {}",
                     request.name(), request.version(), stage, n));
             audit.record("release.build", "release", release.id(), null,
-                    Map.of("name", release.name(), "version", release.version(), "samples", release.sampleCount()));
+                    Map.of("name", release.name(), "version", release.version(), "samples", release.sampleCount(),
+                            "sim2realPairs", release.sim2real() == null ? 0 : release.sim2real().pairs()));
             return release;
         } catch (ReleaseException e) {
             audit.record("release.build.failed", "release", null, null,
@@ -49,6 +57,16 @@ public class ReleaseService {
                             "error", String.valueOf(e.getMessage())));
             throw e;
         }
+    }
+
+    /** The sim2real rule in force: the admin settings {@code releases.sim2real-categories} and {@code -prompt}. */
+    public Sim2Real sim2realRule() {
+        String prompt = settings.get(Setting.RELEASE_SIM2REAL_PROMPT).value().strip();
+        InstructionText.problem(prompt).ifPresent(problem -> {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "the sim2real prompt (setting "
+                    + Setting.RELEASE_SIM2REAL_PROMPT.key() + ") cannot be exported: " + problem);
+        });
+        return new Sim2Real(Sim2Real.parseCategories(settings.get(Setting.RELEASE_SIM2REAL_CATEGORIES).value()), prompt);
     }
 
     public Release get(long id) {

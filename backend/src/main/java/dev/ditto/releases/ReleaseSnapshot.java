@@ -28,13 +28,25 @@ final class ReleaseSnapshot {
     record Filter(String sql, List<Object> params) {}
 
     static Filter filter(ReleaseSelection selection) {
-        StringBuilder sql = new StringBuilder("s.status = 'ACCEPTED' and s.edited_blob_key is not null");
+        return filter(selection, "s.status = 'ACCEPTED' and s.edited_blob_key is not null", true);
+    }
+
+    /**
+     * The selection's decided samples (accepted, rejected, auto-rejected) in its categories, campaigns and sample ids,
+     * for acceptance rates: the minimum judge score is the release's cut, not a decision, so it does not apply.
+     */
+    static Filter decided(ReleaseSelection selection) {
+        return filter(selection, "s.status in ('ACCEPTED', 'REJECTED', 'AUTO_REJECTED')", false);
+    }
+
+    private static Filter filter(ReleaseSelection selection, String status, boolean minJudgeScore) {
+        StringBuilder sql = new StringBuilder(status);
         List<Object> params = new ArrayList<>();
         if (selection.categories() != null) {
             sql.append(" and upper(s.category) = any(?)");
             params.add(selection.categories().stream().map(c -> c.toUpperCase(Locale.ROOT)).toArray(String[]::new));
         }
-        if (selection.minJudgeScore() != null) {
+        if (minJudgeScore && selection.minJudgeScore() != null) {
             sql.append(" and s.judge_score >= ?");
             params.add(selection.minJudgeScore());
         }

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /** The generated statistics of a release ({@code stats.json}, and the dataset card's tables). */
 public record ReleaseStats(String name, String version, long samples, long sourceClips, int width, int height, int frames,
                            Map<String, CategoryStats> categories, @Nullable Double meanJudgeScore,
-                           long meanInstructionChars, int shards, long videoBytes, ReleaseDiff diff) {
+                           long meanInstructionChars, int shards, long videoBytes, ReleaseDiff diff,
+                           long sim2realPairs) {
 
     /** Per-category counts and judge scores. */
     public record CategoryStats(long samples, @Nullable Double meanJudgeScore, @Nullable Double minJudgeScore,
@@ -15,7 +16,7 @@ public record ReleaseStats(String name, String version, long samples, long sourc
 
     ReleaseStats withShards(int shardCount, long bytes, long clips) {
         return new ReleaseStats(name, version, samples, clips, width, height, frames, categories, meanJudgeScore,
-                meanInstructionChars, shardCount, bytes, diff);
+                meanInstructionChars, shardCount, bytes, diff, sim2realPairs);
     }
 
     /** Accumulates statistics row by row in constant memory (one counter set per category). */
@@ -29,6 +30,7 @@ public record ReleaseStats(String name, String version, long samples, long sourc
         private int width;
         private int height;
         private int frames;
+        private long sim2realPairs;
 
         Builder(String name, String version, ReleaseProperties properties) {
             this.name = name;
@@ -56,6 +58,11 @@ public record ReleaseStats(String name, String version, long samples, long sourc
             }
         }
 
+        /** The number of reverse (sim2real) pairs written. */
+        void sim2realPairs(long pairs) {
+            sim2realPairs = pairs;
+        }
+
         ReleaseStats build(ReleaseDiff diff) {
             Map<String, CategoryStats> categories = new TreeMap<>();
             double scored = 0;
@@ -70,7 +77,7 @@ public record ReleaseStats(String name, String version, long samples, long sourc
             return new ReleaseStats(name, version, samples, 0,
                     width != 0 ? width : properties.width(), height != 0 ? height : properties.height(),
                     frames != 0 ? frames : properties.frames(), categories, scored == 0 ? null : round(sum / scored),
-                    samples == 0 ? 0 : instructionChars / samples, 0, 0, diff);
+                    samples == 0 ? 0 : instructionChars / samples, 0, 0, diff, sim2realPairs);
         }
 
         private static double round(double v) {

@@ -50,10 +50,16 @@ public enum Setting {
     IMPORT_READ_TIMEOUT("imports.read-timeout-seconds", "URL import: read timeout (s)", Kind.INTEGER, "30", Applies.NOW),
     GENERATE_BACKEND("generate.backend-settings",
             "GENERATE on ComfyUI: settings sent with every new job (key=value; …: route, STAGE.model files, steps; see docs/comfyui.md)",
-            Kind.KEY_VALUES, "", Applies.NOW);
+            Kind.KEY_VALUES, "", Applies.NOW),
+    RELEASE_SIM2REAL_CATEGORIES("releases.sim2real-categories",
+            "Releases: edit categories whose samples the sim2real option reverses (comma-separated, e.g. global_style)",
+            Kind.CATEGORIES, dev.ditto.releases.Sim2Real.DEFAULT_CATEGORIES, Applies.NOW),
+    RELEASE_SIM2REAL_PROMPT("releases.sim2real-prompt", "Releases: instruction of a sim2real (stylised → real) pair",
+            Kind.TEXT, dev.ditto.releases.Sim2Real.DEFAULT_PROMPT, Applies.NOW);
 
     /** What values a setting takes. */
-    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, OPTIONAL_FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE }
+    public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, OPTIONAL_FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE,
+        CATEGORIES }
 
     /** The largest near-duplicate distance the band index answers cheaply (band radius ≤ 3). */
     public static final int MAX_DUPLICATE_DISTANCE = 12;
@@ -201,6 +207,19 @@ public enum Setting {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(label + ": " + e.getMessage() + ".", e);
                 }
+            }
+            case CATEGORIES -> {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (String c : dev.ditto.releases.Sim2Real.parseCategories(value)) {
+                    names.add(dev.ditto.agent.Category.parse(c).map(Enum::name).orElseThrow(() -> new IllegalArgumentException(
+                            label + ": '" + c + "' is not an edit category; use "
+                                    + java.util.Arrays.stream(dev.ditto.agent.Category.values()).map(dev.ditto.agent.Category::wireName)
+                                    .collect(java.util.stream.Collectors.joining(", ")) + ".")));
+                }
+                if (names.isEmpty()) {
+                    throw new IllegalArgumentException(label + " needs at least one edit category.");
+                }
+                value = String.join(",", names.stream().distinct().sorted().toList());
             }
             case TEXT, SECRET -> {
                 if (value.length() > 500) {

@@ -44,6 +44,12 @@ public final class ReleaseFixtures {
 
     /** An accepted sample of {@code clipId} with a distinct edited video and a key frame; returns the sample id. */
     public long sample(long clipId, String category, String instruction, double judgeScore) throws IOException {
+        return sample(clipId, category, instruction, judgeScore, "{\"ssim\": 0.81}", "{\"decision\": \"ACCEPT\"}");
+    }
+
+    /** An accepted sample as {@link #sample(long, String, String, double)}, with the given metrics and verdict JSON. */
+    public long sample(long clipId, String category, String instruction, double judgeScore, String metricsJson,
+                       String verdictJson) throws IOException {
         long sourceId = jdbc.sql("select source_id from source_assets where id = :c").param("c", clipId).query(Long.class).single();
         long instructionId = jdbc.sql("""
                 insert into instructions (source_id, clip_id, category, text, edit_spec, engine, model, prompt_version)
@@ -55,11 +61,18 @@ public final class ReleaseFixtures {
         return jdbc.sql("""
                 insert into samples (source_id, clip_id, instruction_id, status, category, edited_blob_key, edited_size_bytes,
                                      keyframe_blob_key, metrics, provenance, verdict, judge_score, judge_engine)
-                values (:s, :c, :i, 'ACCEPTED', :cat, :e, :es, :k, '{"ssim": 0.81}', '{"pipeline": "builtin"}',
-                        '{"decision": "ACCEPT"}', :score, 'metric-judge') returning id""")
+                values (:s, :c, :i, 'ACCEPTED', :cat, :e, :es, :k, cast(:metrics as jsonb), '{"pipeline": "builtin"}',
+                        cast(:verdict as jsonb), :score, 'metric-judge') returning id""")
                 .param("s", sourceId).param("c", clipId).param("i", instructionId).param("cat", category)
                 .param("e", edited.key()).param("es", edited.size()).param("k", keyframe.key()).param("score", judgeScore)
+                .param("metrics", metricsJson).param("verdict", verdictJson)
                 .query(Long.class).single();
+    }
+
+    /** Decides a sample as a curator (REJECTED) or the judge (AUTO_REJECTED) would, with the reason kept. */
+    public void decide(long sampleId, String status, String reason) {
+        jdbc.sql("update samples set status = :st, reject_reason = :r where id = :id")
+                .param("st", status).param("r", reason).param("id", sampleId).update();
     }
 
     public void reject(long sampleId) {

@@ -8,6 +8,7 @@ import dev.ditto.runner.client.RetryPolicy;
 import dev.ditto.runner.client.RunnerClient;
 import dev.ditto.runner.client.RunnerJson;
 import dev.ditto.runner.comfyui.ComfyUiClient;
+import dev.ditto.runner.clip.ClipScorer;
 import dev.ditto.runner.comfyui.ComfyUiGenerateEngine;
 import dev.ditto.runner.comfyui.ComfyUiSettings;
 import dev.ditto.runner.comfyui.DittoWorkflow;
@@ -18,6 +19,7 @@ import dev.ditto.runner.probe.ProbeEngine;
 import dev.ditto.runner.probe.ProbeLimits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,9 +104,16 @@ public final class RunnerMain {
             handlers.put(JobType.PROBE, probe::run);
         }
         if (options.stages().contains("generate")) {
-            GenerateBackend backend = generateBackend(options, json, models, resources);
+            GenerateBackend generate;
+            try {
+                generate = withClip(generateBackend(options, json, models, resources), options.clipModel(), resources);
+            } catch (IOException e) {
+                log.error("{}", e.getMessage());
+                closeAll(resources);
+                return 2;
+            }
             handlers.put(JobType.GENERATE, (payload, input, workDir, sink, progress) ->
-                    backend.run((GeneratePayload) payload, input, workDir, sink, progress));
+                    generate.run((GeneratePayload) payload, input, workDir, sink, progress));
         }
         RunnerRegistered registered;
         try {
@@ -133,15 +143,31 @@ public final class RunnerMain {
             loop.shutdown(options.grace());
             return 1;
         } finally {
-            for (AutoCloseable r : resources) {
-                try {
-                    r.close();
-                } catch (Exception ignored) {
-                    // closing at exit: nothing to recover
-                }
-            }
+            closeAll(resources);
         }
         return 0;
+    }
+
+    /** The engine with CLIP-T and CLIP-F added to its results when a CLIP model is given. */
+    private static GenerateBackend withClip(GenerateBackend engine, java.nio.file.@Nullable Path clipModel,
+                                            List<AutoCloseable> resources) throws IOException {
+        if (clipModel == null) {
+            return engine;
+        }
+        ClipScorer clip = ClipScorer.load(clipModel, ClipMetrics.MAX_FRAMES);
+        resources.add(clip);
+        log.info("GENERATE results carry CLIP-T and CLIP-F from the CLIP model in {}", clip.dir());
+        return ClipMetrics.wrap(engine, clip);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception ignored) {
+                // closing at exit: nothing to recover
+            }
+        }
     }
 
     private static GenerateBackend generateBackend(RunnerOptions options, JsonMapper json, ModelStore models,

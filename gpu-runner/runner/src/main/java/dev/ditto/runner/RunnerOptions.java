@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  *                        {@code --comfyui-workflow}
  * @param comfyuiModelsDir ComfyUI's {@code models} folder when the runner can read it (model SHA-256 in provenance)
  * @param comfyuiPreflight whether each workflow is checked against the server's {@code /object_info} before queueing
+ * @param clipModel a CLIP model folder ({@code --clip-model}): GENERATE results then carry {@code clip_t} and
+ *                  {@code clip_f}; null for none
  */
 public record RunnerOptions(URI server, String token, int concurrency, Path workDir, Set<String> stages, String name,
                             @Nullable Path modelsDir, String engine, @Nullable URI comfyuiUrl, Duration grace,
                             int claimWaitSeconds, @Nullable Path probeFile, @Nullable Path comfyuiWorkflow,
                             Map<String, String> comfyuiSettings, @Nullable Path comfyuiModelsDir,
-                            boolean comfyuiPreflight, boolean help) {
+                            boolean comfyuiPreflight, boolean help, @Nullable Path clipModel) {
 
     public static final String USAGE = """
             Usage: java -jar ditto-runner.jar --server URL [options]
@@ -63,6 +65,9 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                                     go into provenance (hashed once per file size and mtime)
               --comfyui-no-preflight  queue workflows without first checking them against the server's
                                     /object_info
+              --clip-model DIR      a CLIP model (vision_model.onnx, text_model.onnx, tokenizer.json): every
+                                    GENERATE result then carries clip_t (frame-instruction) and clip_f
+                                    (consecutive-frame) similarity in its metrics
               --grace-seconds S     on SIGTERM, time running jobs get to finish before they are
                                     handed back (default 120)
               --probe-file FILE     run PROBE on a local video without a server: clips, key frames
@@ -88,6 +93,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
         Path workflow = null;
         Map<String, String> comfySettings = new java.util.TreeMap<>();
         Path comfyModels = null;
+        Path clipModel = null;
         boolean preflight = true;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
@@ -136,6 +142,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
                     comfySettings.put("template." + e.getKey(), e.getValue());
                 }
                 case "--comfyui-models-dir" -> comfyModels = Path.of(value);
+                case "--clip-model" -> clipModel = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
             }
         }
@@ -156,7 +163,7 @@ public record RunnerOptions(URI server, String token, int concurrency, Path work
         new ComfyUiSettings(comfySettings); // checks keys and values now, not at the first job
         return new RunnerOptions(server == null ? URI.create("http://127.0.0.1:8080") : server, token, concurrency,
                 workDir, Set.copyOf(stages), name, modelsDir, engine, comfyui, grace, claimWait, probeFile, workflow,
-                Map.copyOf(comfySettings), comfyModels, preflight, help);
+                Map.copyOf(comfySettings), comfyModels, preflight, help, clipModel);
     }
 
     private static URI uri(String option, String value) {

@@ -13,7 +13,8 @@ class RunnerOptionsTest {
     void everyOptionIsParsed() {
         RunnerOptions o = RunnerOptions.parse(new String[] {"--server", "http://ditto:8080", "--token", "t",
                 "--concurrency", "3", "--work-dir", "/tmp/w", "--stages", "probe", "--name", "gpu-7",
-                "--models-dir=/models", "--engine", "comfyui", "--comfyui-url", "http://127.0.0.1:8188"}, Map.of());
+                "--models-dir=/models", "--engine", "comfyui", "--comfyui-url", "http://127.0.0.1:8188",
+                "--clip-model", "/models/clip-vit-b32"}, Map.of());
         assertThat(o.server().toString()).isEqualTo("http://ditto:8080");
         assertThat(o.concurrency()).isEqualTo(3);
         assertThat(o.workDir()).isEqualTo(Path.of("/tmp/w"));
@@ -21,6 +22,7 @@ class RunnerOptionsTest {
         assertThat(o.name()).isEqualTo("gpu-7");
         assertThat(o.modelsDir()).isEqualTo(Path.of("/models"));
         assertThat(o.engine()).isEqualTo("comfyui");
+        assertThat(o.clipModel()).isEqualTo(Path.of("/models/clip-vit-b32"));
     }
 
     @Test

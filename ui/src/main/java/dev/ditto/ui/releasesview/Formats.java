@@ -60,6 +60,16 @@ final class Formats {
     }
 
     /** {@code global_style 120 · local_add 40}. */
+    /** A measure with three decimals; empty when there is none. */
+    static String decimal(@Nullable Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A change with its sign: {@code +0.012}, {@code -0.100}. */
+    static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.3f", v);
+    }
+
     static String counts(Map<String, Long> counts) {
         return counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().toLowerCase(Locale.ROOT) + " " + e.getValue())

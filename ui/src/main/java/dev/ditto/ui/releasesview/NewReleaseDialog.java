@@ -5,6 +5,7 @@ import static dev.ditto.ui.releasesview.Formats.id;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.MultiSelectComboBox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
@@ -21,6 +22,7 @@ import dev.ditto.releases.ReleaseException;
 import dev.ditto.releases.ReleaseSelection;
 import dev.ditto.releases.ReleaseService;
 import dev.ditto.releases.SemanticVersion;
+import dev.ditto.releases.Sim2Real;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,11 +82,18 @@ class NewReleaseDialog extends Dialog {
         campaignIds.setItems(campaigns);
         campaignIds.setItemLabelGenerator(c -> "#" + c.id() + " " + c.name());
         campaignIds.setPlaceholder("all campaigns");
+        Checkbox sim2real = id(new Checkbox("Also ship the sim2real subset"), "release-sim2real");
+        Sim2Real rule = sim2realRule(releases);
+        sim2real.setHelperText(rule == null ? "The sim2real settings are invalid; fix them under Settings"
+                : "The reverse pairs of the " + String.join(", ", rule.categories().stream()
+                        .map(c -> Category.parse(c).map(Category::wireName).orElse(c)).toList())
+                + " samples (stylised video → real source), as Ditto-1M's sim2real.csv; the rule is an admin setting");
         TextArea notes = id(new TextArea("Release notes"), "release-notes");
         notes.setHelperText("Optional; the diff from the previous version is added to them");
 
-        FormLayout form = new FormLayout(name, version, categories, minScore, campaignIds, notes);
+        FormLayout form = new FormLayout(name, version, categories, minScore, campaignIds, sim2real, notes);
         form.setColspan(campaignIds, 2);
+        form.setColspan(sim2real, 2);
         form.setColspan(notes, 2);
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("30em", 2));
         Span hint = new Span("Only accepted samples are released; every filter that is set must match.");
@@ -112,12 +121,20 @@ class NewReleaseDialog extends Dialog {
                     categories.getValue().stream().map(Category::name).sorted().toList(), minScore.getValue(),
                     campaignIds.getValue().stream().map(Campaign::id).sorted().toList(), null);
             NewRelease request = new NewRelease(name.getValue().strip(), v, selection,
-                    notes.getValue().isBlank() ? null : notes.getValue());
+                    notes.getValue().isBlank() ? null : notes.getValue(), sim2real.getValue());
             start(releases, request, built);
         });
         cancel.addClickListener(e -> close());
         getFooter().add(cancel, build);
         setWidth("min(48em, 95vw)");
+    }
+
+    private static @Nullable Sim2Real sim2realRule(ReleaseService releases) {
+        try {
+            return releases.sim2realRule();
+        } catch (ReleaseException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void start(ReleaseService releases, NewRelease request, Consumer<Release> built) {

@@ -32,12 +32,14 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.PermitAll;
 import dev.ditto.releases.Publication;
 import dev.ditto.releases.PublicationService;
+import dev.ditto.releases.QualityReport;
 import dev.ditto.releases.Release;
 import dev.ditto.releases.ReleaseDiff;
 import dev.ditto.releases.ReleaseException;
 import dev.ditto.releases.ReleaseManifest;
 import dev.ditto.releases.ReleasePublisher;
 import dev.ditto.releases.ReleaseService;
+import dev.ditto.ui.shared.EChart;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,6 +79,12 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
     private final Div manifest = id(new Div(), "release-manifest");
     private final Pre notes = id(new Pre(), "release-notes");
     private final Pre card = id(new Pre(), "release-card");
+    private final Div quality = id(new Div(), "release-quality");
+    private final Span qualitySummary = id(new Span(), "release-quality-summary");
+    private final EChart judgeChart = new EChart("release-quality-judge", "20em");
+    private final EChart metricsChart = new EChart("release-quality-metrics", "20em");
+    private final EChart decisionsChart = new EChart("release-quality-decisions", "18em");
+    private final Grid<QualityReport.Change> qualityDiff = id(new Grid<>(), "release-quality-diff");
 
     private final Select<ReleasePublisher.Target> target = id(new Select<>(), "publish-target");
     private final TextField destination = id(new TextField("Destination"), "publish-destination");
@@ -109,6 +117,17 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         diffRows.addColumn(DiffRow::detail).setHeader("Fields").setFlexGrow(1);
         diffRows.setAllRowsVisible(true);
         diff.add(diffSummary, diffRows);
+        qualityDiff.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+        qualityDiff.addColumn(QualityReport.Change::group).setHeader("Group").setAutoWidth(true);
+        qualityDiff.addColumn(QualityReport.Change::measure).setHeader("Mean of").setAutoWidth(true);
+        qualityDiff.addColumn(c -> Formats.decimal(c.previous())).setHeader("Previous").setAutoWidth(true);
+        qualityDiff.addColumn(c -> Formats.decimal(c.current())).setHeader("Now").setAutoWidth(true);
+        qualityDiff.addColumn(c -> c.previous() == null || c.current() == null ? ""
+                : Formats.signed(c.current() - c.previous())).setHeader("Change").setAutoWidth(true);
+        qualityDiff.setAllRowsVisible(true);
+        quality.setWidthFull();
+        quality.add(qualitySummary, new H3("Judge scores (p10, p25, median, p75, p90)"), judgeChart,
+                new H3("Runner metrics"), metricsChart, new H3("Decisions"), decisionsChart, qualityDiff);
         for (Pre pre : List.of(card, notes)) {
             pre.getStyle().set("white-space", "pre-wrap").set("font-size", "var(--lumo-font-size-s)")
                     .set("background", "var(--lumo-contrast-5pct)").set("padding", "var(--lumo-space-m)")
@@ -163,6 +182,7 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
 
         add(new RouterLink("← All releases", ReleasesView.class), title, new Div(state, meta), counts, failure,
                 new H3("Changes from the previous version"), diff,
+                new H3("Quality"), quality,
                 new H3("Publish"), publishForm, publishError, current, history,
                 new H3("Manifest"), manifest,
                 new H3("Release notes"), notes,
@@ -204,7 +224,9 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         meta.setText("  · " + r.sampleCount() + " samples · created " + Formats.TIME.format(r.createdAt())
                 + (r.builtAt() == null ? "" : " · built " + Formats.TIME.format(r.builtAt()))
                 + (r.manifestSha256() == null ? "" : " · manifest sha256 " + r.manifestSha256().substring(0, Math.min(12, r.manifestSha256().length()))));
-        counts.setText(r.counts().isEmpty() ? "" : "By category: " + Formats.counts(r.counts()));
+        counts.setText((r.counts().isEmpty() ? "" : "By category: " + Formats.counts(r.counts()))
+                + (r.sim2real() == null ? "" : " · sim2real subset: " + r.sim2real().pairs() + " reverse pairs of "
+                        + String.join(", ", r.sim2real().categories())));
         failure.setText(r.error() == null ? "" : r.error());
 
         ReleaseDiff d = r.diff();
@@ -221,12 +243,42 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         diffRows.setItems(rows);
         diffRows.setVisible(!rows.isEmpty());
 
+        renderQuality(r);
         notes.setText(r.notes() == null || r.notes().isBlank() ? "(none)" : r.notes());
         card.setText(r.publishable() ? releases.card(r).orElse("No README.md: the release's files are missing.")
                 : "The dataset card is written when the release is built.");
         manifest.removeAll();
         manifest.add(manifestSummary(r));
         publishLabel();
+    }
+
+    private void renderQuality(Release r) {
+        QualityReport q = r.quality();
+        boolean present = q != null;
+        for (Component c : List.of(judgeChart, metricsChart, decisionsChart)) {
+            c.setVisible(present);
+        }
+        quality.getChildren().filter(H3.class::isInstance).forEach(c -> c.setVisible(present));
+        List<QualityReport.Change> changes = r.diff().quality();
+        qualityDiff.setItems(changes);
+        qualityDiff.setVisible(!changes.isEmpty());
+        if (q == null) {
+            qualitySummary.setText("The quality report is written when the release is built.");
+            return;
+        }
+        QualityReport.Decisions d = q.overall().decisions();
+        quality.getElement().setAttribute("data-samples", String.valueOf(q.overall().samples()));
+        quality.getElement().setAttribute("data-acceptance", d.acceptanceRate() == null ? "" : String.valueOf(d.acceptanceRate()));
+        qualitySummary.setText(q.overall().samples() + " shipped samples; " + d.accepted() + " of " + d.decided()
+                + " decided samples of the selection accepted" + (d.acceptanceRate() == null ? ""
+                : String.format(Locale.ROOT, " (%.1f%%)", d.acceptanceRate() * 100))
+                + "; mean judge score " + Formats.decimal(q.overall().judge().containsKey(QualityReport.JUDGE_OVERALL)
+                ? q.overall().judge().get(QualityReport.JUDGE_OVERALL).mean() : null)
+                + ". Every number is in quality_report.json" + (changes.isEmpty() ? "." : "; below, the means beside "
+                + r.previousVersion() + "'s."));
+        judgeChart.setOption(json.writeValueAsString(QualityCharts.judge(q)));
+        metricsChart.setOption(json.writeValueAsString(QualityCharts.metrics(q)));
+        decisionsChart.setOption(json.writeValueAsString(QualityCharts.decisions(q)));
     }
 
     /** The first rows of each kind of change. */
