@@ -41,10 +41,13 @@ public record DittoProperties(
     public record Demo(@DefaultValue("true") boolean enabled,
                        @DefaultValue("/usr/share/doc/opencv-doc") Path clipsDir) {}
 
-    /** Job queue and runner protocol. */
+    /**
+     * Job queue and runner protocol. {@code maxAttempts} bounds a job's own failures; {@code maxRunnerLosses} bounds
+     * the runners it loses (leases that ran out, hand-backs at shutdown), which use no attempt.
+     */
     public record Runner(@DefaultValue("60") int leaseSeconds, @DefaultValue("10") int heartbeatSeconds,
                          @DefaultValue("3") int maxAttempts, @DefaultValue("2048") long maxArtifactMb,
-                         @DefaultValue("25") int maxClaimWaitSeconds) {}
+                         @DefaultValue("25") int maxClaimWaitSeconds, @DefaultValue("5") int maxRunnerLosses) {}
 
     public Path blobDir() {
         Path configured = blobs.dir();
