@@ -21,7 +21,7 @@ import org.springframework.context.annotation.PropertySource;
  * and a supervisor ask ({@code ditto-health.properties}): {@code /actuator/health/liveness} (the JVM and
  * PostgreSQL) and {@code /actuator/health/readiness} (what serving requests needs: PostgreSQL, not
  * Elasticsearch). Elasticsearch down or hanging is {@value #DEGRADED}, answered 200: search and near-duplicate checks
- * suffer, everything else works. Every check is time-boxed ({@code ditto.health.check-timeout}, 1.5 s), so
+ * suffer, everything else works. Every check is time-boxed ({@code ditto.health.check-timeout}, 1 s), so
  * every health answer comes within 2 s whatever hangs.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,7 +42,7 @@ class InfrastructureHealth {
 
     @Bean
     HealthIndicator postgresql(DataSource dataSource, ExecutorService healthChecks, TimeBoxedCheck.Round healthRound,
-                               @Value("${ditto.health.check-timeout:1500ms}") Duration timeout) {
+                               @Value("${ditto.health.check-timeout:1s}") Duration timeout) {
         return new TimeBoxedCheck(() -> {
             try (Connection c = dataSource.getConnection()) {
                 if (!c.isValid(Math.max(1, (int) timeout.toSeconds()))) { // a round trip: metadata alone is cached
@@ -59,7 +59,7 @@ class InfrastructureHealth {
 
     @Bean
     HealthIndicator elasticsearch(ElasticsearchClient client, ExecutorService healthChecks, TimeBoxedCheck.Round healthRound,
-                                  @Value("${ditto.health.check-timeout:1500ms}") Duration timeout) {
+                                  @Value("${ditto.health.check-timeout:1s}") Duration timeout) {
         return new TimeBoxedCheck(() -> {
             try {
                 HealthResponse health = client.cluster().health();

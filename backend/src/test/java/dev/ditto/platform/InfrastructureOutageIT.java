@@ -125,6 +125,10 @@ class InfrastructureOutageIT {
         assertThat(api.json().path("type").asString()).isEqualTo("https://ditto.dev/problems/database-unavailable");
         assertThat(api.json().path("detail").asString()).contains("database (PostgreSQL) is unavailable");
         assertThat(api.ms()).as("answered within the connection timeout (3 s), not Hikari's 30 s").isLessThan(5_000);
+        Timed again = timed("/api/campaigns", admin());
+        log.info("PostgreSQL down: GET /api/campaigns again (no pooled connection left) {} in {} ms", again.status(), again.ms());
+        assertThat(again.status()).isEqualTo(503);
+        assertThat(again.ms()).as("answered within the connection timeout (3 s), not Hikari's 30 s").isLessThan(5_000);
 
         Timed claim = timed("POST", "/api/runner/claim", "Bearer " + runnerToken, "{\"types\":[\"PROBE\"],\"waitSeconds\":0}");
         log.info("PostgreSQL down: POST /api/runner/claim {} in {} ms", claim.status(), claim.ms());
