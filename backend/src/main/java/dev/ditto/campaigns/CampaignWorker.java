@@ -177,10 +177,16 @@ class CampaignWorker {
         } catch (LeaseLost e) {
             log.warn("Campaign {}: {}; this server stops writing it", campaignId, e.getMessage());
         } catch (RuntimeException e) {
-            // never silently: the campaign stays RUNNING with its lease handed back, and the next poll resumes it
-            log.error("Campaign {}: writing stopped ({}); it resumes at its next unwritten source when the database answers",
-                    campaignId, e.getMessage(), e);
-            handBack(campaignId);
+            if (DatabaseFaults.isUnavailable(e)) {
+                // never silently: the campaign stays RUNNING with its lease handed back, and the next poll resumes it
+                log.error("Campaign {}: writing stopped, the database is unavailable ({}); it resumes at its next unwritten "
+                        + "source when the database answers", campaignId, e.getMessage());
+                handBack(campaignId);
+            } else {
+                // a fault of the campaign itself would fail the same way at every takeover: end it, with the reason
+                log.error("Campaign {}: writing failed; the campaign is marked FAILED", campaignId, e);
+                fail(campaignId, e);
+            }
         } finally {
             heartbeat.cancel(false);
         }
@@ -295,6 +301,19 @@ class CampaignWorker {
             }
         } catch (RuntimeException e) {
             log.warn("Campaign {}: could not extend its lease ({}); trying again in a moment", campaignId, e.getMessage());
+        }
+    }
+
+    private void fail(long campaignId, RuntimeException e) {
+        try {
+            jdbc.sql("""
+                    update campaigns set status = 'FAILED', finished_at = now(), lease_owner = null, lease_until = null,
+                                         error = concat_ws(E'\n', error, :e)
+                     where id = :id and status = 'RUNNING' and lease_owner = :me""")
+                    .param("e", "writing failed: " + e).param("id", campaignId).param("me", lease.owner()).update();
+        } catch (RuntimeException failed) {
+            log.warn("Campaign {}: could not be marked FAILED ({}); it is taken over when its lease runs out",
+                    campaignId, failed.getMessage());
         }
     }
 

@@ -73,6 +73,18 @@ class CampaignTakeoverIT {
     }
 
     @Test
+    void aCampaignThatCannotBeWrittenAtAllIsMarkedFailedWithTheReasonNotRetriedForever() throws Exception {
+        long campaign = campaigns.start(campaigns.sources(1));
+        jdbc.sql("update campaigns set selection = '{}'::jsonb where id = :id").param("id", campaign).update();
+
+        worker.runAvailable();
+
+        assertThat(campaigns.state(campaign).get("status")).isEqualTo("FAILED");
+        assertThat(jdbc.sql("select error from campaigns where id = :id").param("id", campaign).query(String.class).single())
+                .startsWith("writing failed: ");
+    }
+
+    @Test
     void aDatabaseThatFailsForAMomentIsRetriedNotCountedAsAFailedSource() throws Exception {
         List<Long> sources = campaigns.sources(2);
         long campaign = campaigns.start(sources);
