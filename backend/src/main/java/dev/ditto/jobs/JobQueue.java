@@ -54,10 +54,19 @@ public interface JobQueue {
     /** Ends the attempt as failed: back to the queue after a backoff, or parked (non-retryable, or attempts used up). */
     FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable);
 
+    /**
+     * Ends the attempt because its runner shuts down: back to the queue at once, using no attempt; parked only when
+     * the job has lost more runners than {@code ditto.runner.max-runner-losses}.
+     */
+    FailureOutcome handBack(long jobId, long runnerId, int attempt, String reason);
+
     /** Hands a just-claimed job back without counting the attempt (its answer could not be delivered). */
     void release(long jobId, long runnerId, int attempt);
 
-    /** Returns expired leases to the queue (or parks the job when its attempts are used up); how many. */
+    /**
+     * Returns expired leases to the queue, using no attempt (the runner died, not the job), or parks a job that lost
+     * more runners than {@code ditto.runner.max-runner-losses}; how many.
+     */
     int reapExpiredLeases();
 
     /** Admin: queues a parked or dropped job again with a fresh set of attempts (audited). */

@@ -19,7 +19,8 @@ final class JobRows {
     static JobRow row(ResultSet rs) throws SQLException {
         return new JobRow(rs.getLong("id"), JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
                 rs.getString("payload"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
-                nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"), rs.getString("last_error"));
+                nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"), rs.getString("last_error"),
+                rs.getInt("runner_losses"));
     }
 
     static JobView view(ResultSet rs, int i) throws SQLException {
@@ -29,7 +30,8 @@ final class JobRows {
                 rs.getInt("priority"), rs.getInt("attempts"), rs.getInt("max_attempts"), nullableLong(rs, "lease_owner"),
                 nullableInstant(rs, "lease_expires_at"), instant(rs, "available_at"), rs.getString("stage"), p,
                 rs.getString("last_error"), nullableLong(rs, "source_id"), nullableLong(rs, "sample_id"),
-                instant(rs, "created_at"), nullableInstant(rs, "started_at"), nullableInstant(rs, "finished_at"));
+                instant(rs, "created_at"), nullableInstant(rs, "started_at"), nullableInstant(rs, "finished_at"),
+                rs.getInt("runner_losses"));
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -82,7 +84,8 @@ final class JobRows {
 
     /** A job row locked for an outcome. */
     record JobRow(long id, JobType type, JobStatus status, String payload, int attempts, int maxAttempts,
-                          @Nullable Long owner, @Nullable Long sourceId, @Nullable Long sampleId, @Nullable String lastError) {
+                          @Nullable Long owner, @Nullable Long sourceId, @Nullable Long sampleId, @Nullable String lastError,
+                          int runnerLosses) {
         boolean heldBy(long runnerId, int attempt) {
             return owner != null && owner == runnerId && attempts == attempt;
         }

@@ -303,6 +303,11 @@ public final class PostgresJobQueue implements JobQueue {
     }
 
     @Override
+    public FailureOutcome handBack(long jobId, long runnerId, int attempt, String reason) {
+        return endings.handBack(jobId, runnerId, attempt, reason);
+    }
+
+    @Override
     public int reapExpiredLeases() {
         return endings.reapExpiredLeases();
     }

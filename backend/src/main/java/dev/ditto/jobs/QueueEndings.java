@@ -48,15 +48,7 @@ final class QueueEndings {
     }
 
     JobQueue.FailureOutcome fail(long jobId, long runnerId, int attempt, String error, boolean retryable) {
-        JobQueue.FailureOutcome outcome = tx.execute(status -> {
-            OffsetDateTime now = now();
-            JobRows.JobRow row = lockedRow(jobId);
-            if (row.status() != JobStatus.RUNNING || !row.heldBy(runnerId, attempt)) {
-                if ((row.status() == JobStatus.QUEUED || row.status() == JobStatus.PARKED) && row.heldBy(runnerId, attempt)) {
-                    return JobQueue.FailureOutcome.ALREADY_RECORDED;
-                }
-                throw row.lease().lost(runnerId, attempt);
-            }
+        return endAttempt(jobId, runnerId, attempt, (row, now) -> {
             String message = JobRows.truncate("attempt " + attempt + " on runner " + runnerId + ": " + error);
             countRunnerOutcome(runnerId, false);
             if (!retryable || row.attempts() >= row.maxAttempts()) {
@@ -71,6 +63,52 @@ final class QueueEndings {
                     .param("error", message).param("available", now.plus(backoff(row.attempts()))).param("id", jobId)
                     .update();
             return JobQueue.FailureOutcome.REQUEUED;
+        });
+    }
+
+    /**
+     * A runner that shuts down gives its job back: queued again at once, and the attempt it used is given back too
+     * ({@code max_attempts + 1}), so it counts as a runner loss, not as a failure of the job.
+     */
+    JobQueue.FailureOutcome handBack(long jobId, long runnerId, int attempt, String reason) {
+        return endAttempt(jobId, runnerId, attempt, (row, now) -> {
+            String message = JobRows.truncate("attempt " + attempt + " on runner " + runnerId + " handed back: " + reason);
+            if (row.runnerLosses() >= runner.maxRunnerLosses()) {
+                park(row, message + " (" + lostRunnersReason(row.runnerLosses() + 1) + ")", now);
+                return JobQueue.FailureOutcome.PARKED;
+            }
+            jdbc.sql("""
+                            update jobs set status = 'QUEUED', lease_expires_at = null, last_error = :error, available_at = :now,
+                                            stage = null, progress = null, runner_losses = runner_losses + 1,
+                                            max_attempts = max_attempts + 1
+                             where id = :id""")
+                    .param("error", message).param("now", now).param("id", jobId).update();
+            return JobQueue.FailureOutcome.REQUEUED;
+        });
+    }
+
+    /** The reason a job that lost {@code losses} runners is parked with. */
+    private String lostRunnersReason(int losses) {
+        return "lost its runner " + losses + " times, more than ditto.runner.max-runner-losses = "
+                + runner.maxRunnerLosses() + ": a job that keeps killing its runners is parked";
+    }
+
+    /**
+     * Ends the runner's attempt with {@code ending}, on the job's row locked, if the attempt still holds the lease;
+     * a repeated report of an attempt already ended is answered {@code ALREADY_RECORDED}.
+     */
+    private JobQueue.FailureOutcome endAttempt(long jobId, long runnerId, int attempt,
+                                               java.util.function.BiFunction<JobRows.JobRow, OffsetDateTime, JobQueue.FailureOutcome> ending) {
+        JobQueue.FailureOutcome outcome = tx.execute(status -> {
+            OffsetDateTime now = now();
+            JobRows.JobRow row = lockedRow(jobId);
+            if (row.status() != JobStatus.RUNNING || !row.heldBy(runnerId, attempt)) {
+                if ((row.status() == JobStatus.QUEUED || row.status() == JobStatus.PARKED) && row.heldBy(runnerId, attempt)) {
+                    return JobQueue.FailureOutcome.ALREADY_RECORDED;
+                }
+                throw row.lease().lost(runnerId, attempt);
+            }
+            return ending.apply(row, now);
         });
         return java.util.Objects.requireNonNull(outcome);
     }
@@ -100,23 +138,28 @@ final class QueueEndings {
                              limit :batch
                              for update skip locked)
                         update jobs j
-                           set status = case when j.attempts >= j.max_attempts then 'PARKED' else 'QUEUED' end,
+                           set status = case when j.runner_losses >= :maxLosses then 'PARKED' else 'QUEUED' end,
                                lease_expires_at = null, available_at = :now, stage = null, progress = null,
-                               finished_at = case when j.attempts >= j.max_attempts then :now end,
+                               finished_at = case when j.runner_losses >= :maxLosses then :now end,
+                               runner_losses = j.runner_losses + 1, max_attempts = j.max_attempts + 1,
                                last_error = 'attempt ' || j.attempts || ' on runner ' || expired.owner
                                             || ' lost its lease: no heartbeat before '
                                             || to_char(j.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                            || '; the runner stopped, the attempt is not counted'
                           from expired
                          where j.id = expired.id
                         returning j.id, j.type, j.status, j.payload::text, j.attempts, j.max_attempts, j.lease_owner,
-                                  j.source_id, j.sample_id, expired.owner, j.last_error""")
-                .param("now", now).param("batch", REAP_BATCH)
-                .query((rs, i) -> new Reaped(JobRows.row(rs), rs.getLong(10), rs.getString(11)))
+                                  j.source_id, j.sample_id, j.runner_losses, expired.owner, j.last_error""")
+                .param("now", now).param("batch", REAP_BATCH).param("maxLosses", runner.maxRunnerLosses())
+                .query((rs, i) -> new Reaped(JobRows.row(rs), rs.getLong(11), rs.getString(12)))
                 .list();
         for (Reaped r : reaped) {
             countRunnerOutcome(r.owner(), false);
             if (r.row().status() == JobStatus.PARKED) {
-                callParked(r.row(), r.error() + " (gave up after " + r.row().attempts() + " attempts)", now);
+                String why = r.error() + " (" + lostRunnersReason(r.row().runnerLosses()) + ")";
+                jdbc.sql("update jobs set last_error = :error where id = :id").param("error", JobRows.truncate(why))
+                        .param("id", r.row().id()).update();
+                callParked(r.row(), why, now);
             }
         }
         return reaped.size();
@@ -130,7 +173,7 @@ final class QueueEndings {
                         + "; only parked or dropped jobs can be retried.");
             }
             jdbc.sql("""
-                            update jobs set status = 'QUEUED', max_attempts = attempts + :maxAttempts, available_at = :now,
+                            update jobs set status = 'QUEUED', max_attempts = attempts + :maxAttempts, available_at = :now, runner_losses = 0,
                                             lease_expires_at = null, finished_at = null
                              where id = :id""")
                     .param("maxAttempts", runner.maxAttempts()).param("now", now()).param("id", jobId).update();
@@ -188,7 +231,8 @@ final class QueueEndings {
 
     private JobRows.JobRow lockedRow(long jobId) {
         return jdbc.sql("""
-                        select id, type, status, payload::text, attempts, max_attempts, lease_owner, source_id, sample_id, last_error
+                        select id, type, status, payload::text, attempts, max_attempts, lease_owner, source_id, sample_id, last_error,
+                               runner_losses
                           from jobs where id = :id for update""")
                 .param("id", jobId).query((rs, i) -> JobRows.row(rs)).optional()
                 .orElseThrow(() -> new JobNotFoundException(jobId));

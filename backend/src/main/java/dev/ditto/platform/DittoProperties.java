@@ -17,10 +17,14 @@ public record DittoProperties(
         @DefaultValue Demo demo,
         @DefaultValue Runner runner) {
 
-    /** PostgreSQL: {@code url} unset → the embedded server under the data directory. */
+    /**
+     * PostgreSQL: {@code url} unset → the embedded server under the data directory. {@code connectionTimeout} bounds
+     * a request's wait for a connection (Hikari's, and the driver's login), so while PostgreSQL is down a request is
+     * answered 503 within it instead of waiting Hikari's default 30 s.
+     */
     public record Db(@Nullable String url, @Nullable String username, @Nullable String password,
                      @DefaultValue("public") String schema, @DefaultValue("54320") int embeddedPort,
-                     @DefaultValue("20") int poolSize) {}
+                     @DefaultValue("20") int poolSize, @DefaultValue("3s") Duration connectionTimeout) {}
 
     /**
      * Elasticsearch: {@code url} unset → the embedded node under the data directory. {@code requestTimeout} bounds
@@ -41,10 +45,13 @@ public record DittoProperties(
     public record Demo(@DefaultValue("true") boolean enabled,
                        @DefaultValue("/usr/share/doc/opencv-doc") Path clipsDir) {}
 
-    /** Job queue and runner protocol. */
+    /**
+     * Job queue and runner protocol. {@code maxAttempts} bounds a job's own failures; {@code maxRunnerLosses} bounds
+     * the runners it loses (leases that ran out, hand-backs at shutdown), which use no attempt.
+     */
     public record Runner(@DefaultValue("60") int leaseSeconds, @DefaultValue("10") int heartbeatSeconds,
                          @DefaultValue("3") int maxAttempts, @DefaultValue("2048") long maxArtifactMb,
-                         @DefaultValue("25") int maxClaimWaitSeconds) {}
+                         @DefaultValue("25") int maxClaimWaitSeconds, @DefaultValue("5") int maxRunnerLosses) {}
 
     public Path blobDir() {
         Path configured = blobs.dir();

@@ -53,6 +53,12 @@ public class PlatformConfiguration {
         config.setSchema(properties.db().schema());
         config.setMaximumPoolSize(properties.db().poolSize());
         config.setPoolName("ditto");
+        long timeoutMs = properties.db().connectionTimeout().toMillis();
+        if (timeoutMs < 250) {
+            throw new IllegalArgumentException("ditto.db.connection-timeout must be at least 250ms, was " + properties.db().connectionTimeout());
+        }
+        config.setConnectionTimeout(timeoutMs);
+        config.setValidationTimeout(Math.max(250, timeoutMs * 2 / 3)); // below the connection timeout, as Hikari requires
         config.setInitializationFailTimeout(-1);
         HikariDataSource ds = new HikariDataSource(config);
         String where = pg != null ? "the embedded PostgreSQL on port " + pg.port() : "PostgreSQL at " + properties.db().url();

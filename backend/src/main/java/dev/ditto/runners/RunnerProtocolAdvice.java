@@ -4,9 +4,12 @@ import dev.ditto.blobs.BlobStore;
 import dev.ditto.jobs.InvalidResultException;
 import dev.ditto.jobs.JobNotFoundException;
 import dev.ditto.jobs.LeaseLostException;
+import dev.ditto.platform.DatabaseFaults;
+import dev.ditto.platform.DatabaseUnavailableAnswers;
 import dev.ditto.protocol.ProtocolError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -20,6 +23,11 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @RestControllerAdvice(assignableTypes = RunnerProtocolController.class)
 class RunnerProtocolAdvice {
     private static final Logger log = LoggerFactory.getLogger(RunnerProtocolAdvice.class);
+    private final DatabaseUnavailableAnswers outage;
+
+    RunnerProtocolAdvice(DatabaseUnavailableAnswers outage) {
+        this.outage = outage;
+    }
 
     @ExceptionHandler(RunnerRequestException.class)
     ResponseEntity<ProtocolError> refused(RunnerRequestException e) {
@@ -62,6 +70,12 @@ class RunnerProtocolAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProtocolError> unexpected(Exception e) {
+        if (DatabaseFaults.isUnavailable(e)) {
+            log.warn("Runner request answered 503: the database is unavailable ({})", e.getMessage());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(outage.retryAfterSeconds()))
+                    .body(outage.protocolError());
+        }
         log.error("Runner request failed", e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "The server failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())

@@ -170,7 +170,9 @@ class RunnerProtocolController {
     @PostMapping("/jobs/{jobId}/fail")
     JobOutcome fail(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId, @RequestBody JobFailure failure) {
         String error = failure.error() == null || failure.error().isBlank() ? "the runner gave no reason" : failure.error();
-        JobQueue.FailureOutcome outcome = queue.fail(jobId, runner.id(), failure.attempt(), error, failure.retryable());
+        JobQueue.FailureOutcome outcome = failure.handBack()
+                ? queue.handBack(jobId, runner.id(), failure.attempt(), error)
+                : queue.fail(jobId, runner.id(), failure.attempt(), error, failure.retryable());
         return new JobOutcome(jobId, failure.attempt(), outcome.name(), null);
     }
 

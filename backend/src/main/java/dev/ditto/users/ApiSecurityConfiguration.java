@@ -1,10 +1,10 @@
 package dev.ditto.users;
 
+import dev.ditto.platform.DatabaseUnavailableAnswers;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -44,12 +44,13 @@ public class ApiSecurityConfiguration {
 
     @Bean
     @Order(10)
-    SecurityFilterChain actuatorChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage) throws Exception {
         return http.securityMatcher("/actuator/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info", "/actuator/prometheus").permitAll()
                         .anyRequest().hasRole("ADMIN"))
-                .httpBasic(Customizer.withDefaults())
+                // a password that could not be checked (database down) is a 503, not a 401
+                .httpBasic(b -> b.authenticationEntryPoint(outage.entryPoint()))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();
@@ -57,12 +58,13 @@ public class ApiSecurityConfiguration {
 
     @Bean
     @Order(20)
-    SecurityFilterChain apiChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, DatabaseUnavailableAnswers outage) throws Exception {
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/openapi/**", "/api/runner/openapi.yaml").permitAll()
                         .anyRequest().authenticated())
-                .httpBasic(Customizer.withDefaults())
+                // a password that could not be checked (database down) is a 503, not a 401
+                .httpBasic(b -> b.authenticationEntryPoint(outage.entryPoint()))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();

@@ -268,16 +268,73 @@ class JobQueueIT {
     }
 
     @Test
-    void expiredLeaseOnTheLastAttemptParksTheJob() {
+    void runnerLossesUseNoAttemptAJobThatLostThreeLeasesAndWasHandedBackTwiceStillSucceeds() {
         long id = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
-        for (int i = 1; i <= properties.runner().maxAttempts(); i++) {
+        for (int i = 0; i < 3; i++) {
+            queue.claimNext(runnerA, PROBES).orElseThrow();
+            clock.advance(Duration.ofSeconds(properties.runner().leaseSeconds() + 1));
+            assertThat(queue.reapExpiredLeases()).isEqualTo(1);
+        }
+        for (int i = 0; i < 2; i++) {
+            JobAssignment lease = queue.claimNext(runnerB, PROBES).orElseThrow();
+            assertThat(queue.handBack(id, runnerB, lease.attempt(), "runner b shut down before the job finished"))
+                    .isEqualTo(JobQueue.FailureOutcome.REQUEUED);
+            assertThat(queue.handBack(id, runnerB, lease.attempt(), "runner b shut down before the job finished"))
+                    .as("a repeated hand-back").isEqualTo(JobQueue.FailureOutcome.ALREADY_RECORDED);
+        }
+        JobView requeued = queue.find(id).orElseThrow();
+        assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(requeued.runnerLosses()).isEqualTo(5);
+        assertThat(requeued.maxAttempts() - requeued.runnerLosses()).as("attempts left for the job's own failures")
+                .isEqualTo(properties.runner().maxAttempts());
+        assertThat(requeued.lastError()).contains("handed back");
+
+        JobAssignment last = queue.claimNext(runnerA, PROBES).orElseThrow();
+        assertThat(last.attempt()).as("the attempt number still names each lease").isEqualTo(6);
+        assertThat(queue.complete(id, runnerA, last.attempt(), aProbeResult())).isEqualTo(JobQueue.Completion.COMPLETED);
+        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(handler.parkingsOf(id)).isZero();
+    }
+
+    @Test
+    void theJobsOwnFailuresStillUseItsAttemptsBetweenRunnerLosses() {
+        long id = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        int max = properties.runner().maxAttempts();
+        JobQueue.FailureOutcome last = null;
+        for (int i = 1; i <= max; i++) {
             queue.claimNext(runnerA, PROBES).orElseThrow();
             clock.advance(Duration.ofSeconds(properties.runner().leaseSeconds() + 1));
             queue.reapExpiredLeases();
+            JobAssignment lease = queue.claimNext(runnerA, PROBES).orElseThrow();
+            last = queue.fail(id, runnerA, lease.attempt(), "decoder crashed", true);
+            clock.advance(Duration.ofHours(1));
         }
 
-        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(JobStatus.PARKED);
-        assertThat(handler.parkingsOf(id)).isEqualTo(1);
+        assertThat(last).isEqualTo(JobQueue.FailureOutcome.PARKED);
+        assertThat(queue.find(id).orElseThrow().lastError()).contains("decoder crashed");
+    }
+
+    @Test
+    void aJobThatKeepsLosingItsRunnersIsParkedSayingSo() {
+        long id = queue.enqueue(JobType.PROBE, aProbePayload(), 0, null, null);
+        int cap = properties.runner().maxRunnerLosses();
+        for (int i = 1; i <= cap + 1; i++) {
+            queue.claimNext(runnerA, PROBES).orElseThrow();
+            clock.advance(Duration.ofSeconds(properties.runner().leaseSeconds() + 1));
+            queue.reapExpiredLeases();
+            assertThat(queue.find(id).orElseThrow().status()).as("after runner loss %d", i)
+                    .isEqualTo(i <= cap ? JobStatus.QUEUED : JobStatus.PARKED);
+        }
+
+        assertThat(queue.find(id).orElseThrow().lastError()).contains("lost its lease")
+                .contains("lost its runner " + (cap + 1) + " times").contains("ditto.runner.max-runner-losses");
+        assertThat(handler.parked).anySatisfy(p -> {
+            assertThat(p.jobId()).isEqualTo(id);
+            assertThat(p.error()).contains("keeps killing its runners");
+        });
+
+        queue.retry(id);
+        assertThat(queue.find(id).orElseThrow().runnerLosses()).as("a person's retry starts the count again").isZero();
     }
 
     @Test

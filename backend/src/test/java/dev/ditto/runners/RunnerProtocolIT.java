@@ -217,6 +217,25 @@ class RunnerProtocolIT {
     }
 
     @Test
+    void aHandBackRequeuesAtOnceWithoutUsingAnAttempt() throws Exception {
+        String token = aRunnerToken();
+        long jobId = queue.enqueue(JobType.PROBE, aProbePayloadOf(new BlobRef("4".repeat(64), 1, "video/mp4")), 0, null, null);
+        JobAssignment job = http.read(http.post(RunnerPaths.CLAIM, token, new ClaimRequest(PROBES, 0)), JobAssignment.class);
+
+        HttpResponse<String> handedBack = http.post(RunnerPaths.FAIL.formatted(jobId), token,
+                new JobFailure(job.attempt(), "runner shut down before the job finished", true, true));
+
+        assertThat(handedBack.statusCode()).isEqualTo(200);
+        assertThat(handedBack.body()).contains("REQUEUED");
+        var view = queue.find(jobId).orElseThrow();
+        assertThat(view.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(view.runnerLosses()).isEqualTo(1);
+        assertThat(view.maxAttempts() - view.runnerLosses()).as("every attempt is left for the job's own failures")
+                .isEqualTo(properties.runner().maxAttempts());
+        assertThat(view.availableAt()).as("no backoff: the job did not fail").isBeforeOrEqualTo(clock.instant());
+    }
+
+    @Test
     void revokedTokenIsRejected() throws Exception {
         HttpResponse<String> created = http.asAdmin("POST", "/api/admin/runners", Map.of("name", aRunnerName()));
         CreatedRunner runner = http.read(created, CreatedRunner.class);

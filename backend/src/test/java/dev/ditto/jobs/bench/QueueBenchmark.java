@@ -91,7 +91,7 @@ public final class QueueBenchmark {
     private static Map<String, Object> run(HikariDataSource ds, int runners, int seconds, int poolSize, Path pgData)
             throws Exception {
         JdbcClient jdbc = JdbcClient.create(ds);
-        JobQueue queue = PostgresJobQueue.standalone(ds, Clock.systemUTC(), new DittoProperties.Runner(60, 10, 3, 2048, 25));
+        JobQueue queue = PostgresJobQueue.standalone(ds, Clock.systemUTC(), new DittoProperties.Runner(60, 10, 3, 2048, 25, 5));
         long[] runnerIds = new long[runners];
         for (int i = 0; i < runners; i++) {
             runnerIds[i] = jdbc.sql("insert into runners (name, token_hash, token_hint) values (:n, :h, 'dtr_bench') returning id")

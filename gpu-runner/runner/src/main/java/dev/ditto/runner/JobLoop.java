@@ -312,7 +312,7 @@ public final class JobLoop {
         String message = "runner " + runnerName + " shut down before the job finished (stage " + job.stage
                 + "); handed back for another runner";
         log.info("Job {}: handing back to the queue", job.assignment.jobId());
-        report(job, new JobFailure(job.assignment.attempt(), message, true));
+        report(job, new JobFailure(job.assignment.attempt(), message, true, true));
     }
 
     private void report(RunningJob job, JobFailure failure) {

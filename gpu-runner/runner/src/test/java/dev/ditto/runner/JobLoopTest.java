@@ -197,6 +197,7 @@ class JobLoopTest {
         FakeRunnerServer.Event event = server.nextEvent();
         assertThat(event.jobId()).isEqualTo(61);
         assertThat(event.failure().retryable()).isTrue();
+        assertThat(event.failure().handBack()).as("a hand-back, not a failure of the job").isTrue();
         assertThat(event.failure().error()).contains("handed back");
         loopThread.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(loopThread.isAlive()).as("claim loop stopped").isFalse();

@@ -1,0 +1,35 @@
+package dev.ditto.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+class DatabaseFaultsTest {
+
+    @Test
+    void anUnreachableOrRestartingDatabaseIsUnavailableWhereverTheCauseIsWrapped() {
+        assertThat(DatabaseFaults.isUnavailable(new CannotGetJdbcConnectionException("pool",
+                new SQLTransientConnectionException("ditto - Connection is not available, request timed out after 3000ms")))).isTrue();
+        assertThat(DatabaseFaults.isUnavailable(new CannotCreateTransactionException("no connection"))).isTrue();
+        assertThat(DatabaseFaults.isUnavailable(new IllegalStateException("wrapped",
+                new UncategorizedSQLException("task", "select 1", new SQLException("terminating connection", "57P01"))))).isTrue();
+        assertThat(DatabaseFaults.isUnavailable(new RuntimeException(new SQLException("connection refused", "08001")))).isTrue();
+        assertThat(DatabaseFaults.isUnavailable(new SQLException("could not serialize access", "40001"))).isTrue();
+    }
+
+    @Test
+    void aStatementsOwnErrorIsNot() {
+        assertThat(DatabaseFaults.isUnavailable(new DuplicateKeyException("unique"))).isFalse();
+        assertThat(DatabaseFaults.isUnavailable(new DataIntegrityViolationException("check",
+                new SQLException("violates check constraint", "23514")))).isFalse();
+        assertThat(DatabaseFaults.isUnavailable(new IllegalArgumentException("no such source"))).isFalse();
+        assertThat(DatabaseFaults.isUnavailable(null)).isFalse();
+    }
+}
