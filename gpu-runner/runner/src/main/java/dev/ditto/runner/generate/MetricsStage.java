@@ -23,7 +23,9 @@ import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
  * {@code warp_error_source}), {@code edge_ssim} (SSIM of edge maps, structure fidelity), {@code edit_strength} (mean
  * absolute colour change, 0..1), {@code warp_error_lowpass} (the warp-error ratio on Gaussian-low-passed frames, so
  * intended grain and specks do not read as flicker; absolute values in {@code warp_error_lowpass_edited} and
- * {@code warp_error_lowpass_source}) and {@code brisque} (no-reference quality of the edited key frame,
+ * {@code warp_error_lowpass_source}), {@code warp_error_normalised} (the warp-error ratio with each side divided by its
+ * clip's mean luma standard deviation, {@code contrast_edited} and {@code contrast_source}, 0..1) and {@code brisque}
+ * (no-reference quality of the edited key frame,
  * lower is better; {@code brisque_source} the same of the source key frame).
  */
 final class MetricsStage implements Stage {
@@ -54,6 +56,8 @@ final class MetricsStage implements Stage {
         private final Mat[] srcLow;
         private final double[] ssim;
         private final double[] strength;
+        private final double[] contrastOut;
+        private final double[] contrastSrc;
 
         Frames(GenerationState s) {
             this.s = s;
@@ -62,6 +66,8 @@ final class MetricsStage implements Stage {
             this.srcLow = new Mat[s.frames()];
             this.ssim = new double[s.frames()];
             this.strength = new double[s.frames()];
+            this.contrastOut = new double[s.frames()];
+            this.contrastSrc = new double[s.frames()];
         }
 
         private boolean sampled(int t) {
@@ -79,6 +85,8 @@ final class MetricsStage implements Stage {
             if (!sampled(t)) {
                 return;
             }
+            contrastOut[t] = lumaStd(out);
+            contrastSrc[t] = lumaStd(src);
             try (Mat edges = EdgeMaps.canny(s.output[t]); Mat a = new Mat(); Mat b = new Mat(); Mat diff = new Mat()) {
                 // edge maps compared at flow resolution: area-averaging turns thin edges into soft ridges, so a
                 // one-pixel shift does not read as lost structure
@@ -126,6 +134,15 @@ final class MetricsStage implements Stage {
             int[] samples = IntStream.range(0, n).filter(this::sampled).toArray();
             s.metrics.put("edge_ssim", average(IntStream.of(samples).mapToDouble(t -> ssim[t]).toArray()));
             s.metrics.put("edit_strength", average(IntStream.of(samples).mapToDouble(t -> strength[t]).toArray()));
+            // the warp error relative to each clip's contrast: a sketch that doubles the contrast is not blamed for
+            // it, a night grade that halves it is not let off
+            double contrastEdited = average(IntStream.of(samples).mapToDouble(t -> contrastOut[t]).toArray());
+            double contrastSource = average(IntStream.of(samples).mapToDouble(t -> contrastSrc[t]).toArray());
+            s.metrics.put("contrast_edited", contrastEdited);
+            s.metrics.put("contrast_source", contrastSource);
+            if (source > 1e-9 && contrastEdited > 1e-6 && contrastSource > 1e-6) {
+                s.metrics.put("warp_error_normalised", (edited / contrastEdited) / (source / contrastSource));
+            }
             progress.report("metrics", 0.8);
 
             Path dir = s.brisqueDir;
@@ -155,6 +172,18 @@ final class MetricsStage implements Stage {
         try (Mat warped = OpticalFlow.warp(previous, flowNextToPrev); Mat diff = new Mat();
              Scalar m = mean(diff(next, warped, diff), consistent)) {
             return (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+        }
+    }
+
+    /** Standard deviation of a BGR frame's luma, 0..1. */
+    static double lumaStd(Mat bgr) {
+        try (Mat gray = new Mat(); Mat m = new Mat(); Mat sd = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(bgr, gray,
+                    org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_core.meanStdDev(gray, m, sd);
+            try (org.bytedeco.javacpp.indexer.DoubleIndexer d = sd.createIndexer()) {
+                return d.get(0) / 255.0;
+            }
         }
     }
 

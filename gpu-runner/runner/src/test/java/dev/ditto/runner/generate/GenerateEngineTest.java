@@ -91,6 +91,8 @@ class GenerateEngineTest {
         assertThat(result.editedVideo().contentType()).isEqualTo("video/mp4");
         assertThat(result.metrics()).containsKeys("warp_error", "edge_ssim", "edit_strength");
         assertThat(result.metrics().get("warp_error")).as("warp error relative to the source's").isBetween(0.2, 1.5);
+        assertThat(result.metrics().get("warp_error_normalised")).as("the same, each side over its contrast").isBetween(0.2, 1.5);
+        assertThat(result.metrics().get("contrast_source")).isBetween(0.05, 0.5);
         assertThat(result.metrics().get("edge_ssim")).isGreaterThan(0.7);
         assertThat(result.metrics().get("edit_strength")).isGreaterThan(0.03);
         if (Files.exists(GenerateEngine.DEFAULT_BRISQUE_DIR.resolve("brisque_model_live.yml"))) {
