@@ -286,6 +286,8 @@ class FirstHourJourneyIT extends BrowserJourney {
         assertThat(page.locator("[data-testid=release-version] input")).hasValue("1.0.0"); // the suggestion for a new name
         page.locator("[data-testid=release-version] input").fill("0.1.0");
         page.locator("[data-testid=release-version] input").press("Tab");
+        // the sim2real subset is an option of the build (tested over REST in ReleaseIT); left off here
+        assertThat(page.locator("[data-testid=release-sim2real]")).isVisible();
         snap("7a-new-release");
         page.locator("[data-testid=release-build]").click();
 
@@ -297,6 +299,10 @@ class FirstHourJourneyIT extends BrowserJourney {
         Locator card = page.locator("[data-testid=release-card]");
         assertThat(card).containsText("task_categories");
         assertThat(card).containsText("csvs_for_DiffSynth");
+        // the quality report: a section of the card, and a summary with plots on the page
+        assertThat(card).containsText("Quality");
+        assertThat(page.locator("[data-testid=release-quality-summary]")).containsText(accepted + " shipped samples");
+        assertThat(page.locator("[data-testid=release-quality-judge]")).isVisible();
         snap("7b-release-built");
 
         page.locator("[data-testid=publish-destination] input").fill(HUB_REPO);
