@@ -101,7 +101,18 @@ class LabelledSetHarness {
             c("box-1", "Add light rain", "add_rain", "density", 0.2),
             c("tree-0", "Make it snow lightly", "add_snowfall", "density", 0.1),
             c("cup-1", "Blur the background softly", "background_blur", "radius", 8),
-            c("box-1", "Make it a winter evening", "grade", "grade", "winter"));
+            c("box-1", "Make it a winter evening", "grade", "grade", "winter"),
+            // object edits (the detector's box) and additions that are not weather
+            c("box-0", "Make the box blue", "object_recolour", "object", "box", "hue", 220),
+            c("box-1", "Remove the box from the table", "object_remove", "object", "box"),
+            c("box-0", "Turn the box into a cartoon", "object_stylize", "object", "box", "style", "cartoon"),
+            c("box-1", "Paint the box red", "object_recolour", "object", "box", "hue", 0),
+            c("cup-0", "Make the cup bright green", "object_recolour", "object", "cup", "hue", 120),
+            c("cup-0", "Add a yellow star sticker on the wall", "add_sticker", "shape", "star"),
+            c("vtest-0", "Add a sign that says OPEN", "add_sign", "text", "OPEN"),
+            c("tree-0", "Put a heart sticker in the corner", "add_sticker", "shape", "heart", "x", 0.8, "y", 0.2),
+            c("vtest-2", "Add a red EXIT sign", "add_sign", "text", "EXIT", "colour", "#c02020"),
+            c("cup-1", "Stick a smiley on the wall", "add_sticker", "shape", "smiley"));
 
     static Path clip(String name, Path dir) throws Exception {
         Path out = dir.resolve(name + ".mp4");
@@ -133,7 +144,7 @@ class LabelledSetHarness {
         Path clips = Files.createDirectories(out.resolve("_clips"));
         JsonMapper json = JsonMapper.builder().build();
         try (GenerateEngine engine = new GenerateEngine("labelled-set", TestModels.selfieSegmentation().orElse(null),
-                GenerateEngine.DEFAULT_BRISQUE_DIR)) {
+                GenerateEngine.DEFAULT_BRISQUE_DIR, dev.ditto.runner.vision.TestModels.objectDetector().orElse(null))) {
             System.out.println("segmentation: " + engine.segmentationEngine());
             for (int i = 0; i < CASES.size(); i++) {
                 Case k = CASES.get(i);
@@ -149,7 +160,15 @@ class LabelledSetHarness {
                 GeneratePayload payload = new GeneratePayload(1, 1, 1, 1, new BlobRef("src", 1, "video/mp4"), k.instruction(),
                         k.edit(), FORMAT);
                 long t0 = System.nanoTime();
-                GenerateResult r = engine.run(payload, clip(k.clip(), clips), work, sink, Progress.NONE);
+                GenerateResult r;
+                try {
+                    r = engine.run(payload, clip(k.clip(), clips), work, sink, Progress.NONE);
+                } catch (Exception e) {
+                    // refused (e.g. no such object in the clip): nothing to judge, said so
+                    System.out.printf("%s refused: %s%n", id, e.getMessage());
+                    Files.delete(dir);
+                    continue;
+                }
                 shrink(sink.file("strip-source.jpg"), dir.resolve("source.jpg"), r.frameStrips().frames().size());
                 shrink(sink.file("strip-edited.jpg"), dir.resolve("edited.jpg"), r.frameStrips().frames().size());
                 if (r.frameStrips().mask() != null) {
