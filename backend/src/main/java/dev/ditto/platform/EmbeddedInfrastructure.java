@@ -86,6 +86,29 @@ public class EmbeddedInfrastructure implements DisposableBean {
         }
     }
 
+    /**
+     * Starts the embedded PostgreSQL again when its postmaster has exited (killed, crashed), on the same data and port:
+     * the connection pool reconnects by itself and the APIs answer 503 meanwhile.
+     *
+     * @return whether it had exited and was started again
+     */
+    public synchronized boolean revivePostgres() {
+        EmbeddedPostgres pg = postgres;
+        if (closed || pg == null || pg.running()) {
+            return false;
+        }
+        log.warn("The embedded PostgreSQL has exited; starting it again on the same data (it recovers from its WAL)");
+        try {
+            long t0 = System.nanoTime();
+            pg.restart();
+            log.info("Embedded PostgreSQL is back in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.error("Starting the embedded PostgreSQL again failed (next try in a moment): {}", e.getMessage());
+            return false;
+        }
+    }
+
     private static EmbeddedElasticsearch startElasticsearch(DittoProperties properties, Path root) throws IOException {
         Path distribution = properties.search().embeddedDistribution() != null
                 ? properties.search().embeddedDistribution() : EmbeddedElasticsearch.defaultDistribution();
@@ -93,12 +116,26 @@ public class EmbeddedInfrastructure implements DisposableBean {
                 properties.search().embeddedHeapMb());
     }
 
+    /**
+     * A clean stop stops both embedded servers on this data folder, also ones this server found running and reused
+     * (left by a server that crashed, or restarted by the watchdog): the data folder is this server's alone, and a
+     * stop must leave no process behind.
+     */
     @Override
     public synchronized void destroy() {
         closed = true;
-        stopQuietly(postgres, elasticsearch);
+        EmbeddedPostgres pg = postgres;
+        EmbeddedElasticsearch es = elasticsearch;
+        if (pg != null && !pg.startedHere()) {
+            log.info("Stopping the embedded PostgreSQL this server reused (it was running when the server started)");
+        }
+        if (es != null && !es.startedHere()) {
+            log.info("Stopping the embedded Elasticsearch this server reused (it was running when the server started)");
+        }
+        stopAlways(pg, es);
     }
 
+    /** Stops what this server started, when its own start fails half-way. */
     private static void stopQuietly(@Nullable EmbeddedPostgres pg, @Nullable EmbeddedElasticsearch es) {
         if (es != null) {
             try {
@@ -110,6 +147,23 @@ public class EmbeddedInfrastructure implements DisposableBean {
         if (pg != null) {
             try {
                 pg.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Stopping PostgreSQL failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void stopAlways(@Nullable EmbeddedPostgres pg, @Nullable EmbeddedElasticsearch es) {
+        if (es != null) {
+            try {
+                es.stop();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Stopping Elasticsearch failed: {}", e.getMessage());
+            }
+        }
+        if (pg != null) {
+            try {
+                pg.stop();
             } catch (IOException | RuntimeException e) {
                 log.warn("Stopping PostgreSQL failed: {}", e.getMessage());
             }

@@ -121,6 +121,11 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return httpPort;
     }
 
+    /** Whether this process started the node (false: it was found running on the state folder and reused). */
+    public boolean startedHere() {
+        return startedHere;
+    }
+
     /** Whether the node's process is alive (it may still be starting or busy; {@link #url()} answers when it is up). */
     public boolean running() {
         return pid().isPresent();

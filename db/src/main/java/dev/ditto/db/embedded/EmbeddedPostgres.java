@@ -117,6 +117,55 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** Whether this process started the server (false: it was found running on the data folder and reused). */
+    public boolean startedHere() {
+        return startedHere;
+    }
+
+    /**
+     * Whether the postmaster is alive: the pid in {@code postmaster.pid} names a live process. Cheap (no pg_ctl), for
+     * a watchdog that asks every few seconds.
+     */
+    public boolean running() {
+        try {
+            Path pidFile = dataDir.resolve("postmaster.pid");
+            if (!Files.exists(pidFile)) {
+                return false;
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive).isPresent();
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts the server again on the same data and port after its postmaster died (killed, crashed): PostgreSQL
+     * recovers from its write-ahead log, so every committed transaction is there. Waits until it accepts connections.
+     */
+    public void restart() throws IOException {
+        // a postmaster killed with -9 leaves its pid file; the backends it leaves exit on their own within a moment,
+        // and pg_ctl start refuses while they still hold the shared memory: retry for a while
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                pgCtlStart();
+                awaitAcceptingConnections();
+                return;
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while restarting PostgreSQL", ie);
+                }
+            }
+        }
+        throw last == null ? new IOException("PostgreSQL did not restart") : last;
+    }
+
     private static void unpackBinaries(Path home) throws IOException {
         if (Files.isDirectory(home)) {
             return;
