@@ -60,6 +60,13 @@ class UploadPanel extends VerticalLayout {
     private void receive(UploadEvent event) throws IOException {
         UI ui = event.getUI();
         String name = event.getFileName();
+        SourceProperties limits = sources.properties();
+        if (event.getFileSize() > limits.maxUploadBytes()) { // declared by the browser: refuse before reading a byte
+            String reason = name + ": too large: the limit is " + limits.maxUploadMb() + " MB (ditto.sources.max-upload-mb).";
+            event.reject(reason);
+            ui.access(() -> result(name, "rejected", reason));
+            return;
+        }
         try (InputStream in = event.getInputStream()) {
             IngestResult result = sources.ingest(in, name, SourceService.Origin.UPLOAD, name);
             ui.access(() -> {
