@@ -36,6 +36,11 @@ public class UploadGate extends OncePerRequestFilter {
         this.maxConcurrent = maxConcurrent;
     }
 
+    /** How many uploads one user may run at once; the dashboard's upload component is told to queue beyond it. */
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         if (!"POST".equals(request.getMethod())) {

@@ -47,6 +47,15 @@ class UploadGateIT {
     }
 
     @Test
+    void theDashboardsUploadPathIsJudgedTheSameWay() throws IOException {
+        try (Socket socket = open()) {
+            send(socket, "/VAADIN/dynamic/resource/1/0f1e2d3c/upload", 3L * 1024 * 1024 * 1024, new byte[4096]);
+
+            assertThat(readAnswer(socket)).startsWith("HTTP/1.1 413").contains("ditto.sources.max-upload-mb");
+        }
+    }
+
+    @Test
     void aThirdConcurrentUploadOfTheSameUserIsTold429() throws Exception {
         List<Socket> stalled = new ArrayList<>();
         try {
@@ -81,8 +90,12 @@ class UploadGateIT {
     }
 
     private static void send(Socket socket, long declared, byte[] some) throws IOException {
+        send(socket, "/api/sources?name=big.mp4", declared, some);
+    }
+
+    private static void send(Socket socket, String path, long declared, byte[] some) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /api/sources?name=big.mp4 HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + ADMIN
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + ADMIN
                 + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + declared + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(some);

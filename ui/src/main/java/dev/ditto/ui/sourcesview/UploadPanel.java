@@ -28,7 +28,7 @@ class UploadPanel extends VerticalLayout {
     private final VerticalLayout results = id(new VerticalLayout(), "upload-results");
     private final Runnable onIngested;
 
-    UploadPanel(SourceService sources, Runnable onIngested) {
+    UploadPanel(SourceService sources, int maxConcurrentUploads, Runnable onIngested) {
         SourceProperties properties = sources.properties();
         this.sources = sources;
         this.onIngested = onIngested;
@@ -40,6 +40,8 @@ class UploadPanel extends VerticalLayout {
         upload.setDropAllowed(true);
         upload.setAutoUpload(true);
         upload.setMaxFiles(100);
+        // the server refuses (429) more uploads at once than this; the component queues the rest instead
+        upload.getElement().setProperty("maxConcurrentUploads", maxConcurrentUploads);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, maxBytes));
         upload.setWidthFull();
         upload.addFileRejectedListener(e -> result(e.getFileName(), "rejected",
