@@ -1,5 +1,6 @@
 package dev.ditto.campaigns;
 
+import dev.ditto.web.BadParameterException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -78,7 +79,7 @@ class CampaignController {
     @GetMapping
     @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
     List<Campaign> list(@RequestParam(defaultValue = "50") int limit) {
-        return campaigns.list(Math.min(limit, 500));
+        return campaigns.list(Math.min(BadParameterException.nonNegative("limit", limit), 500));
     }
 
     @GetMapping("/{id}")
@@ -90,7 +91,7 @@ class CampaignController {
     @GetMapping("/{id}/instructions")
     @PreAuthorize("hasAnyRole('VIEWER','CURATOR','ADMIN')")
     List<CampaignService.InstructionRow> instructions(@PathVariable long id, @RequestParam(defaultValue = "200") int limit) {
-        return campaigns.instructions(id, Math.min(limit, 5000));
+        return campaigns.instructions(id, Math.min(BadParameterException.nonNegative("limit", limit), 5000));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +17,18 @@ import java.util.stream.Stream;
 /**
  * Imports every video file under a folder that lies inside one of the configured roots. Paths are compared after
  * {@code toRealPath}, so neither {@code ..} nor a symbolic link (to the folder, to a sub-folder or to a file) can
- * reach outside the roots; a link that does is refused as its own item while the others go on.
+ * reach outside the roots; a link that does is refused as its own item while the others go on. A file with more
+ * than one hard link is refused too: a hard link looks like a plain file inside the root but may be a file from
+ * anywhere on the same file system. What is refused is only called "not importable", never told apart (missing,
+ * outside the roots, a link and where to, unreadable), so the import can't be used to explore the server's disk.
  */
 public final class FolderImporter {
     private final SourceService sources;
     private final List<Path> roots;
     private final List<String> extensions;
     private final int maxFiles;
+    static final String NOT_IMPORTABLE_FILE = "is not importable (only regular files inside the import roots, "
+            + "with no other hard link, are imported).";
 
     public FolderImporter(SourceService sources, List<Path> roots, List<String> extensions, int maxFiles) {
         this.sources = sources;
@@ -48,7 +52,7 @@ public final class FolderImporter {
                     .limit(maxFiles + 1L)
                     .forEach(files::add);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new ImportRefusedException("The folder " + dir + " could not be read: " + e.getMessage());
+            throw notImportable(folder.strip());
         }
         if (files.size() > maxFiles) {
             throw new ImportRefusedException("The folder " + dir + " holds more than " + maxFiles
@@ -66,14 +70,11 @@ public final class FolderImporter {
         Path real;
         try {
             real = file.toRealPath();
-        } catch (IOException e) {
-            return ImportItem.refused(label, "could not be resolved (a broken link?): " + e.getMessage());
-        }
-        if (rootOf(real).isEmpty()) {
-            return ImportItem.refused(label, "is a link to " + real + ", outside the import roots; not followed.");
-        }
-        if (!Files.isRegularFile(real)) {
-            return ImportItem.refused(label, "is not a regular file.");
+            if (rootOf(real).isEmpty() || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) || hardLinked(real)) {
+                return ImportItem.refused(label, NOT_IMPORTABLE_FILE);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return ImportItem.refused(label, NOT_IMPORTABLE_FILE);
         }
         try (InputStream in = Files.newInputStream(real)) {
             IngestResult result = sources.ingest(in, real.getFileName().toString(), SourceService.Origin.FOLDER, real.toString());
@@ -81,8 +82,14 @@ public final class FolderImporter {
         } catch (IngestException e) {
             return ImportItem.refused(label, e.getMessage());
         } catch (IOException e) {
-            return ImportItem.refused(label, "could not be read: " + e.getMessage());
+            return ImportItem.refused(label, "could not be read.");
         }
+    }
+
+    /** More than one name for the same file: it may be a file from outside the roots linked in. */
+    private static boolean hardLinked(Path real) throws IOException {
+        Object links = Files.getAttribute(real, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        return !(links instanceof Integer n) || n != 1;
     }
 
     private Path checkedFolder(String folder) {
@@ -111,19 +118,18 @@ public final class FolderImporter {
         Path real;
         try {
             real = requested.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new ImportRefusedException("The folder " + trimmed + " does not exist.");
         } catch (IOException e) {
-            throw new ImportRefusedException("The folder " + trimmed + " could not be resolved: " + e.getMessage());
+            throw notImportable(trimmed);
         }
-        if (rootOf(real).isEmpty()) {
-            throw new ImportRefusedException("The folder " + trimmed + (real.equals(requested.normalize()) ? "" : " (really " + real + ")")
-                    + " is outside the import roots " + rootNames() + ".");
-        }
-        if (!Files.isDirectory(real)) {
-            throw new ImportRefusedException(trimmed + " is not a folder.");
+        if (rootOf(real).isEmpty() || !Files.isDirectory(real)) {
+            throw notImportable(trimmed);
         }
         return real;
+    }
+
+    private ImportRefusedException notImportable(String folder) {
+        return new ImportRefusedException("The folder " + folder + " is not importable: give an existing folder inside "
+                + rootNames() + ".");
     }
 
     private Optional<Path> rootOf(Path real) {

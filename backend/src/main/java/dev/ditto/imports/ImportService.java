@@ -66,7 +66,7 @@ public class ImportService {
             throw new ImportRefusedException("At most " + properties.maxUrls() + " URLs per import (ditto.imports.max-urls); "
                     + given.size() + " were given.");
         }
-        ImportReport report = new UrlImporter(sources, HostResolver.SYSTEM, AddressPolicy.PUBLIC_ONLY, urlLimits())
+        ImportReport report = new UrlImporter(sources, HostResolver.SYSTEM, OutboundAddressPolicy.PUBLIC_ONLY, urlLimits())
                 .importUrls(given);
         audit.record("import.urls", "import", null, null, Map.of("urls", given.size(), "imported", report.imported(),
                 "alreadyPresent", report.alreadyPresent(), "refused", report.refused()));

@@ -21,20 +21,26 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads videos from http(s) URLs into {@link SourceService#ingest}, one result per URL. Guards: only http and
- * https; every address a host resolves to must pass the {@link AddressPolicy} (checked by the client's own
- * resolver, so the connection goes to a checked address); redirects are followed by hand, each hop checked the
+ * https; a host written as a number must be four decimal octets ({@link OutboundAddressPolicy#hostRefusal}); every
+ * address a host resolves to must pass the {@link AddressPolicy}, and the checked addresses are pinned for the
+ * connection (the client's own resolver hands them back); redirects are followed by hand, each hop checked the
  * same way, at most {@code maxRedirects}; connect and read timeouts; and a size cut-off while streaming, whatever
- * the server announced. No proxy is used, and nothing is decompressed on the way.
+ * the server announced. A connection that is refused, times out or is closed before an answer gets one and the
+ * same message, so the import can't be used to tell open from closed ports. No proxy is used, and nothing is
+ * decompressed on the way.
  */
 public final class UrlImporter {
+    /** The one answer for every connection that gave no HTTP answer. */
+    static final String COULD_NOT_FETCH = "could not fetch the URL (no answer from the server).";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UrlImporter.class);
     private final SourceService sources;
     private final HostResolver resolver;
     private final AddressPolicy policy;
@@ -71,7 +77,7 @@ public final class UrlImporter {
         try {
             URI current = checkedUri(url);
             for (int hop = 0; ; hop++) {
-                dns.resolve(current.getHost()); // a clear refusal before any connection; the client checks again
+                dns.resolve(current.getHost()); // a clear refusal before any connection; the client gets the pinned addresses
                 HttpGet get = new HttpGet(current);
                 get.setHeader("User-Agent", "ditto-import/1");
                 get.setHeader("Accept", "video/*, application/octet-stream;q=0.9, */*;q=0.5");
@@ -104,15 +110,12 @@ public final class UrlImporter {
             }
         } catch (Refusal | RefusedAddressException e) {
             return ImportItem.refused(url, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            return ImportItem.refused(url, "timed out (connect " + limits.connectTimeout().toSeconds() + " s, read "
-                    + limits.readTimeout().toSeconds() + " s): the server is too slow or unreachable.");
         } catch (java.net.UnknownHostException e) {
-            return ImportItem.refused(url, "the host " + e.getMessage() + " is unknown (DNS found no address).");
-        } catch (ConnectionClosedException e) {
-            return ImportItem.refused(url, "the server closed the connection before the video was complete.");
+            return ImportItem.refused(url, "the host is unknown (DNS found no address).");
         } catch (IOException e) {
-            return ImportItem.refused(url, "could not be fetched: " + e.getMessage());
+            // Refused, reset, timed out or closed: one message, so that open and closed ports look alike.
+            LOG.debug("URL import of {} failed", url, e);
+            return ImportItem.refused(url, COULD_NOT_FETCH);
         }
     }
 
@@ -155,13 +158,29 @@ public final class UrlImporter {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new Refusal("only http and https URLs can be imported" + (scheme.isEmpty() ? "" : ", not " + scheme) + ".");
         }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
+        String host = uri.getHost() != null ? uri.getHost() : authorityHost(uri.getRawAuthority());
+        if (host == null || host.isBlank()) {
             throw new Refusal("the URL names no host.");
         }
-        if (uri.getRawUserInfo() != null) {
-            throw new Refusal("URLs with a user name or password are not imported.");
+        String hostRefusal = OutboundAddressPolicy.hostRefusal(host);
+        if (hostRefusal != null) {
+            throw new Refusal("the host is " + (hostRefusal.startsWith("'") ? "refused: " : "") + hostRefusal
+                    + "; imports fetch from public addresses only.");
+        }
+        if (uri.getRawUserInfo() != null || uri.getHost() == null) {
+            throw new Refusal(uri.getHost() == null ? "the URL names no host it can be fetched from."
+                    : "URLs with a user name or password are not imported.");
         }
         return uri;
+    }
+
+    /** The host part of an authority {@link URI} could not read as a server (such as {@code 127.1:80}), if any. */
+    private static @Nullable String authorityHost(@Nullable String authority) {
+        if (authority == null) {
+            return null;
+        }
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        return hostPort.replaceFirst(":[0-9]*$", "");
     }
 
     static String fileName(URI uri) {

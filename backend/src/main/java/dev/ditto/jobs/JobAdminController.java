@@ -1,5 +1,6 @@
 package dev.ditto.jobs;
 
+import dev.ditto.web.BadParameterException;
 import dev.ditto.protocol.JobType;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,8 @@ class JobAdminController {
     List<JobView> list(@RequestParam(required = false) @Nullable JobStatus status,
                        @RequestParam(required = false) @Nullable JobType type,
                        @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
-        return queue.list(status, type, limit, offset);
+        return queue.list(status, type, BadParameterException.nonNegative("limit", limit),
+                BadParameterException.nonNegative("offset", offset));
     }
 
     @GetMapping("/{id}")

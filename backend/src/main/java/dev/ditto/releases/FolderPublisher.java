@@ -2,23 +2,76 @@ package dev.ditto.releases;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Publishes to a local folder: copies each file the folder does not already hold byte for byte (so a new version
- * copies only what changed), and removes files the folder's previous manifest listed that this one does not.
+ * copies only what changed), and removes files the folder's previous manifest listed that this one does not. Only
+ * folders inside {@code ditto.releases.publish-roots} (comma-separated; default {@code <data-dir>/published}) are
+ * written to, judged after resolving every symbolic link of the part that exists, both when the publication is
+ * asked for and again when it runs.
  */
 @Component
 public class FolderPublisher implements ReleasePublisher {
     private final ObjectMapper json;
+    private final List<Path> roots;
 
-    public FolderPublisher(ObjectMapper json) {
+    public FolderPublisher(ObjectMapper json,
+                           @Value("${ditto.releases.publish-roots:${ditto.data-dir:./data}/published}") String roots) {
         this.json = json;
+        this.roots = Arrays.stream(roots.split(",")).map(String::strip).filter(r -> !r.isEmpty())
+                .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
+    }
+
+    @Override
+    public void checkDestination(String destination) {
+        checkedDestination(destination);
+    }
+
+    private Path checkedDestination(String destination) {
+        Path dest;
+        try {
+            dest = Path.of(destination);
+        } catch (InvalidPathException e) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "'" + destination + "' is not a valid path");
+        }
+        if (!dest.isAbsolute()) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID, "a folder destination must be an absolute path inside "
+                    + roots + " (ditto.releases.publish-roots)");
+        }
+        Path real = resolved(dest.normalize());
+        for (Path root : roots) {
+            if (real.startsWith(resolved(root))) {
+                return real;
+            }
+        }
+        throw new ReleaseException(ReleaseException.Reason.INVALID, "releases are published only to folders inside "
+                + roots + " (ditto.releases.publish-roots)");
+    }
+
+    /** The path with every symbolic link of its longest existing part resolved. */
+    private static Path resolved(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     @Override
@@ -28,7 +81,7 @@ public class FolderPublisher implements ReleasePublisher {
 
     @Override
     public Outcome publish(Job job) throws IOException {
-        Path dest = Path.of(job.destination()).toAbsolutePath().normalize();
+        Path dest = checkedDestination(job.destination());
         Files.createDirectories(dest);
         ReleaseManifest manifest = job.manifest();
         job.tracker().totals(manifest.files().size(), manifest.totalBytes());

@@ -81,6 +81,7 @@ public class PublicationService {
         if (!publishers.containsKey(target)) {
             throw new ReleaseException(ReleaseException.Reason.INVALID, "no publisher for target " + target);
         }
+        publishers.get(target).checkDestination(dest);
         Optional<Long> busy = jdbc.sql("""
                 select id from publications where release_id = :r and destination = :d and state in ('QUEUED', 'RUNNING')""")
                 .param("r", releaseId).param("d", dest).query(Long.class).optional();

@@ -1,5 +1,6 @@
 package dev.ditto.releases;
 
+import dev.ditto.web.BadParameterException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ class ReleaseController {
     @GetMapping("/api/releases")
     @PreAuthorize("isAuthenticated()")
     List<Release> list(@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
-        return releases.list(limit, offset);
+        return releases.list(BadParameterException.nonNegative("limit", limit), BadParameterException.nonNegative("offset", offset));
     }
 
     @GetMapping("/api/releases/{id}")

@@ -16,6 +16,15 @@ public interface ReleasePublisher {
      */
     Outcome publish(Job job) throws Exception;
 
+    /**
+     * Refuses a destination this publisher may not write to, before the publication is queued.
+     *
+     * @throws ReleaseException INVALID, with the reason
+     */
+    default void checkDestination(String destination) {
+        // any destination of the right form
+    }
+
     /** The message with any secret this publisher holds masked, for logs, errors and the UI. */
     default String redact(String message) {
         return message;

@@ -76,13 +76,20 @@ public class SampleSearch {
             SearchResponse<JsonData> response;
             String pit = cursor == null ? null : cursor.pit();
             try {
-                response = run(pit, request, vector, exclude, cursor, firstPage);
-            } catch (ElasticsearchException e) {
-                if (pit == null || e.status() != 404 && !String.valueOf(e.getMessage()).contains("search_context")) {
-                    throw e;
+                try {
+                    response = run(pit, request, vector, exclude, cursor, firstPage);
+                } catch (ElasticsearchException e) {
+                    if (pit == null || e.status() != 404 && !String.valueOf(e.getMessage()).contains("search_context")) {
+                        throw e;
+                    }
+                    pit = null;
+                    response = run(null, request, vector, exclude, cursor, false);
                 }
-                pit = null;
-                response = run(null, request, vector, exclude, cursor, false);
+            } catch (ElasticsearchException e) {
+                if (cursor != null && e.status() == 400) { // a cursor that decodes but Elasticsearch can't page by
+                    throw new IllegalArgumentException(Cursor.NOT_OURS, e);
+                }
+                throw e;
             }
             return page(request, response, pit, firstPage);
         } catch (IOException e) {
@@ -261,12 +268,14 @@ public class SampleSearch {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(json.writeValueAsBytes(node));
         }
 
+        static final String NOT_OURS = "the paging cursor is not one this server issued; start the search again";
+
         static Cursor decode(String text, ObjectMapper json) {
             JsonNode node;
             try {
                 node = json.readTree(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("the paging cursor is not one this server issued; start the search again", e);
+                throw new IllegalArgumentException(NOT_OURS, e);
             }
             List<FieldValue> after = new ArrayList<>();
             for (JsonNode v : node.path("after")) {

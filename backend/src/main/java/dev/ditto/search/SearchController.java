@@ -67,7 +67,7 @@ class SearchController {
     }
 
     @GetMapping("/api/admin/search/status")
-    @PreAuthorize("hasAnyRole('VIEWER', 'CURATOR', 'ADMIN')")
+    @PreAuthorize("hasRole('ADMIN')")
     SearchStatus status() {
         return admin.status();
     }

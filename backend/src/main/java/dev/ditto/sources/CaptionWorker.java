@@ -5,6 +5,7 @@ import dev.ditto.agent.caption.CaptionInput;
 import dev.ditto.agent.caption.CaptionRefusedException;
 import dev.ditto.agent.caption.Captioner;
 import dev.ditto.agent.caption.ProbeCaptioner;
+import dev.ditto.agent.llm.ProviderErrors;
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.campaigns.AgentEngines;
 import dev.ditto.outbox.Outbox;
@@ -134,9 +135,13 @@ public class CaptionWorker implements SmartLifecycle {
             return write(claim, "REFUSED", fallback.caption(input.withoutFrames()),
                     captioner.engine() + " answer refused: " + e.reason());
         } catch (RuntimeException | IOException | TimeoutException e) {
+            // what is stored is shown to every user: a model server's raw answer goes to the log only
             String reason = e instanceof TimeoutException
                     ? "no answer within " + properties.callTimeoutSeconds() + " s (ditto.captions.call-timeout-seconds)"
-                    : String.valueOf(e.getMessage());
+                    : ProviderErrors.describe(e);
+            if (!(e instanceof TimeoutException)) {
+                log.warn("Captioning source {} with {}: {}", id, captioner.engine(), String.valueOf(e));
+            }
             if (claim.attempt() < properties.maxAttempts()) {
                 log.warn("Captioning source {} with {} failed (attempt {}/{}), retrying later: {}", id,
                         captioner.engine(), claim.attempt(), properties.maxAttempts(), reason);

@@ -1,5 +1,6 @@
 package dev.ditto.sources;
 
+import dev.ditto.web.BadParameterException;
 import dev.ditto.blobs.BlobStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -52,10 +53,11 @@ class SourceController {
     List<Source> list(@RequestParam(required = false) @Nullable String status, @RequestParam(required = false) @Nullable String q,
                       @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
         if (q != null && !q.isBlank()) {
-            return sources.search(q, Math.min(limit, 1000)).stream()
+            return sources.search(q, Math.min(BadParameterException.nonNegative("limit", limit), 1000)).stream()
                     .filter(s -> status == null || s.status().equals(status)).toList();
         }
-        return sources.list(status, Math.min(limit, 1000), offset);
+        return sources.list(status, Math.min(BadParameterException.nonNegative("limit", limit), 1000),
+                BadParameterException.nonNegative("offset", offset));
     }
 
     @GetMapping("/{id}")

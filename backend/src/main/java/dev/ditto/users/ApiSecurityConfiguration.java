@@ -2,18 +2,27 @@ package dev.ditto.users;
 
 import dev.ditto.platform.DatabaseUnavailableAnswers;
 import jakarta.servlet.DispatcherType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * Security of the HTTP API: health is public; {@code /api/**} (automation, CLI) takes HTTP Basic with the
+ * Security of the HTTP API: health and info are public, the Prometheus scrape needs an admin or the scrape token; {@code /api/**} (automation, CLI) takes HTTP Basic with the
  * users' passwords and checks roles per endpoint. The runner protocol ({@code /api/runner/**}) has its own
  * chain with runner tokens; the dashboard's chain lives in the ui module.
  */
@@ -42,18 +51,36 @@ public class ApiSecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Health and info are public; the Prometheus scrape takes an admin's HTTP Basic or, when
+     * {@code ditto.security.prometheus-token} is set, {@code Authorization: Bearer <token>}; the rest is for admins.
+     */
     @Bean
     @Order(10)
-    SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage) throws Exception {
+    SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage,
+                                      @Value("${ditto.security.prometheus-token:}") String scrapeToken) throws Exception {
+        AuthorizationManager<RequestAuthorizationContext> scraper = (auth, context) ->
+                new AuthorizationDecision(bearerMatches(context.getRequest().getHeader("Authorization"), scrapeToken));
         return http.securityMatcher("/actuator/**")
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/prometheus")
+                        .access(AuthorizationManagers.anyOf(AuthorityAuthorizationManager.hasRole("ADMIN"), scraper))
                         .anyRequest().hasRole("ADMIN"))
                 // a password that could not be checked (database down) is a 503, not a 401
                 .httpBasic(b -> b.authenticationEntryPoint(outage.entryPoint()))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();
+    }
+
+    /** Whether the header is {@code Bearer <token>} with the configured token (never when none is configured). */
+    static boolean bearerMatches(@Nullable String header, String token) {
+        if (token.isBlank() || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
     }
 
     @Bean

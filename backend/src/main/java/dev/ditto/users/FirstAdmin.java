@@ -1,6 +1,7 @@
 package dev.ditto.users;
 
 import dev.ditto.platform.DittoProperties;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates the first admin from configuration when no admin exists. Without a configured password one is
- * generated, written to {@code <data-dir>/admin-password.txt} (owner-only) and logged once.
+ * generated and written only to {@code <data-dir>/admin-password.txt}, created owner-only (0600) before a byte of
+ * it is written; the log says where the file is, never the password.
  */
 @Component
 @Order(0)
@@ -41,14 +43,24 @@ class FirstAdmin implements ApplicationRunner {
             new SecureRandom().nextBytes(bytes);
             password = HexFormat.of().formatHex(bytes);
             Path file = properties.dataDir().resolve("admin-password.txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, password + "\n");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            log.warn("Created the first admin '{}' with password '{}' (also in {}). Change it under Settings.",
-                    username, password, file.toAbsolutePath());
+            writeOwnerOnly(file, password + "\n");
+            log.warn(generatedMessage(username, file));
         } else {
             log.info("Created the first admin '{}' from configuration", username);
         }
         users.create(username, password, Role.ADMIN, "Administrator");
+    }
+
+    static String generatedMessage(String username, Path file) {
+        return "Created the first admin '" + username + "' with a generated password: it is in " + file.toAbsolutePath()
+                + " (readable by this user only). Sign in, change it under Settings, then delete the file.";
+    }
+
+    /** Writes a secret to a file that is owner-only from its creation (an older file is replaced). */
+    static void writeOwnerOnly(Path file, String secret) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret);
     }
 }

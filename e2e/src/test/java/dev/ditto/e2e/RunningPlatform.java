@@ -97,6 +97,7 @@ final class RunningPlatform {
                 "--ditto.search.index-prefix=" + SharedInfrastructure.newIndexPrefix(),
                 "--ditto.data-dir=" + work.resolve("data"),
                 "--ditto.demo.enabled=false",
+                "--ditto.releases.publish-roots=" + System.getProperty("java.io.tmpdir"), // the folder-publish journey
                 "--ditto.security.admin-password=" + ADMIN_PASSWORD,
                 "--ditto.runner.lease-seconds=15",
                 "--ditto.runner.heartbeat-seconds=3"));

@@ -46,7 +46,7 @@ public record RetryPolicy(int maxAttempts, Duration pause, Duration totalBudget)
                 throw e;
             } catch (RuntimeException e) {
                 last = e;
-                log.warn("{} for {} failed (attempt {}/{}): {}", what, itemId, i, maxAttempts, describe(e));
+                log.warn("{} for {} failed (attempt {}/{}): {}", what, itemId, i, maxAttempts, String.valueOf(e));
                 if (i < maxAttempts && !pause.isZero()) {
                     try {
                         Thread.sleep(pause.toMillis());
@@ -63,7 +63,6 @@ public record RetryPolicy(int maxAttempts, Duration pause, Duration totalBudget)
     }
 
     private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+        return ProviderErrors.describe(e);
     }
 }

@@ -430,7 +430,7 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         boolean hub = target.getValue() == ReleasePublisher.Target.HUB;
         destination.setPlaceholder(hub ? "org/name" : "/data/exports/ditto");
         destination.setHelperText(hub ? "A Hub dataset repository id; the token comes from the server's configuration"
-                : "A folder on the server; the release's files are copied into it");
+                : "A folder on the server inside ditto.releases.publish-roots; the release's files are copied into it");
     }
 
     private void publishLabel() {

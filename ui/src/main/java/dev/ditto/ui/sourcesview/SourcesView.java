@@ -32,6 +32,7 @@ import dev.ditto.sources.Source;
 import dev.ditto.sources.SourceFilters;
 import dev.ditto.sources.SourceQuery;
 import dev.ditto.sources.SourceService;
+import dev.ditto.sources.UploadGate;
 import dev.ditto.ui.shared.MediaUrls;
 import jakarta.annotation.security.PermitAll;
 import java.util.EnumMap;
@@ -85,7 +86,7 @@ public class SourcesView extends VerticalLayout {
     private String version = "";
     private @Nullable ScheduledFuture<?> refresh;
 
-    public SourcesView(SourceService sources, CampaignService campaigns, AuthenticationContext auth) {
+    public SourcesView(SourceService sources, CampaignService campaigns, AuthenticationContext auth, UploadGate uploads) {
         this.sources = sources;
         this.campaigns = campaigns;
         this.canEdit = auth.hasAnyRole("CURATOR", "ADMIN");
@@ -93,7 +94,7 @@ public class SourcesView extends VerticalLayout {
         setWidthFull();
         add(new H2("Sources"));
         if (canEdit) {
-            add(new UploadPanel(sources, this::reload));
+            add(new UploadPanel(sources, uploads.maxConcurrent(), this::reload));
         }
 
         statusFilter.setItems(STATUSES);

@@ -28,7 +28,7 @@ class UploadPanel extends VerticalLayout {
     private final VerticalLayout results = id(new VerticalLayout(), "upload-results");
     private final Runnable onIngested;
 
-    UploadPanel(SourceService sources, Runnable onIngested) {
+    UploadPanel(SourceService sources, int maxConcurrentUploads, Runnable onIngested) {
         SourceProperties properties = sources.properties();
         this.sources = sources;
         this.onIngested = onIngested;
@@ -40,6 +40,8 @@ class UploadPanel extends VerticalLayout {
         upload.setDropAllowed(true);
         upload.setAutoUpload(true);
         upload.setMaxFiles(100);
+        // the server refuses (429) more uploads at once than this; the component queues the rest instead
+        upload.getElement().setProperty("maxConcurrentUploads", maxConcurrentUploads);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, maxBytes));
         upload.setWidthFull();
         upload.addFileRejectedListener(e -> result(e.getFileName(), "rejected",
@@ -60,6 +62,13 @@ class UploadPanel extends VerticalLayout {
     private void receive(UploadEvent event) throws IOException {
         UI ui = event.getUI();
         String name = event.getFileName();
+        SourceProperties limits = sources.properties();
+        if (event.getFileSize() > limits.maxUploadBytes()) { // declared by the browser: refuse before reading a byte
+            String reason = name + ": too large: the limit is " + limits.maxUploadMb() + " MB (ditto.sources.max-upload-mb).";
+            event.reject(reason);
+            ui.access(() -> result(name, "rejected", reason));
+            return;
+        }
         try (InputStream in = event.getInputStream()) {
             IngestResult result = sources.ingest(in, name, SourceService.Origin.UPLOAD, name);
             ui.access(() -> {

@@ -1,0 +1,43 @@
+package dev.ditto.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The last word on API errors, after each controller's own handlers: a parameter out of range is a 400 problem
+ * detail (never a 500 with a stack trace in the log), and a path under {@code /api/} or
+ * {@code /actuator/} that nothing serves is a 404 problem detail. Without that fallback the dashboard (mapped at
+ * {@code /**}) answered such paths with its HTML page, 200, and a fresh session cookie.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiProblems {
+
+    @ExceptionHandler(BadParameterException.class)
+    ResponseEntity<ProblemDetail> badParameter(BadParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemDetail.forStatusAndDetail(status, detail));
+    }
+
+    /** Every {@code /api/**} and {@code /actuator/**} path no other handler serves: the most general mapping loses to all. */
+    @RestController
+    static class UnknownPaths {
+        @RequestMapping({"/api/**", "/actuator/**"})
+        ResponseEntity<ProblemDetail> unknown(HttpServletRequest request) {
+            return problem(HttpStatus.NOT_FOUND, "No such endpoint: " + request.getMethod() + " " + request.getRequestURI() + ".");
+        }
+    }
+}
