@@ -32,11 +32,36 @@ class ApiProblems {
                 .body(ProblemDetail.forStatusAndDetail(status, detail));
     }
 
-    /** Every {@code /api/**} and {@code /actuator/**} path no other handler serves: the most general mapping loses to all. */
+    /**
+     * Every {@code /api/**} and {@code /actuator/**} path no other handler serves: the most general mapping loses to
+     * all. A path another handler serves with other methods is a 405 with {@code Allow} (the catch-all would otherwise
+     * win over Spring's own method check and turn it into a 404).
+     */
     @RestController
     static class UnknownPaths {
+        private final org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping mappings;
+
+        UnknownPaths(@org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+                     org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping mappings) {
+            this.mappings = mappings;
+        }
+
         @RequestMapping({"/api/**", "/actuator/**"})
         ResponseEntity<ProblemDetail> unknown(HttpServletRequest request) {
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
+            mappings.getHandlerMethods().forEach((info, method) -> {
+                if (method.getBeanType() == UnknownPaths.class || info.getPathPatternsCondition() == null
+                        || info.getPathPatternsCondition().getMatchingCondition(request) == null) {
+                    return;
+                }
+                info.getMethodsCondition().getMethods().forEach(m -> allowed.add(m.name()));
+            });
+            if (!allowed.isEmpty()) {
+                return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).header("Allow", String.join(", ", allowed))
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, request.getMethod() + " "
+                                + request.getRequestURI() + " is not supported; use " + String.join(" or ", allowed) + "."));
+            }
             return problem(HttpStatus.NOT_FOUND, "No such endpoint: " + request.getMethod() + " " + request.getRequestURI() + ".");
         }
     }

@@ -81,6 +81,17 @@ class ApiHardeningIT {
         }
     }
 
+    @Test
+    void aKnownPathWithTheWrongMethodIsA405WithAllowNotA404() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/search"))
+                .header("Authorization", ADMIN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow").orElse("")).contains("POST");
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(r.body()).contains("DELETE /api/search is not supported");
+    }
+
     private HttpResponse<String> get(String path, @Nullable String authorization) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
         if (authorization != null) {
