@@ -20,10 +20,11 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Security of the HTTP API: health and info are public, the Prometheus scrape needs an admin or the scrape token; {@code /api/**} (automation, CLI) takes HTTP Basic with the
- * users' passwords and checks roles per endpoint. The runner protocol ({@code /api/runner/**}) has its own
+ * users' passwords (throttled: {@link LoginThrottleConfiguration}) and checks roles per endpoint. The runner protocol ({@code /api/runner/**}) has its own
  * chain with runner tokens; the dashboard's chain lives in the ui module.
  */
 @Configuration(proxyBeanMethods = false)
@@ -57,7 +58,7 @@ public class ApiSecurityConfiguration {
      */
     @Bean
     @Order(10)
-    SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage,
+    SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage, ObjectMapper json,
                                       @Value("${ditto.security.prometheus-token:}") String scrapeToken) throws Exception {
         AuthorizationManager<RequestAuthorizationContext> scraper = (auth, context) ->
                 new AuthorizationDecision(bearerMatches(context.getRequest().getHeader("Authorization"), scrapeToken));
@@ -67,8 +68,8 @@ public class ApiSecurityConfiguration {
                         .requestMatchers("/actuator/prometheus")
                         .access(AuthorizationManagers.anyOf(AuthorityAuthorizationManager.hasRole("ADMIN"), scraper))
                         .anyRequest().hasRole("ADMIN"))
-                // a password that could not be checked (database down) is a 503, not a 401
-                .httpBasic(b -> b.authenticationEntryPoint(outage.entryPoint()))
+                // a password that could not be checked (database down) is a 503, not a 401; a locked-out sign-in a 429
+                .httpBasic(b -> b.authenticationEntryPoint(LoginThrottleConfiguration.tooManyOr(outage.entryPoint(), json)))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();
@@ -85,13 +86,13 @@ public class ApiSecurityConfiguration {
 
     @Bean
     @Order(20)
-    SecurityFilterChain apiChain(HttpSecurity http, DatabaseUnavailableAnswers outage) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, DatabaseUnavailableAnswers outage, ObjectMapper json) throws Exception {
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/openapi/**", "/api/runner/openapi.yaml").permitAll()
                         .anyRequest().authenticated())
-                // a password that could not be checked (database down) is a 503, not a 401
-                .httpBasic(b -> b.authenticationEntryPoint(outage.entryPoint()))
+                // a password that could not be checked (database down) is a 503, not a 401; a locked-out sign-in a 429
+                .httpBasic(b -> b.authenticationEntryPoint(LoginThrottleConfiguration.tooManyOr(outage.entryPoint(), json)))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();

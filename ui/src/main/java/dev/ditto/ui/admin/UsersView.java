@@ -18,14 +18,19 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.ditto.users.LoginThrottle;
 import dev.ditto.users.Role;
+import dev.ditto.users.SignInLockouts;
 import dev.ditto.users.User;
 import dev.ditto.users.UserService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** Users: create one with a role, change roles, disable and enable; all audited by the user service. */
+/**
+ * Users: create one with a role, change roles, disable and enable; all audited by the user service. Below, the
+ * accounts and addresses locked out of signing in after too many failures, each with an unlock button.
+ */
 @Route("admin/users")
 @PageTitle("Users · Ditto")
 @Menu(title = "Users", order = 80, icon = "vaadin:users")
@@ -36,9 +41,12 @@ public class UsersView extends VerticalLayout {
     private final UserService users;
     private final String me;
     private final Grid<User> grid = id(new Grid<>(), "user-grid");
+    private final SignInLockouts lockouts;
+    private final Grid<LoginThrottle.Lockout> lockoutGrid = id(new Grid<>(), "lockout-grid");
 
-    public UsersView(UserService users, AuthenticationContext auth) {
+    public UsersView(UserService users, SignInLockouts lockouts, AuthenticationContext auth) {
         this.users = users;
+        this.lockouts = lockouts;
         this.me = auth.getPrincipalName().orElse("");
         setWidthFull();
 
@@ -76,8 +84,29 @@ public class UsersView extends VerticalLayout {
         grid.addComponentColumn(this::toggle).setHeader("").setAutoWidth(true);
         grid.setAllRowsVisible(true);
 
-        add(new H2("Users"), new H3("New user"), form, grid);
+        lockoutGrid.addColumn(LoginThrottle.Lockout::key).setHeader("Account or address").setAutoWidth(true);
+        lockoutGrid.addColumn(LoginThrottle.Lockout::failures).setHeader("Failures in a row").setAutoWidth(true);
+        lockoutGrid.addColumn(l -> TIME.format(l.until())).setHeader("Locked until").setAutoWidth(true);
+        lockoutGrid.addComponentColumn(this::unlock).setHeader("").setAutoWidth(true);
+        lockoutGrid.setAllRowsVisible(true);
+        Button reload = id(new Button("Refresh"), "lockout-refresh");
+        reload.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        reload.addClickListener(e -> refresh());
+
+        add(new H2("Users"), new H3("New user"), form, grid,
+                new H3("Locked out of signing in"), new HorizontalLayout(reload), lockoutGrid);
         refresh();
+    }
+
+    private Button unlock(LoginThrottle.Lockout lockout) {
+        Button b = id(new Button("Unlock"), "lockout-unlock-" + lockout.key());
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        b.addClickListener(e -> {
+            lockouts.unlock(lockout.key());
+            Ids.success(lockout.key() + " may sign in again.");
+            refresh();
+        });
+        return b;
     }
 
     private ComboBox<Role> roleSelect(User user) {
@@ -114,5 +143,6 @@ public class UsersView extends VerticalLayout {
 
     private void refresh() {
         grid.setItems(users.list());
+        lockoutGrid.setItems(lockouts.list());
     }
 }
