@@ -23,10 +23,12 @@ import org.springframework.web.bind.annotation.RestController;
 class ReleaseController {
     private final ReleaseService releases;
     private final PublicationService publications;
+    private final ReleaseComparison comparison;
 
-    ReleaseController(ReleaseService releases, PublicationService publications) {
+    ReleaseController(ReleaseService releases, PublicationService publications, ReleaseComparison comparison) {
         this.releases = releases;
         this.publications = publications;
+        this.comparison = comparison;
     }
 
     /** A release with its dataset card. */
@@ -55,6 +57,35 @@ class ReleaseController {
     ReleaseDetail get(@PathVariable long id) {
         Release release = releases.get(id);
         return new ReleaseDetail(release, releases.card(release).orElse(null), publications.ofRelease(id));
+    }
+
+    /** The release compared with any other one: totals, and a page of the samples that differ. */
+    @GetMapping("/api/releases/{id}/diff")
+    @PreAuthorize("isAuthenticated()")
+    ReleaseComparison.Page diff(@PathVariable long id, @RequestParam long against,
+                                @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+        return comparison.page(id, against, BadParameterException.nonNegative("offset", offset),
+                BadParameterException.nonNegative("limit", limit));
+    }
+
+    /** The same comparison, every differing sample, as CSV ({@code sample_id,change,fields}). */
+    @GetMapping(value = "/api/releases/{id}/diff.csv", produces = "text/csv")
+    @PreAuthorize("isAuthenticated()")
+    ResponseEntity<org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody> diffCsv(
+            @PathVariable long id, @RequestParam long against) {
+        Release release = releases.get(id);
+        Release other = releases.get(against);
+        if (id == against) {
+            throw new ReleaseException(ReleaseException.Reason.INVALID,
+                    "a release compared with itself has no differences; give another release's id in 'against'");
+        }
+        String file = (release.name() + "-" + release.version() + "-vs-" + other.version() + ".csv").replaceAll("[^A-Za-z0-9._-]", "_");
+        return ResponseEntity.ok().contentType(new org.springframework.http.MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .body(out -> {
+                    java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+                    comparison.csv(id, against, writer);
+                });
     }
 
     @PatchMapping("/api/releases/{id}")

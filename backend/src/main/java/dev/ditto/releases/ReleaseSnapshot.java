@@ -127,6 +127,28 @@ final class ReleaseSnapshot {
         List<Long> added = new ArrayList<>();
         List<Long> removed = new ArrayList<>();
         List<ReleaseDiff.Change> changes = new ArrayList<>();
+        compare(releaseId, previousId, row -> {
+            switch (row.kind()) {
+                case ADDED -> {
+                    if (totals[0]++ < ReleaseDiff.LISTED) added.add(row.sampleId());
+                }
+                case REMOVED -> {
+                    if (totals[1]++ < ReleaseDiff.LISTED) removed.add(row.sampleId());
+                }
+                case CHANGED -> {
+                    if (totals[2]++ < ReleaseDiff.LISTED) changes.add(new ReleaseDiff.Change(row.sampleId(), row.fields()));
+                }
+            }
+        });
+        return new ReleaseDiff(previousVersion, totals[0], totals[1], totals[2], List.copyOf(added), List.copyOf(removed),
+                List.copyOf(changes));
+    }
+
+    /** One sample that differs between two releases. */
+    record DiffRow(long sampleId, ReleaseComparison.Kind kind, List<String> fields) {}
+
+    /** Every sample that differs between {@code releaseId} and {@code otherId}, by sample id, streamed. */
+    void compare(long releaseId, long otherId, java.util.function.Consumer<DiffRow> rows) throws Exception {
         Cursor.stream(dataSource, properties, """
                 select coalesce(n.sample_id, o.sample_id), o.sample_id is null, n.sample_id is null,
                        o.instruction is distinct from n.instruction, o.judge_score is distinct from n.judge_score,
@@ -139,22 +161,20 @@ final class ReleaseSnapshot {
                    or o.judge_score is distinct from n.judge_score or o.verdict_md5 is distinct from n.verdict_md5
                    or o.edited_blob_key is distinct from n.edited_blob_key
                    or o.keyframe_blob_key is distinct from n.keyframe_blob_key
-                order by 1""", new Object[] {releaseId, previousId}, rs -> {
+                order by 1""", new Object[] {releaseId, otherId}, rs -> {
                     long id = rs.getLong(1);
                     if (rs.getBoolean(2)) {
-                        if (totals[0]++ < ReleaseDiff.LISTED) added.add(id);
+                        rows.accept(new DiffRow(id, ReleaseComparison.Kind.ADDED, List.of()));
                     } else if (rs.getBoolean(3)) {
-                        if (totals[1]++ < ReleaseDiff.LISTED) removed.add(id);
-                    } else if (totals[2]++ < ReleaseDiff.LISTED) {
+                        rows.accept(new DiffRow(id, ReleaseComparison.Kind.REMOVED, List.of()));
+                    } else {
                         List<String> fields = new ArrayList<>();
                         if (rs.getBoolean(4)) fields.add("instruction");
                         if (rs.getBoolean(5)) fields.add("judge_score");
                         if (rs.getBoolean(6)) fields.add("verdict");
                         if (rs.getBoolean(7)) fields.add("video");
-                        changes.add(new ReleaseDiff.Change(id, List.copyOf(fields)));
+                        rows.accept(new DiffRow(id, ReleaseComparison.Kind.CHANGED, List.copyOf(fields)));
                     }
                 });
-        return new ReleaseDiff(previousVersion, totals[0], totals[1], totals[2], List.copyOf(added), List.copyOf(removed),
-                List.copyOf(changes));
     }
 }

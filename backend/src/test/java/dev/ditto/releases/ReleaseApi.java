@@ -71,7 +71,8 @@ public final class ReleaseApi {
     private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request.header("Authorization", auth).build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode node = r.body().isBlank() ? json.createObjectNode() : json.readTree(r.body());
+        boolean isJson = r.headers().firstValue("Content-Type").orElse("application/json").contains("json");
+        JsonNode node = r.body().isBlank() || !isJson ? json.createObjectNode() : json.readTree(r.body());
         return new Response(r.statusCode(), r.body(), node);
     }
 }

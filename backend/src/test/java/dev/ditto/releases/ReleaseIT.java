@@ -325,6 +325,28 @@ class ReleaseIT {
         assertThat(newShard).isNotNull();
         assertThat(newShard.path("samples").get(0).asLong()).isEqualTo(added);
         assertThat(kept).isPositive();
+
+        // the same comparison against any release, paged and as CSV: here v1.1.0 against v1.0.0, a page of 2 rows
+        long v1Id = v1.path("id").asLong();
+        long v2Id = response.json().path("id").asLong();
+        JsonNode page = api.get("/api/releases/" + v2Id + "/diff?against=" + v1Id + "&limit=2").json();
+        assertThat(page.path("against").asString()).isEqualTo("ditto-diff 1.0.0");
+        assertThat(page.path("added").asLong() + page.path("removed").asLong() + page.path("changed").asLong()).isEqualTo(3);
+        assertThat(page.path("rows")).hasSize(2);
+        JsonNode rest = api.get("/api/releases/" + v2Id + "/diff?against=" + v1Id + "&limit=2&offset=2").json();
+        assertThat(rest.path("rows")).hasSize(1);
+        List<Long> paged = new ArrayList<>();
+        page.path("rows").forEach(r -> paged.add(r.path("sampleId").asLong()));
+        rest.path("rows").forEach(r -> paged.add(r.path("sampleId").asLong()));
+        assertThat(paged).containsExactlyInAnyOrder(added, removed, reworded).isSorted();
+        var csv = api.get("/api/releases/" + v2Id + "/diff.csv?against=" + v1Id);
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body().lines().toList()).hasSize(4).first().isEqualTo("sample_id,change,fields");
+        assertThat(csv.body()).contains(added + ",added,", removed + ",removed,", reworded + ",changed,instruction");
+        // and turned round: what v1.1.0 added, v1.0.0 lacks
+        assertThat(api.get("/api/releases/" + v1Id + "/diff.csv?against=" + v2Id).body()).contains(added + ",removed,");
+        assertThat(api.get("/api/releases/" + v1Id + "/diff?against=" + v1Id).status()).isEqualTo(422);
+        assertThat(api.get("/api/releases/" + v1Id + "/diff?against=987654").status()).isEqualTo(404);
     }
 
     @Test
