@@ -192,6 +192,24 @@ class DiskFullIT {
         assertThat(blobs.stat(sha256(clip))).isPresent();
     }
 
+    @Test
+    void aFillingDiskIsAWarningInHealthForAdminsNotAnOutage() throws Exception {
+        space.usable = 100 * MB; // below ditto.disk.warn-free-mb (2048)
+
+        HttpResponse<String> asAdmin = http.asAdmin("GET", "/actuator/health", null);
+        HttpResponse<String> anonymous = http.get("/actuator/health", null);
+
+        assertThat(asAdmin.statusCode()).isEqualTo(200);
+        JsonNode disk = json.readTree(asAdmin.body()).path("components").path("diskFree");
+        assertThat(disk.path("status").asString()).isEqualTo("UP");
+        assertThat(disk.path("details").path("blob store").path("freeMb").asLong()).isEqualTo(100);
+        assertThat(disk.path("details").path("warnings").get(0).asString())
+                .startsWith("The blob store folder " + root() + " has 100 MB free");
+        JsonNode publicDisk = json.readTree(anonymous.body()).path("components").path("diskFree");
+        assertThat(publicDisk.path("status").asString()).isEqualTo("UP");
+        assertThat(publicDisk.has("details")).as("folders and free space are for admins").isFalse();
+    }
+
     /** What the server answered on {@code socket} (up to the end of its JSON body, or what came before a reset). */
     private static String answerOn(Socket socket) throws IOException {
         StringBuilder text = new StringBuilder();
