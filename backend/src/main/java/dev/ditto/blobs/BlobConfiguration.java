@@ -1,6 +1,7 @@
 package dev.ditto.blobs;
 
 import dev.ditto.platform.DittoProperties;
+import dev.ditto.platform.FreeSpace;
 import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class BlobConfiguration {
     @Bean
-    LocalBlobStore blobStore(DittoProperties properties) throws IOException {
-        return new LocalBlobStore(properties.blobDir());
+    LocalBlobStore blobStore(DittoProperties properties, FreeSpace freeSpace) throws IOException {
+        return new LocalBlobStore(properties.blobDir(), freeSpace);
     }
 }

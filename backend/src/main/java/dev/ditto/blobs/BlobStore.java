@@ -1,7 +1,9 @@
 package dev.ditto.blobs;
 
+import dev.ditto.platform.FreeSpace;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
@@ -19,8 +21,15 @@ public interface BlobStore {
      * @param expectedSha256 when given, refuse content whose sha256 differs
      * @throws BlobTooLargeException     past {@code maxBytes}
      * @throws BlobChecksumMismatchException when the sha256 differs from {@code expectedSha256}
+     * @throws InsufficientStorageException  the store's disk is full (nothing of the content is left behind)
      */
     StoredBlob put(InputStream content, long maxBytes, @Nullable String expectedSha256) throws IOException;
+
+    /**
+     * Refuses, before a byte is written, content of {@code bytes} (a size the sender declared) that the store's disk
+     * has no room for; does nothing for {@code bytes ≤ 0} (unknown).
+     */
+    void requireSpace(long bytes) throws InsufficientStorageException;
 
     /** The blob's size, if it exists. */
     Optional<StoredBlob> stat(String key);
@@ -45,6 +54,29 @@ public interface BlobStore {
     final class BlobChecksumMismatchException extends IOException {
         public BlobChecksumMismatchException(String expected, String actual) {
             super("sha256 mismatch: expected " + expected + " but the content hashes to " + actual);
+        }
+    }
+
+    /** The store's disk is full, or too full for the content: the answer is 507 Insufficient Storage. */
+    final class InsufficientStorageException extends IOException {
+        private final Path folder;
+        private final long freeBytes;
+
+        public InsufficientStorageException(Path folder, long freeBytes, @Nullable Throwable cause) {
+            super("the blob store folder " + folder + " has " + FreeSpace.mb(freeBytes) + " MB free; free space and try again",
+                    cause);
+            this.folder = folder;
+            this.freeBytes = freeBytes;
+        }
+
+        /** The blob store's folder. */
+        public Path folder() {
+            return folder;
+        }
+
+        /** Bytes still usable there when the content was refused. */
+        public long freeBytes() {
+            return freeBytes;
         }
     }
 

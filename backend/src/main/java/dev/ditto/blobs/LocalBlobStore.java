@@ -1,5 +1,6 @@
 package dev.ditto.blobs;
 
+import dev.ditto.platform.FreeSpace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,36 +20,77 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 
-/** Blobs as files under a folder: {@code ab/cd/abcd…}; written to a temp file, fsynced, then renamed. */
-public final class LocalBlobStore implements BlobStore {
+/**
+ * Blobs as files under a folder: {@code ab/cd/abcd…}; written to a temp file under {@code incoming/}, fsynced, then
+ * renamed, so a half-written blob is never visible, and the temp file is deleted whatever happens. A disk that fills
+ * up is told apart from other write errors ({@link InsufficientStorageException}, answered 507).
+ */
+public class LocalBlobStore implements BlobStore {
+    private static final int BUFFER = 1 << 16;
+
     private final Path root;
     private final Path incoming;
+    private final FreeSpace freeSpace;
 
     public LocalBlobStore(Path root) throws IOException {
+        this(root, FreeSpace.FILE_STORE);
+    }
+
+    public LocalBlobStore(Path root, FreeSpace freeSpace) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.incoming = this.root.resolve("incoming");
+        this.freeSpace = freeSpace;
         Files.createDirectories(incoming);
+    }
+
+    /** The store's folder. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void requireSpace(long bytes) throws InsufficientStorageException {
+        if (bytes <= 0) {
+            return;
+        }
+        long free = usable();
+        if (free >= 0 && free < bytes) {
+            throw new InsufficientStorageException(root, free, null);
+        }
     }
 
     @Override
     public StoredBlob put(InputStream content, long maxBytes, @Nullable String expectedSha256) throws IOException {
-        Path temp = Files.createTempFile(incoming, "upload-", ".part");
+        Path temp;
+        try {
+            temp = Files.createTempFile(incoming, "upload-", ".part");
+        } catch (IOException e) {
+            throw diskFullOr(e);
+        }
         try {
             MessageDigest sha = sha256();
             long size = 0;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(channel), sha)) {
-                byte[] buffer = new byte[1 << 16];
+                byte[] buffer = new byte[BUFFER];
                 int n;
                 while ((n = content.read(buffer)) > 0) {
                     size += n;
                     if (size > maxBytes) {
                         throw new BlobTooLargeException(maxBytes);
                     }
-                    out.write(buffer, 0, n);
+                    try {
+                        write(out, buffer, n);
+                    } catch (IOException e) {
+                        throw diskFullOr(e);
+                    }
                 }
-                out.flush();
-                channel.force(true);
+                try {
+                    out.flush();
+                    channel.force(true);
+                } catch (IOException e) {
+                    throw diskFullOr(e);
+                }
             }
             String key = HexFormat.of().formatHex(sha.digest());
             if (expectedSha256 != null && !expectedSha256.toLowerCase(Locale.ROOT).equals(key)) {
@@ -58,11 +100,42 @@ public final class LocalBlobStore implements BlobStore {
             if (Files.exists(target)) {
                 return new StoredBlob(key, size);
             }
-            Files.createDirectories(target.getParent());
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.createDirectories(target.getParent());
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw diskFullOr(e);
+            }
             return new StoredBlob(key, size);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Writes one buffer of content to the temp file (a test makes it fail the way a full disk does). */
+    protected void write(OutputStream out, byte[] buffer, int length) throws IOException {
+        out.write(buffer, 0, length);
+    }
+
+    /**
+     * A write error is a full disk when the JDK says so (ENOSPC, EDQUOT) or when less than one buffer is still usable
+     * (what the next write needed); any other error is passed on as it was.
+     */
+    private IOException diskFullOr(IOException e) {
+        if (e instanceof InsufficientStorageException) {
+            return e;
+        }
+        long free = usable();
+        return FreeSpace.saysNoSpace(e) || (free >= 0 && free < BUFFER)
+                ? new InsufficientStorageException(root, Math.max(0, free), e) : e;
+    }
+
+    /** Usable bytes in the store's folder, -1 when the file system cannot tell (then the write itself says). */
+    private long usable() {
+        try {
+            return freeSpace.usableBytes(root);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -32,6 +32,12 @@ public class PlatformConfiguration {
         return new EmbeddedInfrastructure(properties);
     }
 
+    /** The file systems' free space ({@code FileStore.getUsableSpace()}); tests replace it to make a folder look full. */
+    @Bean
+    FreeSpace freeSpace() {
+        return FreeSpace.FILE_STORE;
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();

@@ -62,6 +62,14 @@ class RunnerProtocolAdvice {
                 "The artefact was refused: " + e.getMessage() + ". The transfer was damaged; nothing was stored, upload it again.");
     }
 
+    /** The blob store's disk is full: no fault of the job, so the runner keeps it and uploads again later. */
+    @ExceptionHandler(BlobStore.InsufficientStorageException.class)
+    ResponseEntity<ProtocolError> insufficientStorage(BlobStore.InsufficientStorageException e) {
+        log.warn("Runner artefact refused, 507: {}", e.getMessage());
+        return error(HttpStatus.INSUFFICIENT_STORAGE, "insufficient_storage", "The artefact was refused: " + e.getMessage()
+                + ". Nothing was stored. This is no fault of the job: keep it and upload again later, or hand it back.");
+    }
+
     @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class,
             MissingRequestHeaderException.class, MethodArgumentTypeMismatchException.class, IllegalArgumentException.class})
     ResponseEntity<ProtocolError> badRequest(Exception e) {

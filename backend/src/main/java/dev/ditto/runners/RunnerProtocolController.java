@@ -143,6 +143,7 @@ class RunnerProtocolController {
             throw new BlobStore.BlobTooLargeException(maxBytes);
         }
         queue.checkLease(jobId, runner.id(), attempt);
+        blobs.requireSpace(request.getContentLengthLong());
         BlobStore.StoredBlob blob = blobs.put(request.getInputStream(), maxBytes, sha256.strip().toLowerCase(Locale.ROOT));
         queue.recordArtifact(jobId, runner.id(), attempt, name, blob.key(), blob.size());
         String type = contentType == null || contentType.isBlank() ? guessContentType(name) : contentType;

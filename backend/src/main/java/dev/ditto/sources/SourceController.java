@@ -44,7 +44,8 @@ class SourceController {
     @PostMapping
     @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
     ResponseEntity<IngestResult> upload(@RequestParam String name, HttpServletRequest request) throws IOException {
-        IngestResult result = sources.ingest(request.getInputStream(), name, SourceService.Origin.API, null);
+        IngestResult result = sources.ingest(request.getInputStream(), name, SourceService.Origin.API, null,
+                request.getContentLengthLong());
         return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result);
     }
 
@@ -183,8 +184,21 @@ class SourceController {
         return p;
     }
 
+    /**
+     * A refused file: 413 over the limit, 422 not a video, both as {@code {"file", "error"}}; 507 when the blob store's
+     * disk is full, as a problem detail that names the folder and its free space ({@code folder}, {@code freeBytes}).
+     */
     @ExceptionHandler(IngestException.class)
-    ResponseEntity<Map<String, String>> refused(IngestException e) {
+    ResponseEntity<?> refused(IngestException e) {
+        if (e.getCause() instanceof BlobStore.InsufficientStorageException full) {
+            ProblemDetail p = problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient Storage", e.getMessage());
+            p.setType(java.net.URI.create("https://ditto.dev/problems/insufficient-storage"));
+            p.setProperty("file", e.fileName());
+            p.setProperty("folder", full.folder().toString());
+            p.setProperty("freeBytes", full.freeBytes());
+            return ResponseEntity.status(HttpStatus.INSUFFICIENT_STORAGE)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        }
         HttpStatus status = e.getCause() instanceof BlobStore.BlobTooLargeException
                 ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_CONTENT;
         return ResponseEntity.status(status).body(Map.of("file", e.fileName(), "error", e.getMessage()));

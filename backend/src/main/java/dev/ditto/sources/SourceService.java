@@ -69,10 +69,23 @@ public class SourceService {
      * @throws IngestException empty, not a video container, or over {@code ditto.sources.max-upload-mb}
      */
     public IngestResult ingest(InputStream content, String originalName, Origin origin, @Nullable String originRef) {
+        return ingest(content, originalName, origin, originRef, -1);
+    }
+
+    /**
+     * {@link #ingest(InputStream, String, Origin, String)} of content whose size the sender declared
+     * ({@code declaredBytes}, -1 when unknown): refused before a byte is read when the blob store's disk has no room.
+     *
+     * @throws IngestException as above, or with a {@link BlobStore.InsufficientStorageException} cause when the disk
+     *                         is full (then nothing of the file is left behind)
+     */
+    public IngestResult ingest(InputStream content, String originalName, Origin origin, @Nullable String originRef,
+                               long declaredBytes) {
         String name = cleanName(originalName);
         SourceProperties limits = properties;
         BlobStore.StoredBlob blob;
         try {
+            blobs.requireSpace(declaredBytes);
             byte[] head = content.readNBytes(SNIFF_BYTES);
             if (head.length == 0) {
                 throw new IngestException(name, "the file is empty (0 bytes).");
@@ -86,6 +99,8 @@ public class SourceService {
         } catch (BlobStore.BlobTooLargeException e) {
             throw new IngestException(name, "too large: the limit is " + limits.maxUploadMb()
                     + " MB (ditto.sources.max-upload-mb).", e);
+        } catch (BlobStore.InsufficientStorageException e) {
+            throw new IngestException(name, "not stored: " + e.getMessage() + ".", e);
         } catch (IOException e) {
             throw new IngestException(name, "could not be read completely (" + e.getMessage() + ").", e);
         }

@@ -1,5 +1,6 @@
 package dev.ditto.sources;
 
+import dev.ditto.blobs.BlobStore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,20 +8,23 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Guards the two ways a video is uploaded, the REST upload ({@code POST /api/sources}) and the dashboard's upload
  * component ({@code POST /VAADIN/dynamic/resource/...}), before a byte of the body is read: a request that declares a
  * {@code Content-Length} over the upload limit ({@code ditto.sources.max-upload-mb}, plus {@value #MULTIPART_SLACK}
  * bytes of multipart framing on the dashboard path) is answered 413 at once, and a user with
- * {@code ditto.sources.max-concurrent-uploads} uploads running gets 429 for the next one. A chunked body, which
- * declares no length, is still cut off at the limit while it streams. Runs after Spring Security, so the user is
- * known (and an anonymous request was already turned away).
+ * {@code ditto.sources.max-concurrent-uploads} uploads running gets 429 for the next one. A REST upload whose declared
+ * length the blob store's disk has no room for is answered 507 Insufficient Storage (the folder and its free space).
+ * A chunked body, which declares no length, is still cut off at the limit while it streams. Runs after Spring
+ * Security, so the user is known (and an anonymous request was already turned away).
  */
 @Component
 public class UploadGate extends OncePerRequestFilter {
@@ -28,11 +32,16 @@ public class UploadGate extends OncePerRequestFilter {
     private static final String DASHBOARD_UPLOADS = "/VAADIN/dynamic/resource/";
 
     private final SourceService sources;
+    private final BlobStore blobs;
+    private final ObjectMapper json;
     private final int maxConcurrent;
     private final Map<String, Integer> running = new ConcurrentHashMap<>();
 
-    UploadGate(SourceService sources, @Value("${ditto.sources.max-concurrent-uploads:2}") int maxConcurrent) {
+    UploadGate(SourceService sources, BlobStore blobs, ObjectMapper json,
+               @Value("${ditto.sources.max-concurrent-uploads:2}") int maxConcurrent) {
         this.sources = sources;
+        this.blobs = blobs;
+        this.json = json;
         this.maxConcurrent = maxConcurrent;
     }
 
@@ -62,6 +71,14 @@ public class UploadGate extends OncePerRequestFilter {
                             + " MB (ditto.sources.max-upload-mb). Nothing was stored.");
             return;
         }
+        if (!dashboard && declared > 0) { // the dashboard's panel says it itself, in its list (UploadPanel)
+            try {
+                blobs.requireSpace(declared);
+            } catch (BlobStore.InsufficientStorageException full) {
+                insufficientStorage(response, String.valueOf(request.getParameter("name")), full);
+                return;
+            }
+        }
         Principal principal = request.getUserPrincipal();
         String user = principal == null ? "anonymous@" + request.getRemoteAddr() : principal.getName();
         if (running.merge(user, 1, Integer::sum) > maxConcurrent) {
@@ -80,6 +97,30 @@ public class UploadGate extends OncePerRequestFilter {
 
     private void release(String user) {
         running.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * 507 with the folder and its free space, as {@code SourceController} answers a disk that fills while writing; the
+     * body is not read, so the connection is closed after the answer (a client that sends on would lose it to a reset).
+     */
+    private void insufficientStorage(HttpServletResponse response, String file, BlobStore.InsufficientStorageException full)
+            throws IOException {
+        String detail = file + ": not stored: " + full.getMessage() + ".";
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "https://ditto.dev/problems/insufficient-storage");
+        problem.put("title", "Insufficient Storage");
+        problem.put("status", 507);
+        problem.put("detail", detail);
+        problem.put("error", detail);
+        problem.put("file", file);
+        problem.put("folder", full.folder().toString());
+        problem.put("freeBytes", full.freeBytes());
+        response.setStatus(507);
+        response.setHeader("Connection", "close");
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(json.writeValueAsString(problem));
+        response.flushBuffer();
     }
 
     private static void refuse(HttpServletResponse response, int status, String title, String detail) throws IOException {

@@ -1,5 +1,6 @@
 package dev.ditto.runner;
 
+import dev.ditto.runner.client.ServerStorageFullException;
 import dev.ditto.runner.media.BadVideoException;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +16,16 @@ final class FailureClassifier {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    /** True when some cause in the chain is the server's full disk (507): no fault of the job, so it is handed back. */
+    static boolean isServerStorageFull(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ServerStorageFullException) {
+                return true;
             }
         }
         return false;

@@ -14,7 +14,9 @@ import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.ProbePayload;
 import dev.ditto.runner.client.LeaseLostException;
 import dev.ditto.runner.client.ProtocolException;
+import dev.ditto.runner.client.RetryPolicy;
 import dev.ditto.runner.client.RunnerClient;
+import dev.ditto.runner.client.ServerStorageFullException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ public final class JobLoop {
     private final Duration heartbeatEvery;
     private final int claimWaitSeconds;
     private final String runnerName;
+    private final RetryPolicy storageFull;
     private final Semaphore slots;
     private final ExecutorService jobs;
     private final ScheduledExecutorService heartbeats;
@@ -65,8 +68,20 @@ public final class JobLoop {
     private volatile boolean refused;
     private volatile @Nullable Thread claimThread;
 
+    /**
+     * How long an artefact upload waits while the server's disk is full (507): 30 s doubling to 5 min, 10 tries
+     * (about 32 minutes in all), heartbeating meanwhile; then the job is handed back, using no attempt.
+     */
+    public static final RetryPolicy STORAGE_FULL = new RetryPolicy(10, Duration.ofSeconds(30), Duration.ofMinutes(5));
+
     public JobLoop(RunnerClient client, Map<JobType, JobHandler> handlers, Path workDir, int concurrency,
                    Duration heartbeatEvery, int claimWaitSeconds, String runnerName) {
+        this(client, handlers, workDir, concurrency, heartbeatEvery, claimWaitSeconds, runnerName, STORAGE_FULL);
+    }
+
+    /** As above, with the back-off for uploads the server refuses because its disk is full ({@link #STORAGE_FULL}). */
+    public JobLoop(RunnerClient client, Map<JobType, JobHandler> handlers, Path workDir, int concurrency,
+                   Duration heartbeatEvery, int claimWaitSeconds, String runnerName, RetryPolicy storageFull) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
@@ -78,6 +93,7 @@ public final class JobLoop {
         this.heartbeatEvery = heartbeatEvery;
         this.claimWaitSeconds = claimWaitSeconds;
         this.runnerName = runnerName;
+        this.storageFull = storageFull;
         this.slots = new Semaphore(concurrency);
         AtomicInteger n = new AtomicInteger();
         this.jobs = Executors.newFixedThreadPool(concurrency, r -> {
@@ -237,10 +253,7 @@ public final class JobLoop {
             client.download(inputBlob, input);
             log.info("Job {}: downloaded input {} ({} bytes)", a.jobId(), inputBlob.key(), Files.size(input));
             job.progress("start", 0);
-            ArtifactSink sink = (name, file, contentType) -> {
-                checkStillHeld(job);
-                return client.upload(a.jobId(), a.attempt(), name, file, contentType).blob();
-            };
+            ArtifactSink sink = (name, file, contentType) -> upload(job, name, file, contentType);
             JobResult result = handler.run(a.payload(), input, dir, sink, job::progress);
             checkStillHeld(job);
             job.progress("complete", 1);
@@ -257,6 +270,11 @@ public final class JobLoop {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || job.stopRequested()) {
                 Thread.interrupted();
                 onInterrupted(job);
+            } else if (FailureClassifier.isServerStorageFull(e)) {
+                String message = "the server's disk stayed full while runner " + runnerName + " waited to upload (stage "
+                        + job.stage + "); handed back, no attempt used: " + FailureClassifier.describe(e);
+                log.warn("Job {}: {}", a.jobId(), message);
+                report(job, new JobFailure(a.attempt(), truncate(message), true, true));
             } else {
                 boolean badInput = FailureClassifier.isBadInput(e);
                 String message = FailureClassifier.describe(e);
@@ -274,6 +292,34 @@ public final class JobLoop {
             running.remove(a.jobId());
             deleteQuietly(dir);
             passSlotOn(next);
+        }
+    }
+
+    /**
+     * Uploads one artefact. While the server answers 507 (its disk is full) the upload is tried again after
+     * {@link #storageFull}'s back-off, the heartbeat keeping the lease meanwhile; past its last try the
+     * {@link ServerStorageFullException} goes up and the job is handed back. A stop or a lost lease ends the wait.
+     */
+    private BlobRef upload(RunningJob job, String name, Path file, String contentType) throws IOException, InterruptedException {
+        JobAssignment a = job.assignment;
+        String stage = job.stage;
+        for (int tries = 1; ; tries++) {
+            checkStillHeld(job);
+            try {
+                BlobRef stored = client.upload(a.jobId(), a.attempt(), name, file, contentType).blob();
+                job.stage = stage;
+                return stored;
+            } catch (ServerStorageFullException e) {
+                if (tries >= storageFull.maxAttempts()) {
+                    job.stage = stage;
+                    throw e;
+                }
+                Duration pause = storageFull.delayAfter(tries);
+                job.stage = "waiting: server disk full";
+                log.warn("Job {}: {}; uploading {} again in {} s (try {}/{}); the job keeps its attempt", a.jobId(),
+                        e.getMessage(), name, pause.toSeconds(), tries + 1, storageFull.maxAttempts());
+                Thread.sleep(pause);
+            }
         }
     }
 

@@ -46,6 +46,10 @@ final class FakeRunnerServer implements AutoCloseable {
     final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     final Set<Long> leaseLost = ConcurrentHashMap.newKeySet();
     final AtomicInteger claimsToFailWith503 = new AtomicInteger();
+    /** Artefact uploads still to refuse with 507, as a server whose disk is full; negative: all of them. */
+    final AtomicInteger uploadsToRefuseWith507 = new AtomicInteger();
+    /** Artefact uploads received, refused or stored. */
+    final AtomicInteger uploads = new AtomicInteger();
     /** Jobs handed out by {@code claim} (the rest went out with completions that asked for the next job). */
     final AtomicInteger jobsClaimed = new AtomicInteger();
     private final HttpServer server;
@@ -123,6 +127,12 @@ final class FakeRunnerServer implements AutoCloseable {
                         }
                     }
                     case "artifacts" -> {
+                        uploads.incrementAndGet();
+                        if (uploadsToRefuseWith507.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0) {
+                            send(ex, 507, "{\"status\":507,\"error\":\"insufficient_storage\",\"message\":\"The artefact "
+                                    + "was refused: the blob store folder /srv/blobs has 12 MB free; free space and try again.\"}");
+                            return;
+                        }
                         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
                         if (!sha.equals(ex.getRequestHeaders().getFirst("X-Content-SHA256"))
                                 || ex.getRequestURI().getQuery() == null || !ex.getRequestURI().getQuery().startsWith("attempt=")) {

@@ -226,6 +226,45 @@ class JobLoopTest {
     }
 
     @Test
+    void aServerWhoseDiskIsFullIsWaitedForWithoutFailingTheJob() throws Exception {
+        BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
+        server.queue.add(probeJob(41, 2, input));
+        server.uploadsToRefuseWith507.set(2);
+        startWithStorageBackoff(new RetryPolicy(5, Duration.ofMillis(300), Duration.ofMillis(600)),
+                Map.of(JobType.PROBE, uploadsAClip()));
+
+        FakeRunnerServer.Event event = server.nextEvent();
+
+        assertThat(event.jobId()).isEqualTo(41);
+        assertThat(event.completion()).as("completed, never failed").isNotNull();
+        assertThat(server.uploads).as("two refusals, then stored: no quick retries of a 507").hasValue(3);
+        assertThat(server.artifacts).containsKey("clip-000.mp4");
+        assertThat(server.heartbeats).as("the lease was kept while waiting")
+                .anyMatch(h -> h.stage().equals("waiting: server disk full"));
+        assertThat(server.events).isEmpty();
+    }
+
+    @Test
+    void aDiskThatStaysFullHandsTheJobBackWithoutUsingAnAttempt() throws Exception {
+        BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
+        server.queue.add(probeJob(42, 1, input));
+        server.uploadsToRefuseWith507.set(-1);
+        startWithStorageBackoff(new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(50)),
+                Map.of(JobType.PROBE, uploadsAClip()));
+
+        FakeRunnerServer.Event event = server.nextEvent();
+
+        assertThat(event.jobId()).isEqualTo(42);
+        assertThat(event.failure()).isNotNull();
+        assertThat(event.failure().handBack()).as("a hand-back uses no attempt").isTrue();
+        assertThat(event.failure().retryable()).isTrue();
+        assertThat(event.failure().error()).contains("the server's disk stayed full").contains("507")
+                .contains("has 12 MB free; free space and try again");
+        assertThat(server.uploads).hasValue(3);
+        assertThat(server.artifacts).isEmpty();
+    }
+
+    @Test
     void serverErrorsOnClaimAreRetried() throws Exception {
         server.claimsToFailWith503.set(3);
         server.queue.add(probeJob(81, 1, server.addBlob(new byte[] {1}, "video/mp4")));
@@ -273,7 +312,11 @@ class JobLoopTest {
     }
 
     private void start(Map<JobType, JobHandler> handlers) {
-        loop = new JobLoop(client, handlers, dir.resolve("work"), 1, Duration.ofMillis(100), 1, "loop-test");
+        startWithStorageBackoff(JobLoop.STORAGE_FULL, handlers);
+    }
+
+    private void startWithStorageBackoff(RetryPolicy storageFull, Map<JobType, JobHandler> handlers) {
+        loop = new JobLoop(client, handlers, dir.resolve("work"), 1, Duration.ofMillis(100), 1, "loop-test", storageFull);
         loopThread = new Thread(() -> {
             try {
                 loop.run();
@@ -282,6 +325,14 @@ class JobLoopTest {
             }
         }, "claim-loop");
         loopThread.start();
+    }
+
+    /** A PROBE handler that uploads one artefact and succeeds. */
+    private static JobHandler uploadsAClip() {
+        return (payload, in, work, sink, progress) -> {
+            sink.store("clip-000.mp4", Files.writeString(work.resolve("clip.txt"), "a clip"), "video/mp4");
+            return probeResult();
+        };
     }
 
     private static JobAssignment probeJob(long id, int attempt, BlobRef video) {

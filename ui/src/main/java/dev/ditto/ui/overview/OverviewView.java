@@ -13,8 +13,11 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.overview.PipelineCounts;
 import dev.ditto.overview.PipelineSnapshot;
+import dev.ditto.platform.DiskSpaceWatch;
+import dev.ditto.platform.FreeSpace;
 import dev.ditto.ui.shared.EChart;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
@@ -30,7 +33,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The landing page: counts by stage and status, queue depth, runners, throughput and acceptance per hour and the
- * judge's score distribution, as plots with the numbers beside them, refreshed live over push every few seconds.
+ * judge's score distribution, as plots with the numbers beside them, refreshed live over push every few seconds; admins
+ * also see the disks' free space and a warning for a folder that is filling up.
  */
 @Route("")
 @PageTitle("Overview · Ditto")
@@ -45,6 +49,7 @@ public class OverviewView extends VerticalLayout {
 
     private final PipelineCounts counts;
     private final ObjectMapper json;
+    private final @Nullable DiskSpaceWatch disk;
     private final FlexLayout cards = new FlexLayout();
     private final EChart samplesChart = new EChart("chart-samples", "260px");
     private final EChart throughputChart = new EChart("chart-throughput", "260px");
@@ -58,9 +63,10 @@ public class OverviewView extends VerticalLayout {
     private @Nullable Instant shown;
     private @Nullable ScheduledFuture<?> refresh;
 
-    public OverviewView(PipelineCounts counts, ObjectMapper json) {
+    public OverviewView(PipelineCounts counts, ObjectMapper json, DiskSpaceWatch disk, AuthenticationContext auth) {
         this.counts = counts;
         this.json = json;
+        this.disk = auth.hasRole("ADMIN") ? disk : null;
         setWidthFull();
         cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         cards.getStyle().set("gap", "var(--lumo-space-m)");
@@ -108,6 +114,9 @@ public class OverviewView extends VerticalLayout {
         Div runnerCard = card("Runners", fleet, "runners-summary");
         runnerCard.add(new Div(new Span("busy: " + busy)));
         cards.add(runnerCard);
+        if (disk != null) {
+            cards.add(diskCard(disk));
+        }
         runners.setItems(s.runners());
 
         draw(samplesChart, Charts.samplesByStage(s));
@@ -150,16 +159,41 @@ public class OverviewView extends VerticalLayout {
         return span;
     }
 
+    /**
+     * Admins only: the free space of the blob store's folder (and the embedded PostgreSQL's and Elasticsearch's data
+     * folders), with a warning in the error colour for each one below {@code ditto.disk.warn-free-mb} or
+     * {@code ditto.disk.warn-free-percent}.
+     */
+    private static Div diskCard(DiskSpaceWatch disk) {
+        Div card = frame("Disk space", "disk");
+        for (DiskSpaceWatch.Folder folder : disk.folders()) {
+            Div line = new Div(new Span(folder.name() + ": " + FreeSpace.mb(folder.freeBytes()) + " MB free"));
+            card.add(line);
+            if (folder.low()) {
+                Div warning = new Div(new Span(folder.warning()));
+                warning.getElement().setAttribute("data-testid", "disk-warning");
+                warning.getStyle().set("color", "var(--lumo-error-text-color)").set("max-width", "28em");
+                card.add(warning);
+            }
+        }
+        return card;
+    }
+
     private static Div card(String title, Map<String, Long> values, String testId) {
-        Div card = new Div(new H3(title));
-        card.getElement().setAttribute("data-testid", "card-" + testId);
-        card.getStyle().set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
-                .set("padding", "var(--lumo-space-m)").set("min-width", "12em");
+        Div card = frame(title, testId);
         long total = values.values().stream().mapToLong(Long::longValue).sum();
         Span totalSpan = new Span("Total " + total);
         totalSpan.getStyle().set("font-weight", "600");
         card.add(totalSpan);
         values.forEach((k, v) -> card.add(new Div(new Span(k + ": " + v))));
+        return card;
+    }
+
+    private static Div frame(String title, String testId) {
+        Div card = new Div(new H3(title));
+        card.getElement().setAttribute("data-testid", "card-" + testId);
+        card.getStyle().set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
+                .set("padding", "var(--lumo-space-m)").set("min-width", "12em");
         return card;
     }
 

@@ -10,6 +10,9 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadEvent;
 import com.vaadin.flow.server.streams.UploadHandler;
+import com.vaadin.flow.server.VaadinResponse;
+import com.vaadin.flow.server.streams.UploadResult;
+import dev.ditto.blobs.BlobStore;
 import dev.ditto.sources.IngestException;
 import dev.ditto.sources.IngestResult;
 import dev.ditto.sources.SourceProperties;
@@ -24,6 +27,9 @@ import java.io.InputStream;
  * the reason it was refused. A refused file does not stop the others.
  */
 class UploadPanel extends VerticalLayout {
+    /** Set on the upload's request thread when the blob store's disk was full, read when the answer is written. */
+    private static final ThreadLocal<String> DISK_FULL = new ThreadLocal<>();
+
     private final SourceService sources;
     private final VerticalLayout results = id(new VerticalLayout(), "upload-results");
     private final Runnable onIngested;
@@ -36,7 +42,33 @@ class UploadPanel extends VerticalLayout {
         setSpacing(false);
         long maxBytes = properties.maxUploadBytes();
 
-        Upload upload = id(new Upload(this::receive), "upload");
+        Upload upload = id(new Upload(new UploadHandler() {
+            @Override
+            public void handleUploadRequest(UploadEvent event) throws IOException {
+                receive(event);
+            }
+
+            @Override
+            public void responseHandled(UploadResult result) {
+                String full = DISK_FULL.get();
+                DISK_FULL.remove();
+                if (full == null) {
+                    UploadHandler.super.responseHandled(result);
+                    return;
+                }
+                // the blob store's disk is full: 507 with the reason, as the REST upload answers
+                VaadinResponse response = result.response();
+                response.setStatus(507);
+                response.setContentType("application/problem+json");
+                try {
+                    response.getWriter().write("{\"type\":\"https://ditto.dev/problems/insufficient-storage\","
+                            + "\"title\":\"Insufficient Storage\",\"status\":507,\"detail\":\""
+                            + full.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+                } catch (IOException e) {
+                    // the status is what matters; the panel already shows the reason
+                }
+            }
+        }), "upload");
         upload.setDropAllowed(true);
         upload.setAutoUpload(true);
         upload.setMaxFiles(100);
@@ -60,6 +92,7 @@ class UploadPanel extends VerticalLayout {
 
     /** Runs on the upload request's thread, outside the session lock: stream, ingest, then report under the lock. */
     private void receive(UploadEvent event) throws IOException {
+        DISK_FULL.remove(); // whatever an earlier request on this thread left
         UI ui = event.getUI();
         String name = event.getFileName();
         SourceProperties limits = sources.properties();
@@ -70,7 +103,7 @@ class UploadPanel extends VerticalLayout {
             return;
         }
         try (InputStream in = event.getInputStream()) {
-            IngestResult result = sources.ingest(in, name, SourceService.Origin.UPLOAD, name);
+            IngestResult result = sources.ingest(in, name, SourceService.Origin.UPLOAD, name, event.getFileSize());
             ui.access(() -> {
                 result(name, result.duplicate() ? "duplicate" : "ok", result.duplicate()
                         ? name + ": already here as source " + result.sourceId() + " (same bytes); nothing new queued."
@@ -78,6 +111,9 @@ class UploadPanel extends VerticalLayout {
                 onIngested.run();
             });
         } catch (IngestException e) {
+            if (e.getCause() instanceof BlobStore.InsufficientStorageException) {
+                DISK_FULL.set(e.getMessage());
+            }
             event.reject(e.getMessage());
             ui.access(() -> result(name, "rejected", e.getMessage()));
         } catch (RuntimeException e) {

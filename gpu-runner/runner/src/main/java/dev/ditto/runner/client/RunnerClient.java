@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The runner's side of the runner protocol: one method per verb, JSON over {@link HttpClient}, bearer token,
- * retries with backoff on network errors and 5xx/429, {@link LeaseLostException} on 409.
+ * retries with backoff on network errors and 5xx/429 (507 excepted: {@link ServerStorageFullException} at once, for the
+ * caller's longer back-off), {@link LeaseLostException} on 409.
  */
 public final class RunnerClient {
     private static final Logger log = LoggerFactory.getLogger(RunnerClient.class);
@@ -133,7 +134,7 @@ public final class RunnerClient {
 
     /**
      * {@code PUT /api/runner/jobs/{id}/artifacts/{name}?attempt=N}: streams the file with its sha256 in
-     * {@code X-Content-SHA256}; throws {@link LeaseLostException} on 409.
+     * {@code X-Content-SHA256}; throws {@link LeaseLostException} on 409 and {@link ServerStorageFullException} on 507.
      */
     public ArtifactStored upload(long jobId, int attempt, String name, Path file, String contentType)
             throws IOException, InterruptedException {
@@ -196,6 +197,9 @@ public final class RunnerClient {
     private RuntimeException statusError(String what, int status, String body, long jobId) {
         if (status == 409) {
             return new LeaseLostException(jobId, body.isBlank() ? "HTTP 409" : body.strip());
+        }
+        if (status == 507) { // the server's disk is full: seconds apart, retries only burn time; the caller backs off
+            return new ServerStorageFullException(what, body);
         }
         if (status >= 500 || status == 429 || status == 408) {
             return new TransientHttpException(what + " answered HTTP " + status);
