@@ -141,7 +141,7 @@ public class CorpusCoverage {
             gaps.add(String.format(Locale.ROOT, "empty regions (no instruction nearest to, at similarity >= %.2f): %s", NEAR,
                     String.join(", ", empty)));
         }
-        return new Coverage(total, sources, categories, List.copyOf(operators), matrix, map(total, mapPoints), gaps,
+        return new Coverage(total, sources, categories, List.copyOf(operators), matrix, sample(total, mapPoints), gaps,
                 regions);
     }
 
@@ -262,10 +262,6 @@ public class CorpusCoverage {
         out.add(new Concept("add sign", "Add a sign with text to the scene", Category.LOCAL_ADD, "add_sign"));
         out.add(new Concept("add sticker", "Add a sticker to the scene", Category.LOCAL_ADD, "add_sticker"));
         return List.copyOf(out);
-    }
-
-    private List<MapPoint> map(long total, int points) {
-        return sample(total, points);
     }
 
     /** About {@code points} instructions with embeddings, evenly spread by id. */

@@ -39,9 +39,13 @@ public class ReleaseComparison {
     public record Page(long releaseId, String release, long againstId, String against, long added, long removed,
                        long changed, int offset, int limit, List<Row> rows) {}
 
+    /** The two releases compared; 404 when either is unknown, 422 when they are the same. */
+    public record Pair(Release release, Release against) {}
+
     public Page page(long releaseId, long againstId, int offset, int limit) {
-        Release r = pair(releaseId, againstId);
-        Release a = catalog.get(againstId);
+        Pair pair = pair(releaseId, againstId);
+        Release r = pair.release();
+        Release a = pair.against();
         long[] totals = new long[3];
         long[] index = {0};
         List<Row> rows = new ArrayList<>();
@@ -76,14 +80,15 @@ public class ReleaseComparison {
         out.flush();
     }
 
-    private Release pair(long releaseId, long againstId) {
+    /** Checks the pair before anything is streamed (an error mid-stream can no longer become a problem detail). */
+    public Pair pair(long releaseId, long againstId) {
         Release r = catalog.get(releaseId);
-        catalog.get(againstId);
+        Release a = catalog.get(againstId);
         if (releaseId == againstId) {
             throw new ReleaseException(ReleaseException.Reason.INVALID,
                     "a release compared with itself has no differences; give another release's id in 'against'");
         }
-        return r;
+        return new Pair(r, a);
     }
 
     private void run(long releaseId, long againstId, java.util.function.Consumer<ReleaseSnapshot.DiffRow> rows) {

@@ -73,13 +73,8 @@ class ReleaseController {
     @PreAuthorize("isAuthenticated()")
     ResponseEntity<org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody> diffCsv(
             @PathVariable long id, @RequestParam long against) {
-        Release release = releases.get(id);
-        Release other = releases.get(against);
-        if (id == against) {
-            throw new ReleaseException(ReleaseException.Reason.INVALID,
-                    "a release compared with itself has no differences; give another release's id in 'against'");
-        }
-        String file = (release.name() + "-" + release.version() + "-vs-" + other.version() + ".csv").replaceAll("[^A-Za-z0-9._-]", "_");
+        ReleaseComparison.Pair pair = comparison.pair(id, against);
+        String file = (pair.release().name() + "-" + pair.release().version() + "-vs-" + pair.against().version() + ".csv").replaceAll("[^A-Za-z0-9._-]", "_");
         return ResponseEntity.ok().contentType(new org.springframework.http.MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .body(out -> {
