@@ -11,6 +11,7 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
@@ -31,16 +32,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.concurrent.DelegatingSecurityContextExecutorService;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Hybrid search over samples: facets (status, category, engine, tag), releases and score ranges; matched words
  * emphasised; "more like this" per row; curators accept, reject or tag the selection in bulk, or start an
- * instruction campaign on the sources of the results.
+ * instruction campaign on the sources of the results. Searches run off the UI thread: the page stays usable (and
+ * navigation works) while Elasticsearch is slow or hangs, with a spinner and a Cancel button meanwhile.
  */
 @Route("search")
 @PageTitle("Search · Ditto")
@@ -57,6 +64,12 @@ public class SearchView extends VerticalLayout {
     private final Div similarBanner = new Div();
     private final Span similarTitle = new Span();
     private final Button more = new Button("Load more");
+    private final HorizontalLayout busy = new HorizontalLayout();
+    /** Searches in flight, one virtual thread each, with the signed-in user's security context. */
+    private final ExecutorService searches = new DelegatingSecurityContextExecutorService(
+            Executors.newVirtualThreadPerTaskExecutor(), SecurityContextHolder.getContext());
+    /** Which search the page waits for: a result of an older (superseded or cancelled) one is dropped. */
+    private long generation;
     private final List<Hit> hits = new ArrayList<>();
     private @Nullable Long similarTo;
     private @Nullable SearchRequest lastRequest;
@@ -95,12 +108,22 @@ public class SearchView extends VerticalLayout {
 
         more.addClickListener(e -> loadMore());
         more.setVisible(false);
+        ProgressBar spinner = new ProgressBar();
+        spinner.setIndeterminate(true);
+        spinner.setWidth("6em");
+        Button cancel = new Button("Cancel", e -> cancelSearch());
+        cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+        cancel.getElement().setAttribute("data-testid", "search-cancel");
+        busy.add(spinner, new Span("Searching…"), cancel);
+        busy.setAlignItems(FlexComponent.Alignment.CENTER);
+        busy.getElement().setAttribute("data-testid", "search-busy");
+        busy.setVisible(false);
         BulkBar bulkBar = new BulkBar(reviews, tags, username, grid::getSelectedItems, this::changed);
         bulkBar.setVisible(curator);
         Button campaign = new Button("Start campaign for these results' sources…", e -> startCampaign());
         campaign.getElement().setAttribute("data-testid", "search-start-campaign");
         campaign.setVisible(curator);
-        HorizontalLayout bar = new HorizontalLayout(text, go, total, campaign);
+        HorizontalLayout bar = new HorizontalLayout(text, go, total, busy, campaign);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         // filters in a column of their own, so the results keep the height of the page however many facets there are
         filters.setWidth("17em");
@@ -145,38 +168,53 @@ public class SearchView extends VerticalLayout {
         lastRequest = request;
         hits.clear();
         grid.deselectAll();
-        SearchPage page = fetch(request);
-        if (page == null) {
-            return;
-        }
-        filters.update(page);
-        total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
-        // which search the count is of, for whoever reads the page (a browser test waits on it)
-        total.getElement().setAttribute("data-search", similarTo != null ? "similar:" + similarTo
-                : "text:" + (request.text() == null ? "" : request.text()));
-        show(page);
+        fetch(request, page -> {
+            filters.update(page);
+            total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
+            // which search the count is of, for whoever reads the page (a browser test waits on it)
+            total.getElement().setAttribute("data-search", similarTo != null ? "similar:" + similarTo
+                    : "text:" + (request.text() == null ? "" : request.text()));
+            show(page);
+        });
     }
 
     private void loadMore() {
         if (lastRequest == null || cursor == null) {
             return;
         }
-        SearchPage page = fetch(lastRequest.after(cursor).withFacets(false));
-        if (page != null) {
-            show(page);
-        }
+        fetch(lastRequest.after(cursor).withFacets(false), this::show);
     }
 
-    private @Nullable SearchPage fetch(SearchRequest request) {
-        try {
-            return search.search(request);
-        } catch (SearchUnavailableException e) {
-            Notification.show(e.getMessage());
-            return null;
-        } catch (RuntimeException e) {
-            Notification.show("The search failed: " + e.getMessage());
-            return null;
-        }
+    /**
+     * Runs the search on a thread of its own and shows its page when it comes (pushed); meanwhile a spinner and
+     * Cancel. A newer search supersedes an older one still running.
+     */
+    private void fetch(SearchRequest request, Consumer<SearchPage> onPage) {
+        UI ui = UI.getCurrent();
+        long mine = ++generation;
+        busy.setVisible(true);
+        CompletableFuture.supplyAsync(() -> search.search(request), searches)
+                .whenComplete((page, error) -> ui.access(() -> {
+                    if (mine != generation) {
+                        return; // superseded or cancelled
+                    }
+                    busy.setVisible(false);
+                    if (error == null) {
+                        onPage.accept(page);
+                        return;
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Notification.show(cause instanceof SearchUnavailableException ? cause.getMessage()
+                            : "The search failed: " + cause.getMessage());
+                }));
+    }
+
+    /** Stops waiting for the search in flight (Elasticsearch's own request timeout ends it on the server). */
+    private void cancelSearch() {
+        generation++;
+        busy.setVisible(false);
+        total.setText("Search cancelled");
+        total.getElement().setAttribute("data-search", "cancelled");
     }
 
     private void show(SearchPage page) {
