@@ -106,6 +106,9 @@ public final class Drills {
             p.startServer();
             p.startRunner("r1");
             List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            Playwright playwright = playwright();
+            Browser browser = chromium(playwright);
+            Page dashboard = signedIn(browser, p); // an admin's open page, which should show the outage, not freeze
             long campaign = startCampaign(p.admin, sources, PER_SOURCE);
             JsonObject atKill = awaitWritingStarted(p.admin, campaign);
             long postmaster = p.postmasterPid().orElseThrow(() -> new AssertionError("no postmaster pid"));
@@ -113,9 +116,28 @@ public final class Drills {
             long killedAt = System.nanoTime();
             ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroyForcibly);
             say("killed the postmaster " + postmaster + " with " + atKill.get("written") + " of " + SOURCES * PER_SOURCE + " written");
+            boolean bannerSeen;
+            try {
+                dashboard.locator("[data-testid=database-banner]").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(15_000));
+                bannerSeen = true;
+            } catch (RuntimeException e) {
+                bannerSeen = false;
+            }
             double back = awaitSeconds(killedAt, Duration.ofSeconds(120),
                     () -> p.postmasterPid().filter(pid -> pid != postmaster).isPresent() && api.lastStatus() == 200);
             api.stopAfter(Duration.ofSeconds(2));
+            f.put("dashboard_banner_shown", bannerSeen);
+            boolean bannerGone;
+            try {
+                dashboard.locator("[data-testid=database-banner]").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN).setTimeout(20_000));
+                bannerGone = true;
+            } catch (RuntimeException e) {
+                bannerGone = false;
+            }
+            f.put("dashboard_banner_hidden_after", bannerGone);
+            browser.close();
+            playwright.close();
             JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(5));
             f.put("written_at_kill", atKill.get("written").getAsInt());
             f.put("postgres_back_seconds", round(back));
@@ -124,7 +146,7 @@ public final class Drills {
             boolean answeredWell = api.count(s -> s == 401 || s == 500 || s == -1) == 0 && api.count(s -> s == 503) > 0
                     && api.all503HaveRetryAfter() && api.maxLatencyMs() <= 5000;
             f.put("passed", (int) f.get("written_at_kill") < SOURCES * PER_SOURCE && back < 90 && answeredWell
-                    && Boolean.TRUE.equals(f.get("campaign_exact")));
+                    && bannerSeen && bannerGone && Boolean.TRUE.equals(f.get("campaign_exact")));
         }
     }
 
@@ -153,7 +175,7 @@ public final class Drills {
             f.put("launcher_exit_seconds_after_crash", round(launcherExit));
             f.put("launcher_exit_status", launcherExited ? launcher.exitValue() : null);
             f.put("runner_stopped_with_launcher", runnersGone);
-            f.put("processes_left_after_crash", p.processesLeft().size());
+            f.put("processes_left_after_crash", p.processesLeft()); // the embedded servers may still be stopping
             if (!launcherExited) {
                 launcher.destroyForcibly().waitFor();
             }
@@ -342,23 +364,37 @@ public final class Drills {
         }
     }
 
+    /** Debian's Chromium, headless, as the journeys drive it. */
+    private static Browser chromium(Playwright playwright) {
+        return playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--no-first-run")));
+    }
+
+    private static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    /** A page signed in as the admin. */
+    private static Page signedIn(Browser browser, DrillPlatform p) {
+        Page page = browser.newContext().newPage();
+        page.setDefaultTimeout(20_000);
+        page.navigate(p.baseUrl + "/login");
+        page.locator("vaadin-login-form input[name=username]").fill("admin");
+        page.locator("vaadin-login-form input[name=password]").fill(DrillPlatform.ADMIN_PASSWORD);
+        page.locator("vaadin-login-form vaadin-button[slot=submit], vaadin-login-form button[type=submit]").first().click();
+        page.waitForURL(url -> !url.contains("/login"));
+        return page;
+    }
+
     /**
      * The dashboard while Elasticsearch hangs, in Debian's Chromium: the search page shows at once with a spinner,
      * Cancel stops the wait, and another page opens without waiting for the search.
      */
     private static Map<String, Object> dashboardDuringHang(DrillPlatform p) {
         Map<String, Object> f = new LinkedHashMap<>();
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                     .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
-                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--no-first-run")))) {
-            Page page = browser.newContext().newPage();
-            page.setDefaultTimeout(20_000);
-            page.navigate(p.baseUrl + "/login");
-            page.locator("vaadin-login-form input[name=username]").fill("admin");
-            page.locator("vaadin-login-form input[name=password]").fill(DrillPlatform.ADMIN_PASSWORD);
-            page.locator("vaadin-login-form vaadin-button[slot=submit], vaadin-login-form button[type=submit]").first().click();
-            page.waitForURL(url -> !url.contains("/login"));
+        try (Playwright playwright = playwright(); Browser browser = chromium(playwright)) {
+            Page page = signedIn(browser, p);
             long t0 = System.nanoTime();
             page.navigate(p.baseUrl + "/search");
             page.locator("[data-testid=search-busy]").waitFor();
