@@ -646,7 +646,8 @@ public final class Drills {
      * for 503s, whether Retry-After came with it.
      */
     static final class Poller {
-        record Answer(long at, int status, long latencyMs, boolean retryAfter, String body) {}
+        /** {@code healthStatus}: the {@code status} field of a health answer's JSON, if it has one. */
+        record Answer(long at, int status, long latencyMs, boolean retryAfter, String body, String healthStatus) {}
 
         private final String url;
         private final boolean authenticated;
@@ -701,9 +702,10 @@ public final class Drills {
             try {
                 HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 answers.add(new Answer(t0, r.statusCode(), (System.nanoTime() - t0) / 1_000_000,
-                        r.headers().firstValue("Retry-After").isPresent(), r.body().length() > 400 ? r.body().substring(0, 400) : r.body()));
+                        r.headers().firstValue("Retry-After").isPresent(), r.body().length() > 400 ? r.body().substring(0, 400) : r.body(),
+                        healthStatusOf(r.body())));
             } catch (IOException e) {
-                answers.add(new Answer(t0, -1, (System.nanoTime() - t0) / 1_000_000, false, String.valueOf(e.getMessage())));
+                answers.add(new Answer(t0, -1, (System.nanoTime() - t0) / 1_000_000, false, String.valueOf(e.getMessage()), ""));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
@@ -737,18 +739,16 @@ public final class Drills {
         }
 
         List<String> bodiesStatuses() {
-            List<String> seen = new ArrayList<>();
-            for (Answer a : answers) {
-                try {
-                    String s = JsonParser.parseString(a.body()).getAsJsonObject().get("status").getAsString();
-                    if (!seen.contains(s)) {
-                        seen.add(s);
-                    }
-                } catch (RuntimeException e) {
-                    // not a health body
-                }
+            return answers.stream().map(Answer::healthStatus).filter(s -> !s.isEmpty()).distinct().toList();
+        }
+
+        private static String healthStatusOf(String body) {
+            try {
+                JsonElement status = JsonParser.parseString(body).getAsJsonObject().get("status");
+                return status != null && status.isJsonPrimitive() && status.getAsJsonPrimitive().isString() ? status.getAsString() : "";
+            } catch (RuntimeException e) {
+                return ""; // not a health body
             }
-            return seen;
         }
 
         /** Counts by status, latency percentiles and one 503's detail, under {@code prefix_*}. */
