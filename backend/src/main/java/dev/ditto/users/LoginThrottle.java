@@ -67,10 +67,19 @@ public final class LoginThrottle {
     }
 
     /** How long sign-ins for this username from this address are still refused; empty when they are not. */
-    public synchronized Optional<Duration> refusal(String username, String address) {
+    public Optional<Duration> refusal(String username, String address) {
+        return refusal(List.of(accountKey(username), addressKey(address)));
+    }
+
+    /** How long sign-ins with an API token from this address are still refused; empty when they are not. */
+    public Optional<Duration> addressRefusal(String address) {
+        return refusal(List.of(addressKey(address)));
+    }
+
+    private synchronized Optional<Duration> refusal(List<String> keys) {
         Instant now = clock.instant();
         Duration longest = Duration.ZERO;
-        for (String key : List.of(accountKey(username), addressKey(address))) {
+        for (String key : keys) {
             Entry e = entries.get(key);
             Instant until = e == null ? null : e.lockedUntil;
             if (until != null && until.isAfter(now)) {
@@ -83,16 +92,31 @@ public final class LoginThrottle {
 
     /** A wrong password (or an unknown username) for {@code username} from {@code address}. */
     public void failed(String username, String address) {
-        List<Lockout> locked = new ArrayList<>(2);
+        fail(List.of(Map.entry(accountKey(username), settings.maxPerAccount()),
+                Map.entry(addressKey(address), settings.maxPerAddress())));
+    }
+
+    /** A refused API token from {@code address}: counted against the address only (a token names no account). */
+    public void failedFromAddress(String address) {
+        fail(List.of(Map.entry(addressKey(address), settings.maxPerAddress())));
+    }
+
+    /** Counts a failure for each key against its limit. */
+    private void fail(List<Map.Entry<String, Integer>> limits) {
+        List<Lockout> locked = new ArrayList<>(limits.size());
         synchronized (this) {
             Instant now = clock.instant();
             if (entries.size() > PURGE_ABOVE) {
                 purge(now);
             }
-            count(accountKey(username), settings.maxPerAccount(), now, locked);
-            count(addressKey(address), settings.maxPerAddress(), now, locked);
+            limits.forEach(limit -> count(limit.getKey(), limit.getValue(), now, locked));
         }
         locked.forEach(listener::locked); // outside the lock: the listener writes to the database
+    }
+
+    /** A good API token from {@code address}: the address starts over, as after a right password. */
+    public synchronized void succeededFromAddress(String address) {
+        entries.remove(addressKey(address));
     }
 
     /** The right password: the account and the address start over. */

@@ -70,17 +70,15 @@ public class LoginThrottleConfiguration {
                 next.commence(request, response, e);
                 return;
             }
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, tooMany.getMessage());
-            problem.setType(TYPE);
-            problem.setTitle("Too many failed sign-ins");
-            problem.setInstance(URI.create(request.getRequestURI()));
-            problem.setProperty("retryAfterSeconds", tooMany.retryAfterSeconds());
-            response.resetBuffer();
-            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfterSeconds()));
-            response.setCharacterEncoding("UTF-8");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write(json.writeValueAsString(problem));
+            writeTooMany(request, response, json, tooMany);
         };
+    }
+
+    /** The answer to a sign-in refused by the throttle: 429, {@code Retry-After} and a problem detail. */
+    static void writeTooMany(HttpServletRequest request, HttpServletResponse response, ObjectMapper json,
+                             TooManySignInsException tooMany) throws java.io.IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfterSeconds()));
+        ApiAuthentication.writeProblem(request, response, json, HttpStatus.TOO_MANY_REQUESTS, TYPE,
+                "Too many failed sign-ins", tooMany.getMessage(), Map.of("retryAfterSeconds", tooMany.retryAfterSeconds()));
     }
 }
