@@ -233,7 +233,7 @@ class EndpointAccessIT {
                 }
             }
         }
-        assertThat(calls).isGreaterThan(500);
+        assertThat(calls).isGreaterThan(700);
         assertThat(wrong).as("calls answered against their rule").isEmpty();
         assertThat(broken).as("an empty JSON body or an id that exists nowhere is a 4xx, never a server error").isEmpty();
     }
