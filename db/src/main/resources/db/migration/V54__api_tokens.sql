@@ -15,3 +15,13 @@ create table api_tokens (
     revoked_by   bigint      references users (id) on delete set null
 );
 create index api_tokens_user_idx on api_tokens (user_id, id desc);
+
+-- Failed sign-ins in a row per account ("account:<username>") and per client address ("address:<ip>"), and their
+-- lockouts (LoginThrottle): kept here so that every server on this database sees the same counts and lockouts.
+create table login_throttle (
+    key          text        primary key,
+    failures     integer     not null default 0,
+    lockouts     integer     not null default 0,
+    last_failure timestamptz not null default 'epoch',
+    locked_until timestamptz
+);

@@ -20,12 +20,16 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Login throttling ({@code ditto.security.login.*}): the one {@link AuthenticationProvider} of the dashboard's form
- * login and the API's HTTP Basic goes through a {@link LoginThrottle}; each lockout is one audit entry
+ * login and the API's HTTP Basic goes through a {@link LoginThrottle}, whose counts are kept in PostgreSQL
+ * ({@code login_throttle}, shared by every server on the database); each lockout is one audit entry
  * ({@code login.lockout}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +38,7 @@ public class LoginThrottleConfiguration {
     static final URI TYPE = URI.create("https://ditto.dev/problems/too-many-sign-ins");
 
     @Bean
-    LoginThrottle loginThrottle(Clock clock, AuditLog audit,
+    LoginThrottle loginThrottle(Clock clock, AuditLog audit, JdbcClient jdbc, PlatformTransactionManager transactions,
                                 @Value("${ditto.security.login.max-failures-per-account:5}") int perAccount,
                                 @Value("${ditto.security.login.max-failures-per-address:50}") int perAddress,
                                 @Value("${ditto.security.login.base-lockout:30s}") Duration base,
@@ -52,7 +56,7 @@ public class LoginThrottleConfiguration {
             } catch (RuntimeException e) { // the database being down must not turn a refusal into an error
                 log.warn("the lockout of {} could not be audited: {}", lockout.key(), e.getMessage());
             }
-        });
+        }, new ThrottleStore.Postgres(jdbc, new TransactionTemplate(transactions)));
     }
 
     @Bean
