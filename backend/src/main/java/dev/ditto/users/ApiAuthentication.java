@@ -115,7 +115,6 @@ public final class ApiAuthentication {
             public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
                 // read-only
             }
-
         };
         reader.setAllowSessionCreation(false);
         return reader;

@@ -2,6 +2,7 @@ package dev.ditto.users;
 
 import dev.ditto.platform.DatabaseUnavailableAnswers;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +60,7 @@ public class ApiSecurityConfiguration {
     /** The API-token filter for one chain. */
     @FunctionalInterface
     public interface ApiTokenFilters {
-        jakarta.servlet.Filter filter(boolean onlyOwnPrefix);
+        Filter filter(boolean onlyOwnPrefix);
     }
 
     /**

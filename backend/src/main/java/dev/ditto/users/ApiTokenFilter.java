@@ -62,6 +62,7 @@ final class ApiTokenFilter extends OncePerRequestFilter {
         ApiTokens.Check check = tokens.check(presented.get());
         if (check instanceof ApiTokens.Check.Refused(String reason)) {
             throttle.failedFromAddress(address);
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"Ditto\", error=\"invalid_token\"");
             ApiAuthentication.writeProblem(request, response, json, HttpStatus.UNAUTHORIZED, ApiAuthentication.UNAUTHORIZED_TYPE,
                     "Not signed in", reason);
             return;

@@ -378,7 +378,8 @@ class EndpointAccessIT {
                 HttpResponse<String> r = send("GET", path, headers, null, null);
                 throttle.clear();
                 assertThat(r.statusCode()).as(path + " " + headers).isEqualTo(401);
-                assertThat(r.headers().allValues("WWW-Authenticate")).as(path).noneMatch(v -> v.toLowerCase().startsWith("basic"));
+                assertThat(r.headers().allValues("WWW-Authenticate")).as(path).isNotEmpty()
+                        .allMatch(v -> v.startsWith("Bearer realm=\"Ditto\""));
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).contains("application/problem+json");
             }
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An admin makes a personal API token in the dashboard (shown once), a script uses it to read and to change state,
  * a page of another site cannot make the admin's browser do the same, and once the token is revoked in the dashboard
- * the same call is 401.
+ * the same call is 401. The launcher's commands that call the API ({@code ./ditto reindex}, {@code status}) still work.
  */
 class ApiTokenJourneyIT extends BrowserJourney {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -92,6 +92,20 @@ class ApiTokenJourneyIT extends BrowserJourney {
         page.navigate(platform.baseUrl + "/audit");
         assertThat(page.locator("[data-testid=audit-grid]")).containsText("api-token.create");
         assertThat(page.locator("[data-testid=audit-grid]")).containsText("api-token.revoke");
+    }
+
+    /** {@code ./ditto reindex} (HTTP Basic sent by curl, no challenge needed) and {@code ./ditto status} still work. */
+    @Test
+    void theLaunchersCommandsStillWork() throws Exception {
+        for (String command : java.util.List.of("reindex", "status")) {
+            ProcessBuilder ditto = new ProcessBuilder(platform.root.resolve("ditto").toString(), command).redirectErrorStream(true);
+            ditto.environment().put("DITTO_PORT", String.valueOf(platform.port));
+            ditto.environment().put("DITTO_ADMIN_PASSWORD", RunningPlatform.ADMIN_PASSWORD);
+            Process p = ditto.start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            org.assertj.core.api.Assertions.assertThat(p.waitFor()).as("./ditto " + command + ": " + output).isZero();
+            org.assertj.core.api.Assertions.assertThat(output).as(command).isNotBlank().doesNotContain("401");
+        }
     }
 
     /** Puts a form that posts to the runner's revoke into the current page, as an attacker's page would, and submits it. */
