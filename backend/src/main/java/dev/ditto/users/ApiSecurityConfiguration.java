@@ -118,7 +118,7 @@ public class ApiSecurityConfiguration {
 
     /**
      * {@code /api/**}: an API token ({@code Authorization: Bearer dtu_…}), HTTP Basic (scripts; never challenged, so
-     * browsers never cache it) or the dashboard's session, which is read but never created or written here. A state
+     * browsers never cache it) or the dashboard's session, which is read but never created here, nor its sign-in changed. A state
      * change that relies on the session needs its CSRF token; one a browser marks as cross-site is refused.
      */
     @Bean
