@@ -366,6 +366,16 @@ class EndpointAccessIT {
             assertThat(upload.statusCode()).as("upload as " + type + ": " + upload.body()).isEqualTo(415);
             assertThat(upload.body()).contains("application/octet-stream");
         }
+        asAdmin();
+        String runner;
+        try {
+            runner = "Bearer " + runnerTokens.create("typed-runner-" + System.nanoTime()).token();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+        HttpResponse<String> claim = send("POST", "/api/runner/claim", Map.of("Authorization", runner), "text/plain", "{}");
+        assertThat(claim.statusCode()).as("the runner protocol, in its own words: " + claim.body()).isEqualTo(415);
+        assertThat(claim.body()).contains("unsupported_media_type");
     }
 
     @Test
