@@ -58,8 +58,8 @@ public class RunnerTokens {
 
     /** Creates a runner named {@code name}; the answer holds its token, which is not stored and never shown again. */
     @Transactional
-    public CreatedRunner create(String name) {
-        String clean = name.strip();
+    public CreatedRunner create(@Nullable String name) {
+        String clean = name == null ? "" : name.strip();
         if (!clean.matches("[A-Za-z0-9][A-Za-z0-9._@ -]{0,63}")) {
             throw new IllegalArgumentException("A runner name is 1–64 letters, digits, spaces or . _ @ -, starting with a letter or digit.");
         }
