@@ -162,6 +162,48 @@ class SearchJourneyIT extends BrowserJourney {
         snap("4b-filtered-by-tag");
     }
 
+    @Test
+    void decidingAllMatchesOfAWordIsOneBatchWithProgressThatUndoesAsAWhole() {
+        search(word);
+        assertThat(page.locator("[data-testid=search-results] [data-testid=hit-instruction] em").first())
+                .containsText(Pattern.compile(word.substring(0, 4), Pattern.CASE_INSENSITIVE));
+        assertThat(page.locator("[data-testid=hit-why][data-matched-by=WORDS]").first()).hasText("words");
+        long matches = api.post("/api/curation/batches/count", "{\"query\":{\"text\":\"" + word + "\"}}").getAsJsonObject()
+                .get("matches").getAsLong();
+        long inReview = api.post("/api/search", "{\"text\":\"" + word + "\",\"wordsOnly\":true,\"size\":200,\"facets\":false}")
+                .getAsJsonObject().getAsJsonArray("hits").asList().stream()
+                .filter(h -> h.getAsJsonObject().get("status").getAsString().equals("IN_REVIEW")).count();
+        assertThat(inReview).as("samples of ours in review").isPositive();
+
+        page.locator("[data-testid=decide-all]").click();
+        Locator confirm = page.locator("[data-testid=decide-all-confirm]");
+        assertThat(confirm).hasAttribute("data-count", Long.toString(matches));
+        assertThat(confirm).hasText("Accept all " + matches + " matches");
+        snap("5a-decide-all-confirm");
+        confirm.click();
+
+        Locator status = page.locator("[data-testid=batch-status]");
+        assertThat(status).hasAttribute("data-state", "DONE", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(60_000));
+        assertThat(status).containsText(inReview + " accepted");
+        assertThat(page.locator("[data-testid=batch-progress]")).hasAttribute("data-progress", "100%");
+        long batch = Long.parseLong(status.getAttribute("data-batch-id"));
+        assertThat(api.get("/api/curation/batches/" + batch).getAsJsonObject().get("decided").getAsLong()).isEqualTo(inReview);
+        api.await("/api/search?q=" + word + "&wordsOnly=true&status=ACCEPTED&size=200",
+                p -> p.getAsJsonObject().get("total").getAsLong() >= inReview, Duration.ofSeconds(30));
+        snap("5b-batch-done");
+
+        page.locator("[data-testid=batch-undo]").click();
+        assertThat(status).hasAttribute("data-state", "UNDONE", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(60_000));
+        assertThat(status).containsText(inReview + " decisions taken back");
+        assertThat(api.get("/api/curation/batches/" + batch).getAsJsonObject().get("undone").getAsLong()).isEqualTo(inReview);
+        // the decisions are gone: the index follows PostgreSQL back to "in review"
+        api.await("/api/search?q=" + word + "&wordsOnly=true&status=IN_REVIEW&size=200",
+                p -> p.getAsJsonObject().get("total").getAsLong() == inReview, Duration.ofSeconds(30));
+        snap("5c-batch-undone");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void search(String text) {
