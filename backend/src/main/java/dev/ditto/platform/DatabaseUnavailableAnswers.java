@@ -20,7 +20,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -70,18 +69,33 @@ public class DatabaseUnavailableAnswers {
 
     /**
      * The entry point of HTTP Basic: a failed authentication whose cause is the database is a 503; any other is the
-     * usual 401 with its challenge.
+     * 401 problem detail with its challenge (see {@link #unauthorized}).
      */
     public AuthenticationEntryPoint entryPoint() {
-        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
-        basic.setRealmName("Ditto");
         return (HttpServletRequest request, HttpServletResponse response, AuthenticationException e) -> {
             if (DatabaseFaults.isUnavailable(e)) {
                 answer(request, response, e);
             } else {
-                basic.commence(request, response, e);
+                unauthorized(request, response);
             }
         };
+    }
+
+    /**
+     * HTTP Basic's challenge ({@code WWW-Authenticate: Basic realm="Ditto"}, 401) as a problem detail that says what
+     * to send, instead of the servlet container's error page.
+     */
+    private void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "Sign in: send the username and"
+                + " password of a Ditto user with HTTP Basic (Authorization: Basic …); an admin creates users.");
+        problem.setTitle("Sign-in needed");
+        problem.setInstance(URI.create(request.getRequestURI()));
+        response.resetBuffer();
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Ditto\"");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write(json.writeValueAsString(problem));
     }
 
     /** Writes the 503 answer: problem details, or a {@link ProtocolError} to a runner. */

@@ -234,6 +234,15 @@ class DecisionBatchIT {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/curation/batches"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Ditto\"");
+            assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+            assertThat(anonymous.body()).contains("HTTP Basic");
+        }
+
         HttpResponse<String> newUser = call("POST", "/api/admin/users",
                 "{\"username\": \"carol" + (System.nanoTime() % 100000) + "\", \"password\": \"long-enough-1\", \"role\": \"VIEWER\"}", "admin");
         assertThat(newUser.statusCode()).as(newUser.body()).isEqualTo(201);

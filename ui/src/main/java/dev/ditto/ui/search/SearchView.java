@@ -104,7 +104,7 @@ public class SearchView extends VerticalLayout {
         more.setVisible(false);
         BulkBar bulkBar = new BulkBar(reviews, tags, username, grid::getSelectedItems, this::changed);
         bulkBar.setVisible(curator);
-        DecideAllPanel decideAll = new DecideAllPanel(batches, username, () -> lastRequest, this::run);
+        DecideAllPanel decideAll = new DecideAllPanel(batches, username, () -> lastRequest, this::searchAgainSoon);
         Button decideAllButton = decideAll.button();
         decideAllButton.setVisible(curator);
         bulkBar.add(decideAllButton);
@@ -218,6 +218,11 @@ public class SearchView extends VerticalLayout {
         grid.deselectAll();
         hits.replaceAll(h -> sampleIds.contains(h.sampleId()) ? change.apply(h) : h);
         grid.show(hits);
+        searchAgainSoon();
+    }
+
+    /** Runs the search again once the index has caught up with PostgreSQL (within a second or two), pushed. */
+    private void searchAgainSoon() {
         UI ui = UI.getCurrent();
         CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(new DelegatingSecurityContextRunnable(
                 () -> ui.access(this::run), SecurityContextHolder.getContext()));
