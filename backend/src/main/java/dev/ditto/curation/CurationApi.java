@@ -24,10 +24,19 @@ import org.springframework.web.bind.annotation.RestController;
 class CurationApi {
     private final ReviewService reviews;
     private final DecisionBatches batches;
+    private final CuratorAgreement agreement;
 
-    CurationApi(ReviewService reviews, DecisionBatches batches) {
+    CurationApi(ReviewService reviews, DecisionBatches batches, CuratorAgreement agreement) {
         this.reviews = reviews;
         this.batches = batches;
+        this.agreement = agreement;
+    }
+
+    /** Each curator's agreement with the other curators (double review) and with the judge. */
+    @GetMapping("/api/curation/agreement")
+    @PreAuthorize("hasAnyRole('VIEWER', 'CURATOR', 'ADMIN')")
+    List<CuratorAgreement.Row> agreement() {
+        return agreement.perCurator();
     }
 
     /** Claims the next sample for the caller (the review queue's lease), or the one they hold; 204 when none is left. */
