@@ -40,6 +40,7 @@ class SearchJourneyIT extends BrowserJourney {
             "frame", "frames", "with", "into", "make", "from", "that", "this", "look", "like");
     private static Api api;
     private static String word;
+    private static long campaignId;
 
     @BeforeAll
     static void aCampaignOfOurOwnIsGeneratedJudgedAndIndexed() {
@@ -54,6 +55,7 @@ class SearchJourneyIT extends BrowserJourney {
         api.await("/api/sources/" + source, s -> s.getAsJsonObject().get("status").getAsString().equals("READY"), Duration.ofMinutes(5));
         long campaign = api.post("/api/campaigns", "{\"name\":\"search journey\",\"sourceIds\":[" + source
                 + "],\"perSource\":5,\"mix\":{},\"seed\":" + System.nanoTime() % 100_000 + "}").getAsJsonObject().get("id").getAsLong();
+        campaignId = campaign;
         List<JsonElement> rows = api.await("/api/campaigns/" + campaign + "/instructions", r -> !r.getAsJsonArray().isEmpty()
                 && r.getAsJsonArray().asList().stream().allMatch(i -> i.getAsJsonObject().has("sampleStatus")
                         && !i.getAsJsonObject().get("sampleStatus").isJsonNull() && JUDGED.contains(i.getAsJsonObject().get("sampleStatus").getAsString())), Duration.ofMinutes(12))
@@ -202,6 +204,43 @@ class SearchJourneyIT extends BrowserJourney {
         api.await("/api/search?q=" + word + "&wordsOnly=true&status=IN_REVIEW&size=200",
                 p -> p.getAsJsonObject().get("total").getAsLong() == inReview, Duration.ofSeconds(30));
         snap("5c-batch-undone");
+    }
+
+    @Test
+    void aReleaseIsComparedWithAnyEarlierReleasePickedOnItsPageWithTheCsv() throws IOException {
+        List<Long> inReview = api.get("/api/search?campaign=" + campaignId + "&status=IN_REVIEW&size=200&facets=false")
+                .getAsJsonObject().getAsJsonArray("hits").asList().stream()
+                .map(h -> h.getAsJsonObject().get("sampleId").getAsLong()).sorted().toList();
+        assertThat(inReview).as("two samples of ours in review").hasSizeGreaterThanOrEqualTo(2);
+        long s1 = inReview.get(0);
+        long s2 = inReview.get(1);
+        String name = "sj-compare-" + Long.toString(System.nanoTime(), 36);
+        String other = name + "-other";
+        api.post("/api/curation/samples/" + s1 + "/decision", "{\"decision\":\"ACCEPT\"}");
+        api.post("/api/curation/samples/" + s2 + "/decision", "{\"decision\":\"ACCEPT\"}");
+        try {
+            api.post("/api/releases", "{\"name\":\"" + name + "\",\"version\":\"1.0.0\",\"selection\":{\"sampleIds\":[" + s1 + "]}}");
+            api.post("/api/releases", "{\"name\":\"" + other + "\",\"version\":\"1.0.0\",\"selection\":{\"sampleIds\":[" + s2 + "]}}");
+            long latest = api.post("/api/releases", "{\"name\":\"" + name + "\",\"version\":\"1.1.0\",\"selection\":{\"sampleIds\":["
+                    + s1 + "]}}").getAsJsonObject().get("id").getAsLong();
+            signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+            page.navigate(platform.baseUrl + "/releases/" + latest);
+
+            // the previous version of the same name is picked first: the same sample, nothing changed
+            Locator totals = page.locator("[data-testid=release-compare-totals]");
+            assertThat(totals).containsText("Since " + name + " 1.0.0: 0 added, 0 removed, 0 changed.");
+            pickComboBoxItem("release-compare-against", other + " 1.0.0");
+            assertThat(totals).containsText("Since " + other + " 1.0.0: 1 added, 1 removed, 0 changed.");
+            assertThat(page.locator("[data-testid=release-compare-rows]")).containsText(Long.toString(s1));
+            assertThat(page.locator("[data-testid=release-compare-position]")).hasText("1–2 of 2");
+            snap("6-release-compare");
+            com.microsoft.playwright.Download download = page.waitForDownload(() -> page.locator("[data-testid=release-compare-csv]").click());
+            List<String> csv = Files.readAllLines(download.path());
+            assertThat(csv).containsExactlyInAnyOrder("sample_id,change,fields", s1 + ",added,", s2 + ",removed,");
+        } finally {
+            api.post("/api/curation/undo", "{}");
+            api.post("/api/curation/undo", "{}");
+        }
     }
 
     // ---------------------------------------------------------------- helpers
