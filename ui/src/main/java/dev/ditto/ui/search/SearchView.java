@@ -4,6 +4,7 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
@@ -19,6 +20,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.curation.CuratorTags;
+import dev.ditto.curation.DecisionBatches;
 import dev.ditto.curation.ReviewService;
 import dev.ditto.releases.ReleaseService;
 import dev.ditto.search.Hit;
@@ -45,9 +47,11 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Hybrid search over samples: facets (status, category, engine, tag), releases and score ranges; matched words
- * emphasised; "more like this" per row; curators accept, reject or tag the selection in bulk, or start an
- * instruction campaign on the sources of the results. Searches run off the UI thread: the page stays usable (and
- * navigation works) while Elasticsearch is slow or hangs, with a spinner and a Cancel button meanwhile.
+ * emphasised and each row saying why it matched (its words, or similar by meaning with the score); "words only";
+ * "more like this" per row; curators accept, reject or tag the selection in bulk, decide all matches of the query in
+ * one undoable batch, or start an instruction campaign on the sources of the results. Searches run off the UI
+ * thread: the page stays usable (and navigation works) while Elasticsearch is slow or hangs, with a spinner and a
+ * Cancel button meanwhile.
  */
 @Route("search")
 @PageTitle("Search · Ditto")
@@ -58,6 +62,7 @@ public class SearchView extends VerticalLayout {
     private final ReviewService reviews;
     private final CampaignService campaigns;
     private final TextField text = new TextField();
+    private final Checkbox wordsOnly = new Checkbox("Words only");
     private final SearchFilters filters;
     private final SearchResultsGrid grid = new SearchResultsGrid(this::moreLikeThis, this::open);
     private final Span total = new Span();
@@ -76,7 +81,7 @@ public class SearchView extends VerticalLayout {
     private @Nullable String cursor;
 
     public SearchView(SampleSearch search, ReviewService reviews, CuratorTags tags, CampaignService campaigns,
-                      ReleaseService releases, AuthenticationContext auth) {
+                      ReleaseService releases, DecisionBatches batches, AuthenticationContext auth) {
         this.search = search;
         this.reviews = reviews;
         this.campaigns = campaigns;
@@ -93,6 +98,9 @@ public class SearchView extends VerticalLayout {
         go.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         go.getElement().setAttribute("data-testid", "search-run");
         total.getElement().setAttribute("data-testid", "search-total");
+        wordsOnly.getElement().setAttribute("data-testid", "search-words-only");
+        wordsOnly.setTooltipText("Only samples containing the words; no matches by meaning");
+        wordsOnly.addValueChangeListener(e -> run());
 
         similarTitle.getElement().setAttribute("data-testid", "similar-title");
         similarTitle.getStyle().set("font-weight", "600");
@@ -120,17 +128,21 @@ public class SearchView extends VerticalLayout {
         busy.setVisible(false);
         BulkBar bulkBar = new BulkBar(reviews, tags, username, grid::getSelectedItems, this::changed);
         bulkBar.setVisible(curator);
+        DecideAllPanel decideAll = new DecideAllPanel(batches, username, () -> lastRequest, this::searchAgainSoon);
+        Button decideAllButton = decideAll.button();
+        decideAllButton.setVisible(curator);
+        bulkBar.add(decideAllButton);
         Button campaign = new Button("Start campaign for these results' sources…", e -> startCampaign());
         campaign.getElement().setAttribute("data-testid", "search-start-campaign");
         campaign.setVisible(curator);
-        HorizontalLayout bar = new HorizontalLayout(text, go, total, busy, campaign);
+        HorizontalLayout bar = new HorizontalLayout(text, go, wordsOnly, total, busy, campaign);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         // filters in a column of their own, so the results keep the height of the page however many facets there are
         filters.setWidth("17em");
         filters.setHeightFull();
         // min-height 0: a flex child may be shorter than its content, so the column scrolls instead of the page
         filters.getStyle().set("flex-shrink", "0").set("overflow-y", "auto").set("min-height", "0");
-        VerticalLayout results = new VerticalLayout(similarBanner, bulkBar, grid, more);
+        VerticalLayout results = new VerticalLayout(similarBanner, bulkBar, decideAll, grid, more);
         results.setPadding(false);
         results.setSizeFull();
         results.expand(grid);
@@ -162,7 +174,7 @@ public class SearchView extends VerticalLayout {
     }
 
     private void run() {
-        SearchRequest request = filters.applyTo(similarTo == null ? SearchRequest.text(text.getValue())
+        SearchRequest request = filters.applyTo(similarTo == null ? SearchRequest.text(text.getValue()).withWordsOnly(wordsOnly.getValue())
                 : SearchRequest.similarTo(similarTo));
         similarBanner.setVisible(similarTo != null);
         lastRequest = request;
@@ -245,6 +257,11 @@ public class SearchView extends VerticalLayout {
         grid.deselectAll();
         hits.replaceAll(h -> sampleIds.contains(h.sampleId()) ? change.apply(h) : h);
         grid.show(hits);
+        searchAgainSoon();
+    }
+
+    /** Runs the search again once the index has caught up with PostgreSQL (within a second or two), pushed. */
+    private void searchAgainSoon() {
         UI ui = UI.getCurrent();
         CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(new DelegatingSecurityContextRunnable(
                 () -> ui.access(this::run), SecurityContextHolder.getContext()));
