@@ -238,7 +238,8 @@ class DecisionBatchIT {
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/curation/batches"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             assertThat(anonymous.statusCode()).isEqualTo(401);
-            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Ditto\"");
+            // never a Basic challenge, which would make a browser cache credentials (see docs/security.md)
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"Ditto\"");
             assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
             assertThat(anonymous.body()).contains("HTTP Basic");
         }
