@@ -35,9 +35,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +75,8 @@ public class SearchView extends VerticalLayout {
     /** Searches in flight, one virtual thread each, with the signed-in user's security context. */
     private final ExecutorService searches = new DelegatingSecurityContextExecutorService(
             Executors.newVirtualThreadPerTaskExecutor(), SecurityContextHolder.getContext());
+    /** How long a click waits for the search's answer before freeing the page (spinner, Cancel, answer pushed). */
+    private static final java.time.Duration WAIT_ON_PAGE = java.time.Duration.ofMillis(1500);
     /** Which search the page waits for: a result of an older (superseded or cancelled) one is dropped. */
     private long generation;
     private final List<Hit> hits = new ArrayList<>();
@@ -178,9 +182,9 @@ public class SearchView extends VerticalLayout {
                 : SearchRequest.similarTo(similarTo));
         similarBanner.setVisible(similarTo != null);
         lastRequest = request;
-        hits.clear();
         grid.deselectAll();
         fetch(request, page -> {
+            hits.clear(); // only now: until the new page comes, the rows shown (and clickable) stay the old ones
             filters.update(page);
             total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
             // which search the count is of, for whoever reads the page (a browser test waits on it)
@@ -198,27 +202,46 @@ public class SearchView extends VerticalLayout {
     }
 
     /**
-     * Runs the search on a thread of its own and shows its page when it comes (pushed); meanwhile a spinner and
-     * Cancel. A newer search supersedes an older one still running.
+     * Runs the search on a thread of its own. An answer within {@link #WAIT_ON_PAGE} is shown at once, in the same
+     * response as the click (the usual case, and the page behaves as a plain synchronous search would); a slower one
+     * frees the page: a spinner and Cancel show, the rest of the dashboard works, and the page is pushed when the
+     * answer comes. A newer search supersedes an older one still running.
      */
     private void fetch(SearchRequest request, Consumer<SearchPage> onPage) {
         UI ui = UI.getCurrent();
         long mine = ++generation;
-        busy.setVisible(true);
-        CompletableFuture.supplyAsync(() -> search.search(request), searches)
-                .whenComplete((page, error) -> ui.access(() -> {
-                    if (mine != generation) {
-                        return; // superseded or cancelled
-                    }
-                    busy.setVisible(false);
-                    if (error == null) {
-                        onPage.accept(page);
-                        return;
-                    }
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    Notification.show(cause instanceof SearchUnavailableException ? cause.getMessage()
-                            : "The search failed: " + cause.getMessage());
-                }));
+        CompletableFuture<SearchPage> answer = CompletableFuture.supplyAsync(() -> search.search(request), searches);
+        try {
+            SearchPage page = answer.get(WAIT_ON_PAGE.toMillis(), TimeUnit.MILLISECONDS);
+            busy.setVisible(false);
+            onPage.accept(page);
+            return;
+        } catch (TimeoutException slow) {
+            busy.setVisible(true);
+        } catch (ExecutionException e) {
+            busy.setVisible(false);
+            failed(e.getCause() != null ? e.getCause() : e);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        answer.whenComplete((page, error) -> ui.access(() -> {
+            if (mine != generation) {
+                return; // superseded or cancelled
+            }
+            busy.setVisible(false);
+            if (error == null) {
+                onPage.accept(page);
+            } else {
+                failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        }));
+    }
+
+    private static void failed(Throwable cause) {
+        Notification.show(cause instanceof SearchUnavailableException ? cause.getMessage()
+                : "The search failed: " + cause.getMessage());
     }
 
     /** Stops waiting for the search in flight (Elasticsearch's own request timeout ends it on the server). */
@@ -231,7 +254,7 @@ public class SearchView extends VerticalLayout {
 
     private void show(SearchPage page) {
         hits.addAll(page.hits());
-        grid.show(hits);
+        grid.show(List.copyOf(hits)); // a copy: the grid never reads a list this view changes later
         cursor = page.nextCursor();
         more.setVisible(cursor != null);
     }
@@ -256,7 +279,7 @@ public class SearchView extends VerticalLayout {
     private void changed(Set<Long> sampleIds, UnaryOperator<Hit> change) {
         grid.deselectAll();
         hits.replaceAll(h -> sampleIds.contains(h.sampleId()) ? change.apply(h) : h);
-        grid.show(hits);
+        grid.show(List.copyOf(hits));
         searchAgainSoon();
     }
 
