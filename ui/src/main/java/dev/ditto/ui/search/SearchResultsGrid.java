@@ -58,7 +58,8 @@ final class SearchResultsGrid extends Grid<Hit> {
                 .withProperty("id", Hit::sampleId)
                 .withFunction("similar", moreLikeThis::accept)
                 .withFunction("open", open::accept))
-                .setHeader("").setAutoWidth(true).setFlexGrow(0);
+                // frozen to the end: the row's actions stay in view however wide the other columns make the grid
+                .setHeader("").setAutoWidth(true).setFlexGrow(0).setFrozenToEnd(true);
         setSizeFull();
     }
 
