@@ -1,10 +1,7 @@
 package dev.ditto.users;
 
 import dev.ditto.audit.AuditLog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import dev.ditto.platform.BearerSecrets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +40,6 @@ public class ApiTokens {
     private final AuditLog audit;
     private final UserService users;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final Map<Long, Instant> lastUsedWritten = new ConcurrentHashMap<>();
 
     ApiTokens(JdbcClient jdbc, AuditLog audit, UserService users, Clock clock) {
@@ -103,9 +97,7 @@ public class ApiTokens {
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw new IllegalArgumentException("The expiry " + expiresAt + " is not in the future; leave it out for a token that does not expire.");
         }
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = BearerSecrets.mint(PREFIX);
         String prefix = token.substring(0, VISIBLE);
         long id = jdbc.sql("""
                         insert into api_tokens (user_id, name, role, token_hash, token_prefix, created_by, created_at, expires_at)
@@ -249,11 +241,7 @@ public class ApiTokens {
     }
 
     static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return BearerSecrets.hash(token);
     }
 
     private static OffsetDateTime utc(Instant at) {
