@@ -3,7 +3,6 @@ package dev.ditto.e2e;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,9 +43,9 @@ final class DrillPlatform implements AutoCloseable {
         this.root = root;
         this.folder = folder;
         this.data = folder.resolve("data");
-        this.port = freePort();
-        this.pgPort = freePort();
-        this.esPort = freePort();
+        this.port = RunningPlatform.freePort();
+        this.pgPort = RunningPlatform.freePort();
+        this.esPort = RunningPlatform.freePort();
         this.baseUrl = "http://127.0.0.1:" + port;
         this.admin = new Api(baseUrl, "admin", ADMIN_PASSWORD);
         this.extraArguments = new ArrayList<>(extraArguments);
@@ -55,7 +54,7 @@ final class DrillPlatform implements AutoCloseable {
     /** A new data folder under {@code e2e/target/drills/<name>-<time>}; nothing started yet. */
     static DrillPlatform create(String name, List<String> extraArguments) {
         try {
-            Path root = checkout();
+            Path root = RunningPlatform.checkout();
             Path folder = Files.createDirectories(root.resolve("e2e/target/drills/" + name + "-" + System.currentTimeMillis()));
             return new DrillPlatform(root, folder, extraArguments);
         } catch (IOException e) {
@@ -84,7 +83,7 @@ final class DrillPlatform implements AutoCloseable {
 
     /** Starts the server process and waits until it is ready (first start unpacks PostgreSQL and Elasticsearch). */
     DrillPlatform startServer() throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
+        List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
                 root.resolve("ui/target/ditto-server.jar").toString()));
         command.addAll(serverArguments());
         Files.createDirectories(data);
@@ -104,7 +103,7 @@ final class DrillPlatform implements AutoCloseable {
     /** Starts a runner process (token from the file the server wrote, passed in the environment). */
     Process startRunner(String name, String... extra) throws IOException {
         String token = Files.readString(data.resolve("local-runner.token")).strip();
-        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
+        List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
                 root.resolve("gpu-runner/runner/target/ditto-runner.jar").toString(),
                 "--server", baseUrl, "--name", name, "--concurrency", "1",
                 "--work-dir", folder.resolve("runner-" + name).toString()));
@@ -240,26 +239,6 @@ final class DrillPlatform implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-        }
-    }
-
-    static Path checkout() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.exists(p.resolve("ditto")) && Files.exists(p.resolve("e2e/pom.xml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("Run the drills inside a Ditto checkout (no ./ditto found above "
-                + Path.of("").toAbsolutePath() + ")");
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

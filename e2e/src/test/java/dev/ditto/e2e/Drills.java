@@ -6,7 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.io.IOException;
@@ -107,7 +106,7 @@ public final class Drills {
             p.startRunner("r1");
             List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
             Playwright playwright = playwright();
-            Browser browser = chromium(playwright);
+            Browser browser = BrowserJourney.chromium(playwright);
             Page dashboard = signedIn(browser, p); // an admin's open page, which should show the outage, not freeze
             long campaign = startCampaign(p.admin, sources, PER_SOURCE);
             JsonObject atKill = awaitWritingStarted(p.admin, campaign);
@@ -364,26 +363,15 @@ public final class Drills {
         }
     }
 
-    /** Debian's Chromium, headless, as the journeys drive it. */
-    private static Browser chromium(Playwright playwright) {
-        return playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--no-first-run")));
-    }
-
     private static Playwright playwright() {
         return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
 
-    /** A page signed in as the admin. */
+    /** A page signed in as the admin, in Debian's Chromium as the journeys drive it. */
     private static Page signedIn(Browser browser, DrillPlatform p) {
         Page page = browser.newContext().newPage();
         page.setDefaultTimeout(20_000);
-        page.navigate(p.baseUrl + "/login");
-        page.locator("vaadin-login-form input[name=username]").fill("admin");
-        page.locator("vaadin-login-form input[name=password]").fill(DrillPlatform.ADMIN_PASSWORD);
-        page.locator("vaadin-login-form vaadin-button[slot=submit], vaadin-login-form button[type=submit]").first().click();
-        page.waitForURL(url -> !url.contains("/login"));
+        BrowserJourney.signIn(page, p.baseUrl, "admin", DrillPlatform.ADMIN_PASSWORD);
         return page;
     }
 
@@ -393,7 +381,7 @@ public final class Drills {
      */
     private static Map<String, Object> dashboardDuringHang(DrillPlatform p) {
         Map<String, Object> f = new LinkedHashMap<>();
-        try (Playwright playwright = playwright(); Browser browser = chromium(playwright)) {
+        try (Playwright playwright = playwright(); Browser browser = BrowserJourney.chromium(playwright)) {
             Page page = signedIn(browser, p);
             long t0 = System.nanoTime();
             page.navigate(p.baseUrl + "/search");
@@ -489,16 +477,7 @@ public final class Drills {
     }
 
     private static JsonObject awaitJob(Api api, long job, Predicate<JsonObject> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            last = api.get("/api/admin/jobs/" + job).getAsJsonObject();
-            if (done.test(last)) {
-                return last;
-            }
-            pause(100);
-        }
-        throw new AssertionError("job " + job + " did not get there within " + timeout + "; last: " + last);
+        return api.await("/api/admin/jobs/" + job, j -> done.test(j.getAsJsonObject()), timeout).getAsJsonObject();
     }
 
     private static List<String> awaitNoProcesses(DrillPlatform p, Duration timeout) {

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.concurrent.DelegatingSecurityContextExecutorService;
+import org.springframework.security.concurrent.DelegatingSecurityContextExecutor;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -72,9 +72,8 @@ public class SearchView extends VerticalLayout {
     private final Span similarTitle = new Span();
     private final Button more = new Button("Load more");
     private final HorizontalLayout busy = new HorizontalLayout();
-    /** Searches in flight, one virtual thread each, with the signed-in user's security context. */
-    private final ExecutorService searches = new DelegatingSecurityContextExecutorService(
-            Executors.newVirtualThreadPerTaskExecutor(), SecurityContextHolder.getContext());
+    /** Searches in flight, one virtual thread each, shared by every page (each search carries its user's context). */
+    private static final ExecutorService SEARCHES = Executors.newVirtualThreadPerTaskExecutor();
     /** How long a click waits for the search's answer before freeing the page (spinner, Cancel, answer pushed). */
     private static final java.time.Duration WAIT_ON_PAGE = java.time.Duration.ofMillis(1500);
     /** Which search the page waits for: a result of an older (superseded or cancelled) one is dropped. */
@@ -210,7 +209,8 @@ public class SearchView extends VerticalLayout {
     private void fetch(SearchRequest request, Consumer<SearchPage> onPage) {
         UI ui = UI.getCurrent();
         long mine = ++generation;
-        CompletableFuture<SearchPage> answer = CompletableFuture.supplyAsync(() -> search.search(request), searches);
+        CompletableFuture<SearchPage> answer = CompletableFuture.supplyAsync(() -> search.search(request),
+                new DelegatingSecurityContextExecutor(SEARCHES, SecurityContextHolder.getContext()));
         try {
             SearchPage page = answer.get(WAIT_ON_PAGE.toMillis(), TimeUnit.MILLISECONDS);
             busy.setVisible(false);
