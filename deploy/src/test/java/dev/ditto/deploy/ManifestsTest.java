@@ -114,6 +114,24 @@ class ManifestsTest {
     }
 
     @Test
+    void everyDittoVariableOfTheServerNamesADocumentedProperty() throws IOException {
+        // Spring Boot binds DITTO_SECURITY_ADMINPASSWORD to ditto.security.admin-password: dots become underscores,
+        // dashes go. A variable matching no property of the README's table would be silently ignored by the server.
+        Set<String> documented = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(ditto\\.[a-z0-9.-]+)`")
+                .matcher(Files.readString(DEPLOY.resolve("../README.md")));
+        while (m.find()) {
+            documented.add(m.group(1).replace("-", "").replace('.', '_').toUpperCase(java.util.Locale.ROOT));
+        }
+        Rendering base = Kustomize.render(DEPLOY.resolve("base"));
+        List<String> variables = new ArrayList<>(base.find("ConfigMap", "ditto-server-config").document().path("data").propertyNames());
+        server(base).path("spec").path("template").path("spec").path("containers").get(0).path("env")
+                .forEach(e -> variables.add(e.path("name").asString()));
+        assertThat(variables).filteredOn(v -> v.startsWith("DITTO_")).hasSizeGreaterThan(8)
+                .allSatisfy(v -> assertThat(documented).as("documented properties").contains(v));
+    }
+
+    @Test
     void runnersAskForAGpuTakeTheirTokenFromASecretAndOutliveTheirGracePeriod() {
         Rendering base = Kustomize.render(DEPLOY.resolve("base"));
         JsonNode runner = base.find("Deployment", "ditto-runner").document();
