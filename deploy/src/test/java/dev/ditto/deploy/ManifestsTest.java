@@ -148,6 +148,7 @@ class ManifestsTest {
 
         JsonNode scaled = base.find("ScaledObject", "ditto-runner").document().path("spec");
         assertThat(scaled.path("scaleTargetRef").path("name").asString()).isEqualTo("ditto-runner");
+        assertThat(runner.path("spec").has("replicas")).as("replicas of a Deployment KEDA scales").isFalse();
         JsonNode trigger = scaled.path("triggers").get(0);
         assertThat(trigger.path("type").asString()).isEqualTo("postgresql");
         assertThat(trigger.path("metadata").path("query").asString()).contains("FROM jobs").contains("'QUEUED'").contains("'RUNNING'");
