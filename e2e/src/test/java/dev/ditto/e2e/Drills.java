@@ -318,7 +318,18 @@ public final class Drills {
             Set<String> reasons = new java.util.TreeSet<>();
             Set<Long> accepted = new HashSet<>();
             int decisionErrors = 0;
+            // hold the port for 60 s, resetting every connection: the watchdog's restarts fail fast ("port in use") and
+            // clients see a refused node, as when Elasticsearch is down, not a hanging one
             try (java.net.ServerSocket hold = new java.net.ServerSocket(p.esPort, 50, java.net.InetAddress.getLoopbackAddress())) {
+                Thread.ofVirtual().start(() -> {
+                    while (!hold.isClosed()) {
+                        try (java.net.Socket c = hold.accept()) {
+                            c.setSoLinger(true, 0);
+                        } catch (IOException e) {
+                            // closed at the end of the outage
+                        }
+                    }
+                });
                 say("Elasticsearch killed; its port is held for 60 s");
                 while (System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
                     HttpResponse<String> search = p.admin.raw("GET", "/api/search?q=video&size=5", null);
@@ -346,8 +357,14 @@ public final class Drills {
                 return o.get("indexedDocuments").getAsLong() == o.get("samplesInDatabase").getAsLong()
                         && o.getAsJsonObject("lag").get("pendingEvents").getAsLong() == 0;
             }, Duration.ofMinutes(5)).getAsJsonObject();
-            long acceptedFound = p.admin.get("/api/search?status=ACCEPTED&size=100&wordsOnly=false").getAsJsonObject()
-                    .get("total").getAsLong();
+            // the last writes become searchable with the index's next refresh (1 s)
+            long caughtUp = System.nanoTime();
+            long acceptedFound = -1;
+            while (acceptedFound != accepted.size() && System.nanoTime() - caughtUp < Duration.ofSeconds(60).toNanos()) {
+                acceptedFound = p.admin.get("/api/search?status=ACCEPTED&size=100").getAsJsonObject().get("total").getAsLong();
+                pause(acceptedFound == accepted.size() ? 0 : 500);
+            }
+            f.put("accepted_visible_seconds_after_caught_up", round((System.nanoTime() - caughtUp) / 1e9));
             f.put("down_seconds", round(downSeconds));
             f.put("searches_during_outage", searchStatuses);
             f.put("search_reasons", List.copyOf(reasons));
@@ -384,14 +401,18 @@ public final class Drills {
             long campaign = startCampaign(p.admin, sources, 2);
             awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(5));
             List<Long> originals = new ArrayList<>();
-            try (var db = p.database(); var st = db.createStatement();
-                 var rs = st.executeQuery("select id from samples where status <> 'GENERATING' and status <> 'QUEUED' order by id")) {
-                while (rs.next()) {
-                    originals.add(rs.getLong(1));
+            long madeBy = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (originals.isEmpty() && System.nanoTime() < madeBy) {
+                pause(1000);
+                try (var db = p.database(); var st = db.createStatement();
+                     var rs = st.executeQuery("select id from samples where edited_blob_key is not null order by id")) {
+                    while (rs.next()) {
+                        originals.add(rs.getLong(1));
+                    }
                 }
             }
             if (originals.isEmpty()) {
-                throw new AssertionError("the campaign made no sample to regenerate");
+                throw new AssertionError("the copy runners made no sample to regenerate within 10 minutes");
             }
             long t0 = System.nanoTime();
             java.util.Random random = new java.util.Random(20261207L);
