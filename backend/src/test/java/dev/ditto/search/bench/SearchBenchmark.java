@@ -8,6 +8,7 @@ import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.search.BulkLoad;
 import dev.ditto.search.HybridQuery;
 import dev.ditto.search.IndexMapping;
@@ -336,7 +337,7 @@ public final class SearchBenchmark {
     /** CPU time the Elasticsearch process has used so far (user + system), 0 where the platform won't say. */
     private static long esCpuMillis(Path root) {
         try {
-            long pid = Long.parseLong(Files.readString(root.resolve("elasticsearch/es.pid")).trim());
+            long pid = Long.parseLong(Files.readString(ServerFolder.existing(root).resolve("elasticsearch/es.pid")).trim());
             return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
         } catch (IOException | RuntimeException e) {
             return 0;
