@@ -428,7 +428,8 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var body = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, facets, SHARDS);
+            var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q))
+                    .withFacets(facets).shards(SHARDS));
             long t0 = System.nanoTime();
             var response = client.search(body, JsonData.class);
             ms[i] = (System.nanoTime() - t0) / 1e6;
@@ -474,7 +475,7 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var built = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, true, SHARDS);
+            var built = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q)).shards(SHARDS));
             var body = co.elastic.clients.elasticsearch.core.SearchRequest.of(b -> b.index(ALIAS)
                     .withJson(new StringReader(co.elastic.clients.json.JsonpUtils.toJsonString(built, client._jsonpMapper())))
                     .profile(true));
