@@ -1,6 +1,7 @@
 package dev.ditto.e2e;
 
 import com.google.gson.JsonElement;
+import dev.ditto.db.embedded.ServerFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -184,12 +185,12 @@ final class DrillPlatform implements AutoCloseable {
 
     /** The embedded PostgreSQL's postmaster, from its pid file. */
     Optional<Long> postmasterPid() {
-        return firstLine(data.resolve("postgres/postmaster.pid"));
+        return firstLine(ServerFolder.existing(data).resolve("postgres/postmaster.pid"));
     }
 
     /** The embedded Elasticsearch node, from its pid file. */
     Optional<Long> elasticsearchPid() {
-        return firstLine(data.resolve("elasticsearch/es.pid"));
+        return firstLine(ServerFolder.existing(data).resolve("elasticsearch/es.pid"));
     }
 
     private static Optional<Long> firstLine(Path file) {
