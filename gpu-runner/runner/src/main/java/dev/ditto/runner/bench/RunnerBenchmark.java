@@ -9,6 +9,8 @@ import dev.ditto.protocol.VideoFormat;
 import dev.ditto.runner.ArtifactSink;
 import dev.ditto.runner.Progress;
 import dev.ditto.runner.generate.GenerateEngine;
+import dev.ditto.runner.generate.SourceAnalysis;
+import dev.ditto.runner.generate.SourceAnalysisCache;
 import dev.ditto.runner.media.ClipNormaliser;
 import dev.ditto.runner.media.DecodedFrame;
 import dev.ditto.runner.media.VideoReader;
@@ -104,6 +106,20 @@ public final class RunnerBenchmark {
         try (GenerateEngine engine = new GenerateEngine("bench", model, GenerateEngine.DEFAULT_BRISQUE_DIR,
                 Files.isReadable(objects) ? objects : null)) {
             runJob(engine, clip, work.resolve("warm"), format, JOBS.getFirst());
+            // PROBE-time analysis of the clip, as the runner's PROBE keeps it: timed once, then reused by the jobs
+            // that run "with reuse"; the jobs "without reuse" compute it themselves, as for a clip never probed here
+            SourceAnalysisCache cache = new SourceAnalysisCache(work.resolve("analyses"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+            settle();
+            long a0 = System.nanoTime();
+            SourceAnalysis analysis = engine.analyse(clip, format);
+            double analysisSeconds = (System.nanoTime() - a0) / 1e9;
+            String clipKey = SourceAnalysis.sha256(clip);
+            cache.store(clipKey, analysis);
+            long analysisBytes = Files.size(cache.file(clipKey));
+            settle();
+            a0 = System.nanoTime();
+            SourceAnalysis.read(new java.io.BufferedInputStream(Files.newInputStream(cache.file(clipKey))));
+            double analysisLoadSeconds = (System.nanoTime() - a0) / 1e9;
 
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             // Transcodes and jobs alternate, round after round, so a drift in the machine's speed (a shared host
@@ -111,10 +127,13 @@ public final class RunnerBenchmark {
             List<Double> transcodeRuns = new ArrayList<>();
             double transcodeCpu = 0;
             Map<String, List<Double>> runs = new LinkedHashMap<>();
+            Map<String, List<Double>> runsComputed = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stages = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> stagesComputed = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stageCpu = new LinkedHashMap<>();
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
             double jobCpu = 0;
+            double jobCpuComputed = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 for (EditSpec spec : JOBS) {
                     settle();
@@ -125,11 +144,31 @@ public final class RunnerBenchmark {
                     transcodeCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
 
                     String name = label(spec);
+                    // without reuse: the job computes the clip's analysis itself
                     settle();
                     t0 = System.nanoTime();
                     c0 = processCpuNanos();
-                    GenerateResult r = runJob(engine, clip, work.resolve(name + "-" + round), format, spec);
+                    GenerateResult computed = runJob(engine.withAnalysisCache(null), clip,
+                            work.resolve(name + "-computed-" + round), format, spec);
+                    runsComputed.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+                    jobCpuComputed += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
+                    requireAnalysis(computed, "computed");
+                    Map<String, Double> stc = new LinkedHashMap<>();
+                    computed.timings().forEach((k, v) -> stc.put(k, v.wallSeconds()));
+                    stagesComputed.put(name, stc);
+                    deleteTree(work.resolve(name + "-computed-" + round));
+                    // with reuse: the analysis PROBE stored
+                    settle();
+                    t0 = System.nanoTime();
+                    c0 = processCpuNanos();
+                    GenerateResult r = runJob(engine.withAnalysisCache(cache), clip, work.resolve(name + "-" + round),
+                            format, spec);
                     runs.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+                    requireAnalysis(r, "reused");
+                    if (!r.metrics().equals(computed.metrics())) {
+                        throw new IllegalStateException(name + ": metrics differ with and without reuse: "
+                                + r.metrics() + " vs " + computed.metrics());
+                    }
                     keep(work.resolve(name + "-" + round), name.replace(':', '-'));
                     jobCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
                     Map<String, Double> st = new LinkedHashMap<>();
@@ -147,6 +186,10 @@ public final class RunnerBenchmark {
             runs.forEach((k, v) -> perOp.put(k, median(v.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
             double job = perOp.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
             double ratio = job / transcode;
+            Map<String, Double> perOpComputed = new LinkedHashMap<>();
+            runsComputed.forEach((k, v) -> perOpComputed.put(k,
+                    median(v.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
+            double jobComputed = perOpComputed.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
 
             System.out.printf(Locale.ROOT, "%nRunner benchmark: GENERATE %dx%dx%d on the built-in engine, %d cores%n",
                     format.width(), format.height(), format.frames(), Runtime.getRuntime().availableProcessors());
@@ -155,6 +198,12 @@ public final class RunnerBenchmark {
             System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", "ffmpeg transcode (median)", transcode, 1.0);
             perOp.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", k, v, v / transcode));
             System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f   (target ≤ 2.00)%n", "GENERATE mean", job, ratio);
+            perOpComputed.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n",
+                    k + " (no reuse)", v, v / transcode));
+            System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", "GENERATE mean, no reuse", jobComputed,
+                    jobComputed / transcode);
+            System.out.printf(Locale.ROOT, "analysis: computed in %.3f s, %d bytes, loaded in %.3f s%n",
+                    analysisSeconds, analysisBytes, analysisLoadSeconds);
 
             String json = "{\n"
                     + "  \"benchmark\": \"runner\",\n"
@@ -166,6 +215,15 @@ public final class RunnerBenchmark {
                     + "  \"transcode_seconds\": " + num(transcode) + ",\n"
                     + "  \"ratio_to_transcode\": " + num(ratio) + ",\n"
                     + "  \"target_ratio\": 2.0,\n"
+                    // job_seconds and ratio_to_transcode: the clip's analysis computed at PROBE and loaded from the
+                    // runner's cache (how a probed clip is generated); without reuse: the job computes it
+                    + "  \"analysis\": \"reused (stored at PROBE, loaded from the runner's cache)\",\n"
+                    + "  \"job_seconds_without_reuse\": " + num(jobComputed) + ",\n"
+                    + "  \"ratio_to_transcode_without_reuse\": " + num(jobComputed / transcode) + ",\n"
+                    + "  \"job_cpu_seconds_without_reuse\": " + num(jobCpuComputed) + ",\n"
+                    + "  \"analysis_compute_seconds\": " + num(analysisSeconds) + ",\n"
+                    + "  \"analysis_load_seconds\": " + num(analysisLoadSeconds) + ",\n"
+                    + "  \"analysis_bytes\": " + analysisBytes + ",\n"
                     // the machine is shared: with a load average above the cores, wall figures are a floor; CPU
                     // seconds (process user + system) barely depend on it
                     + "  \"system_load_average_at_start\": " + num(loadBefore) + ",\n"
@@ -178,6 +236,9 @@ public final class RunnerBenchmark {
                     + "  \"transcode_runs_seconds\": " + Arrays.stream(transcodes).mapToObj(RunnerBenchmark::num)
                     .toList() + ",\n"
                     + "  \"per_op_seconds\": " + object(perOp) + ",\n"
+                    + "  \"per_op_runs_seconds_without_reuse\": " + runsJson(runsComputed) + ",\n"
+                    + "  \"per_op_seconds_without_reuse\": " + object(perOpComputed) + ",\n"
+                    + "  \"per_op_stage_seconds_without_reuse\": " + nested(stagesComputed) + ",\n"
                     + "  \"per_op_stage_seconds\": " + nested(stages) + ",\n"
                     + "  \"per_op_stage_cpu_seconds\": " + nested(stageCpu) + ",\n"
                     + "  \"per_op_metrics\": " + nested(metrics) + "\n"
@@ -188,7 +249,11 @@ public final class RunnerBenchmark {
             Map<String, Double> warp = new LinkedHashMap<>();
             Map<String, Double> warpFarneback = new LinkedHashMap<>();
             Map<String, Double> warpRaw = new LinkedHashMap<>();
-            List<EditSpec> all = everyOperator();
+            // -Dditto.bench.only=style:pencil_sketch,add_rain: only these operators (experiments; runner.json is then
+            // not the benchmark's)
+            String only = System.getProperty("ditto.bench.only");
+            List<EditSpec> all = everyOperator().stream()
+                    .filter(sp -> only == null || List.of(only.split(",")).contains(label(sp))).toList();
             System.out.printf(Locale.ROOT, "%nWarp error relative to the source, contrast-normalised (target ≤ %.1f)%n",
                     TARGET_WARP_RATIO);
             System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "operator", "engine", "farneback", "raw");
@@ -221,6 +286,15 @@ public final class RunnerBenchmark {
             System.out.println("wrote " + file.toAbsolutePath());
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** Fails the benchmark if a job did not get its analysis the way it was meant to. */
+    private static void requireAnalysis(GenerateResult r, String how) {
+        String got = r.provenance().stages().stream().filter(st -> st.stage().equals("source-analysis"))
+                .map(dev.ditto.protocol.Provenance.Stage::model).findFirst().orElse("none");
+        if (!got.equals(how)) {
+            throw new IllegalStateException("expected the analysis " + how + ", the job's provenance says " + got);
         }
     }
 
@@ -258,7 +332,7 @@ public final class RunnerBenchmark {
 
     private static GenerateResult runJob(GenerateEngine engine, Path clip, Path workDir, VideoFormat format,
                                          EditSpec spec) throws Exception {
-        BlobRef clipRef = new BlobRef("bench", Files.size(clip), "video/mp4");
+        BlobRef clipRef = new BlobRef(SourceAnalysis.sha256(clip), Files.size(clip), "video/mp4");
         GeneratePayload payload = new GeneratePayload(JobPayload.CURRENT_VERSION, 1, 1, 1, clipRef, spec.prompt(),
                 spec, format);
         ArtifactSink sink = (name, file, type) -> new BlobRef(name, Files.size(file), type);

@@ -35,6 +35,27 @@ final class GrainedOperator implements EditOperator {
         return out;
     }
 
+    /** The grain of the frame's part at {@code x, y}: the same pattern as the whole frame's there. */
+    @Override
+    public Mat applyAt(Mat bgr, @Nullable Mat personMask, int x, int y, int frameWidth, int frameHeight) {
+        Mat out = inner.applyAt(bgr, personMask, x, y, frameWidth, frameHeight);
+        if (x == 0 && y == 0 && bgr.cols() == frameWidth && bgr.rows() == frameHeight) {
+            addGrain(out, sigma, seed);
+            return out;
+        }
+        try (Mat whole = new Mat(frameHeight, frameWidth, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(128.0, 128.0, 128.0, 0.0));
+             org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(x, y, bgr.cols(), bgr.rows());
+             Mat part = whole.apply(r); Mat wide = new Mat(); Mat grain = new Mat()) {
+            // the whole frame's grain, as an offset from mid-gray, cut to the part
+            addGrain(whole, sigma, seed);
+            part.convertTo(grain, CV_16SC3, 1, -128);
+            out.convertTo(wide, CV_16SC3);
+            add(wide, grain, wide);
+            wide.convertTo(out, CV_8UC3);
+        }
+        return out;
+    }
+
     @Override
     public boolean needsMask() {
         return inner.needsMask();

@@ -16,11 +16,19 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Snowfall or rain rendered over the clip: particles with seeded positions, sizes and velocities, so frame
- * {@code t} is a pure function of (seed, t) and every re-run of a job draws the same weather.
+ * Snow or rain laid into the scene: the weather's grade plus particles (flakes, streaks along the wind) with seeded
+ * positions and sizes drawn into the key frame, so propagation carries them along the optical flow with the scene
+ * like every other part of the edit. Particles drawn fresh in screen space every frame (falling) changed every pixel
+ * they crossed from one frame to the next, which no flow explains: the warp error read them as flicker (5.5× the
+ * source's). Re-edited regions get the same particles the whole frame has there ({@link #applyAt}). A re-run of a
+ * job draws the same weather.
  */
-final class Precipitation implements ScreenEffect {
+final class Precipitation implements EditOperator {
+    private final EditOperator grade;
     private final boolean snow;
+    private final int width;
+    private final int height;
+    private @org.jspecify.annotations.Nullable Mat layer;
     private final double[] x0;
     private final double[] y0;
     private final double[] vx;
@@ -28,8 +36,11 @@ final class Precipitation implements ScreenEffect {
     private final double[] size;
     private final double[] phase;
 
-    Precipitation(boolean snow, double density, long seed, int width, int height) {
+    Precipitation(EditOperator grade, boolean snow, double density, long seed, int width, int height) {
+        this.grade = grade;
         this.snow = snow;
+        this.width = width;
+        this.height = height;
         int n = (int) Math.round((snow ? 900 : 700) * Math.max(0.05, Math.min(1, density)) * width * height
                 / (832.0 * 480.0));
         SplittableRandom r = new SplittableRandom(seed);
@@ -52,33 +63,63 @@ final class Precipitation implements ScreenEffect {
     }
 
     @Override
-    public void apply(Mat bgr, int index) {
-        int w = bgr.cols();
-        int h = bgr.rows();
-        try (Mat layer = new Mat(h, w, CV_8UC1, new Scalar(0.0)); Mat layer3 = new Mat(); Size k = new Size(3, 3)) {
+    public Mat apply(Mat bgr, @org.jspecify.annotations.Nullable Mat personMask) {
+        return applyAt(bgr, personMask, 0, 0, bgr.cols(), bgr.rows());
+    }
+
+    @Override
+    public Mat applyAt(Mat bgr, @org.jspecify.annotations.Nullable Mat personMask, int x, int y, int frameWidth,
+                       int frameHeight) {
+        Mat out = grade.applyAt(bgr, personMask, x, y, frameWidth, frameHeight);
+        Mat whole = layer(frameWidth, frameHeight);
+        try (org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(x, y, bgr.cols(),
+                bgr.rows()); Mat part = whole.apply(r); Mat part3 = new Mat()) {
+            cvtColor(part, part3, COLOR_GRAY2BGR);
+            // screen blend: 255 - (255-a)(255-b)/255, approximated by a saturating add of the lit particles
+            opencv_core.add(out, part3, out);
+        }
+        return out;
+    }
+
+    @Override
+    public int margin() {
+        return 0;
+    }
+
+    /** The particles of a frame of this size (lit 0..255), drawn once. */
+    private synchronized Mat layer(int w, int h) {
+        if (layer != null && layer.cols() == w && layer.rows() == h) {
+            return layer;
+        }
+        Mat drawn = new Mat(h, w, CV_8UC1, new Scalar(0.0));
+        double sx = w / (double) width;
+        double sy = h / (double) height;
+        try (Size k = new Size(3, 3)) {
             for (int i = 0; i < x0.length; i++) {
-                double sway = snow ? 3 * Math.sin(phase[i] + index * 0.15) : 0;
-                double x = mod(x0[i] + vx[i] * index + sway, w);
-                double y = mod(y0[i] + vy[i] * index, h);
+                double sway = snow ? 3 * Math.sin(phase[i]) : 0;
+                double x = mod(x0[i] + sway, width) * sx;
+                double y = mod(y0[i], height) * sy;
                 if (snow) {
                     try (Point c = new Point((int) x, (int) y); Scalar white = new Scalar(235.0)) {
-                        circle(layer, c, (int) Math.round(size[i]), white, -1, LINE_AA, 0);
+                        circle(drawn, c, (int) Math.round(size[i] * Math.min(sx, sy)), white, -1, LINE_AA, 0);
                     }
                 } else {
-                    double len = size[i];
+                    double len = size[i] * Math.min(sx, sy);
                     double norm = Math.hypot(vx[i], vy[i]);
                     try (Point a = new Point((int) x, (int) y);
                          Point b = new Point((int) (x - vx[i] / norm * len), (int) (y - vy[i] / norm * len));
                          Scalar grey = new Scalar(150.0)) {
-                        line(layer, a, b, grey, 1, LINE_AA, 0);
+                        line(drawn, a, b, grey, 1, LINE_AA, 0);
                     }
                 }
             }
-            GaussianBlur(layer, layer, k, 0);
-            cvtColor(layer, layer3, COLOR_GRAY2BGR);
-            // screen blend: 255 - (255-a)(255-b)/255, approximated by a saturating add of the lit particles
-            opencv_core.add(bgr, layer3, bgr);
+            GaussianBlur(drawn, drawn, k, 0);
         }
+        if (layer != null) {
+            layer.close();
+        }
+        layer = drawn;
+        return drawn;
     }
 
     private static double mod(double v, double m) {

@@ -58,10 +58,31 @@ public final class ProbeEngine {
     private final ProbeLimits limits;
     private final String runnerName;
 
+    private dev.ditto.runner.generate.@org.jspecify.annotations.Nullable SourceAnalysisCache analyses;
+    private @org.jspecify.annotations.Nullable Analyser analyser;
+
+    /** Computes the built-in engine's analysis of a clip file ({@code GenerateEngine::analyse}). */
+    @FunctionalInterface
+    public interface Analyser {
+        dev.ditto.runner.generate.SourceAnalysis analyse(Path clip, VideoFormat format) throws IOException;
+    }
+
     public ProbeEngine(ProbeDetectors detectors, ProbeLimits limits, String runnerName) {
         this.detectors = detectors;
         this.limits = limits;
         this.runnerName = runnerName;
+    }
+
+    /**
+     * Computes each clip's analysis for the built-in engine (flow, edges, the metrics' source side) at PROBE, keeps it
+     * in {@code cache} for this runner's GENERATE jobs of the clip and uploads it with the clip
+     * ({@link ClipResult#analysis()}); null: no analysis at PROBE (GENERATE computes it).
+     */
+    public ProbeEngine withAnalysis(dev.ditto.runner.generate.@org.jspecify.annotations.Nullable SourceAnalysisCache cache,
+                                    @org.jspecify.annotations.Nullable Analyser analyser) {
+        this.analyses = cache;
+        this.analyser = analyser;
+        return this;
     }
 
     /** Adapts this engine to the runner's job loop. */
@@ -258,9 +279,23 @@ public final class ProbeEngine {
                 captionBlobs.add(sink.store(file.getFileName().toString(), file, "image/jpeg"));
             }
         }
+        BlobRef analysisBlob = null;
+        var cache = analyses;
+        Analyser analyse = analyser;
+        if (cache != null && analyse != null) {
+            // what every GENERATE of this clip would compute: once here, from the clip as GENERATE decodes it
+            String sha;
+            try (StageClock.Lap lap = clock.start("analysis")) {
+                sha = dev.ditto.runner.generate.SourceAnalysis.sha256(video);
+                cache.store(sha, analyse.analyse(video, format));
+            }
+            try (StageClock.Lap lap = clock.start("upload")) {
+                analysisBlob = sink.store(base + "-analysis.dsa", cache.file(sha), "application/octet-stream");
+            }
+        }
         log.info("Clip {} [{}..{} s]: {} phash {} colours {}", index, fmt(window.start()), fmt(window.end()), scores, hash, colours);
         return new ClipResult(index, round(window.start()), round(window.end()), videoBlob, keyBlob, thumbBlob, scores, hash,
-                captionBlobs, embedding);
+                captionBlobs, embedding, analysisBlob);
     }
 
     /** Frame {@code c} of the {@link #CAPTION_FRAMES} caption frames: the middles of equal parts of the clip. */
