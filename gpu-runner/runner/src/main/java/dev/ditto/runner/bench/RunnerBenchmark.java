@@ -32,9 +32,12 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code ./ditto bench runner}: one GENERATE job at 832×480×73 on the built-in engine, end to end, against a plain
  * FFmpeg transcode (decode + H.264 encode) of the same clip measured in the same run: a transcode before every job,
- * for {@code -Dditto.bench.rounds} (default 3) rounds; each job's figure and the transcode's are medians. Writes
- * {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and {@code ratio_to_transcode}
- * (target ≤ 2.0). Then, untimed, every operator once ({@link #everyOperator}): {@code warp_error_ratio_by_operator}, the
+ * for {@code -Dditto.bench.rounds} (default 3) rounds; each job's figure and the transcode's are medians. Each job
+ * runs twice per round: computing the clip's analysis itself ({@code job_seconds_without_reuse}), and loading the
+ * analysis computed once before the rounds, as PROBE does ({@code job_seconds}; the analysis's cost, size and load
+ * time as {@code analysis_compute_seconds}, {@code analysis_bytes}, {@code analysis_load_seconds}); both must give the
+ * same metrics. Writes {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and
+ * {@code ratio_to_transcode} (target ≤ 2.0). Then, untimed, every operator once ({@link #everyOperator}): {@code warp_error_ratio_by_operator}, the
  * contrast-normalised warp-error ratio as {@code MetricsStage} measures it ({@code warp_error_normalised}, target ≤
  * {@value #TARGET_WARP_RATIO}), {@code warp_error_ratio_by_operator_farneback}, the same computed independently with
  * Farnebäck flow ({@link WarpCheck}), {@code warp_error_raw_ratio_by_operator} (not normalised) and
@@ -246,6 +249,11 @@ public final class RunnerBenchmark {
             // every operator, untimed: the contrast-normalised warp-error ratio as MetricsStage measures it (DIS
             // flow), checked against an independent Farnebäck computation on the decoded videos
             Path box = boxClip(work, format);
+            if (System.getProperty("ditto.bench.keep") != null) {
+                Path keepDir = Files.createDirectories(Path.of(System.getProperty("ditto.bench.keep")));
+                Files.copy(clip, keepDir.resolve("source-cup.mp4"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(box, keepDir.resolve("source-box.mp4"), StandardCopyOption.REPLACE_EXISTING);
+            }
             Map<String, Double> warp = new LinkedHashMap<>();
             Map<String, Double> warpFarneback = new LinkedHashMap<>();
             Map<String, Double> warpRaw = new LinkedHashMap<>();
@@ -269,6 +277,7 @@ public final class RunnerBenchmark {
                 warpFarneback.put(name, WarpCheck.ratio(input, dir.resolve("edited.mp4")));
                 System.out.printf(Locale.ROOT, "%-28s %9.3f %9.3f %9.3f   (%d/%d)%n", name, warp.get(name),
                         warpFarneback.get(name), warpRaw.get(name), i + 1, all.size());
+                keep(dir, "warp-" + name.replace(':', '-'));
                 deleteTree(dir);
             }
             List<String> over = warp.entrySet().stream().filter(e -> !(e.getValue() <= TARGET_WARP_RATIO))
@@ -327,6 +336,9 @@ public final class RunnerBenchmark {
 
     private static double median(double[] sorted) {
         int n = sorted.length;
+        if (n == 0) {
+            return Double.NaN; // -Dditto.bench.rounds=0: the warp check only
+        }
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 

@@ -36,7 +36,8 @@ final class EditPlans {
                 GlobalStyle s = GlobalStyle.named(style, p.number("strength", 1.0, 0, 1), keyFrame,
                         (int) p.number("colours", 16, 2, 64));
                 if (s.palette() != null) {
-                    effects.add(s.palette().mosaic((int) p.number("block", 8, 2, 64)));
+                    // pixel art's blocks are drawn into the scene edit on the frame's grid
+                    s = s.withBlocks((int) p.number("block", 8, 2, 64));
                 }
                 yield new EditPlan("style " + style, s, EditPlan.Propagation.SCENE_FLOW, effects);
             }

@@ -66,9 +66,11 @@ final class GrainedOperator implements EditOperator {
         return Math.max(2, inner.margin());
     }
 
-    /** Adds monochrome Gaussian grain (half-resolution grain, as coarse as film's) in place. */
+    /** Adds monochrome Gaussian grain in place. */
     static void addGrain(Mat bgr, double sigma, long seed) {
-        try (Mat noise1 = new Mat(Math.max(1, bgr.rows() / 2), Math.max(1, bgr.cols() / 2), CV_16SC1);
+        // quarter-resolution grain, interpolated: clumps of 3–4 px, as coarse as a fast film's. Finer grain lies
+        // below the flow's grid (half resolution), where carrying it from frame to frame resamples it into noise
+        try (Mat noise1 = new Mat(Math.max(1, bgr.rows() / 4), Math.max(1, bgr.cols() / 4), CV_16SC1);
              Mat noise = new Mat(); Mat noise3 = new Mat(); Mat wide = new Mat(); MatVector planes = new MatVector(3)) {
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + bgr.cols() * 31L + bgr.rows());
             ShortBuffer sb = noise1.createBuffer();

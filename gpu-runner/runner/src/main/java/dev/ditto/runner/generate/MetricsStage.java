@@ -67,8 +67,10 @@ final class MetricsStage implements Stage {
                 double[] err = new double[n - 1];
                 double[] lowErr = new double[n - 1];
                 IntStream.range(0, n - 1).parallel().forEach(t -> {
-                    err[t] = MetricsStage.warpError(srcLow[t + 1], srcLow[t], backward[t], backwardOk[t]);
-                    lowErr[t] = MetricsStage.warpError(srcLowPass[t + 1], srcLowPass[t], backward[t], backwardOk[t]);
+                    double[] e = warpErrors(backward[t], backwardOk[t], srcLow[t + 1], srcLow[t], srcLowPass[t + 1],
+                            srcLowPass[t]);
+                    err[t] = e[0];
+                    lowErr[t] = e[1];
                 });
                 return new SourceSide(err, lowErr, contrast);
             } finally {
@@ -141,8 +143,10 @@ final class MetricsStage implements Stage {
             double[] editErr = new double[n - 1];
             double[] editLowErr = new double[n - 1];
             IntStream.range(0, n - 1).parallel().forEach(t -> {
-                editErr[t] = warpError(outLow[t + 1], outLow[t], s.backward(t), s.backwardOk(t));
-                editLowErr[t] = warpError(outLowPass[t + 1], outLowPass[t], s.backward(t), s.backwardOk(t));
+                double[] e = warpErrors(s.backward(t), s.backwardOk(t), outLow[t + 1], outLow[t],
+                        outLowPass[t + 1], outLowPass[t]);
+                editErr[t] = e[0];
+                editLowErr[t] = e[1];
             });
             for (int t = 0; t < n; t++) {
                 outLow[t].close();
@@ -218,10 +222,26 @@ final class MetricsStage implements Stage {
 
     /** Mean absolute difference (0..1) between frame t+1 and frame t warped onto it, over consistent pixels. */
     static double warpError(Mat next, Mat previous, Mat flowNextToPrev, Mat consistent) {
-        try (Mat warped = OpticalFlow.warp(previous, flowNextToPrev); Mat diff = new Mat();
-             Scalar m = mean(diff(next, warped, diff), consistent)) {
-            return (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+        return warpErrors(flowNextToPrev, consistent, next, previous)[0];
+    }
+
+    /**
+     * {@link #warpError} of several (next, previous) pairs along the same flow — {@code pairs} is next, previous,
+     * next, previous, … — sampling along it with one map.
+     */
+    static double[] warpErrors(Mat flowNextToPrev, Mat consistent, Mat... pairs) {
+        Mat[] previous = new Mat[pairs.length / 2];
+        for (int i = 0; i < previous.length; i++) {
+            previous[i] = pairs[2 * i + 1];
         }
+        Mat[] warped = OpticalFlow.warpEach(flowNextToPrev, previous);
+        double[] out = new double[previous.length];
+        for (int i = 0; i < previous.length; i++) {
+            try (Mat w = warped[i]; Mat diff = new Mat(); Scalar m = mean(diff(pairs[2 * i], w, diff), consistent)) {
+                out[i] = (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+            }
+        }
+        return out;
     }
 
     /** Standard deviation of a BGR frame's luma, 0..1. */

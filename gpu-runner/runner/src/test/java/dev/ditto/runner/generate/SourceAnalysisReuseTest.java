@@ -51,7 +51,7 @@ class SourceAnalysisReuseTest {
     @Test
     void theSecondGenerateOfAClipReusesTheAnalysisAndMakesTheSameFrames() throws Exception {
         Path work = TestClips.scratch("analysis-reuse");
-        SourceAnalysisCache cache = new SourceAnalysisCache(work.resolve("cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+        SourceAnalysisCache cache = new SourceAnalysisCache(Files.createTempDirectory(work, "cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
         Path clip = TestClips.cupNormalised();
         EditSpec cartoon = new EditSpec("style", Map.of("style", "cartoon"), 7, "a cartoon");
 
@@ -76,7 +76,7 @@ class SourceAnalysisReuseTest {
     @Test
     void theAnalysisProbeStoresIsReusedByTheFirstGenerateMasksIncluded() throws Exception {
         Path work = TestClips.scratch("analysis-probe");
-        SourceAnalysisCache cache = new SourceAnalysisCache(work.resolve("cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+        SourceAnalysisCache cache = new SourceAnalysisCache(Files.createTempDirectory(work, "cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
         dev.ditto.runner.TestClips.RecordingSink sink = new dev.ditto.runner.TestClips.RecordingSink(work.resolve("blobs"));
         Path source = dev.ditto.runner.TestClips.cup(Files.createDirectories(work.resolve("source")));
         dev.ditto.protocol.ProbeResult probed;
@@ -110,7 +110,7 @@ class SourceAnalysisReuseTest {
     @Test
     void aDamagedAnalysisIsComputedAgain() throws Exception {
         Path work = TestClips.scratch("analysis-damaged");
-        SourceAnalysisCache cache = new SourceAnalysisCache(work.resolve("cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+        SourceAnalysisCache cache = new SourceAnalysisCache(Files.createTempDirectory(work, "cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
         Path clip = TestClips.cupNormalised();
         Path file = cache.file(SourceAnalysis.sha256(clip));
         Files.createDirectories(file.getParent());
@@ -159,7 +159,7 @@ class SourceAnalysisReuseTest {
 
     @Test
     void theCacheKeepsWithinItsBoundDroppingTheLeastRecentlyUsed() throws Exception {
-        Path dir = TestClips.scratch("analysis-bound");
+        Path dir = Files.createTempDirectory(TestClips.scratch("analysis-bound"), "cache");
         SourceAnalysis a = SourceAnalysis.compute(TestClips.cupNormalised(), VideoFormat.DITTO_DEFAULT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         a.write(out);
