@@ -34,6 +34,11 @@ public record HubProperties(
                 retryBackoffMillis, timeoutSeconds);
     }
 
+    public HubProperties withEndpoint(String newEndpoint) {
+        return new HubProperties(newEndpoint, token, privateRepos, revision, commitMaxFiles, commitMaxBytes, retries,
+                retryBackoffMillis, timeoutSeconds);
+    }
+
     public HubProperties withToken(@Nullable String newToken) {
         return new HubProperties(endpoint, newToken, privateRepos, revision, commitMaxFiles, commitMaxBytes, retries,
                 retryBackoffMillis, timeoutSeconds);

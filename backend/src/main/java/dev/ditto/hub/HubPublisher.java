@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import dev.ditto.settings.Setting;
+import dev.ditto.settings.SettingsService;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,12 +47,34 @@ public class HubPublisher implements ReleasePublisher {
     static final String REPO_TYPE = "dataset";
     private static final int PREUPLOAD_CHUNK = 256;
 
-    private final HubProperties properties;
     private final ObjectMapper json;
+    private final @Nullable SettingsService settings;
+    private final HubProperties properties;
 
+    /** With the configuration only (tests, benchmarks). */
     public HubPublisher(HubProperties properties, ObjectMapper json) {
+        this(properties, json, null);
+    }
+
+    /** The endpoint and token an admin set in Settings win over the configuration, read when a publication starts. */
+    @org.springframework.beans.factory.annotation.Autowired
+    public HubPublisher(HubProperties properties, ObjectMapper json, @Nullable SettingsService settings) {
         this.properties = properties;
         this.json = json;
+        this.settings = settings;
+    }
+
+    /**
+     * The Hub target now: an admin's endpoint and token from Settings (a token cleared there means none), else
+     * {@code ditto.hub.endpoint} and {@code ditto.hub.token} / {@code HF_TOKEN}.
+     */
+    HubProperties current() {
+        if (settings == null) {
+            return properties;
+        }
+        String endpoint = settings.storedValue(Setting.HUB_ENDPOINT).filter(v -> !v.isBlank()).orElse(properties.endpoint());
+        Optional<String> token = settings.storedValue(Setting.HUB_TOKEN);
+        return properties.withEndpoint(endpoint).withToken(token.isPresent() ? token.get() : properties.resolvedToken());
     }
 
     @Override
@@ -60,18 +84,29 @@ public class HubPublisher implements ReleasePublisher {
 
     @Override
     public String redact(String message) {
-        String token = properties.resolvedToken();
-        return token == null || token.isEmpty() ? message : message.replace(token, "***");
+        String redacted = message;
+        List<HubProperties> targets = new ArrayList<>(List.of(properties));
+        try {
+            targets.add(current()); // an admin's token too
+        } catch (RuntimeException e) {
+            // the database is away: no admin token can have been used since it went
+        }
+        for (HubProperties p : targets) {
+            String token = p.resolvedToken();
+            redacted = token == null || token.isEmpty() ? redacted : redacted.replace(token, "***");
+        }
+        return redacted;
     }
 
     @Override
     public Outcome publish(Job job) throws IOException {
-        String token = properties.resolvedToken();
-        if (token == null) {
-            throw new HubException(0, "no Hugging Face token is configured: set ditto.hub.token or the HF_TOKEN "
-                    + "environment variable to a token with write access");
+        HubProperties target = current();
+        String token = target.resolvedToken();
+        if (token == null || token.isBlank()) {
+            throw new HubException(0, "no Hugging Face token is configured: set one in Settings (Hugging Face Hub: token), "
+                    + "ditto.hub.token or the HF_TOKEN environment variable, with write access");
         }
-        HubClient client = new HubClient(properties, token, json);
+        HubClient client = new HubClient(target, token, json);
         PublicationTracker tracker = job.tracker();
         HubUploadState state = Optional.ofNullable(tracker.state(HubUploadState.class)).orElseGet(HubUploadState::new);
         String repo = job.destination();
@@ -121,7 +156,7 @@ public class HubPublisher implements ReleasePublisher {
             tracker.saveState(state);
         }
         String url = state.commitUrl != null && !state.commits.isEmpty() ? state.commitUrl
-                : properties.endpoint().replaceAll("/+$", "") + "/datasets/" + repo + "/commit/" + head;
+                : target.endpoint().replaceAll("/+$", "") + "/datasets/" + repo + "/commit/" + head;
         return new Outcome(head, url);
     }
 

@@ -31,6 +31,9 @@ class ImportController {
 
     @PostMapping("/urls")
     ImportReport urls(@RequestBody UrlsRequest request) {
+        if (request.urls() == null || request.urls().isEmpty()) {
+            throw new ImportRefusedException("Give the URLs to import: {\"urls\": [\"https://…/clip.mp4\"]}.");
+        }
         return imports.importUrls(request.urls());
     }
 

@@ -20,7 +20,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -69,17 +68,15 @@ public class DatabaseUnavailableAnswers {
     }
 
     /**
-     * The entry point of HTTP Basic: a failed authentication whose cause is the database is a 503; any other is the
-     * usual 401 with its challenge.
+     * An entry point for a failed authentication: one whose cause is the database is a 503; any other goes to
+     * {@code otherwise} (the usual 401).
      */
-    public AuthenticationEntryPoint entryPoint() {
-        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
-        basic.setRealmName("Ditto");
+    public AuthenticationEntryPoint entryPoint(AuthenticationEntryPoint otherwise) {
         return (HttpServletRequest request, HttpServletResponse response, AuthenticationException e) -> {
             if (DatabaseFaults.isUnavailable(e)) {
                 answer(request, response, e);
             } else {
-                basic.commence(request, response, e);
+                otherwise.commence(request, response, e);
             }
         };
     }

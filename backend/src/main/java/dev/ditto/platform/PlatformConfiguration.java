@@ -27,6 +27,12 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(DittoProperties.class)
 public class PlatformConfiguration {
 
+    /** Background workers' failed runs: one line per database outage turn, stack traces for the rest. */
+    @Bean
+    org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer backgroundTaskErrors() {
+        return scheduler -> scheduler.setErrorHandler(new BackgroundTaskErrors());
+    }
+
     @Bean
     EmbeddedInfrastructure embeddedInfrastructure(DittoProperties properties) {
         return new EmbeddedInfrastructure(properties);

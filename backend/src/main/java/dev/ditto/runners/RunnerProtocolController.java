@@ -80,6 +80,11 @@ class RunnerProtocolController {
 
     @PostMapping("/register")
     RunnerRegistered register(@AuthenticationPrincipal RunnerPrincipal runner, @RequestBody RunnerRegistration registration) {
+        //noinspection ConstantValue (JSON may leave them out)
+        if (registration.capabilities() == null || registration.stages() == null) {
+            throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "bad_registration",
+                    "A registration names the runner's capabilities and stages (see /api/runner/openapi.yaml).");
+        }
         return runners.register(runner.id(), registration);
     }
 

@@ -1,13 +1,10 @@
 package dev.ditto.runners;
 
 import dev.ditto.audit.AuditLog;
+import dev.ditto.platform.BearerSecrets;
 import dev.ditto.platform.DittoProperties;
 import dev.ditto.protocol.RunnerRegistered;
 import dev.ditto.protocol.RunnerRegistration;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +40,6 @@ public class RunnerTokens {
     private final ObjectMapper json;
     private final Clock clock;
     private final DittoProperties properties;
-    private final SecureRandom random = new SecureRandom();
     private final Map<Long, Instant> lastSeenWritten = new ConcurrentHashMap<>();
 
     RunnerTokens(JdbcClient jdbc, AuditLog audit, ObjectMapper json, Clock clock, DittoProperties properties) {
@@ -58,14 +52,12 @@ public class RunnerTokens {
 
     /** Creates a runner named {@code name}; the answer holds its token, which is not stored and never shown again. */
     @Transactional
-    public CreatedRunner create(String name) {
-        String clean = name.strip();
+    public CreatedRunner create(@Nullable String name) {
+        String clean = name == null ? "" : name.strip();
         if (!clean.matches("[A-Za-z0-9][A-Za-z0-9._@ -]{0,63}")) {
             throw new IllegalArgumentException("A runner name is 1–64 letters, digits, spaces or . _ @ -, starting with a letter or digit.");
         }
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = BearerSecrets.mint(PREFIX);
         String hint = token.substring(0, PREFIX.length() + 4) + "…";
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         try {
@@ -143,11 +135,7 @@ public class RunnerTokens {
     }
 
     static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return BearerSecrets.hash(token);
     }
 
     private OffsetDateTime now() {

@@ -46,53 +46,14 @@ public final class HybridQuery {
             @Nullable String index, @Nullable String pitId, Duration pitKeepAlive, SearchRequest request,
             float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning,
             @Nullable List<FieldValue> searchAfter, boolean withFacets, int shards) {
-        List<Query> filters = filters(request);
-        List<Query> exclusions = excludeId == null ? List.of()
-                : List.of(Query.of(q -> q.ids(i -> i.values(Long.toString(excludeId)))));
-        String text = request.text();
-        var b = new co.elastic.clients.elasticsearch.core.SearchRequest.Builder();
-        if (pitId != null) {
-            b.pit(p -> p.id(pitId).keepAlive(t -> t.time(pitKeepAlive.toSeconds() + "s")));
-        } else if (index != null) {
-            b.index(index);
-        }
+        var b = target(index, pitId, pitKeepAlive);
         b.size(request.size());
         b.source(s -> s.filter(f -> f.excludes("vector")));
         // Exact counts stop at totalHitsUpTo (the page says "1000+"): counting every match of a text query in a
         // million samples costs more than the rest of the request, and it would stop the top-hits collector skipping.
         b.trackTotalHits(t -> t.count(Math.max(1, tuning.totalHitsUpTo())));
-        b.query(q -> q.bool(bool -> {
-            bool.filter(filters).mustNot(exclusions);
-            if (text != null) {
-                bool.must(m -> m.simpleQueryString(sq -> sq.query(text).fields(TEXT_FIELDS)
-                        .defaultOperator(Operator.Or).boost(tuning.textWeight())));
-            } else if (queryVector != null) {
-                // kNN alone decides what matches: the text part matches nothing.
-                bool.must(m -> m.matchNone(n -> n));
-            }
-            return bool;
-        }));
-        if (queryVector != null) {
-            List<Float> vector = new ArrayList<>(queryVector.length);
-            for (float v : queryVector) {
-                vector.add(v);
-            }
-            int k = Math.max(tuning.k(), request.size());
-            b.knn(knn -> {
-                knn.field("vector").queryVector(vector).k(k).numCandidates(Math.max(k, tuning.numCandidates()))
-                        .boost(tuning.vectorWeight()).filter(filters);
-                if (!exclusions.isEmpty()) {
-                    knn.filter(f -> f.bool(x -> x.mustNot(exclusions)));
-                }
-                if (text != null) {
-                    knn.similarity(tuning.minSimilarity());
-                }
-                if (tuning.visitPercentage() > 0) {
-                    knn.visitPercentage(tuning.visitPercentage());
-                }
-                return knn;
-            });
-        }
+        String text = request.text();
+        matches(b, request, queryVector, excludeId, tuning, Math.max(tuning.k(), request.size()), true);
         b.sort(sort(request.effectiveSort()));
         if (searchAfter != null) {
             b.searchAfter(searchAfter);
@@ -115,6 +76,94 @@ public final class HybridQuery {
             } else {
                 b.aggregations(facets);
             }
+        }
+        return b.build();
+    }
+
+    /** A request builder aimed at the point in time when there is one, else at {@code index}. */
+    private static co.elastic.clients.elasticsearch.core.SearchRequest.Builder target(@Nullable String index,
+            @Nullable String pitId, Duration pitKeepAlive) {
+        var b = new co.elastic.clients.elasticsearch.core.SearchRequest.Builder();
+        if (pitId != null) {
+            b.pit(p -> p.id(pitId).keepAlive(t -> t.time(pitKeepAlive.toSeconds() + "s")));
+        } else if (index != null) {
+            b.index(index);
+        }
+        return b;
+    }
+
+    /** The name of the text half's query: a hit the words matched lists it in {@code matched_queries}. */
+    static final String WORDS = "words";
+
+    /**
+     * What matches: the filters, the words (BM25) and the kNN half, exactly as a page of {@code request} asks; {@code k}
+     * is the kNN half's size (the page's, so a snapshot of "the results as shown" gets the same nearest neighbours).
+     */
+    private static void matches(co.elastic.clients.elasticsearch.core.SearchRequest.Builder b, SearchRequest request,
+                                float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning, int k,
+                                boolean scored) {
+        List<Query> filters = filters(request);
+        List<Query> exclusions = excludeId == null ? List.of()
+                : List.of(Query.of(q -> q.ids(i -> i.values(Long.toString(excludeId)))));
+        String text = request.text();
+        b.query(q -> q.bool(bool -> {
+            bool.filter(filters).mustNot(exclusions);
+            if (text != null) {
+                Query words = Query.of(m -> m.simpleQueryString(sq -> sq.query(text).fields(TEXT_FIELDS)
+                        .defaultOperator(Operator.Or).boost(tuning.textWeight()).queryName(WORDS)));
+                // unscored (a filter) when only the set of matches counts: the same documents, no BM25 to compute
+                if (scored) {
+                    bool.must(words);
+                } else {
+                    bool.filter(words);
+                }
+            } else if (queryVector != null) {
+                // kNN alone decides what matches: the text part matches nothing.
+                bool.must(m -> m.matchNone(n -> n));
+            }
+            return bool;
+        }));
+        if (queryVector != null) {
+            List<Float> vector = new ArrayList<>(queryVector.length);
+            for (float v : queryVector) {
+                vector.add(v);
+            }
+            b.knn(knn -> {
+                knn.field("vector").queryVector(vector).k(k).numCandidates(Math.max(k, tuning.numCandidates()))
+                        .boost(tuning.vectorWeight()).filter(filters);
+                if (!exclusions.isEmpty()) {
+                    knn.filter(f -> f.bool(x -> x.mustNot(exclusions)));
+                }
+                if (text != null) {
+                    knn.similarity(tuning.minSimilarity());
+                }
+                if (tuning.visitPercentage() > 0) {
+                    knn.visitPercentage(tuning.visitPercentage());
+                }
+                return knn;
+            });
+        }
+    }
+
+    /**
+     * A page of the ids {@code request} matches (each hit's one sort value), in {@code sample_id} order, without
+     * stored fields, scores' order,
+     * highlights or facets: the snapshot of a batch decision. The kNN half (when {@code queryVector} is given) keeps
+     * the size a page of {@code request} gives it, so the set is the one the curator was shown.
+     */
+    public static co.elastic.clients.elasticsearch.core.SearchRequest matching(
+            @Nullable String index, @Nullable String pitId, Duration pitKeepAlive, SearchRequest request,
+            float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning,
+            @Nullable List<FieldValue> searchAfter, int pageSize, boolean countAll) {
+        var b = target(index, pitId, pitKeepAlive);
+        b.size(pageSize);
+        // the sort value is the id: no stored field (not even _id) is read for a hit
+        b.source(s -> s.fetch(false)).storedFields("_none_");
+        b.trackTotalHits(t -> t.enabled(countAll));
+        matches(b, request, queryVector, excludeId, tuning, Math.max(tuning.k(), request.size()), false);
+        b.sort(List.of(byId(SortOrder.Asc)));
+        if (searchAfter != null) {
+            b.searchAfter(searchAfter);
         }
         return b.build();
     }

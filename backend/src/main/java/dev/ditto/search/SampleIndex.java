@@ -78,20 +78,34 @@ class SampleIndex {
         return alias;
     }
 
-    /** Creates version 1 behind the alias when no alias exists yet. */
-    void ensureAlias() throws IOException {
+    /**
+     * Creates version 1 behind the alias when no alias exists yet. Synchronized: the searches that queue up while
+     * Elasticsearch is away all arrive here at once when it is back, and must not race each other to create the
+     * same index; another replica doing the same is handled by the already-exists and alias checks.
+     */
+    synchronized void ensureAlias() throws IOException {
         if (aliasKnown) {
             return;
         }
         if (!client.indices().existsAlias(e -> e.name(alias)).value()) {
             String first = versionName(nextVersion());
-            createVersion(first, false);
+            boolean ours = true;
+            try {
+                createVersion(first, false);
+            } catch (ElasticsearchException e) {
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+                ours = false; // another replica created it a moment ago: put the alias on it (again, harmlessly)
+            }
             try {
                 client.indices().updateAliases(u -> u.actions(a -> a.add(add -> add.index(first).alias(alias).isWriteIndex(true))));
                 log.info("Created search index {} behind alias {}", first, alias);
             } catch (ElasticsearchException e) {
                 // Another replica won the race: keep its alias, drop ours.
-                client.indices().delete(d -> d.index(first));
+                if (ours) {
+                    client.indices().delete(d -> d.index(first));
+                }
                 if (!client.indices().existsAlias(x -> x.name(alias)).value()) {
                     throw e;
                 }

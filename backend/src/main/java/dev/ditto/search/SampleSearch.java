@@ -63,14 +63,8 @@ public class SampleSearch {
         }
         try {
             index.ensureAlias();
-            float[] vector = null;
-            Long exclude = null;
-            if (request.similarTo() != null) {
-                vector = vectorOf(request.similarTo());
-                exclude = request.similarTo();
-            } else if (request.text() != null) {
-                vector = embedder.embed(request.text());
-            }
+            float[] vector = queryVector(request);
+            Long exclude = request.similarTo();
             Cursor cursor = request.cursor() == null ? null : Cursor.decode(request.cursor(), json);
             boolean firstPage = cursor == null;
             SearchResponse<JsonData> response;
@@ -92,13 +86,8 @@ public class SampleSearch {
                 throw e;
             }
             return page(request, response, pit, firstPage);
-        } catch (IOException e) {
-            throw SearchUnavailableException.of(e);
-        } catch (ElasticsearchException e) {
-            if (SearchUnavailableException.isUnavailable(e)) {
-                throw SearchUnavailableException.of(e);
-            }
-            throw e;
+        } catch (IOException | ElasticsearchException e) {
+            throw unavailableOr(e);
         }
     }
 
@@ -128,11 +117,98 @@ public class SampleSearch {
         }
     }
 
+    /**
+     * Every sample id {@code request} matches (all pages), ascending: the snapshot a batch decision acts on. It matches
+     * as a page of {@code request} does (words only, or words and the page's nearest neighbours by meaning), in pages
+     * of 10,000 ids inside a point in time, so the set is the one of one moment.
+     *
+     * @throws TooManyMatchesException the search matches more than {@code max} samples
+     */
+    public long[] matchingIds(SearchRequest request, int max) {
+        try {
+            index.ensureAlias();
+            float[] vector = queryVector(request);
+            Long exclude = request.similarTo();
+            String pit = openPit();
+            try {
+                long[] ids = new long[1024];
+                int n = 0;
+                List<FieldValue> after = null;
+                while (true) {
+                    var body = HybridQuery.matching(null, pit, tuning.pitKeepAlive(), request, vector, exclude, tuning,
+                            after, MATCHING_PAGE, false);
+                    SearchResponse<Void> response = client.search(body, Void.class);
+                    if (response.pitId() != null) {
+                        pit = response.pitId();
+                    }
+                    var hits = response.hits().hits();
+                    for (Hit<Void> hit : hits) {
+                        if (n == max) {
+                            throw new TooManyMatchesException(max);
+                        }
+                        if (n == ids.length) {
+                            ids = java.util.Arrays.copyOf(ids, ids.length * 2);
+                        }
+                        ids[n++] = hit.sort().getFirst().longValue();
+                    }
+                    if (hits.size() < MATCHING_PAGE) {
+                        return java.util.Arrays.copyOf(ids, n);
+                    }
+                    after = hits.getLast().sort();
+                }
+            } finally {
+                String open = pit;
+                try {
+                    client.closePointInTime(c -> c.id(open));
+                } catch (IOException | ElasticsearchException e) {
+                    log.debug("Closing a point in time failed; it expires on its own", e);
+                }
+            }
+        } catch (IOException | ElasticsearchException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /** How many samples {@code request} matches, counted exactly (what {@link #matchingIds} would return). */
+    public long countMatches(SearchRequest request) {
+        try {
+            index.ensureAlias();
+            float[] vector = queryVector(request);
+            Long exclude = request.similarTo();
+            var body = HybridQuery.matching(index.alias(), null, tuning.pitKeepAlive(), request, vector, exclude, tuning,
+                    null, 0, true);
+            var total = client.search(body, Void.class).hits().total();
+            return total == null ? 0 : total.value();
+        } catch (IOException | ElasticsearchException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /** The kNN half's vector: the similar-to sample's, or the text's unless words only decide; null for none. */
+    private float @Nullable [] queryVector(SearchRequest request) throws IOException {
+        if (request.similarTo() != null) {
+            return vectorOf(request.similarTo());
+        }
+        return request.text() != null && !request.wordsOnly() ? embedder.embed(request.text()) : null;
+    }
+
+    /** A search that failed: "unavailable" when Elasticsearch could not answer, else the error as it is. */
+    private static RuntimeException unavailableOr(Exception e) {
+        if (e instanceof IOException io) {
+            return SearchUnavailableException.of(io);
+        }
+        ElasticsearchException es = (ElasticsearchException) e;
+        return SearchUnavailableException.isUnavailable(es) ? SearchUnavailableException.of(es) : es;
+    }
+
+    /** Ids per request of {@link #matchingIds}. */
+    private static final int MATCHING_PAGE = 10_000;
+
     /** Samples whose vectors lie nearest to {@code sampleId}'s, itself excluded; filters of {@code request} apply. */
     public SearchPage moreLikeThis(long sampleId, SearchRequest request) {
         return search(new SearchRequest(null, request.categories(), request.statuses(), request.engines(), request.tags(),
                 request.releaseIds(), request.campaignIds(), request.scoreRanges(), sampleId, request.sort(),
-                request.size(), request.cursor(), request.facets()));
+                request.size(), request.cursor(), request.facets(), false));
     }
 
     /** Warms the index version {@code target} with first-page searches ({@link IndexWarmer}); how many ran. */
@@ -155,7 +231,7 @@ public class SampleSearch {
                             boolean firstPage) throws IOException {
         List<dev.ditto.search.Hit> hits = new ArrayList<>();
         for (Hit<JsonData> hit : response.hits().hits()) {
-            hits.add(toHit(hit));
+            hits.add(toHit(hit, request.similarTo() != null || request.text() != null && !request.wordsOnly()));
         }
         String next = null;
         List<Hit<JsonData>> raw = response.hits().hits();
@@ -223,7 +299,15 @@ public class SampleSearch {
         return IndexWarmer.vector(field, json);
     }
 
-    private dev.ditto.search.Hit toHit(Hit<JsonData> hit) {
+    /** Why a hit is in the results: its words matched, or only the kNN half brought it (by meaning), or neither half ran. */
+    private static dev.ditto.search.Hit.MatchedBy matchedBy(Hit<JsonData> hit, boolean vectorSearch) {
+        if (hit.matchedQueries().containsKey(HybridQuery.WORDS)) {
+            return dev.ditto.search.Hit.MatchedBy.WORDS;
+        }
+        return vectorSearch ? dev.ditto.search.Hit.MatchedBy.MEANING : dev.ditto.search.Hit.MatchedBy.FILTERS;
+    }
+
+    private dev.ditto.search.Hit toHit(Hit<JsonData> hit, boolean vectorSearch) {
         JsonNode doc = hit.source() == null ? json.createObjectNode() : json.readTree(hit.source().toJson().toString());
         Map<String, List<String>> highlights = new LinkedHashMap<>(hit.highlight());
         return new dev.ditto.search.Hit(
@@ -239,7 +323,7 @@ public class SampleSearch {
                 doc.path("keyframe_blob_key").isString() ? doc.path("keyframe_blob_key").asString() : null,
                 strings(doc.path("engines")),
                 doc.path("created_at").isString() ? Instant.parse(doc.path("created_at").asString()) : null,
-                highlights);
+                highlights, matchedBy(hit, vectorSearch));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -39,11 +39,12 @@ class SearchController {
                    @RequestParam(name = "sort", required = false) @Nullable SortOrder sort,
                    @RequestParam(name = "size", required = false) @Nullable Integer size,
                    @RequestParam(name = "cursor", required = false) @Nullable String cursor,
-                   @RequestParam(name = "facets", required = false) @Nullable Boolean facets) {
+                   @RequestParam(name = "facets", required = false) @Nullable Boolean facets,
+                   @RequestParam(name = "wordsOnly", required = false) @Nullable Boolean wordsOnly) {
         List<ScoreRange> ranges = minJudge == null && maxJudge == null ? List.of()
                 : List.of(new ScoreRange(ScoreField.JUDGE_OVERALL, minJudge, maxJudge));
         return search.search(new SearchRequest(text, categories, statuses, engines, tags, releases, campaigns, ranges,
-                null, sort, size, cursor, facets));
+                null, sort, size, cursor, facets, wordsOnly));
     }
 
     @PostMapping("/api/search")

@@ -55,7 +55,11 @@ public enum Setting {
             "Releases: edit categories whose samples the sim2real option reverses (comma-separated, e.g. global_style)",
             Kind.CATEGORIES, dev.ditto.releases.Sim2Real.DEFAULT_CATEGORIES, Applies.NOW),
     RELEASE_SIM2REAL_PROMPT("releases.sim2real-prompt", "Releases: instruction of a sim2real (stylised → real) pair",
-            Kind.TEXT, dev.ditto.releases.Sim2Real.DEFAULT_PROMPT, Applies.NOW);
+            Kind.TEXT, dev.ditto.releases.Sim2Real.DEFAULT_PROMPT, Applies.NOW),
+    HUB_ENDPOINT("hub.endpoint", "Hugging Face Hub: endpoint (publications started from now on)", Kind.URL,
+            "https://huggingface.co", Applies.NOW),
+    HUB_TOKEN("hub.token", "Hugging Face Hub: token with write access (empty here = none; unset = ditto.hub.token or HF_TOKEN)",
+            Kind.SECRET, "", Applies.NOW);
 
     /** What values a setting takes. */
     public enum Kind { TEXT, SECRET, URL, INTEGER, FRACTION, OPTIONAL_FRACTION, PROVIDER, KEY_VALUES, CRITERIA, LIMIT, DISTANCE,

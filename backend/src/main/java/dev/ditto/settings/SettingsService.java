@@ -104,6 +104,15 @@ public class SettingsService {
         return get(setting);
     }
 
+    /**
+     * The value an admin stored for {@code setting}, a secret decrypted, or empty when none is stored (the
+     * configuration applies): for the server's own use, such as a publisher's token, never for display.
+     */
+    public Optional<String> storedValue(Setting setting) {
+        return jdbc.sql("select value from settings where key = :k").param("k", setting.key()).query(String.class)
+                .optional().map(v -> reveal(setting.key(), v));
+    }
+
     /** Values an admin stored, by key, secrets decrypted: for {@link LiveSettings} only, never for display. */
     Map<String, String> storedValues() {
         Map<String, String> out = new HashMap<>();

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/sources")
 class SourceController {
+    private static final List<MediaType> FORM_TYPES = List.of(MediaType.APPLICATION_FORM_URLENCODED,
+            MediaType.MULTIPART_FORM_DATA, MediaType.TEXT_PLAIN);
+
     private final SourceService sources;
     private final SourceFilters filters;
 
@@ -40,10 +46,21 @@ class SourceController {
         this.filters = filters;
     }
 
-    /** {@code POST /api/sources?name=clip.mp4} with the video as the request body. */
+    /**
+     * {@code POST /api/sources?name=clip.mp4} with the video as the request body, typed as what it is
+     * ({@code application/octet-stream}, {@code video/mp4}...). The three types an HTML form can send without the
+     * browser asking first (a form, a multipart form, {@code text/plain}) are refused with 415, so a page on another
+     * site cannot upload in the name of a user who visits it.
+     */
     @PostMapping
     @PreAuthorize("hasAnyRole('CURATOR','ADMIN')")
-    ResponseEntity<IngestResult> upload(@RequestParam String name, HttpServletRequest request) throws IOException {
+    ResponseEntity<IngestResult> upload(@RequestParam String name, HttpServletRequest request)
+            throws IOException, HttpMediaTypeNotSupportedException {
+        MediaType type = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType());
+        if (type != null && FORM_TYPES.stream().anyMatch(form -> form.includes(type))) {
+            throw new HttpMediaTypeNotSupportedException(type, List.of(MediaType.APPLICATION_OCTET_STREAM,
+                    MediaType.parseMediaType("video/*")), HttpMethod.POST);
+        }
         IngestResult result = sources.ingest(request.getInputStream(), name, SourceService.Origin.API, null,
                 request.getContentLengthLong());
         return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result);

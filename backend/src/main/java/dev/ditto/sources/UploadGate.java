@@ -21,7 +21,9 @@ import tools.jackson.databind.ObjectMapper;
  * component ({@code POST /VAADIN/dynamic/resource/...}), before a byte of the body is read: a request that declares a
  * {@code Content-Length} over the upload limit ({@code ditto.sources.max-upload-mb}, plus {@value #MULTIPART_SLACK}
  * bytes of multipart framing on the dashboard path) is answered 413 at once, and a user with
- * {@code ditto.sources.max-concurrent-uploads} uploads running gets 429 for the next one. A REST upload whose declared
+ * {@code ditto.sources.max-concurrent-uploads} uploads running, or with uploads running whose bytes and this one's
+ * would pass {@code ditto.sources.max-upload-bytes-in-flight-mb} (a body of undeclared length counts as the upload
+ * limit), gets 429 for the next one; a user's first upload is judged by the size limit alone. A REST upload whose declared
  * length the blob store's disk has no room for is answered 507 Insufficient Storage (the folder and its free space).
  * A chunked body, which declares no length, is still cut off at the limit while it streams. Runs after Spring
  * Security, so the user is known (and an anonymous request was already turned away).
@@ -35,14 +37,20 @@ public class UploadGate extends OncePerRequestFilter {
     private final BlobStore blobs;
     private final ObjectMapper json;
     private final int maxConcurrent;
-    private final Map<String, Integer> running = new ConcurrentHashMap<>();
+    private final long maxBytesInFlight;
+    /** Per user: uploads running and the bytes they declared. */
+    private final Map<String, InFlight> running = new ConcurrentHashMap<>();
+
+    private record InFlight(int uploads, long bytes) {}
 
     UploadGate(SourceService sources, BlobStore blobs, ObjectMapper json,
-               @Value("${ditto.sources.max-concurrent-uploads:2}") int maxConcurrent) {
+               @Value("${ditto.sources.max-concurrent-uploads:2}") int maxConcurrent,
+               @Value("${ditto.sources.max-upload-bytes-in-flight-mb:4096}") long maxMbInFlight) {
         this.sources = sources;
         this.blobs = blobs;
         this.json = json;
         this.maxConcurrent = maxConcurrent;
+        this.maxBytesInFlight = maxMbInFlight * 1024 * 1024;
     }
 
     /** How many uploads one user may run at once; the dashboard's upload component is told to queue beyond it. */
@@ -81,8 +89,19 @@ public class UploadGate extends OncePerRequestFilter {
         }
         Principal principal = request.getUserPrincipal();
         String user = principal == null ? "anonymous@" + request.getRemoteAddr() : principal.getName();
-        if (running.merge(user, 1, Integer::sum) > maxConcurrent) {
-            release(user);
+        long bytes = declared >= 0 ? declared : max;
+        InFlight now = running.merge(user, new InFlight(1, bytes), (a, b) -> new InFlight(a.uploads() + 1, a.bytes() + b.bytes()));
+        if (now.uploads() > 1 && now.bytes() > maxBytesInFlight) {
+            release(user, bytes);
+            response.setHeader("Retry-After", "10");
+            refuse(response, 429, "Too Many Requests", "Your uploads running now and this one come to "
+                    + now.bytes() / (1024 * 1024) + " MB, more than the " + maxBytesInFlight / (1024 * 1024)
+                    + " MB one user may have in flight (ditto.sources.max-upload-bytes-in-flight-mb; "
+                    + (now.uploads() - 1) + " running); send it when one of them is done.");
+            return;
+        }
+        if (now.uploads() > maxConcurrent) {
+            release(user, bytes);
             response.setHeader("Retry-After", "10");
             refuse(response, 429, "Too Many Requests", "You have " + maxConcurrent + " uploads running "
                     + "(ditto.sources.max-concurrent-uploads); send the next one when one of them is done.");
@@ -91,12 +110,12 @@ public class UploadGate extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            release(user);
+            release(user, bytes);
         }
     }
 
-    private void release(String user) {
-        running.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    private void release(String user, long bytes) {
+        running.computeIfPresent(user, (u, n) -> n.uploads() <= 1 ? null : new InFlight(n.uploads() - 1, n.bytes() - bytes));
     }
 
     /**

@@ -2,9 +2,11 @@ package dev.ditto.users;
 
 import dev.ditto.platform.DatabaseUnavailableAnswers;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,15 +18,24 @@ import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Security of the HTTP API: health and info are public, the Prometheus scrape needs an admin or the scrape token; {@code /api/**} (automation, CLI) takes HTTP Basic with the
- * users' passwords (throttled: {@link LoginThrottleConfiguration}) and checks roles per endpoint. The runner protocol ({@code /api/runner/**}) has its own
+ * Security of the HTTP API: health and info are public, the Prometheus scrape needs an admin or the scrape token; {@code /api/**} (automation, CLI) takes personal API
+ * tokens ({@link ApiTokens}), HTTP Basic with the users' passwords (both throttled: {@link LoginThrottleConfiguration}) or the dashboard's session with its CSRF
+ * token ({@link ApiAuthentication}), and checks roles per endpoint. The runner protocol ({@code /api/runner/**}) has its own
  * chain with runner tokens; the dashboard's chain lives in the ui module.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,6 +45,22 @@ public class ApiSecurityConfiguration {
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /** Makes the API-token filter of each chain (a filter is not a bean, or Spring Boot would also run it outside). */
+    @Bean
+    ApiTokenFilters apiTokenFilters(ApiTokens tokens, LoginThrottle throttle, ObjectMapper json,
+                                    ObjectProvider<SecurityContextHolderStrategy> strategyBean) {
+        // the same strategy HttpSecurity's own filters use: a bean when one exists (the dashboard's Vaadin security
+        // registers one), else the global one
+        SecurityContextHolderStrategy strategy = strategyBean.getIfAvailable(SecurityContextHolder::getContextHolderStrategy);
+        return onlyOwnPrefix -> new ApiTokenFilter(tokens, throttle, json, strategy, onlyOwnPrefix);
+    }
+
+    /** The API-token filter for one chain. */
+    @FunctionalInterface
+    public interface ApiTokenFilters {
+        Filter filter(boolean onlyOwnPrefix);
     }
 
     /**
@@ -59,6 +86,7 @@ public class ApiSecurityConfiguration {
     @Bean
     @Order(10)
     SecurityFilterChain actuatorChain(HttpSecurity http, DatabaseUnavailableAnswers outage, ObjectMapper json,
+                                      ApiTokenFilters tokens,
                                       @Value("${ditto.security.prometheus-token:}") String scrapeToken) throws Exception {
         AuthorizationManager<RequestAuthorizationContext> scraper = (auth, context) ->
                 new AuthorizationDecision(bearerMatches(context.getRequest().getHeader("Authorization"), scrapeToken));
@@ -69,7 +97,11 @@ public class ApiSecurityConfiguration {
                         .access(AuthorizationManagers.anyOf(AuthorityAuthorizationManager.hasRole("ADMIN"), scraper))
                         .anyRequest().hasRole("ADMIN"))
                 // a password that could not be checked (database down) is a 503, not a 401; a locked-out sign-in a 429
-                .httpBasic(b -> b.authenticationEntryPoint(LoginThrottleConfiguration.tooManyOr(outage.entryPoint(), json)))
+                // personal API tokens (dtu_…) besides the scrape token; HTTP Basic without a challenge
+                .addFilterBefore(tokens.filter(true), BasicAuthenticationFilter.class)
+                .httpBasic(b -> b.authenticationEntryPoint(ApiAuthentication.entryPoint(outage, json)))
+                .exceptionHandling(e -> e.authenticationEntryPoint(ApiAuthentication.entryPoint(outage, json))
+                        .accessDeniedHandler(ApiAuthentication.accessDenied(json)))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .build();
@@ -84,17 +116,32 @@ public class ApiSecurityConfiguration {
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code /api/**}: an API token ({@code Authorization: Bearer dtu_…}), HTTP Basic (scripts; never challenged, so
+     * browsers never cache it) or the dashboard's session, which is read but never created here, nor its sign-in changed. A state
+     * change that relies on the session needs its CSRF token; one a browser marks as cross-site is refused.
+     */
     @Bean
     @Order(20)
-    SecurityFilterChain apiChain(HttpSecurity http, DatabaseUnavailableAnswers outage, ObjectMapper json) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, DatabaseUnavailableAnswers outage, ObjectMapper json,
+                                 ApiTokenFilters tokens) throws Exception {
+        AuthenticationEntryPoint entryPoint = ApiAuthentication.entryPoint(outage, json);
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/openapi/**", "/api/runner/openapi.yaml").permitAll()
                         .anyRequest().authenticated())
+                .securityContext(c -> c.securityContextRepository(new DelegatingSecurityContextRepository(
+                        new RequestAttributeSecurityContextRepository(), ApiAuthentication.sessionReader())))
+                .addFilterBefore(ApiAuthentication.crossSiteGuard(json), CsrfFilter.class)
+                .addFilterBefore(tokens.filter(false), BasicAuthenticationFilter.class)
                 // a password that could not be checked (database down) is a 503, not a 401; a locked-out sign-in a 429
-                .httpBasic(b -> b.authenticationEntryPoint(LoginThrottleConfiguration.tooManyOr(outage.entryPoint(), json)))
-                .csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.authenticationEntryPoint(entryPoint))
+                .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(ApiAuthentication.accessDenied(json)))
+                .csrf(c -> c.csrfTokenRepository(new HttpSessionCsrfTokenRepository())
+                        .requireCsrfProtectionMatcher(ApiAuthentication.CSRF_REQUIRED))
+                .requestCache(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
                 .build();
     }
 }

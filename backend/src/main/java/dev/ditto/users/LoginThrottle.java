@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,23 +18,31 @@ import org.jspecify.annotations.Nullable;
  * {@code maxLockout}. A success resets the account's and the address's counts. A key with no failure and no
  * lockout for {@code maxLockout} is forgotten. Attempts refused during a lockout are not checked and not counted.
  *
- * <p>State is in memory: one server, forgotten on restart. Unknown usernames are counted like known ones.
+ * <p>State is kept by a {@link ThrottleStore}: PostgreSQL on a server (every server on the database sees the same
+ * counts and lockouts, and a restart forgets nothing), memory in unit tests. Unknown usernames are counted like known
+ * ones.
  */
 public final class LoginThrottle {
     static final String ACCOUNT = "account:";
     static final String ADDRESS = "address:";
-    /** Above this many keys, forgotten ones are dropped at the next failure. */
+    /** Above this many keys, forgotten ones are dropped at the next failure (the memory store). */
     static final int PURGE_ABOVE = 10_000;
 
     private final Settings settings;
     private final Clock clock;
     private final LockListener listener;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final ThrottleStore store;
 
+    /** A throttle that keeps its counts in this JVM's memory (one server; tests). */
     public LoginThrottle(Settings settings, Clock clock, LockListener listener) {
+        this(settings, clock, listener, new ThrottleStore.InMemory());
+    }
+
+    LoginThrottle(Settings settings, Clock clock, LockListener listener, ThrottleStore store) {
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
+        this.store = store;
     }
 
     /** The throttle's settings ({@code ditto.security.login.*}). */
@@ -67,12 +74,20 @@ public final class LoginThrottle {
     }
 
     /** How long sign-ins for this username from this address are still refused; empty when they are not. */
-    public synchronized Optional<Duration> refusal(String username, String address) {
+    public Optional<Duration> refusal(String username, String address) {
+        return refusal(List.of(accountKey(username), addressKey(address)));
+    }
+
+    /** How long sign-ins with an API token from this address are still refused; empty when they are not. */
+    public Optional<Duration> addressRefusal(String address) {
+        return refusal(List.of(addressKey(address)));
+    }
+
+    private Optional<Duration> refusal(List<String> keys) {
         Instant now = clock.instant();
         Duration longest = Duration.ZERO;
-        for (String key : List.of(accountKey(username), addressKey(address))) {
-            Entry e = entries.get(key);
-            Instant until = e == null ? null : e.lockedUntil;
+        for (Entry e : store.read(keys).values()) {
+            Instant until = e.lockedUntil;
             if (until != null && until.isAfter(now)) {
                 Duration left = Duration.between(now, until);
                 longest = left.compareTo(longest) > 0 ? left : longest;
@@ -83,49 +98,55 @@ public final class LoginThrottle {
 
     /** A wrong password (or an unknown username) for {@code username} from {@code address}. */
     public void failed(String username, String address) {
-        List<Lockout> locked = new ArrayList<>(2);
-        synchronized (this) {
-            Instant now = clock.instant();
-            if (entries.size() > PURGE_ABOVE) {
-                purge(now);
-            }
-            count(accountKey(username), settings.maxPerAccount(), now, locked);
-            count(addressKey(address), settings.maxPerAddress(), now, locked);
-        }
-        locked.forEach(listener::locked); // outside the lock: the listener writes to the database
+        fail(List.of(Map.entry(accountKey(username), settings.maxPerAccount()),
+                Map.entry(addressKey(address), settings.maxPerAddress())));
+    }
+
+    /** A refused API token from {@code address}: counted against the address only (a token names no account). */
+    public void failedFromAddress(String address) {
+        fail(List.of(Map.entry(addressKey(address), settings.maxPerAddress())));
+    }
+
+    /** Counts a failure for each key against its limit. */
+    private void fail(List<Map.Entry<String, Integer>> limits) {
+        List<Lockout> locked = new ArrayList<>(limits.size());
+        Instant now = clock.instant();
+        store.purgeForgotten(now, settings.maxLockout());
+        store.update(limits.stream().map(Map.Entry::getKey).toList(),
+                entries -> limits.forEach(limit -> count(entries, limit.getKey(), limit.getValue(), now, locked)));
+        locked.forEach(listener::locked); // after the update: the listener writes to the database
+    }
+
+    /** A good API token from {@code address}: the address starts over, as after a right password. */
+    public void succeededFromAddress(String address) {
+        store.remove(List.of(addressKey(address)));
     }
 
     /** The right password: the account and the address start over. */
-    public synchronized void succeeded(String username, String address) {
-        entries.remove(accountKey(username));
-        entries.remove(addressKey(address));
+    public void succeeded(String username, String address) {
+        store.remove(List.of(accountKey(username), addressKey(address)));
     }
 
     /** The keys locked now, longest-locked first. */
-    public synchronized List<Lockout> lockouts() {
+    public List<Lockout> lockouts() {
         Instant now = clock.instant();
         List<Lockout> locked = new ArrayList<>();
-        entries.forEach((key, e) -> {
-            Instant until = e.lockedUntil;
-            if (until != null && until.isAfter(now)) {
-                locked.add(e.lockout(key, now, until));
-            }
-        });
+        store.lockedAfter(now).forEach((key, e) -> locked.add(e.lockout(key, now, e.lockedUntil)));
         locked.sort(Comparator.comparing(Lockout::until).reversed());
         return locked;
     }
 
     /** Forgets a key's failures and lockout; whether it had any. */
-    public synchronized boolean unlock(String key) {
-        return entries.remove(key) != null;
+    public boolean unlock(String key) {
+        return store.remove(List.of(key)) > 0;
     }
 
     /** Forgets everything (tests). */
-    public synchronized void clear() {
-        entries.clear();
+    public void clear() {
+        store.clear();
     }
 
-    private void count(String key, int max, Instant now, List<Lockout> locked) {
+    private void count(Map<String, Entry> entries, String key, int max, Instant now, List<Lockout> locked) {
         Entry e = entries.get(key);
         if (e == null || e.forgotten(now, settings.maxLockout())) {
             e = new Entry();
@@ -150,15 +171,21 @@ public final class LoginThrottle {
         return d.compareTo(settings.maxLockout()) > 0 ? settings.maxLockout() : d;
     }
 
-    private void purge(Instant now) {
-        entries.values().removeIf(e -> e.forgotten(now, settings.maxLockout()));
-    }
-
-    private static final class Entry {
+    /** One key's consecutive failures, lockouts in a row, last failure and lockout end. */
+    static final class Entry {
         int failures;
         int lockouts;
         Instant lastFailure = Instant.EPOCH;
         @Nullable Instant lockedUntil;
+
+        Entry() {}
+
+        Entry(int failures, int lockouts, Instant lastFailure, @Nullable Instant lockedUntil) {
+            this.failures = failures;
+            this.lockouts = lockouts;
+            this.lastFailure = lastFailure;
+            this.lockedUntil = lockedUntil;
+        }
 
         /** No failure and no lockout for {@code idle}: as if it never failed. */
         boolean forgotten(Instant now, Duration idle) {

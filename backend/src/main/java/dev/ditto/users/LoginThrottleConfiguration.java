@@ -20,12 +20,16 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Login throttling ({@code ditto.security.login.*}): the one {@link AuthenticationProvider} of the dashboard's form
- * login and the API's HTTP Basic goes through a {@link LoginThrottle}; each lockout is one audit entry
+ * login and the API's HTTP Basic goes through a {@link LoginThrottle}, whose counts are kept in PostgreSQL
+ * ({@code login_throttle}, shared by every server on the database); each lockout is one audit entry
  * ({@code login.lockout}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +38,7 @@ public class LoginThrottleConfiguration {
     static final URI TYPE = URI.create("https://ditto.dev/problems/too-many-sign-ins");
 
     @Bean
-    LoginThrottle loginThrottle(Clock clock, AuditLog audit,
+    LoginThrottle loginThrottle(Clock clock, AuditLog audit, JdbcClient jdbc, PlatformTransactionManager transactions,
                                 @Value("${ditto.security.login.max-failures-per-account:5}") int perAccount,
                                 @Value("${ditto.security.login.max-failures-per-address:50}") int perAddress,
                                 @Value("${ditto.security.login.base-lockout:30s}") Duration base,
@@ -52,7 +56,7 @@ public class LoginThrottleConfiguration {
             } catch (RuntimeException e) { // the database being down must not turn a refusal into an error
                 log.warn("the lockout of {} could not be audited: {}", lockout.key(), e.getMessage());
             }
-        });
+        }, new ThrottleStore.Postgres(jdbc, new TransactionTemplate(transactions)));
     }
 
     @Bean
@@ -70,17 +74,15 @@ public class LoginThrottleConfiguration {
                 next.commence(request, response, e);
                 return;
             }
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, tooMany.getMessage());
-            problem.setType(TYPE);
-            problem.setTitle("Too many failed sign-ins");
-            problem.setInstance(URI.create(request.getRequestURI()));
-            problem.setProperty("retryAfterSeconds", tooMany.retryAfterSeconds());
-            response.resetBuffer();
-            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfterSeconds()));
-            response.setCharacterEncoding("UTF-8");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write(json.writeValueAsString(problem));
+            writeTooMany(request, response, json, tooMany);
         };
+    }
+
+    /** The answer to a sign-in refused by the throttle: 429, {@code Retry-After} and a problem detail. */
+    static void writeTooMany(HttpServletRequest request, HttpServletResponse response, ObjectMapper json,
+                             TooManySignInsException tooMany) throws java.io.IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfterSeconds()));
+        ApiAuthentication.writeProblem(request, response, json, HttpStatus.TOO_MANY_REQUESTS, TYPE,
+                "Too many failed sign-ins", tooMany.getMessage(), Map.of("retryAfterSeconds", tooMany.retryAfterSeconds()));
     }
 }

@@ -2,9 +2,12 @@ package dev.ditto.users;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -40,17 +43,35 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
         String username = String.valueOf(authentication.getName());
         String address = authentication.getDetails() instanceof WebAuthenticationDetails web && web.getRemoteAddress() != null
                 ? web.getRemoteAddress() : "unknown";
-        Optional<Duration> refusal = throttle.refusal(username, address);
+        Optional<Duration> refusal = throttled(() -> throttle.refusal(username, address));
         if (refusal.isPresent()) {
             throw new TooManySignInsException(refusal.get());
         }
         try {
             Authentication result = passwords.authenticate(authentication);
-            throttle.succeeded(username, address);
+            throttled(() -> {
+                throttle.succeeded(username, address);
+                return null;
+            });
             return result;
         } catch (BadCredentialsException e) { // a wrong password or an unknown username, alike
-            throttle.failed(username, address);
+            throttled(() -> {
+                throttle.failed(username, address);
+                return null;
+            });
             throw e;
+        }
+    }
+
+    /**
+     * The throttle's counts live in the database: when it can't be reached the sign-in could not be checked, which is
+     * said as such (the API answers 503, the dashboard's form its usual error), as when the password can't be read.
+     */
+    private static <T> T throttled(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (DataAccessException e) {
+            throw new InternalAuthenticationServiceException("sign-in counts could not be read or written: " + e.getMessage(), e);
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.ditto.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,14 +23,37 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
-class ApiProblems {
+public class ApiProblems {
 
     @ExceptionHandler(BadParameterException.class)
     ResponseEntity<ProblemDetail> badParameter(BadParameterException e) {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+    /** A required query parameter left out is a 400 problem detail naming it. */
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e, HttpServletRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, request.getMethod() + " " + request.getRequestURI() + " needs the query parameter '"
+                + e.getParameterName() + "'.");
+    }
+
+    /**
+     * A body of a type the endpoint does not take (a form, {@code text/plain}) is a 415 problem detail that says which
+     * types it does take: a page on another site can only send those three without the browser asking first.
+     */
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> unsupportedType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        List<String> supported = e.getSupportedMediaTypes().isEmpty() ? List.of(MediaType.APPLICATION_JSON_VALUE)
+                : e.getSupportedMediaTypes().stream().map(MediaType::toString).toList();
+        String given = e.getContentType() == null ? "a body without Content-Type" : e.getContentType().toString();
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(e.getHeaders())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, request.getMethod() + " "
+                        + request.getRequestURI() + " takes " + String.join(" or ", supported) + ", not " + given
+                        + "; send 'Content-Type: " + supported.getFirst() + "'."));
+    }
+
+    public static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ProblemDetail.forStatusAndDetail(status, detail));
     }

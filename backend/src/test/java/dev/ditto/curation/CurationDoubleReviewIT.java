@@ -4,10 +4,12 @@ import static dev.ditto.curation.CurationFixtures.signIn;
 import static dev.ditto.curation.CurationFixtures.signOut;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
 
 import dev.ditto.testing.DittoIntegrationTest;
 import dev.ditto.users.Role;
 import dev.ditto.users.UserService;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,8 @@ class CurationDoubleReviewIT {
     @Autowired JdbcClient jdbc;
     @Autowired UserService users;
     @Autowired ReviewService reviews;
+    @Autowired DecisionBatches batches;
+    @Autowired DecisionBatchWorker worker;
 
     CurationFixtures fixtures;
     String alice;
@@ -41,6 +45,55 @@ class CurationDoubleReviewIT {
     @AfterEach
     void tearDown() {
         signOut();
+    }
+
+    @Test
+    void aBatchDecisionIsOneOfTheTwoReviewsAndItsUndoLeavesTheOtherCuratorsReview() {
+        List<Long> ids = List.of(fixtures.sampleInReview(0.8), fixtures.sampleInReview(0.8), fixtures.sampleInReview(0.8),
+                fixtures.sampleInReview(0.8));
+        signIn(bob, Role.CURATOR);
+        reviews.decide(bob, ids.get(0), CuratorDecision.accept());
+        reviews.decide(bob, ids.get(1), CuratorDecision.reject(ReasonCode.FLICKER, null));
+        reviews.decide(bob, ids.get(3), CuratorDecision.accept());
+        signIn(carol, Role.CURATOR);
+        // carol holds #3 and #4 on screen (the one shown and the one prefetched)
+        assertThat(reviews.next(carol, ids.subList(0, 2)).orElseThrow().sampleId()).isEqualTo(ids.get(2));
+        assertThat(reviews.next(carol, ids.subList(0, 3)).orElseThrow().sampleId()).isEqualTo(ids.get(3));
+        long aliceId = jdbc.sql("select id from users where username = 'alice'").query(Long.class).single();
+        long batch = jdbc.sql("""
+                insert into decision_batches (created_by, query, match, label, decision, matched, state)
+                values (:u, '{"text": "cup"}', 'WORDS', '"cup" (words only)', 'ACCEPT', 4, 'RUNNING') returning id""")
+                .param("u", aliceId).query(Long.class).single();
+        for (long id : ids) {
+            jdbc.sql("insert into decision_batch_samples (batch_id, sample_id) values (:b, :s)").param("b", batch).param("s", id).update();
+        }
+
+        worker.wake();
+        signIn(alice, Role.CURATOR);
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .until(() -> batches.find(batch).orElseThrow().state(), s -> s == DecisionBatch.State.DONE);
+        DecisionBatch done = batches.find(batch).orElseThrow();
+
+        // #1: bob and alice accepted; #2: bob rejected, so it is rejected with his reason; #3: one review of two so
+        // far (carol's lease leaves room for it); #4: bob decided and carol holds it, alice would be a third: left alone
+        assertThat(fixtures.status(ids.get(0))).isEqualTo("ACCEPTED");
+        assertThat(fixtures.status(ids.get(1))).isEqualTo("REJECTED");
+        assertThat(jdbc.sql("select reject_reason from samples where id = :id").param("id", ids.get(1)).query(String.class).single())
+                .isEqualTo("FLICKER");
+        assertThat(fixtures.status(ids.get(2))).isEqualTo("IN_REVIEW");
+        assertThat(fixtures.status(ids.get(3))).isEqualTo("IN_REVIEW");
+        assertThat(done.decided()).isEqualTo(3);
+        assertThat(done.skippedReasons()).containsExactly(new DecisionBatch.ReasonCount("carol is reviewing it now", 1));
+
+        batches.undo(alice, batch);
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .until(() -> batches.find(batch).orElseThrow().state(), s -> s == DecisionBatch.State.UNDONE);
+
+        assertThat(ids).allSatisfy(id -> assertThat(fixtures.status(id)).isEqualTo("IN_REVIEW"));
+        assertThat(jdbc.sql("select count(*) from reviews where reviewer_id = (select id from users where username = 'bob') and undone_at is null")
+                .query(Long.class).single()).isEqualTo(3);
+        assertThat(jdbc.sql("select count(*) from reviews where reviewer_id = :u and undone_at is null").param("u", aliceId)
+                .query(Long.class).single()).isZero();
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.ditto.blobs.BlobStore;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.releases.ReleaseFixtures;
 import dev.ditto.releases.ReleaseService;
+import dev.ditto.settings.Setting;
+import dev.ditto.settings.SettingsService;
 import dev.ditto.testing.DittoIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ class HubPublishIT {
     @Autowired BlobStore blobs;
     @Autowired ObjectMapper json;
     @Autowired ReleaseService releases;
+    @Autowired SettingsService settings;
     @LocalServerPort int port;
 
     ReleaseApi api;
@@ -157,6 +160,34 @@ class HubPublishIT {
         assertThat(api.get("/api/publications/" + failed.path("id").asLong()).body()).doesNotContain(TOKEN);
         assertThat(output.getAll()).contains("401").doesNotContain(TOKEN);
         assertThat(HubProperties.of(HUB.url(), TOKEN).toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void theTokenAnAdminSetsInSettingsIsUsedWithoutARestartAndNeverShown(CapturedOutput output) throws Exception {
+        long clip = fixtures.clip(73);
+        fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a watercolour", 0.9);
+        long id = build("hub-d", "1.0.0");
+        String adminsToken = "hf_set_in_settings_" + System.nanoTime();
+        HUB.acceptToken(adminsToken); // the configured token no longer works; only the one set in Settings does
+        try {
+            settings.set(Setting.HUB_TOKEN, adminsToken);
+            settings.set(Setting.HUB_ENDPOINT, HUB.url());
+
+            JsonNode done = publish(id, "org/hub-d");
+
+            assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("DONE");
+            assertThat(settings.get(Setting.HUB_TOKEN).value()).as("shown masked").isNotEqualTo(adminsToken);
+            assertThat(jdbc.sql("select value from settings where key = 'hub.token'").query(String.class).single())
+                    .as("stored encrypted").doesNotContain(adminsToken);
+            assertThat(output.getAll()).doesNotContain(adminsToken);
+
+            settings.set(Setting.HUB_TOKEN, ""); // cleared in Settings: no token at all, not the configured one
+            JsonNode refused = publish(build("hub-e", "1.0.0"), "org/hub-e");
+            assertThat(refused.path("error").asString()).contains("no Hugging Face token is configured");
+        } finally {
+            settings.reset(Setting.HUB_TOKEN);
+            settings.reset(Setting.HUB_ENDPOINT);
+        }
     }
 
     private long build(String name, String version) throws Exception {

@@ -186,6 +186,35 @@ class SearchIndexingIT {
         fresh.delete(fresh.currentIndex().orElseThrow());
     }
 
+    @Test
+    void searchesThatAllArriveAtOnceCreateTheFirstIndexOnceAndAllSucceed() throws Exception {
+        // what Elasticsearch's return after a hang looks like: every waiting search asks for the alias together, on this
+        // server (one SampleIndex) and on a second replica (another one); before, all but one failed with
+        // resource_already_exists_exception and answered 500
+        String prefix = "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-";
+        SampleIndex here = new SampleIndex(index.client(), prefix, properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        SampleIndex replica = new SampleIndex(index.client(), prefix, properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> calls = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                SampleIndex which = i % 2 == 0 ? here : replica;
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    which.ensureAlias();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var call : calls) {
+                call.get(); // throws when a call failed
+            }
+        }
+        assertThat(here.versions()).as("one index left behind the alias, whichever caller's it was").hasSize(1);
+        assertThat(here.currentIndex()).contains(here.versions().getFirst());
+        here.delete(here.currentIndex().orElseThrow());
+    }
+
     private OutboxIndexer indexerTalkingTo(ElasticsearchClient client, Clock at) {
         SampleIndex target = new SampleIndex(client, ditto.search().indexPrefix(), properties, 1, 0, IndexMapping.VectorIndex.BBQ_HNSW);
         return new OutboxIndexer(jdbc, transactions, target, documents, properties, at);

@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Uploads are judged by what they declare before a byte is stored, and one user runs only so many at once. */
 @DittoIntegrationTest
+@org.springframework.test.context.TestPropertySource(properties = "ditto.sources.max-upload-bytes-in-flight-mb=3")
 class UploadGateIT {
     private static final String ADMIN = "Basic " + Base64.getEncoder()
             .encodeToString("admin:admin-test-password".getBytes(StandardCharsets.UTF_8));
@@ -76,6 +77,33 @@ class UploadGateIT {
                 answer = readAnswer(next);
             }
             assertThat(answer).startsWith("HTTP/1.1 429").contains("ditto.sources.max-concurrent-uploads");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void uploadsWhoseBytesInFlightPassTheCapAreTold429() throws Exception {
+        // this class runs with ditto.sources.max-upload-bytes-in-flight-mb=3: one 2 MB upload stays open, and a
+        // second 2 MB one would make 4 MB in flight
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            Socket first = open();
+            stalled.add(first);
+            send(first, 2 * 1024 * 1024, new byte[16]);
+            String answer = "";
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!answer.startsWith("HTTP/1.1 429") && System.nanoTime() < deadline) {
+                Socket next = open(); // on a loaded machine the first may not have reached the gate yet: try again
+                next.setSoTimeout(2_000);
+                stalled.add(next);
+                send(next, 2 * 1024 * 1024, new byte[16]);
+                answer = readAnswer(next);
+            }
+            assertThat(answer).startsWith("HTTP/1.1 429").contains("ditto.sources.max-upload-bytes-in-flight-mb")
+                    .contains("4 MB");
         } finally {
             for (Socket socket : stalled) {
                 socket.close();

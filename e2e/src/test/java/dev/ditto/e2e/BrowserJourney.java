@@ -47,7 +47,12 @@ abstract class BrowserJourney {
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
         Files.createDirectories(SCREENSHOTS);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        browser = chromium(playwright);
+    }
+
+    /** Debian's Chromium, headless (never a downloaded browser). */
+    static Browser chromium(Playwright playwright) {
+        return playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(Path.of("/usr/bin/chromium"))
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,7 +97,12 @@ abstract class BrowserJourney {
     }
 
     void signIn(String username, String password) {
-        page.navigate(platform.baseUrl + "/login");
+        signIn(page, platform.baseUrl, username, password);
+    }
+
+    /** Signs in on the login page of the server at {@code baseUrl} and waits until it has left it. */
+    static void signIn(Page page, String baseUrl, String username, String password) {
+        page.navigate(baseUrl + "/login");
         page.locator("vaadin-login-form input[name=username]").fill(username);
         page.locator("vaadin-login-form input[name=password]").fill(password);
         page.locator("vaadin-login-form vaadin-button[slot=submit], vaadin-login-form button[type=submit]").first().click();

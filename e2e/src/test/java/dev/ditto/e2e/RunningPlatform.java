@@ -66,7 +66,7 @@ final class RunningPlatform {
      * The checkout whose jars are under test: the one Maven runs in, not the folder of the shared test servers
      * ({@code -Dditto.test.root} may point a second checkout at another one's servers).
      */
-    private static Path checkout() {
+    static Path checkout() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.exists(p.resolve("ditto")) && Files.exists(p.resolve("e2e/pom.xml"))) {
                 return p;
@@ -173,11 +173,11 @@ final class RunningPlatform {
         }
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -40,6 +40,7 @@ class SearchJourneyIT extends BrowserJourney {
             "frame", "frames", "with", "into", "make", "from", "that", "this", "look", "like");
     private static Api api;
     private static String word;
+    private static long campaignId;
 
     @BeforeAll
     static void aCampaignOfOurOwnIsGeneratedJudgedAndIndexed() {
@@ -54,6 +55,7 @@ class SearchJourneyIT extends BrowserJourney {
         api.await("/api/sources/" + source, s -> s.getAsJsonObject().get("status").getAsString().equals("READY"), Duration.ofMinutes(5));
         long campaign = api.post("/api/campaigns", "{\"name\":\"search journey\",\"sourceIds\":[" + source
                 + "],\"perSource\":5,\"mix\":{},\"seed\":" + System.nanoTime() % 100_000 + "}").getAsJsonObject().get("id").getAsLong();
+        campaignId = campaign;
         List<JsonElement> rows = api.await("/api/campaigns/" + campaign + "/instructions", r -> !r.getAsJsonArray().isEmpty()
                 && r.getAsJsonArray().asList().stream().allMatch(i -> i.getAsJsonObject().has("sampleStatus")
                         && !i.getAsJsonObject().get("sampleStatus").isJsonNull() && JUDGED.contains(i.getAsJsonObject().get("sampleStatus").getAsString())), Duration.ofMinutes(12))
@@ -160,6 +162,85 @@ class SearchJourneyIT extends BrowserJourney {
         assertThat(total).containsText(Pattern.compile("^2 samples"));
         page.waitForCondition(() -> Set.copyOf(ids()).equals(Set.copyOf(chosen)));
         snap("4b-filtered-by-tag");
+    }
+
+    @Test
+    void decidingAllMatchesOfAWordIsOneBatchWithProgressThatUndoesAsAWhole() {
+        search(word);
+        assertThat(page.locator("[data-testid=search-results] [data-testid=hit-instruction] em").first())
+                .containsText(Pattern.compile(word.substring(0, 4), Pattern.CASE_INSENSITIVE));
+        assertThat(page.locator("[data-testid=hit-why][data-matched-by=WORDS]").first()).hasText("words");
+        long matches = api.post("/api/curation/batches/count", "{\"query\":{\"text\":\"" + word + "\"}}").getAsJsonObject()
+                .get("matches").getAsLong();
+        long inReview = api.post("/api/search", "{\"text\":\"" + word + "\",\"wordsOnly\":true,\"size\":200,\"facets\":false}")
+                .getAsJsonObject().getAsJsonArray("hits").asList().stream()
+                .filter(h -> h.getAsJsonObject().get("status").getAsString().equals("IN_REVIEW")).count();
+        assertThat(inReview).as("samples of ours in review").isPositive();
+
+        page.locator("[data-testid=decide-all]").click();
+        Locator confirm = page.locator("[data-testid=decide-all-confirm]");
+        assertThat(confirm).hasAttribute("data-count", Long.toString(matches));
+        assertThat(confirm).hasText("Accept all " + matches + " matches");
+        snap("5a-decide-all-confirm");
+        confirm.click();
+
+        Locator status = page.locator("[data-testid=batch-status]");
+        assertThat(status).hasAttribute("data-state", "DONE", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(60_000));
+        assertThat(status).containsText(inReview + " accepted");
+        assertThat(page.locator("[data-testid=batch-progress]")).hasAttribute("data-progress", "100%");
+        long batch = Long.parseLong(status.getAttribute("data-batch-id"));
+        assertThat(api.get("/api/curation/batches/" + batch).getAsJsonObject().get("decided").getAsLong()).isEqualTo(inReview);
+        api.await("/api/search?q=" + word + "&wordsOnly=true&status=ACCEPTED&size=200",
+                p -> p.getAsJsonObject().get("total").getAsLong() >= inReview, Duration.ofSeconds(30));
+        snap("5b-batch-done");
+
+        page.locator("[data-testid=batch-undo]").click();
+        assertThat(status).hasAttribute("data-state", "UNDONE", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasAttributeOptions().setTimeout(60_000));
+        assertThat(status).containsText(inReview + " decisions taken back");
+        assertThat(api.get("/api/curation/batches/" + batch).getAsJsonObject().get("undone").getAsLong()).isEqualTo(inReview);
+        // the decisions are gone: the index follows PostgreSQL back to "in review"
+        api.await("/api/search?q=" + word + "&wordsOnly=true&status=IN_REVIEW&size=200",
+                p -> p.getAsJsonObject().get("total").getAsLong() == inReview, Duration.ofSeconds(30));
+        snap("5c-batch-undone");
+    }
+
+    @Test
+    void aReleaseIsComparedWithAnyEarlierReleasePickedOnItsPageWithTheCsv() throws IOException {
+        List<Long> inReview = api.get("/api/search?campaign=" + campaignId + "&status=IN_REVIEW&size=200&facets=false")
+                .getAsJsonObject().getAsJsonArray("hits").asList().stream()
+                .map(h -> h.getAsJsonObject().get("sampleId").getAsLong()).sorted().toList();
+        assertThat(inReview).as("two samples of ours in review").hasSizeGreaterThanOrEqualTo(2);
+        long s1 = inReview.get(0);
+        long s2 = inReview.get(1);
+        String name = "sj-compare-" + Long.toString(System.nanoTime(), 36);
+        String other = name + "-other";
+        api.post("/api/curation/samples/" + s1 + "/decision", "{\"decision\":\"ACCEPT\"}");
+        api.post("/api/curation/samples/" + s2 + "/decision", "{\"decision\":\"ACCEPT\"}");
+        try {
+            api.post("/api/releases", "{\"name\":\"" + name + "\",\"version\":\"1.0.0\",\"selection\":{\"sampleIds\":[" + s1 + "]}}");
+            api.post("/api/releases", "{\"name\":\"" + other + "\",\"version\":\"1.0.0\",\"selection\":{\"sampleIds\":[" + s2 + "]}}");
+            long latest = api.post("/api/releases", "{\"name\":\"" + name + "\",\"version\":\"1.1.0\",\"selection\":{\"sampleIds\":["
+                    + s1 + "]}}").getAsJsonObject().get("id").getAsLong();
+            signIn("admin", RunningPlatform.ADMIN_PASSWORD);
+            page.navigate(platform.baseUrl + "/releases/" + latest);
+
+            // the previous version of the same name is picked first: the same sample, nothing changed
+            Locator totals = page.locator("[data-testid=release-compare-totals]");
+            assertThat(totals).containsText("Since " + name + " 1.0.0: 0 added, 0 removed, 0 changed.");
+            pickComboBoxItem("release-compare-against", other + " 1.0.0");
+            assertThat(totals).containsText("Since " + other + " 1.0.0: 1 added, 1 removed, 0 changed.");
+            assertThat(page.locator("[data-testid=release-compare-rows]")).containsText(Long.toString(s1));
+            assertThat(page.locator("[data-testid=release-compare-position]")).hasText("1–2 of 2");
+            snap("6-release-compare");
+            com.microsoft.playwright.Download download = page.waitForDownload(() -> page.locator("[data-testid=release-compare-csv]").click());
+            List<String> csv = Files.readAllLines(download.path());
+            assertThat(csv).containsExactlyInAnyOrder("sample_id,change,fields", s1 + ",added,", s2 + ",removed,");
+        } finally {
+            api.post("/api/curation/undo", "{}");
+            api.post("/api/curation/undo", "{}");
+        }
     }
 
     // ---------------------------------------------------------------- helpers

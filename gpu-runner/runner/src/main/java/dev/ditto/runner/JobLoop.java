@@ -173,6 +173,15 @@ public final class JobLoop {
         try {
             stopped.await(5, TimeUnit.SECONDS);
             jobs.shutdown();
+            if (!running.isEmpty() && !grace.isZero() && !client.serverAnswers(Duration.ofSeconds(2))) {
+                // the server crashed or was stopped: a finished job could not be reported, a handed-back one neither;
+                // the leases run out on the server, which queues the jobs again without using an attempt
+                log.warn("Shutting down: the server does not answer, so {} running job(s) are stopped now instead of "
+                        + "getting the {} s grace period; their leases run out and the server queues them again",
+                        running.size(), grace.toSeconds());
+                client.stopRetrying();
+                grace = Duration.ZERO;
+            }
             if (!running.isEmpty()) {
                 log.info("Shutting down: waiting up to {} s for {} running job(s)", grace.toSeconds(), running.size());
             }
@@ -372,7 +381,7 @@ public final class JobLoop {
             log.info("Job {}: lease already lost, failure not recorded", job.assignment.jobId());
         } catch (IOException | RuntimeException e) {
             log.warn("Job {}: could not report failure ({}); the lease will expire and requeue it",
-                    job.assignment.jobId(), e.getMessage());
+                    job.assignment.jobId(), e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -204,6 +204,32 @@ class JobLoopTest {
     }
 
     @Test
+    void aRunnerWhoseServerIsGoneStopsWithoutWaitingItsGracePeriod() throws Exception {
+        server.queue.add(probeJob(81, 1, server.addBlob(new byte[] {1}, "video/mp4")));
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        start(Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
+            running.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            }
+            return probeResult();
+        }));
+        assertThat(running.await(120, TimeUnit.SECONDS)).isTrue();
+        server.close(); // the server crashed: nothing listens any more
+
+        Thread stopper = new Thread(() -> loop.shutdown(Duration.ofMinutes(10)));
+        stopper.start();
+        stopper.join(TimeUnit.MINUTES.toMillis(2));
+
+        assertThat(stopper.isAlive()).as("shutdown returned long before the 10-minute grace period").isFalse();
+        assertThat(interrupted).as("the running job was stopped, not waited for").isTrue();
+    }
+
+    @Test
     void shutdownLetsARunningJobFinishWithinTheGracePeriod() throws Exception {
         server.queue.add(probeJob(71, 1, server.addBlob(new byte[] {1}, "video/mp4")));
         CountDownLatch running = new CountDownLatch(1);

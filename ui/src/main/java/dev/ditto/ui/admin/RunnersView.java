@@ -5,13 +5,11 @@ import static dev.ditto.ui.admin.Ids.id;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -55,7 +53,7 @@ public class RunnersView extends VerticalLayout {
                 CreatedRunner created = tokens.create(name.getValue());
                 name.clear();
                 refresh();
-                showOnce(created);
+                ShownOnce.open("Token for " + created.name(), created.token(), "token");
             } catch (IllegalArgumentException ex) {
                 Ids.failure(ex.getMessage());
             }
@@ -85,31 +83,6 @@ public class RunnersView extends VerticalLayout {
                 new Paragraph("A runner joins with the server's URL and its token: java -jar ditto-runner.jar --server <url> --token <token>."),
                 form, grid);
         refresh();
-    }
-
-    private void showOnce(CreatedRunner created) {
-        Dialog dialog = id(new Dialog(), "token-dialog");
-        dialog.setHeaderTitle("Token for " + created.name());
-        dialog.setCloseOnOutsideClick(false);
-        TextField token = id(new TextField("Token"), "token-value");
-        token.setValue(created.token());
-        token.setReadOnly(true);
-        token.setWidthFull();
-        Button copy = id(new Button("Copy", VaadinIcon.COPY.create()), "token-copy");
-        copy.addClickListener(e -> {
-            copy.getElement().executeJs("return navigator.clipboard ? navigator.clipboard.writeText($0).then(() => true, () => false) : false",
-                    created.token()).then(Boolean.class, ok -> Ids.success(ok ? "Copied." : "Select the token and copy it by hand."));
-        });
-        HorizontalLayout row = new HorizontalLayout(token, copy);
-        row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        row.setWidthFull();
-        row.expand(token);
-        dialog.add(new Paragraph("This is the only time the token is shown: it is stored as a hash. Copy it now."), row);
-        Button close = id(new Button("I have copied it", e -> dialog.close()), "token-close");
-        close.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(close);
-        dialog.setWidth("min(44em, 95vw)");
-        dialog.open();
     }
 
     private Button revokeButton(RunnerInfo runner) {

@@ -34,6 +34,7 @@ import dev.ditto.releases.Publication;
 import dev.ditto.releases.PublicationService;
 import dev.ditto.releases.QualityReport;
 import dev.ditto.releases.Release;
+import dev.ditto.releases.ReleaseComparison;
 import dev.ditto.releases.ReleaseDiff;
 import dev.ditto.releases.ReleaseException;
 import dev.ditto.releases.ReleaseManifest;
@@ -53,6 +54,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * One release: its state and counts, the diff from the previous version of the same name (counts and the first rows),
+ * a comparison with any earlier release (picked; paged; CSV),
  * the manifest summary, the dataset card, and its publications. Admins publish it to the Hub or a folder in one
  * click and follow the progress (files, bytes, rate, time left), refreshed every second, to the resulting commit;
  * a failed publication resumes where it stopped. The Hub token never reaches the page: errors come redacted.
@@ -74,6 +76,7 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
     private final Span counts = id(new Span(), "release-counts");
     private final Span failure = id(new Span(), "release-failure");
     private final Div diff = id(new Div(), "release-diff");
+    private final ReleaseCompare compare;
     private final Span diffSummary = id(new Span(), "release-diff-summary");
     private final Grid<DiffRow> diffRows = id(new Grid<>(), "release-diff-rows");
     private final Div manifest = id(new Div(), "release-manifest");
@@ -102,8 +105,10 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
     private List<Publication> shownPublications = List.of();
     private @Nullable ScheduledFuture<?> refresh;
 
-    public ReleaseView(ReleaseService releases, PublicationService publications, ObjectMapper json, AuthenticationContext auth) {
+    public ReleaseView(ReleaseService releases, PublicationService publications, ReleaseComparison comparison, ObjectMapper json,
+                       AuthenticationContext auth) {
         this.releases = releases;
+        this.compare = new ReleaseCompare(comparison);
         this.publications = publications;
         this.json = json;
         this.admin = auth.hasRole("ADMIN");
@@ -182,6 +187,7 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
 
         add(new RouterLink("← All releases", ReleasesView.class), title, new Div(state, meta), counts, failure,
                 new H3("Changes from the previous version"), diff,
+                new H3("Compare with an earlier release"), compare,
                 new H3("Quality"), quality,
                 new H3("Publish"), publishForm, publishError, current, history,
                 new H3("Manifest"), manifest,
@@ -242,6 +248,7 @@ public class ReleaseView extends VerticalLayout implements BeforeEnterObserver {
         List<DiffRow> rows = diffRows(d);
         diffRows.setItems(rows);
         diffRows.setVisible(!rows.isEmpty());
+        compare.show(r, releases.list(500, 0));
 
         renderQuality(r);
         notes.setText(r.notes() == null || r.notes().isBlank() ? "(none)" : r.notes());

@@ -14,8 +14,8 @@ import org.jsoup.nodes.Entities;
 import org.jsoup.safety.Safelist;
 
 /**
- * The results: key frame, id, instruction with the matched words emphasised (and the caption when it matched),
- * category, status, tags, judge score, and per row "more like this" and "open". Rows are selectable for bulk actions.
+ * The results: key frame, id, instruction with the matched words emphasised (and the caption when it matched), why
+ * it matched (words, or similar by meaning with the score), category, status, tags, judge score, and per row "more like this" and "open". Rows are selectable for bulk actions.
  */
 final class SearchResultsGrid extends Grid<Hit> {
     /** Emphasis is the only markup a highlight may carry into the page. */
@@ -39,6 +39,10 @@ final class SearchResultsGrid extends Grid<Hit> {
                 .withProperty("instruction", SearchResultsGrid::instructionHtml)
                 .withProperty("caption", SearchResultsGrid::captionHtml))
                 .setHeader("Instruction").setFlexGrow(1);
+        addColumn(LitRenderer.<Hit>of("<span data-testid=\"hit-why\" data-matched-by=${item.by}>${item.why}</span>")
+                .withProperty("by", h -> h.matchedBy().name())
+                .withProperty("why", SearchResultsGrid::why))
+                .setHeader("Matched").setAutoWidth(true).setFlexGrow(0);
         addColumn(h -> h.category().toLowerCase(Locale.ROOT).replace('_', ' ')).setHeader("Category").setAutoWidth(true).setFlexGrow(0);
         addColumn(Hit::status).setHeader("Status").setAutoWidth(true).setFlexGrow(0);
         addColumn(LitRenderer.<Hit>of("<span data-testid=\"hit-tags\">${item.tags}</span>")
@@ -54,7 +58,8 @@ final class SearchResultsGrid extends Grid<Hit> {
                 .withProperty("id", Hit::sampleId)
                 .withFunction("similar", moreLikeThis::accept)
                 .withFunction("open", open::accept))
-                .setHeader("").setAutoWidth(true).setFlexGrow(0);
+                // frozen to the end: the row's actions stay in view however wide the other columns make the grid
+                .setHeader("").setAutoWidth(true).setFlexGrow(0).setFrozenToEnd(true);
         setSizeFull();
     }
 
@@ -62,6 +67,15 @@ final class SearchResultsGrid extends Grid<Hit> {
     void show(List<Hit> hits) {
         setItems(hits);
         getElement().setAttribute("data-sample-ids", hits.stream().map(h -> Long.toString(h.sampleId())).collect(Collectors.joining(",")));
+    }
+
+    /** Why the hit is in the results: its words (emphasised in the instruction), or similar by meaning with its score. */
+    static String why(Hit hit) {
+        return switch (hit.matchedBy()) {
+            case WORDS -> "words";
+            case MEANING -> String.format(Locale.ROOT, "similar by meaning (%.2f)", hit.score());
+            case FILTERS -> "";
+        };
     }
 
     /** The instruction as HTML: the highlight when it matched, else the plain text escaped. */

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
@@ -11,6 +12,7 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
@@ -18,6 +20,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.ditto.campaigns.CampaignService;
 import dev.ditto.curation.CuratorTags;
+import dev.ditto.curation.DecisionBatches;
 import dev.ditto.curation.ReviewService;
 import dev.ditto.releases.ReleaseService;
 import dev.ditto.search.Hit;
@@ -31,16 +34,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.concurrent.DelegatingSecurityContextExecutor;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Hybrid search over samples: facets (status, category, engine, tag), releases and score ranges; matched words
- * emphasised; "more like this" per row; curators accept, reject or tag the selection in bulk, or start an
- * instruction campaign on the sources of the results.
+ * emphasised and each row saying why it matched (its words, or similar by meaning with the score); "words only";
+ * "more like this" per row; curators accept, reject or tag the selection in bulk, decide all matches of the query in
+ * one undoable batch, or start an instruction campaign on the sources of the results. Searches run off the UI
+ * thread: the page stays usable (and navigation works) while Elasticsearch is slow or hangs, with a spinner and a
+ * Cancel button meanwhile.
  */
 @Route("search")
 @PageTitle("Search · Ditto")
@@ -51,19 +64,27 @@ public class SearchView extends VerticalLayout {
     private final ReviewService reviews;
     private final CampaignService campaigns;
     private final TextField text = new TextField();
+    private final Checkbox wordsOnly = new Checkbox("Words only");
     private final SearchFilters filters;
     private final SearchResultsGrid grid = new SearchResultsGrid(this::moreLikeThis, this::open);
     private final Span total = new Span();
     private final Div similarBanner = new Div();
     private final Span similarTitle = new Span();
     private final Button more = new Button("Load more");
+    private final HorizontalLayout busy = new HorizontalLayout();
+    /** Searches in flight, one virtual thread each, shared by every page (each search carries its user's context). */
+    private static final ExecutorService SEARCHES = Executors.newVirtualThreadPerTaskExecutor();
+    /** How long a click waits for the search's answer before freeing the page (spinner, Cancel, answer pushed). */
+    private static final java.time.Duration WAIT_ON_PAGE = java.time.Duration.ofMillis(1500);
+    /** Which search the page waits for: a result of an older (superseded or cancelled) one is dropped. */
+    private long generation;
     private final List<Hit> hits = new ArrayList<>();
     private @Nullable Long similarTo;
     private @Nullable SearchRequest lastRequest;
     private @Nullable String cursor;
 
     public SearchView(SampleSearch search, ReviewService reviews, CuratorTags tags, CampaignService campaigns,
-                      ReleaseService releases, AuthenticationContext auth) {
+                      ReleaseService releases, DecisionBatches batches, AuthenticationContext auth) {
         this.search = search;
         this.reviews = reviews;
         this.campaigns = campaigns;
@@ -80,6 +101,9 @@ public class SearchView extends VerticalLayout {
         go.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         go.getElement().setAttribute("data-testid", "search-run");
         total.getElement().setAttribute("data-testid", "search-total");
+        wordsOnly.getElement().setAttribute("data-testid", "search-words-only");
+        wordsOnly.setTooltipText("Only samples containing the words; no matches by meaning");
+        wordsOnly.addValueChangeListener(e -> run());
 
         similarTitle.getElement().setAttribute("data-testid", "similar-title");
         similarTitle.getStyle().set("font-weight", "600");
@@ -95,19 +119,33 @@ public class SearchView extends VerticalLayout {
 
         more.addClickListener(e -> loadMore());
         more.setVisible(false);
+        ProgressBar spinner = new ProgressBar();
+        spinner.setIndeterminate(true);
+        spinner.setWidth("6em");
+        Button cancel = new Button("Cancel", e -> cancelSearch());
+        cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+        cancel.getElement().setAttribute("data-testid", "search-cancel");
+        busy.add(spinner, new Span("Searching…"), cancel);
+        busy.setAlignItems(FlexComponent.Alignment.CENTER);
+        busy.getElement().setAttribute("data-testid", "search-busy");
+        busy.setVisible(false);
         BulkBar bulkBar = new BulkBar(reviews, tags, username, grid::getSelectedItems, this::changed);
         bulkBar.setVisible(curator);
+        DecideAllPanel decideAll = new DecideAllPanel(batches, username, () -> lastRequest, this::searchAgainSoon);
+        Button decideAllButton = decideAll.button();
+        decideAllButton.setVisible(curator);
+        bulkBar.add(decideAllButton);
         Button campaign = new Button("Start campaign for these results' sources…", e -> startCampaign());
         campaign.getElement().setAttribute("data-testid", "search-start-campaign");
         campaign.setVisible(curator);
-        HorizontalLayout bar = new HorizontalLayout(text, go, total, campaign);
+        HorizontalLayout bar = new HorizontalLayout(text, go, wordsOnly, total, busy, campaign);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         // filters in a column of their own, so the results keep the height of the page however many facets there are
         filters.setWidth("17em");
         filters.setHeightFull();
         // min-height 0: a flex child may be shorter than its content, so the column scrolls instead of the page
         filters.getStyle().set("flex-shrink", "0").set("overflow-y", "auto").set("min-height", "0");
-        VerticalLayout results = new VerticalLayout(similarBanner, bulkBar, grid, more);
+        VerticalLayout results = new VerticalLayout(similarBanner, bulkBar, decideAll, grid, more);
         results.setPadding(false);
         results.setSizeFull();
         results.expand(grid);
@@ -139,49 +177,84 @@ public class SearchView extends VerticalLayout {
     }
 
     private void run() {
-        SearchRequest request = filters.applyTo(similarTo == null ? SearchRequest.text(text.getValue())
+        SearchRequest request = filters.applyTo(similarTo == null ? SearchRequest.text(text.getValue()).withWordsOnly(wordsOnly.getValue())
                 : SearchRequest.similarTo(similarTo));
         similarBanner.setVisible(similarTo != null);
         lastRequest = request;
-        hits.clear();
         grid.deselectAll();
-        SearchPage page = fetch(request);
-        if (page == null) {
-            return;
-        }
-        filters.update(page);
-        total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
-        // which search the count is of, for whoever reads the page (a browser test waits on it)
-        total.getElement().setAttribute("data-search", similarTo != null ? "similar:" + similarTo
-                : "text:" + (request.text() == null ? "" : request.text()));
-        show(page);
+        fetch(request, page -> {
+            hits.clear(); // only now: until the new page comes, the rows shown (and clickable) stay the old ones
+            filters.update(page);
+            total.setText(page.total() + (page.totalExact() ? "" : "+") + " samples · " + page.tookMs() + " ms");
+            // which search the count is of, for whoever reads the page (a browser test waits on it)
+            total.getElement().setAttribute("data-search", similarTo != null ? "similar:" + similarTo
+                    : "text:" + (request.text() == null ? "" : request.text()));
+            show(page);
+        });
     }
 
     private void loadMore() {
         if (lastRequest == null || cursor == null) {
             return;
         }
-        SearchPage page = fetch(lastRequest.after(cursor).withFacets(false));
-        if (page != null) {
-            show(page);
-        }
+        fetch(lastRequest.after(cursor).withFacets(false), this::show);
     }
 
-    private @Nullable SearchPage fetch(SearchRequest request) {
+    /**
+     * Runs the search on a thread of its own. An answer within {@link #WAIT_ON_PAGE} is shown at once, in the same
+     * response as the click (the usual case, and the page behaves as a plain synchronous search would); a slower one
+     * frees the page: a spinner and Cancel show, the rest of the dashboard works, and the page is pushed when the
+     * answer comes. A newer search supersedes an older one still running.
+     */
+    private void fetch(SearchRequest request, Consumer<SearchPage> onPage) {
+        UI ui = UI.getCurrent();
+        long mine = ++generation;
+        CompletableFuture<SearchPage> answer = CompletableFuture.supplyAsync(() -> search.search(request),
+                new DelegatingSecurityContextExecutor(SEARCHES, SecurityContextHolder.getContext()));
         try {
-            return search.search(request);
-        } catch (SearchUnavailableException e) {
-            Notification.show(e.getMessage());
-            return null;
-        } catch (RuntimeException e) {
-            Notification.show("The search failed: " + e.getMessage());
-            return null;
+            SearchPage page = answer.get(WAIT_ON_PAGE.toMillis(), TimeUnit.MILLISECONDS);
+            busy.setVisible(false);
+            onPage.accept(page);
+            return;
+        } catch (TimeoutException slow) {
+            busy.setVisible(true);
+        } catch (ExecutionException e) {
+            busy.setVisible(false);
+            failed(e.getCause() != null ? e.getCause() : e);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
+        answer.whenComplete((page, error) -> ui.access(() -> {
+            if (mine != generation) {
+                return; // superseded or cancelled
+            }
+            busy.setVisible(false);
+            if (error == null) {
+                onPage.accept(page);
+            } else {
+                failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        }));
+    }
+
+    private static void failed(Throwable cause) {
+        Notification.show(cause instanceof SearchUnavailableException ? cause.getMessage()
+                : "The search failed: " + cause.getMessage());
+    }
+
+    /** Stops waiting for the search in flight (Elasticsearch's own request timeout ends it on the server). */
+    private void cancelSearch() {
+        generation++;
+        busy.setVisible(false);
+        total.setText("Search cancelled");
+        total.getElement().setAttribute("data-search", "cancelled");
     }
 
     private void show(SearchPage page) {
         hits.addAll(page.hits());
-        grid.show(hits);
+        grid.show(List.copyOf(hits)); // a copy: the grid never reads a list this view changes later
         cursor = page.nextCursor();
         more.setVisible(cursor != null);
     }
@@ -206,7 +279,12 @@ public class SearchView extends VerticalLayout {
     private void changed(Set<Long> sampleIds, UnaryOperator<Hit> change) {
         grid.deselectAll();
         hits.replaceAll(h -> sampleIds.contains(h.sampleId()) ? change.apply(h) : h);
-        grid.show(hits);
+        grid.show(List.copyOf(hits));
+        searchAgainSoon();
+    }
+
+    /** Runs the search again once the index has caught up with PostgreSQL (within a second or two), pushed. */
+    private void searchAgainSoon() {
         UI ui = UI.getCurrent();
         CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(new DelegatingSecurityContextRunnable(
                 () -> ui.access(this::run), SecurityContextHolder.getContext()));

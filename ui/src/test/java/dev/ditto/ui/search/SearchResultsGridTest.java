@@ -34,6 +34,7 @@ class SearchResultsGridTest {
     }
 
     private static Hit hit(String instruction, Map<String, List<String>> highlights) {
-        return new Hit(1, 1.0, instruction, null, "GLOBAL_STYLE", "IN_REVIEW", List.of(), 0.8, 1, null, List.of(), null, highlights);
+        return new Hit(1, 1.0, instruction, null, "GLOBAL_STYLE", "IN_REVIEW", List.of(), 0.8, 1, null, List.of(), null, highlights,
+                highlights.isEmpty() ? Hit.MatchedBy.MEANING : Hit.MatchedBy.WORDS);
     }
 }

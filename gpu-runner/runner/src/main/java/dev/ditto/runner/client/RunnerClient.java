@@ -51,6 +51,7 @@ public final class RunnerClient {
     private final HttpClient http;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
+    private volatile boolean retriesOff;
 
     public RunnerClient(URI server, String token, JsonMapper json, RetryPolicy retry, Duration requestTimeout) {
         String base = server.toString();
@@ -63,6 +64,29 @@ public final class RunnerClient {
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+    }
+
+    /**
+     * Whether the server answers at all (any HTTP status counts, a database outage's 503 included) within
+     * {@code timeout}: one try, no retries. A runner that is stopping asks it to decide whether waiting its grace
+     * period can still lead anywhere.
+     */
+    public boolean serverAnswers(Duration timeout) throws InterruptedException {
+        try {
+            http.send(HttpRequest.newBuilder(server.resolve("/actuator/health/liveness")).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * From now on every call is tried once: a runner stopping while its server is gone reports what it can and
+     * exits, instead of retrying into a server that is not there.
+     */
+    public void stopRetrying() {
+        retriesOff = true;
     }
 
     /** {@code POST /api/runner/register}. */
@@ -216,7 +240,7 @@ public final class RunnerClient {
             try {
                 return call.run();
             } catch (IOException | TransientHttpException e) {
-                if (attempt >= retry.maxAttempts()) {
+                if (attempt >= retry.maxAttempts() || retriesOff) {
                     throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
                 }
                 Duration delay = retry.delayAfter(attempt);

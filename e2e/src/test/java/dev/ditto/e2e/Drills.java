@@ -1,0 +1,748 @@
+package dev.ditto.e2e;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code ./ditto drill <name>|all}: an operator's bad day, played on the packaged server with its own embedded
+ * PostgreSQL and Elasticsearch and real runner processes, each drill on a data folder of its own. Each drill prints
+ * what it saw and writes its figures, with {@code passed}, into {@code <out>/drills.json} (one object per drill
+ * name; other drills' entries are kept). The exit status is 1 when a drill did not pass.
+ *
+ * <ul>
+ *   <li>{@code postgres-killed}: SIGKILL to the postmaster while a campaign's instructions are written;</li>
+ *   <li>{@code server-killed}: SIGKILL to the server under {@code ./ditto up} while instructions are written;</li>
+ *   <li>{@code runner-churn}: one GENERATE job whose runners are killed three times and stopped twice;</li>
+ *   <li>{@code disk-full}: the blob store on a small file system that fills up;</li>
+ *   <li>{@code search-hang}: Elasticsearch frozen with SIGSTOP for 60 s.</li>
+ * </ul>
+ */
+public final class Drills {
+    static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang");
+    private static final int SOURCES = 3;
+    private static final int PER_SOURCE = 16;
+
+    private Drills() {}
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench-results");
+        String which = args.length > 1 ? args[1] : "all";
+        List<String> names = which.equals("all") ? NAMES : List.of(which.split(","));
+        for (String n : names) {
+            if (!NAMES.contains(n)) {
+                System.err.println("unknown drill '" + n + "' (" + String.join(" ", NAMES) + " all)");
+                System.exit(2);
+            }
+        }
+        boolean allPassed = true;
+        for (String name : names) {
+            say("drill " + name);
+            long t0 = System.nanoTime();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            try {
+                switch (name) {
+                    case "postgres-killed" -> postgresKilled(figures);
+                    case "server-killed" -> serverKilled(figures);
+                    case "runner-churn" -> runnerChurn(figures);
+                    case "disk-full" -> diskFull(figures);
+                    case "search-hang" -> searchHang(figures);
+                    default -> throw new IllegalStateException(name);
+                }
+            } catch (Exception | AssertionError e) {
+                figures.put("passed", false);
+                figures.put("error", String.valueOf(e.getMessage()));
+                e.printStackTrace();
+            }
+            figures.putIfAbsent("passed", false);
+            figures.put("drill_seconds", round((System.nanoTime() - t0) / 1e9));
+            figures.put("ran_at", Instant.now().toString());
+            figures.put("machine", Runtime.getRuntime().availableProcessors() + " cores");
+            allPassed &= Boolean.TRUE.equals(figures.get("passed"));
+            write(out, name, figures);
+            say(name + ": " + (Boolean.TRUE.equals(figures.get("passed")) ? "PASSED" : "FAILED") + " " + figures);
+        }
+        System.exit(allPassed ? 0 : 1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- drills
+
+    /**
+     * Kill -9 of the postmaster while a campaign's instructions are written: the watchdog starts PostgreSQL again,
+     * the API answers 503 with Retry-After meanwhile (never 401 or 500, and quickly), and the campaign finishes with
+     * exactly its instructions, none twice.
+     */
+    static void postgresKilled(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("postgres-killed", List.of())) {
+            p.startServer();
+            p.startRunner("r1");
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            Playwright playwright = playwright();
+            Browser browser = BrowserJourney.chromium(playwright);
+            Page dashboard = signedIn(browser, p); // an admin's open page, which should show the outage, not freeze
+            long campaign = startCampaign(p.admin, sources, PER_SOURCE);
+            JsonObject atKill = awaitWritingStarted(p.admin, campaign);
+            long postmaster = p.postmasterPid().orElseThrow(() -> new AssertionError("no postmaster pid"));
+            Poller api = new Poller(p.baseUrl, "/api/campaigns/" + campaign, true, 200).start();
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroyForcibly);
+            say("killed the postmaster " + postmaster + " with " + atKill.get("written") + " of " + SOURCES * PER_SOURCE + " written");
+            boolean bannerSeen;
+            try {
+                dashboard.locator("[data-testid=database-banner]").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(15_000));
+                bannerSeen = true;
+            } catch (RuntimeException e) {
+                bannerSeen = false;
+            }
+            double back = awaitSeconds(killedAt, Duration.ofSeconds(120),
+                    () -> p.postmasterPid().filter(pid -> pid != postmaster).isPresent() && api.lastStatus() == 200);
+            api.stopAfter(Duration.ofSeconds(2));
+            f.put("dashboard_banner_shown", bannerSeen);
+            boolean bannerGone;
+            try {
+                dashboard.locator("[data-testid=database-banner]").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN).setTimeout(20_000));
+                bannerGone = true;
+            } catch (RuntimeException e) {
+                bannerGone = false;
+            }
+            f.put("dashboard_banner_hidden_after", bannerGone);
+            browser.close();
+            playwright.close();
+            JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(5));
+            f.put("written_at_kill", atKill.get("written").getAsInt());
+            f.put("postgres_back_seconds", round(back));
+            api.describeOutage(f, "api");
+            checkCampaign(p.admin, campaign, done, SOURCES * PER_SOURCE, f);
+            boolean answeredWell = api.count(s -> s == 401 || s == 500 || s == -1) == 0 && api.count(s -> s == 503) > 0
+                    && api.all503HaveRetryAfter() && api.maxLatencyMs() <= 5000;
+            f.put("passed", (int) f.get("written_at_kill") < SOURCES * PER_SOURCE && back < 90 && answeredWell
+                    && bannerSeen && bannerGone && Boolean.TRUE.equals(f.get("campaign_exact")));
+        }
+    }
+
+    /**
+     * Kill -9 of the server under {@code ./ditto up} while instructions are written: the launcher stops at once
+     * (its runner hands back without waiting a grace), {@code ./ditto up} again finishes the campaign, and a clean
+     * stop then leaves no process of that data folder.
+     */
+    static void serverKilled(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("server-killed", List.of())) {
+            Process launcher = launch(p, 1);
+            p.awaitReady(Duration.ofMinutes(5));
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            long campaign = startCampaign(p.admin, sources, PER_SOURCE);
+            JsonObject atKill = awaitWritingStarted(p.admin, campaign);
+            ProcessHandle server = launcher.descendants().filter(h -> commandLine(h).contains("ditto-server.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no server process under the launcher"));
+            List<ProcessHandle> children = launcher.descendants().filter(h -> commandLine(h).contains("ditto-runner.jar")).toList();
+            long killedAt = System.nanoTime();
+            server.destroyForcibly();
+            say("killed the server " + server.pid() + " with " + atKill.get("written") + " written; waiting for the launcher");
+            boolean launcherExited = launcher.waitFor(60, TimeUnit.SECONDS);
+            double launcherExit = (System.nanoTime() - killedAt) / 1e9;
+            boolean runnersGone = children.stream().noneMatch(ProcessHandle::isAlive);
+            f.put("written_at_kill", atKill.get("written").getAsInt());
+            f.put("launcher_exit_seconds_after_crash", round(launcherExit));
+            f.put("launcher_exit_status", launcherExited ? launcher.exitValue() : null);
+            f.put("runner_stopped_with_launcher", runnersGone);
+            f.put("processes_left_after_crash", p.processesLeft()); // the embedded servers may still be stopping
+            if (!launcherExited) {
+                launcher.destroyForcibly().waitFor();
+            }
+            long restartAt = System.nanoTime();
+            Process again = launch(p, 2);
+            p.awaitReady(Duration.ofMinutes(3));
+            f.put("restart_ready_seconds", round((System.nanoTime() - restartAt) / 1e9));
+            JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(5));
+            f.put("campaign_done_seconds_after_restart", round((System.nanoTime() - restartAt) / 1e9));
+            checkCampaign(p.admin, campaign, done, SOURCES * PER_SOURCE, f);
+            long stopAt = System.nanoTime();
+            again.destroy(); // SIGTERM, as Ctrl-C reaches the launcher's trap
+            boolean stopped = again.waitFor(120, TimeUnit.SECONDS);
+            f.put("clean_stop_seconds", round((System.nanoTime() - stopAt) / 1e9));
+            List<String> left = awaitNoProcesses(p, Duration.ofSeconds(10));
+            f.put("processes_left_after_clean_stop", left);
+            f.put("passed", (int) f.get("written_at_kill") < SOURCES * PER_SOURCE && launcherExited && launcherExit <= 15
+                    && runnersGone && stopped && left.isEmpty() && Boolean.TRUE.equals(f.get("campaign_exact")));
+        }
+    }
+
+    /**
+     * One GENERATE job whose runner is killed (SIGKILL) three times and stopped (SIGTERM, hand-back) twice, then
+     * finished by a sixth runner: it succeeds with one attempt of its own, five runner losses, nothing PARKED.
+     */
+    static void runnerChurn(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("runner-churn", List.of("--ditto.runner.lease-seconds=10",
+                "--ditto.runner.heartbeat-seconds=2", "--ditto.queue.reaper-interval-ms=1000", "--ditto.judge.enabled=false"))) {
+            p.startServer();
+            Process prober = p.startRunner("probe", "--stages", "probe");
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            prober.destroy();
+            prober.waitFor(60, TimeUnit.SECONDS);
+            startCampaign(p.admin, sources.subList(0, 1), 1);
+            long job = p.admin.await("/api/admin/jobs?type=GENERATE", j -> !j.getAsJsonArray().isEmpty(), Duration.ofMinutes(2))
+                    .getAsJsonArray().get(0).getAsJsonObject().get("id").getAsLong();
+            List<Double> requeue = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                boolean kill = i <= 3;
+                Process r = kill ? p.startRunner("kill-" + i) : p.startRunner("stop-" + i, "--grace-seconds", "1");
+                awaitJob(p.admin, job, j -> j.get("status").getAsString().equals("RUNNING"), Duration.ofMinutes(3));
+                long t0 = System.nanoTime();
+                if (kill) {
+                    r.destroyForcibly();
+                } else {
+                    r.destroy();
+                }
+                r.waitFor(60, TimeUnit.SECONDS);
+                JsonObject queued = awaitJob(p.admin, job, j -> !j.get("status").getAsString().equals("RUNNING"), Duration.ofMinutes(2));
+                requeue.add(round((System.nanoTime() - t0) / 1e9));
+                say((kill ? "killed" : "stopped") + " runner " + i + ": job " + queued.get("status").getAsString()
+                        + " after " + requeue.getLast() + " s, runner losses " + queued.get("runnerLosses"));
+                if (!queued.get("status").getAsString().equals("QUEUED")) {
+                    throw new AssertionError("after runner " + i + " the job is " + queued);
+                }
+            }
+            p.startRunner("final");
+            JsonObject finished = awaitJob(p.admin, job, j -> Set.of("SUCCEEDED", "PARKED", "FAILED", "DROPPED")
+                    .contains(j.get("status").getAsString()), Duration.ofMinutes(5));
+            int parked = p.admin.get("/api/admin/jobs?status=PARKED").getAsJsonArray().size();
+            f.put("requeue_seconds_after_kill", requeue.subList(0, 3));
+            f.put("requeue_seconds_after_stop", requeue.subList(3, 5));
+            f.put("final_status", finished.get("status").getAsString());
+            f.put("attempts", finished.get("attempts").getAsInt());
+            f.put("max_attempts", finished.get("maxAttempts").getAsInt());
+            f.put("runner_losses", finished.get("runnerLosses").getAsInt());
+            f.put("parked_jobs", parked);
+            f.put("passed", finished.get("status").getAsString().equals("SUCCEEDED") && parked == 0
+                    && finished.get("runnerLosses").getAsInt() == 5
+                    && finished.get("attempts").getAsInt() - finished.get("runnerLosses").getAsInt() == 1);
+        }
+    }
+
+    /**
+     * The blob store on a small file system (a tmpfs this drill mounts, or {@code DITTO_DRILL_SMALL_FS}) filled to
+     * the brim: uploads answer 507 naming the folder and its free space, nothing half-written stays, a runner's
+     * artefact upload waits without using an attempt, and everything completes once space returns.
+     */
+    static void diskFull(Map<String, Object> f) throws Exception {
+        String given = System.getenv("DITTO_DRILL_SMALL_FS");
+        DrillPlatform p = DrillPlatform.create("disk-full", List.of());
+        Path blobs = given != null ? Path.of(given) : p.folder.resolve("blobs");
+        boolean mounted = false;
+        if (given == null) {
+            Files.createDirectories(blobs);
+            if (!run("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", blobs.toString())) {
+                f.put("passed", false);
+                f.put("error", "needs a small file system for the blob store: run as root (the drill mounts a 256 MB "
+                        + "tmpfs) or set DITTO_DRILL_SMALL_FS to an empty folder on a small file system");
+                return;
+            }
+            mounted = true;
+        }
+        Path filler = blobs.resolve("drill-filler.bin");
+        try (p) {
+            DrillPlatform platform = withArgument(p, "--ditto.blobs.dir=" + blobs);
+            platform.startServer();
+            platform.startRunner("r1");
+            List<Long> sources = platform.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            long free = fill(filler, 256 * 1024);
+            f.put("free_bytes_when_full", free);
+            byte[] clip = gunzip(Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz"));
+            byte[] flipped = clip.clone();
+            flipped[flipped.length / 2] ^= 1; // another video as far as the content address goes
+            HttpResponse<String> declared = upload(platform, "full.mp4", flipped, true);
+            HttpResponse<String> streamed = upload(platform, "full-chunked.mp4", flipped, false);
+            f.put("upload_declared_status", declared.statusCode());
+            f.put("upload_streamed_status", streamed.statusCode());
+            f.put("upload_507_detail", detail(declared));
+            List<String> partial = partFiles(blobs);
+            f.put("half_written_files", partial.size());
+            startCampaign(platform.admin, sources.subList(0, 1), 2);
+            JsonObject waiting = platform.admin.await("/api/admin/jobs?type=GENERATE&status=RUNNING",
+                    l -> stream(l).anyMatch(j -> j.has("stage") && !j.get("stage").isJsonNull()
+                            && j.get("stage").getAsString().contains("disk full")), Duration.ofMinutes(4))
+                    .getAsJsonArray().get(0).getAsJsonObject();
+            f.put("runner_stage_while_full", waiting.get("stage").getAsString());
+            long freedAt = System.nanoTime();
+            Files.delete(filler);
+            JsonArray jobs = platform.admin.await("/api/admin/jobs?type=GENERATE", l -> l.getAsJsonArray().size() == 2
+                    && stream(l).allMatch(j -> Set.of("SUCCEEDED", "FAILED", "PARKED").contains(j.get("status").getAsString())),
+                    Duration.ofMinutes(6)).getAsJsonArray();
+            f.put("jobs_done_seconds_after_space_returned", round((System.nanoTime() - freedAt) / 1e9));
+            f.put("job_statuses", stream(jobs).map(j -> j.get("status").getAsString()).toList());
+            f.put("job_attempts", stream(jobs).map(j -> j.get("attempts").getAsInt()).toList());
+            HttpResponse<String> after = upload(platform, "after.mp4", flipped, true);
+            f.put("upload_after_space_returned_status", after.statusCode());
+            boolean named = detail(declared).contains(blobs.toString()) && detail(declared).toLowerCase(Locale.ROOT).contains("free");
+            f.put("passed", declared.statusCode() == 507 && streamed.statusCode() == 507 && named && partial.isEmpty()
+                    && stream(jobs).allMatch(j -> j.get("status").getAsString().equals("SUCCEEDED") && j.get("attempts").getAsInt() == 1)
+                    && after.statusCode() == 201);
+        } finally {
+            Files.deleteIfExists(filler);
+            if (mounted) {
+                run("umount", "-l", blobs.toString());
+            }
+        }
+    }
+
+    /**
+     * Elasticsearch frozen with SIGSTOP for 60 s: liveness, readiness and the health summary answer within 2 s every
+     * time, readiness stays UP (search is a degraded component, not a reason to take the server out), and health is
+     * UP again after SIGCONT.
+     */
+    static void searchHang(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("search-hang", List.of("--ditto.demo.enabled=false"))) {
+            p.startServer();
+            long es = p.elasticsearchPid().orElseThrow(() -> new AssertionError("no Elasticsearch pid"));
+            // warm the request paths once, as a load balancer's first probes would
+            for (String path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
+                new Poller(p.baseUrl, path, false, 1).once();
+            }
+            Poller readiness = new Poller(p.baseUrl, "/actuator/health/readiness", false, 500).start();
+            Poller liveness = new Poller(p.baseUrl, "/actuator/health/liveness", false, 500).start();
+            Poller health = new Poller(p.baseUrl, "/actuator/health", false, 500).start();
+            Poller search = new Poller(p.baseUrl, "/api/search?q=cup&size=5", true, 2000).start();
+            if (!run("kill", "-STOP", Long.toString(es))) {
+                throw new AssertionError("could not SIGSTOP Elasticsearch " + es);
+            }
+            say("Elasticsearch " + es + " stopped (SIGSTOP) for 60 s");
+            long stoppedAt = System.nanoTime();
+            Map<String, Object> dashboard = dashboardDuringHang(p);
+            long left = Duration.ofSeconds(60).toNanos() - (System.nanoTime() - stoppedAt);
+            if (left > 0) {
+                Thread.sleep(Duration.ofNanos(left)); // the fault lasts 60 s: the drill's definition, not a wait for a result
+            }
+            run("kill", "-CONT", Long.toString(es));
+            long resumedAt = System.nanoTime();
+            readiness.stop();
+            liveness.stop();
+            health.stop();
+            search.stop();
+            double recovered = awaitSeconds(resumedAt, Duration.ofSeconds(120), () -> healthStatus(p).equals("UP"));
+            f.put("hang_seconds", round((resumedAt - stoppedAt) / 1e9));
+            readiness.describeOutage(f, "readiness");
+            liveness.describeOutage(f, "liveness");
+            health.describeOutage(f, "health");
+            search.describeOutage(f, "search");
+            f.put("health_statuses_seen", health.bodiesStatuses());
+            f.put("health_up_seconds_after_resume", round(recovered));
+            f.putAll(dashboard);
+            f.put("passed", readiness.maxLatencyMs() <= 2000 && liveness.maxLatencyMs() <= 2000 && health.maxLatencyMs() <= 2000
+                    && readiness.count(s -> s != 200) == 0 && liveness.count(s -> s != 200) == 0
+                    && health.count(s -> s != 200) == 0 && health.bodiesStatuses().contains("DEGRADED")
+                    && recovered < 60 && Boolean.TRUE.equals(dashboard.get("dashboard_ok")));
+        }
+    }
+
+    private static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    /** A page signed in as the admin, in Debian's Chromium as the journeys drive it. */
+    private static Page signedIn(Browser browser, DrillPlatform p) {
+        Page page = browser.newContext().newPage();
+        page.setDefaultTimeout(20_000);
+        BrowserJourney.signIn(page, p.baseUrl, "admin", DrillPlatform.ADMIN_PASSWORD);
+        return page;
+    }
+
+    /**
+     * The dashboard while Elasticsearch hangs, in Debian's Chromium: the search page shows at once with a spinner,
+     * Cancel stops the wait, and another page opens without waiting for the search.
+     */
+    private static Map<String, Object> dashboardDuringHang(DrillPlatform p) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        try (Playwright playwright = playwright(); Browser browser = BrowserJourney.chromium(playwright)) {
+            Page page = signedIn(browser, p);
+            long t0 = System.nanoTime();
+            page.navigate(p.baseUrl + "/search");
+            page.locator("[data-testid=search-busy]").waitFor();
+            f.put("dashboard_search_page_with_spinner_ms", (System.nanoTime() - t0) / 1_000_000);
+            long t1 = System.nanoTime();
+            page.locator("[data-testid=search-cancel]").click();
+            page.locator("[data-testid=search-total][data-search=cancelled]").waitFor();
+            f.put("dashboard_cancel_ms", (System.nanoTime() - t1) / 1_000_000);
+            page.locator("[data-testid=search-run]").click(); // searching again: the spinner, and leaving the page
+            page.locator("[data-testid=search-busy]").waitFor();
+            long t2 = System.nanoTime();
+            page.locator("vaadin-side-nav-item[path='sources']").click(); // in-app navigation, as a curator would
+            page.waitForURL(url -> url.contains("/sources"));
+            page.locator("h2:has-text('Sources')").first().waitFor();
+            f.put("dashboard_navigate_away_ms", (System.nanoTime() - t2) / 1_000_000);
+            f.put("dashboard_ok", (long) f.get("dashboard_search_page_with_spinner_ms") < 10_000
+                    && (long) f.get("dashboard_navigate_away_ms") < 10_000);
+        } catch (RuntimeException e) {
+            f.put("dashboard_ok", false);
+            f.put("dashboard_error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        return f;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- helpers
+
+    private static DrillPlatform withArgument(DrillPlatform p, String argument) {
+        p.extraArgument(argument);
+        return p;
+    }
+
+    /** {@code ./ditto up} on the drill's folder and ports; its output goes to {@code launcher-<n>.log}. */
+    private static Process launch(DrillPlatform p, int n) throws IOException {
+        List<String> command = new ArrayList<>(List.of(p.root.resolve("ditto").toString(), "up"));
+        for (String a : p.serverArguments()) {
+            if (!a.startsWith("--server.port=") && !a.startsWith("--ditto.data-dir=") && !a.startsWith("--ditto.runner.local-token-file=")) {
+                command.add(a);
+            }
+        }
+        ProcessBuilder b = new ProcessBuilder(command).directory(p.root.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(p.folder.resolve("launcher-" + n + ".log").toFile()));
+        b.environment().put("DITTO_DATA_DIR", p.data.toString());
+        b.environment().put("DITTO_PORT", Integer.toString(p.port));
+        return b.start();
+    }
+
+    private static long startCampaign(Api api, List<Long> sources, int perSource) {
+        String ids = sources.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+        return api.post("/api/campaigns", "{\"name\":\"drill\",\"sourceIds\":[" + ids + "],\"perSource\":" + perSource
+                + ",\"seed\":7}").getAsJsonObject().get("id").getAsLong();
+    }
+
+    /** Polls fast until at least one instruction is written, so the fault lands in the middle of the writing. */
+    private static JsonObject awaitWritingStarted(Api api, long campaign) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject c = api.get("/api/campaigns/" + campaign).getAsJsonObject();
+            if (c.get("written").getAsInt() > 0 || !Set.of("QUEUED", "RUNNING").contains(c.get("status").getAsString())) {
+                return c;
+            }
+            pause(20);
+        }
+        throw new AssertionError("campaign " + campaign + " wrote nothing within 3 minutes");
+    }
+
+    private static JsonObject awaitCampaignDone(Api api, long campaign, Duration timeout) {
+        return api.await("/api/campaigns/" + campaign,
+                c -> !Set.of("QUEUED", "RUNNING").contains(c.getAsJsonObject().get("status").getAsString()), timeout).getAsJsonObject();
+    }
+
+    /** The campaign ended DONE with exactly its instructions, none twice, one GENERATE job per sample. */
+    private static void checkCampaign(Api api, long campaign, JsonObject done, int expected, Map<String, Object> f) {
+        JsonArray instructions = api.get("/api/campaigns/" + campaign + "/instructions?limit=5000").getAsJsonArray();
+        Set<Long> ids = new HashSet<>();
+        Set<String> texts = new HashSet<>();
+        for (JsonElement i : instructions) {
+            ids.add(i.getAsJsonObject().get("id").getAsLong());
+            texts.add(i.getAsJsonObject().get("sourceId").getAsLong() + "|" + i.getAsJsonObject().get("text").getAsString());
+        }
+        long jobs = done.getAsJsonObject("jobs").entrySet().stream().mapToLong(e -> e.getValue().getAsLong()).sum();
+        f.put("campaign_status", done.get("status").getAsString());
+        f.put("written", done.get("written").getAsInt());
+        f.put("deduplicated", done.get("deduplicated").getAsInt());
+        f.put("failed_items", done.get("failedItems").getAsInt());
+        f.put("instructions", instructions.size());
+        f.put("generate_jobs", jobs);
+        f.put("campaign_exact", done.get("status").getAsString().equals("DONE")
+                && done.get("written").getAsInt() + done.get("deduplicated").getAsInt() >= expected
+                && instructions.size() == done.get("written").getAsInt() && ids.size() == instructions.size()
+                && texts.size() == instructions.size() && jobs == instructions.size()
+                && done.get("failedItems").getAsInt() == 0);
+    }
+
+    private static JsonObject awaitJob(Api api, long job, Predicate<JsonObject> done, Duration timeout) {
+        return api.await("/api/admin/jobs/" + job, j -> done.test(j.getAsJsonObject()), timeout).getAsJsonObject();
+    }
+
+    private static List<String> awaitNoProcesses(DrillPlatform p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> left = p.processesLeft();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            pause(250);
+            left = p.processesLeft();
+        }
+        return left;
+    }
+
+    private static String healthStatus(DrillPlatform p) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(p.baseUrl + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return JsonParser.parseString(r.body()).getAsJsonObject().get("status").getAsString();
+        } catch (Exception e) {
+            return "NO ANSWER";
+        }
+    }
+
+    private static HttpResponse<String> upload(DrillPlatform p, String name, byte[] body, boolean declared) throws Exception {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + DrillPlatform.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpRequest.BodyPublisher publisher = declared ? HttpRequest.BodyPublishers.ofByteArray(body)
+                : HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(p.baseUrl + "/api/sources?name=" + name))
+                    .header("Authorization", auth).header("Content-Type", "application/octet-stream")
+                    .timeout(Duration.ofMinutes(1)).POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static String detail(HttpResponse<String> r) {
+        try {
+            JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
+            return o.has("detail") ? o.get("detail").getAsString() : r.body();
+        } catch (RuntimeException e) {
+            return r.body();
+        }
+    }
+
+    /** Fills the file system under {@code filler} until at most {@code leave} bytes are usable; returns what is. */
+    private static long fill(Path filler, long leave) throws IOException {
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(filler)) {
+            while (Files.getFileStore(filler).getUsableSpace() > leave + chunk.length) {
+                out.write(chunk);
+            }
+            long rest = Files.getFileStore(filler).getUsableSpace() - leave;
+            if (rest > 0) {
+                out.write(chunk, 0, (int) Math.min(rest, chunk.length));
+            }
+        } catch (IOException e) {
+            // the file system is full already: what is usable now is the answer
+        }
+        return Files.getFileStore(filler).getUsableSpace();
+    }
+
+    private static List<String> partFiles(Path blobs) throws IOException {
+        try (var files = Files.walk(blobs)) {
+            return files.filter(Files::isRegularFile).map(Path::toString).filter(s -> s.endsWith(".part")).toList();
+        }
+    }
+
+    private static byte[] gunzip(Path gz) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static java.util.stream.Stream<JsonObject> stream(JsonElement array) {
+        List<JsonObject> list = new ArrayList<>();
+        array.getAsJsonArray().forEach(e -> list.add(e.getAsJsonObject()));
+        return list.stream();
+    }
+
+    private static String commandLine(ProcessHandle h) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            if (!ok) {
+                say(String.join(" ", command) + " failed: " + output.strip());
+            }
+            return ok;
+        } catch (IOException e) {
+            say(String.join(" ", command) + " failed: " + e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static double awaitSeconds(long since, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = since + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return (System.nanoTime() - since) / 1e9;
+            }
+            pause(100);
+        }
+        throw new AssertionError("not within " + timeout);
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void say(String s) {
+        System.out.println("drill: " + s);
+    }
+
+    private static synchronized void write(Path out, String name, Map<String, Object> figures) throws IOException {
+        Files.createDirectories(out);
+        Path file = out.resolve("drills.json");
+        JsonObject all = Files.exists(file) ? JsonParser.parseString(Files.readString(file)).getAsJsonObject() : new JsonObject();
+        var gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+        all.add(name, gson.toJsonTree(figures));
+        JsonObject sorted = new JsonObject();
+        all.keySet().stream().sorted().forEach(k -> sorted.add(k, all.get(k)));
+        Files.writeString(file, gson.toJson(sorted) + "\n");
+    }
+
+    /**
+     * Polls one URL on a thread of its own, recording each answer's status (-1: none within 10 s), latency and,
+     * for 503s, whether Retry-After came with it.
+     */
+    static final class Poller {
+        /** {@code healthStatus}: the {@code status} field of a health answer's JSON, if it has one. */
+        record Answer(long at, int status, long latencyMs, boolean retryAfter, String body, String healthStatus) {}
+
+        private final String url;
+        private final boolean authenticated;
+        private final long everyMs;
+        private final List<Answer> answers = new CopyOnWriteArrayList<>();
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        Poller(String baseUrl, String path, boolean authenticated, long everyMs) {
+            this.url = baseUrl + path;
+            this.authenticated = authenticated;
+            this.everyMs = everyMs;
+            this.thread = Thread.ofPlatform().daemon().name("poll " + path).unstarted(this::loop);
+        }
+
+        Poller start() {
+            thread.start();
+            return this;
+        }
+
+        void once() {
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                ask(http);
+            }
+            answers.clear();
+        }
+
+        private void loop() {
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                while (running) {
+                    long t0 = System.nanoTime();
+                    ask(http);
+                    long left = everyMs - (System.nanoTime() - t0) / 1_000_000;
+                    if (left > 0) {
+                        try {
+                            Thread.sleep(left);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        private void ask(HttpClient http) {
+            long t0 = System.nanoTime();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (authenticated) {
+                request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("admin:" + DrillPlatform.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            }
+            try {
+                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                answers.add(new Answer(t0, r.statusCode(), (System.nanoTime() - t0) / 1_000_000,
+                        r.headers().firstValue("Retry-After").isPresent(), r.body().length() > 400 ? r.body().substring(0, 400) : r.body(),
+                        healthStatusOf(r.body())));
+            } catch (IOException e) {
+                answers.add(new Answer(t0, -1, (System.nanoTime() - t0) / 1_000_000, false, String.valueOf(e.getMessage()), ""));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+
+        int lastStatus() {
+            return answers.isEmpty() ? 0 : answers.getLast().status();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(15_000);
+        }
+
+        void stopAfter(Duration d) throws InterruptedException {
+            Thread.sleep(d); // a few more answers after the recovery, to show they are 200s again
+            stop();
+        }
+
+        long count(java.util.function.IntPredicate status) {
+            return answers.stream().filter(a -> status.test(a.status())).count();
+        }
+
+        long maxLatencyMs() {
+            return answers.stream().mapToLong(Answer::latencyMs).max().orElse(0);
+        }
+
+        boolean all503HaveRetryAfter() {
+            return answers.stream().filter(a -> a.status() == 503).allMatch(Answer::retryAfter);
+        }
+
+        List<String> bodiesStatuses() {
+            return answers.stream().map(Answer::healthStatus).filter(s -> !s.isEmpty()).distinct().toList();
+        }
+
+        private static String healthStatusOf(String body) {
+            try {
+                JsonElement status = JsonParser.parseString(body).getAsJsonObject().get("status");
+                return status != null && status.isJsonPrimitive() && status.getAsJsonPrimitive().isString() ? status.getAsString() : "";
+            } catch (RuntimeException e) {
+                return ""; // not a health body
+            }
+        }
+
+        /** Counts by status, latency percentiles and one 503's detail, under {@code prefix_*}. */
+        void describeOutage(Map<String, Object> f, String prefix) {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            answers.forEach(a -> byStatus.merge(Integer.toString(a.status()), 1L, Long::sum));
+            long[] latencies = answers.stream().mapToLong(Answer::latencyMs).sorted().toArray();
+            f.put(prefix + "_answers", answers.size());
+            f.put(prefix + "_by_status", byStatus);
+            f.put(prefix + "_latency_p50_ms", latencies.length == 0 ? 0 : latencies[latencies.length / 2]);
+            f.put(prefix + "_latency_max_ms", maxLatencyMs());
+            answers.stream().filter(a -> a.status() == 503).findFirst().ifPresent(a -> {
+                f.put(prefix + "_503_retry_after", a.retryAfter());
+                f.put(prefix + "_503_body", a.body());
+            });
+        }
+    }
+}
