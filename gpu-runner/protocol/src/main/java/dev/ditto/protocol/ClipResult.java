@@ -14,15 +14,10 @@ import org.jspecify.annotations.Nullable;
  * {@code embedding} is the clip's visual embedding for near-duplicate search: the object detector's MobileNetV2
  * backbone features ({@value #EMBEDDING_DIMENSIONS}-d, its last 1×1 convolution averaged over the grid) of the first,
  * key and last frames, averaged and L2-normalised; null without the detector model or from older runners.
- * {@code analysis} is the built-in engine's analysis of the clip (optical flow both ways, its consistency, edges and
- * the metrics' source side, computed once at PROBE; see docs/builtin-engine.md) for GENERATE to reuse; null from
- * runners that keep no analyses or are older.
  */
 public record ClipResult(int index, double startSeconds, double endSeconds, BlobRef video, BlobRef keyFrame,
                          BlobRef thumbnail, Map<String, Double> scores, String perceptualHash,
-                         @Nullable List<BlobRef> keyFrames, float @Nullable [] embedding,
-                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                         @Nullable BlobRef analysis) {
+                         @Nullable List<BlobRef> keyFrames, float @Nullable [] embedding) {
     /** Dimensions of {@link #embedding}. */
     public static final int EMBEDDING_DIMENSIONS = 1280;
 
@@ -35,25 +30,17 @@ public record ClipResult(int index, double startSeconds, double endSeconds, Blob
         }
     }
 
-    /** A clip without a stored analysis (what runners without an analysis cache, or older ones, send). */
-    public ClipResult(int index, double startSeconds, double endSeconds, BlobRef video, BlobRef keyFrame,
-                      BlobRef thumbnail, Map<String, Double> scores, String perceptualHash,
-                      @Nullable List<BlobRef> keyFrames, float @Nullable [] embedding) {
-        this(index, startSeconds, endSeconds, video, keyFrame, thumbnail, scores, perceptualHash, keyFrames, embedding,
-                null);
-    }
-
     /** A clip without an embedding (what runners without the detector model, or older ones, send). */
     public ClipResult(int index, double startSeconds, double endSeconds, BlobRef video, BlobRef keyFrame,
                       BlobRef thumbnail, Map<String, Double> scores, String perceptualHash,
                       @Nullable List<BlobRef> keyFrames) {
-        this(index, startSeconds, endSeconds, video, keyFrame, thumbnail, scores, perceptualHash, keyFrames, null, null);
+        this(index, startSeconds, endSeconds, video, keyFrame, thumbnail, scores, perceptualHash, keyFrames, null);
     }
 
     /** A clip without caption frames (what runners older than captions send). */
     public ClipResult(int index, double startSeconds, double endSeconds, BlobRef video, BlobRef keyFrame,
                       BlobRef thumbnail, Map<String, Double> scores, String perceptualHash) {
-        this(index, startSeconds, endSeconds, video, keyFrame, thumbnail, scores, perceptualHash, null, null, null);
+        this(index, startSeconds, endSeconds, video, keyFrame, thumbnail, scores, perceptualHash, null, null);
     }
 
     /** The frames to caption from: the caption frames when the runner sent them, else the one key frame. */

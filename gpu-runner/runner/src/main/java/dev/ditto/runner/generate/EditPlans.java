@@ -104,9 +104,10 @@ final class EditPlans {
                 p.allow("density");
                 boolean snow = op.equals("add_snowfall");
                 double density = p.number("density", 0.5, 0, 1);
-                yield new EditPlan(op + " density " + density + " (particles carried with the scene)",
-                        new Precipitation(ColourGrade.named(snow ? "winter" : "overcast", 0.3 + 0.3 * density), snow,
-                                density, spec.seed(), width, height),
+                // the grade is part of the scene edit; the particles fall in screen space over every frame
+                effects.add(new Precipitation(snow, density, spec.seed(), width, height));
+                yield new EditPlan(op + " density " + density,
+                        ColourGrade.named(snow ? "winter" : "overcast", 0.3 + 0.3 * density),
                         EditPlan.Propagation.SCENE_FLOW, effects);
             }
             case "object_recolour" -> {

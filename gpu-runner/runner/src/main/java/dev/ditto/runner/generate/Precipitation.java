@@ -16,118 +16,126 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Snow or rain laid into the scene: the weather's grade plus particles (flakes, streaks along the wind) with seeded
- * positions and sizes drawn into the key frame, so propagation carries them along the optical flow with the scene
- * like every other part of the edit. Particles drawn fresh in screen space every frame (falling) changed every pixel
- * they crossed from one frame to the next, which no flow explains: the warp error read them as flicker (5.5× the
- * source's). Re-edited regions get the same particles the whole frame has there ({@link #applyAt}). A re-run of a
- * job draws the same weather.
+ * Snow or rain falling over the clip, in screen space: every particle (a soft flake, or a rain streak as long as the
+ * way it falls during the exposure) has a seeded start, size, brightness and velocity, and sits in frame {@code t} at
+ * start + velocity × t (snow sways a little on a slow sine), drawn at sub-pixel positions. So the same particle
+ * moves smoothly and steadily down from frame to frame (snow 1.1–2.1 px per frame, rain 7–13 px, at 480 rows), frame
+ * {@code t} is a pure function of (seed, t), and a re-run of a job draws the same weather.
+ *
+ * <p>A particle moving on its own changes the pixels it leaves and enters in a way the scene's flow does not explain,
+ * so the warp-error metric counts it: its share grows with particles × brightness × the distance moved per frame. The
+ * weather is therefore kept soft and bounded (few, small, dim, blurred flakes; thin, faint streaks whose length spans
+ * their motion, so consecutive frames overlap) to keep the clip's contrast-normalised warp error within 1.2× the
+ * source's; see docs/builtin-engine.md.
  */
-final class Precipitation implements EditOperator {
+final class Precipitation implements ScreenEffect {
+    /** Fractional bits of the sub-pixel drawing positions (1/16 px). */
+    private static final int SHIFT = 4;
+    private static final double ONE = 1 << SHIFT;
     /**
-     * How much light a flake / a streak adds (8-bit levels) — and, with the counts above, how much of the frame the
-     * weather covers. Every particle's edge is resampled by the flow from frame to frame, so the weather's temporal
-     * error grows with particles × brightness: at 900 flakes of 235 (density 1) the clip's warp error was 1.5× the
-     * source's. These levels keep it near the source's while the weather stays plain to see.
+     * Particles per 832×480 frame at density 1 (density 0 has 35 % of them): the most the warp-error budget allows on
+     * a still-camera clip.
      */
-    static final double SNOW_LEVEL = 170;
-    static final double RAIN_LEVEL = 110;
-    private final EditOperator grade;
+    static final int SNOW_FLAKES = 130;
+    static final int RAIN_STREAKS = 78;
+
     private final boolean snow;
     private final int width;
     private final int height;
-    private @org.jspecify.annotations.Nullable Mat layer;
     private final double[] x0;
     private final double[] y0;
     private final double[] vx;
     private final double[] vy;
     private final double[] size;
+    private final double[] level;
     private final double[] phase;
 
-    Precipitation(EditOperator grade, boolean snow, double density, long seed, int width, int height) {
-        this.grade = grade;
+    Precipitation(boolean snow, double density, long seed, int width, int height) {
         this.snow = snow;
         this.width = width;
         this.height = height;
-        int n = (int) Math.round((snow ? 650 : 500) * Math.max(0.05, Math.min(1, density)) * width * height
-                / (832.0 * 480.0));
+        int n = (int) Math.round((snow ? SNOW_FLAKES : RAIN_STREAKS) * (0.35 + 0.65 * Math.max(0, Math.min(1, density)))
+                * width * height / (832.0 * 480.0));
         SplittableRandom r = new SplittableRandom(seed);
         x0 = new double[n];
         y0 = new double[n];
         vx = new double[n];
         vy = new double[n];
         size = new double[n];
+        level = new double[n];
         phase = new double[n];
-        double wind = snow ? r.nextDouble(-0.6, 0.6) : r.nextDouble(-5, 5);
+        double scale = height / 480.0;
+        double wind = snow ? r.nextDouble(-0.4, 0.4) : r.nextDouble(-1.5, 1.5);
         for (int i = 0; i < n; i++) {
             x0[i] = r.nextDouble(0, width);
             y0[i] = r.nextDouble(0, height);
-            double depth = r.nextDouble(0.3, 1.0); // nearer particles are bigger and faster
-            size[i] = snow ? 0.8 + 2.4 * depth : 8 + 18 * depth;
-            vy[i] = snow ? 1.5 + 4.5 * depth : 22 + 26 * depth;
-            vx[i] = wind * depth;
+            double depth = r.nextDouble(0.0, 1.0); // nearer particles are bigger, brighter and faster
+            if (snow) {
+                size[i] = (0.7 + 1.0 * depth) * scale; // radius
+                vy[i] = (1.1 + 1.0 * depth) * scale;
+                level[i] = 50 + 50 * depth;
+            } else {
+                vy[i] = (7 + 6 * depth) * scale;
+                size[i] = 2.2 * vy[i]; // streak length: the fall during a long exposure
+                level[i] = 28 + 24 * depth;
+            }
+            vx[i] = wind * (0.5 + 0.5 * depth) * scale;
             phase[i] = r.nextDouble(0, 2 * Math.PI);
         }
     }
 
-    @Override
-    public Mat apply(Mat bgr, @org.jspecify.annotations.Nullable Mat personMask) {
-        return applyAt(bgr, personMask, 0, 0, bgr.cols(), bgr.rows());
+    /** How many particles a frame has. */
+    int particles() {
+        return x0.length;
+    }
+
+    /** Where particle {@code i} is in frame {@code t} (x, y in pixels of a frame of the constructed size). */
+    double[] position(int i, int t) {
+        double margin = snow ? 8 : size[i] + 4;
+        double sway = snow ? 2.0 * Math.sin(phase[i] + t * 0.12) : 0;
+        double x = mod(x0[i] + vx[i] * t + sway, width);
+        // falls off the bottom and comes back in above the top, out of sight
+        double y = mod(y0[i] + vy[i] * t + margin, height + 2 * margin) - margin;
+        return new double[] {x, y};
     }
 
     @Override
-    public Mat applyAt(Mat bgr, @org.jspecify.annotations.Nullable Mat personMask, int x, int y, int frameWidth,
-                       int frameHeight) {
-        Mat out = grade.applyAt(bgr, personMask, x, y, frameWidth, frameHeight);
-        Mat whole = layer(frameWidth, frameHeight);
-        try (org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(x, y, bgr.cols(),
-                bgr.rows()); Mat part = whole.apply(r); Mat part3 = new Mat()) {
-            cvtColor(part, part3, COLOR_GRAY2BGR);
-            // screen blend: 255 - (255-a)(255-b)/255, approximated by a saturating add of the lit particles
-            opencv_core.add(out, part3, out);
-        }
-        return out;
-    }
-
-    @Override
-    public int margin() {
-        return 0;
-    }
-
-    /** The particles of a frame of this size (lit 0..255), drawn once. */
-    private synchronized Mat layer(int w, int h) {
-        if (layer != null && layer.cols() == w && layer.rows() == h) {
-            return layer;
-        }
-        Mat drawn = new Mat(h, w, CV_8UC1, new Scalar(0.0));
+    public void apply(Mat bgr, int index) {
+        int w = bgr.cols();
+        int h = bgr.rows();
         double sx = w / (double) width;
         double sy = h / (double) height;
-        try (Size k = new Size(3, 3)) {
+        try (Mat layer = new Mat(h, w, CV_8UC1, new Scalar(0.0)); Mat layer3 = new Mat(); Size k = new Size(0, 0)) {
             for (int i = 0; i < x0.length; i++) {
-                double sway = snow ? 3 * Math.sin(phase[i]) : 0;
-                double x = mod(x0[i] + sway, width) * sx;
-                double y = mod(y0[i], height) * sy;
-                if (snow) {
-                    try (Point c = new Point((int) x, (int) y); Scalar white = new Scalar(SNOW_LEVEL)) {
-                        circle(drawn, c, (int) Math.round(size[i] * Math.min(sx, sy)), white, -1, LINE_AA, 0);
-                    }
-                } else {
-                    double len = size[i] * Math.min(sx, sy);
-                    double norm = Math.hypot(vx[i], vy[i]);
-                    try (Point a = new Point((int) x, (int) y);
-                         Point b = new Point((int) (x - vx[i] / norm * len), (int) (y - vy[i] / norm * len));
-                         Scalar grey = new Scalar(RAIN_LEVEL)) {
-                        line(drawn, a, b, grey, 1, LINE_AA, 0);
+                double[] p = position(i, index);
+                double x = p[0] * sx;
+                double y = p[1] * sy;
+                try (Scalar lit = new Scalar(level[i])) {
+                    if (snow) {
+                        try (Point c = fixed(x, y)) {
+                            circle(layer, c, (int) Math.round(size[i] * Math.min(sx, sy) * ONE), lit, -1, LINE_AA,
+                                    SHIFT);
+                        }
+                    } else {
+                        double len = size[i] * Math.min(sx, sy);
+                        double norm = Math.hypot(vx[i], vy[i]);
+                        try (Point a = fixed(x, y);
+                             Point b = fixed(x - vx[i] / norm * len, y - vy[i] / norm * len)) {
+                            line(layer, a, b, lit, 1, LINE_AA, SHIFT);
+                        }
                     }
                 }
             }
-            GaussianBlur(drawn, drawn, k, 0);
+            // soft edges: no hard sub-pixel steps for the flow's grid to resample
+            GaussianBlur(layer, layer, k, snow ? 0.9 : 0.6);
+            cvtColor(layer, layer3, COLOR_GRAY2BGR);
+            // the particles add light to what is behind them
+            opencv_core.add(bgr, layer3, bgr);
         }
-        if (layer != null) {
-            layer.close();
-        }
-        layer = drawn;
-        return drawn;
+    }
+
+    private static Point fixed(double x, double y) {
+        return new Point((int) Math.round(x * ONE), (int) Math.round(y * ONE));
     }
 
     private static double mod(double v, double m) {

@@ -74,9 +74,10 @@ public final class ProbeEngine {
     }
 
     /**
-     * Computes each clip's analysis for the built-in engine (flow, edges, the metrics' source side) at PROBE, keeps it
-     * in {@code cache} for this runner's GENERATE jobs of the clip and uploads it with the clip
-     * ({@link ClipResult#analysis()}); null: no analysis at PROBE (GENERATE computes it).
+     * Computes each clip's analysis for the built-in engine (flow, edges, the metrics' source side) at PROBE and keeps
+     * it in {@code cache} for this runner's GENERATE jobs of the clip. It is not uploaded: it is ~15× the clip's bytes
+     * and a runner without it computes it at the clip's first GENERATE (docs/builtin-engine.md). Null: no analysis at
+     * PROBE (GENERATE computes it).
      */
     public ProbeEngine withAnalysis(dev.ditto.runner.generate.@org.jspecify.annotations.Nullable SourceAnalysisCache cache,
                                     @org.jspecify.annotations.Nullable Analyser analyser) {
@@ -279,23 +280,18 @@ public final class ProbeEngine {
                 captionBlobs.add(sink.store(file.getFileName().toString(), file, "image/jpeg"));
             }
         }
-        BlobRef analysisBlob = null;
         var cache = analyses;
         Analyser analyse = analyser;
         if (cache != null && analyse != null) {
-            // what every GENERATE of this clip would compute: once here, from the clip as GENERATE decodes it
-            String sha;
+            // what every GENERATE of this clip would compute: once here, from the clip as GENERATE decodes it; kept in
+            // this runner's cache only (never uploaded: nothing on the server would own or read it)
             try (StageClock.Lap lap = clock.start("analysis")) {
-                sha = dev.ditto.runner.generate.SourceAnalysis.sha256(video);
-                cache.store(sha, analyse.analyse(video, format));
-            }
-            try (StageClock.Lap lap = clock.start("upload")) {
-                analysisBlob = sink.store(base + "-analysis.dsa", cache.file(sha), "application/octet-stream");
+                cache.store(dev.ditto.runner.generate.SourceAnalysis.sha256(video), analyse.analyse(video, format));
             }
         }
         log.info("Clip {} [{}..{} s]: {} phash {} colours {}", index, fmt(window.start()), fmt(window.end()), scores, hash, colours);
         return new ClipResult(index, round(window.start()), round(window.end()), videoBlob, keyBlob, thumbBlob, scores, hash,
-                captionBlobs, embedding, analysisBlob);
+                captionBlobs, embedding);
     }
 
     /** Frame {@code c} of the {@link #CAPTION_FRAMES} caption frames: the middles of equal parts of the clip. */
