@@ -10,6 +10,7 @@ import dev.ditto.runner.client.RunnerJson;
 import dev.ditto.runner.comfyui.ComfyUiClient;
 import dev.ditto.runner.clip.ClipScorer;
 import dev.ditto.runner.comfyui.ComfyUiGenerateEngine;
+import dev.ditto.runner.generate.GenerateEngine;
 import dev.ditto.runner.comfyui.ComfyUiSettings;
 import dev.ditto.runner.comfyui.DittoWorkflow;
 import dev.ditto.runner.comfyui.ModelHashes;
@@ -105,18 +106,17 @@ public final class RunnerMain {
         log.info("Models from {}", models.directory());
         Map<JobType, JobHandler> handlers = new EnumMap<>(JobType.class);
         List<AutoCloseable> resources = new ArrayList<>();
-        if (options.stages().contains("probe")) {
-            ProbeDetectors detectors = ProbeDetectors.load(models);
-            resources.add(detectors);
-            ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, options.name());
-            handlers.put(JobType.PROBE, probe::run);
-        }
+        // clip analyses computed at PROBE (or by a clip's first GENERATE), reused by this runner's GENERATE jobs
+        dev.ditto.runner.generate.SourceAnalysisCache analyses = new dev.ditto.runner.generate.SourceAnalysisCache(
+                options.workDir().resolve("analysis-cache"), dev.ditto.runner.generate.SourceAnalysisCache.DEFAULT_MAX_BYTES);
+        java.util.concurrent.atomic.AtomicReference<GenerateEngine> builtin = new java.util.concurrent.atomic.AtomicReference<>();
         if (options.stages().contains("generate") && generateOverride != null) {
             handlers.put(JobType.GENERATE, generateOverride);
         } else if (options.stages().contains("generate")) {
             GenerateBackend generate;
             try {
-                generate = withClip(generateBackend(options, json, models, resources), options.clipModel(), resources);
+                generate = withClip(generateBackend(options, json, models, resources, analyses, builtin), options.clipModel(),
+                        resources);
             } catch (IOException e) {
                 log.error("{}", e.getMessage());
                 closeAll(resources);
@@ -124,6 +124,16 @@ public final class RunnerMain {
             }
             handlers.put(JobType.GENERATE, (payload, input, workDir, sink, progress) ->
                     generate.run((GeneratePayload) payload, input, workDir, sink, progress));
+        }
+        if (options.stages().contains("probe")) {
+            ProbeDetectors detectors = ProbeDetectors.load(models);
+            resources.add(detectors);
+            // a runner that also generates on the built-in engine analyses each clip at PROBE for its GENERATE jobs
+            GenerateEngine builtinEngine = builtin.get();
+            ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, options.name())
+                    .withAnalysis(builtinEngine == null ? null : analyses,
+                            builtinEngine == null ? null : builtinEngine::analyse);
+            handlers.put(JobType.PROBE, probe::run);
         }
         RunnerRegistered registered;
         try {
@@ -195,7 +205,9 @@ public final class RunnerMain {
     }
 
     private static GenerateBackend generateBackend(RunnerOptions options, JsonMapper json, ModelStore models,
-                                                   List<AutoCloseable> resources) {
+                                                   List<AutoCloseable> resources,
+                                                   dev.ditto.runner.generate.SourceAnalysisCache analyses,
+                                                   java.util.concurrent.atomic.AtomicReference<GenerateEngine> builtin) {
         if (options.engine().equals("comfyui") && options.comfyuiUrl() != null) {
             ComfyUiClient comfy = new ComfyUiClient(options.comfyuiUrl(), json);
             ComfyUiSettings settings = new ComfyUiSettings(options.comfyuiSettings());
@@ -208,7 +220,8 @@ public final class RunnerMain {
                     options.comfyuiPreflight(), options.name(), Duration.ofSeconds(2), Duration.ofHours(2),
                     models.find(dev.ditto.runner.models.ModelFile.BRISQUE_MODEL).map(Path::getParent).orElse(null));
         }
-        var engine = BuiltinGenerate.engine(options.name(), models);
+        var engine = BuiltinGenerate.engine(options.name(), models).withAnalysisCache(analyses);
+        builtin.set(engine);
         resources.add(engine);
         log.info("GENERATE on the built-in CPU engine (segmentation: {})", engine.segmentationEngine());
         return BuiltinGenerate.backend(engine);

@@ -9,6 +9,8 @@ import dev.ditto.protocol.VideoFormat;
 import dev.ditto.runner.ArtifactSink;
 import dev.ditto.runner.Progress;
 import dev.ditto.runner.generate.GenerateEngine;
+import dev.ditto.runner.generate.SourceAnalysis;
+import dev.ditto.runner.generate.SourceAnalysisCache;
 import dev.ditto.runner.media.ClipNormaliser;
 import dev.ditto.runner.media.DecodedFrame;
 import dev.ditto.runner.media.VideoReader;
@@ -30,9 +32,12 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code ./ditto bench runner}: one GENERATE job at 832×480×73 on the built-in engine, end to end, against a plain
  * FFmpeg transcode (decode + H.264 encode) of the same clip measured in the same run: a transcode before every job,
- * for {@code -Dditto.bench.rounds} (default 3) rounds; each job's figure and the transcode's are medians. Writes
- * {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and {@code ratio_to_transcode}
- * (target ≤ 2.0). Then, untimed, every operator once ({@link #everyOperator}): {@code warp_error_ratio_by_operator}, the
+ * for {@code -Dditto.bench.rounds} (default 3) rounds; each job's figure and the transcode's are medians. Each job
+ * runs twice per round: computing the clip's analysis itself ({@code job_seconds_without_reuse}), and loading the
+ * analysis computed once before the rounds, as PROBE does ({@code job_seconds}; the analysis's cost, size and load
+ * time as {@code analysis_compute_seconds}, {@code analysis_bytes}, {@code analysis_load_seconds}); both must give the
+ * same metrics. Writes {@code <out>/runner.json} with {@code job_seconds}, {@code transcode_seconds} and
+ * {@code ratio_to_transcode} (target ≤ 2.0). Then, untimed, every operator once ({@link #everyOperator}): {@code warp_error_ratio_by_operator}, the
  * contrast-normalised warp-error ratio as {@code MetricsStage} measures it ({@code warp_error_normalised}, target ≤
  * {@value #TARGET_WARP_RATIO}), {@code warp_error_ratio_by_operator_farneback}, the same computed independently with
  * Farnebäck flow ({@link WarpCheck}), {@code warp_error_raw_ratio_by_operator} (not normalised) and
@@ -104,6 +109,20 @@ public final class RunnerBenchmark {
         try (GenerateEngine engine = new GenerateEngine("bench", model, GenerateEngine.DEFAULT_BRISQUE_DIR,
                 Files.isReadable(objects) ? objects : null)) {
             runJob(engine, clip, work.resolve("warm"), format, JOBS.getFirst());
+            // PROBE-time analysis of the clip, as the runner's PROBE keeps it: timed once, then reused by the jobs
+            // that run "with reuse"; the jobs "without reuse" compute it themselves, as for a clip never probed here
+            SourceAnalysisCache cache = new SourceAnalysisCache(work.resolve("analyses"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+            settle();
+            long a0 = System.nanoTime();
+            SourceAnalysis analysis = engine.analyse(clip, format);
+            double analysisSeconds = (System.nanoTime() - a0) / 1e9;
+            String clipKey = SourceAnalysis.sha256(clip);
+            cache.store(clipKey, analysis);
+            long analysisBytes = Files.size(cache.file(clipKey));
+            settle();
+            a0 = System.nanoTime();
+            SourceAnalysis.read(new java.io.BufferedInputStream(Files.newInputStream(cache.file(clipKey))));
+            double analysisLoadSeconds = (System.nanoTime() - a0) / 1e9;
 
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             // Transcodes and jobs alternate, round after round, so a drift in the machine's speed (a shared host
@@ -111,10 +130,13 @@ public final class RunnerBenchmark {
             List<Double> transcodeRuns = new ArrayList<>();
             double transcodeCpu = 0;
             Map<String, List<Double>> runs = new LinkedHashMap<>();
+            Map<String, List<Double>> runsComputed = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stages = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> stagesComputed = new LinkedHashMap<>();
             Map<String, Map<String, Double>> stageCpu = new LinkedHashMap<>();
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
             double jobCpu = 0;
+            double jobCpuComputed = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 for (EditSpec spec : JOBS) {
                     settle();
@@ -125,11 +147,31 @@ public final class RunnerBenchmark {
                     transcodeCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
 
                     String name = label(spec);
+                    // without reuse: the job computes the clip's analysis itself
                     settle();
                     t0 = System.nanoTime();
                     c0 = processCpuNanos();
-                    GenerateResult r = runJob(engine, clip, work.resolve(name + "-" + round), format, spec);
+                    GenerateResult computed = runJob(engine.withAnalysisCache(null), clip,
+                            work.resolve(name + "-computed-" + round), format, spec);
+                    runsComputed.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+                    jobCpuComputed += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
+                    requireAnalysis(computed, "computed");
+                    Map<String, Double> stc = new LinkedHashMap<>();
+                    computed.timings().forEach((k, v) -> stc.put(k, v.wallSeconds()));
+                    stagesComputed.put(name, stc);
+                    deleteTree(work.resolve(name + "-computed-" + round));
+                    // with reuse: the analysis PROBE stored
+                    settle();
+                    t0 = System.nanoTime();
+                    c0 = processCpuNanos();
+                    GenerateResult r = runJob(engine.withAnalysisCache(cache), clip, work.resolve(name + "-" + round),
+                            format, spec);
                     runs.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+                    requireAnalysis(r, "reused");
+                    if (!r.metrics().equals(computed.metrics())) {
+                        throw new IllegalStateException(name + ": metrics differ with and without reuse: "
+                                + r.metrics() + " vs " + computed.metrics());
+                    }
                     keep(work.resolve(name + "-" + round), name.replace(':', '-'));
                     jobCpu += (processCpuNanos() - c0) / 1e9 / (ROUNDS * JOBS.size());
                     Map<String, Double> st = new LinkedHashMap<>();
@@ -147,6 +189,10 @@ public final class RunnerBenchmark {
             runs.forEach((k, v) -> perOp.put(k, median(v.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
             double job = perOp.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
             double ratio = job / transcode;
+            Map<String, Double> perOpComputed = new LinkedHashMap<>();
+            runsComputed.forEach((k, v) -> perOpComputed.put(k,
+                    median(v.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
+            double jobComputed = perOpComputed.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
 
             System.out.printf(Locale.ROOT, "%nRunner benchmark: GENERATE %dx%dx%d on the built-in engine, %d cores%n",
                     format.width(), format.height(), format.frames(), Runtime.getRuntime().availableProcessors());
@@ -155,6 +201,12 @@ public final class RunnerBenchmark {
             System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", "ffmpeg transcode (median)", transcode, 1.0);
             perOp.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", k, v, v / transcode));
             System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f   (target ≤ 2.00)%n", "GENERATE mean", job, ratio);
+            perOpComputed.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n",
+                    k + " (no reuse)", v, v / transcode));
+            System.out.printf(Locale.ROOT, "%-28s %9.3f %9.2f%n", "GENERATE mean, no reuse", jobComputed,
+                    jobComputed / transcode);
+            System.out.printf(Locale.ROOT, "analysis: computed in %.3f s, %d bytes, loaded in %.3f s%n",
+                    analysisSeconds, analysisBytes, analysisLoadSeconds);
 
             String json = "{\n"
                     + "  \"benchmark\": \"runner\",\n"
@@ -166,6 +218,15 @@ public final class RunnerBenchmark {
                     + "  \"transcode_seconds\": " + num(transcode) + ",\n"
                     + "  \"ratio_to_transcode\": " + num(ratio) + ",\n"
                     + "  \"target_ratio\": 2.0,\n"
+                    // job_seconds and ratio_to_transcode: the clip's analysis computed at PROBE and loaded from the
+                    // runner's cache (how a probed clip is generated); without reuse: the job computes it
+                    + "  \"analysis\": \"reused (stored at PROBE, loaded from the runner's cache)\",\n"
+                    + "  \"job_seconds_without_reuse\": " + num(jobComputed) + ",\n"
+                    + "  \"ratio_to_transcode_without_reuse\": " + num(jobComputed / transcode) + ",\n"
+                    + "  \"job_cpu_seconds_without_reuse\": " + num(jobCpuComputed) + ",\n"
+                    + "  \"analysis_compute_seconds\": " + num(analysisSeconds) + ",\n"
+                    + "  \"analysis_load_seconds\": " + num(analysisLoadSeconds) + ",\n"
+                    + "  \"analysis_bytes\": " + analysisBytes + ",\n"
                     // the machine is shared: with a load average above the cores, wall figures are a floor; CPU
                     // seconds (process user + system) barely depend on it
                     + "  \"system_load_average_at_start\": " + num(loadBefore) + ",\n"
@@ -178,6 +239,9 @@ public final class RunnerBenchmark {
                     + "  \"transcode_runs_seconds\": " + Arrays.stream(transcodes).mapToObj(RunnerBenchmark::num)
                     .toList() + ",\n"
                     + "  \"per_op_seconds\": " + object(perOp) + ",\n"
+                    + "  \"per_op_runs_seconds_without_reuse\": " + runsJson(runsComputed) + ",\n"
+                    + "  \"per_op_seconds_without_reuse\": " + object(perOpComputed) + ",\n"
+                    + "  \"per_op_stage_seconds_without_reuse\": " + nested(stagesComputed) + ",\n"
                     + "  \"per_op_stage_seconds\": " + nested(stages) + ",\n"
                     + "  \"per_op_stage_cpu_seconds\": " + nested(stageCpu) + ",\n"
                     + "  \"per_op_metrics\": " + nested(metrics) + "\n"
@@ -185,10 +249,19 @@ public final class RunnerBenchmark {
             // every operator, untimed: the contrast-normalised warp-error ratio as MetricsStage measures it (DIS
             // flow), checked against an independent Farnebäck computation on the decoded videos
             Path box = boxClip(work, format);
+            if (System.getProperty("ditto.bench.keep") != null) {
+                Path keepDir = Files.createDirectories(Path.of(System.getProperty("ditto.bench.keep")));
+                Files.copy(clip, keepDir.resolve("source-cup.mp4"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(box, keepDir.resolve("source-box.mp4"), StandardCopyOption.REPLACE_EXISTING);
+            }
             Map<String, Double> warp = new LinkedHashMap<>();
             Map<String, Double> warpFarneback = new LinkedHashMap<>();
             Map<String, Double> warpRaw = new LinkedHashMap<>();
-            List<EditSpec> all = everyOperator();
+            // -Dditto.bench.only=style:pencil_sketch,add_rain: only these operators (experiments; runner.json is then
+            // not the benchmark's)
+            String only = System.getProperty("ditto.bench.only");
+            List<EditSpec> all = everyOperator().stream()
+                    .filter(sp -> only == null || List.of(only.split(",")).contains(label(sp))).toList();
             System.out.printf(Locale.ROOT, "%nWarp error relative to the source, contrast-normalised (target ≤ %.1f)%n",
                     TARGET_WARP_RATIO);
             System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "operator", "engine", "farneback", "raw");
@@ -204,6 +277,7 @@ public final class RunnerBenchmark {
                 warpFarneback.put(name, WarpCheck.ratio(input, dir.resolve("edited.mp4")));
                 System.out.printf(Locale.ROOT, "%-28s %9.3f %9.3f %9.3f   (%d/%d)%n", name, warp.get(name),
                         warpFarneback.get(name), warpRaw.get(name), i + 1, all.size());
+                keep(dir, "warp-" + name.replace(':', '-'));
                 deleteTree(dir);
             }
             List<String> over = warp.entrySet().stream().filter(e -> !(e.getValue() <= TARGET_WARP_RATIO))
@@ -221,6 +295,15 @@ public final class RunnerBenchmark {
             System.out.println("wrote " + file.toAbsolutePath());
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** Fails the benchmark if a job did not get its analysis the way it was meant to. */
+    private static void requireAnalysis(GenerateResult r, String how) {
+        String got = r.provenance().stages().stream().filter(st -> st.stage().equals("source-analysis"))
+                .map(dev.ditto.protocol.Provenance.Stage::model).findFirst().orElse("none");
+        if (!got.equals(how)) {
+            throw new IllegalStateException("expected the analysis " + how + ", the job's provenance says " + got);
         }
     }
 
@@ -253,12 +336,15 @@ public final class RunnerBenchmark {
 
     private static double median(double[] sorted) {
         int n = sorted.length;
+        if (n == 0) {
+            return Double.NaN; // -Dditto.bench.rounds=0: the warp check only
+        }
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static GenerateResult runJob(GenerateEngine engine, Path clip, Path workDir, VideoFormat format,
                                          EditSpec spec) throws Exception {
-        BlobRef clipRef = new BlobRef("bench", Files.size(clip), "video/mp4");
+        BlobRef clipRef = new BlobRef(SourceAnalysis.sha256(clip), Files.size(clip), "video/mp4");
         GeneratePayload payload = new GeneratePayload(JobPayload.CURRENT_VERSION, 1, 1, 1, clipRef, spec.prompt(),
                 spec, format);
         ArtifactSink sink = (name, file, type) -> new BlobRef(name, Files.size(file), type);

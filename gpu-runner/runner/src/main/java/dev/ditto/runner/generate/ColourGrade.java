@@ -82,10 +82,12 @@ final class ColourGrade implements EditOperator {
     /**
      * Film grain (sigma in 8-bit levels) that grade {@code name} lays into the scene edit, 0 for none. Grain is part of
      * the key-frame edit and travels with the flow ({@link GrainedOperator}), not a fresh screen effect per frame.
+     * Vintage film's grain is lighter than noir's: its faded grade takes about a third of the frame's contrast, against
+     * which heavier grain (sigma 9, then 6) made the contrast-normalised warp error 1.55×, then 1.22× the source's.
      */
     static double grainSigma(String name, double strength) {
         return switch (name) {
-            case "vintage_film" -> 9 * strength;
+            case "vintage_film" -> 5 * strength;
             case "noir" -> 6 * strength;
             default -> 0;
         };

@@ -12,6 +12,16 @@ interface EditOperator {
     /** Edits a BGR image (a whole frame or a region of one); {@code personMask} is given when {@link #needsMask()}. */
     Mat apply(Mat bgr, @Nullable Mat personMask);
 
+    /**
+     * Edits {@code bgr}, the part of a {@code frameWidth}×{@code frameHeight} frame whose top-left corner is at
+     * {@code x, y} (re-editing a region, {@link RegionEdit}). Operators whose look is anchored to the frame (a grain
+     * pattern, weather particles) place it by these coordinates, so a re-edited region matches the frame around it;
+     * the rest ignore them.
+     */
+    default Mat applyAt(Mat bgr, @Nullable Mat personMask, int x, int y, int frameWidth, int frameHeight) {
+        return apply(bgr, personMask);
+    }
+
     /** Whether {@link #apply} reads the person mask. */
     default boolean needsMask() {
         return false;

@@ -36,7 +36,8 @@ final class EditPlans {
                 GlobalStyle s = GlobalStyle.named(style, p.number("strength", 1.0, 0, 1), keyFrame,
                         (int) p.number("colours", 16, 2, 64));
                 if (s.palette() != null) {
-                    effects.add(s.palette().mosaic((int) p.number("block", 8, 2, 64)));
+                    // pixel art's blocks are drawn into the scene edit on the frame's grid
+                    s = s.withBlocks((int) p.number("block", 8, 2, 64));
                 }
                 yield new EditPlan("style " + style, s, EditPlan.Propagation.SCENE_FLOW, effects);
             }
@@ -103,6 +104,7 @@ final class EditPlans {
                 p.allow("density");
                 boolean snow = op.equals("add_snowfall");
                 double density = p.number("density", 0.5, 0, 1);
+                // the grade is part of the scene edit; the particles fall in screen space over every frame
                 effects.add(new Precipitation(snow, density, spec.seed(), width, height));
                 yield new EditPlan(op + " density " + density,
                         ColourGrade.named(snow ? "winter" : "overcast", 0.3 + 0.3 * density),

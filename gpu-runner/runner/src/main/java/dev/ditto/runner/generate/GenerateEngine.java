@@ -36,6 +36,10 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
     private final @Nullable Path brisqueDir;
     private final List<Stage> pipeline;
     private final FramePipeline frames = new FramePipeline();
+    private @Nullable SourceAnalysisCache analyses;
+    /** Stores computed analyses in the background, so the job that computed one does not wait for the write. */
+    private final java.util.concurrent.ExecutorService storing = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("analysis-store").factory());
 
     /**
      * @param segmentationModel {@code selfie_segmentation.tflite}; null or missing → labelled GrabCut fallback
@@ -57,6 +61,28 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
         this.segmenter = PersonSegmenter.create(segmentationModel);
         this.brisqueDir = brisqueDir;
         this.pipeline = List.of(new DecodeStage(), new StructureGuidanceStage(), new KeyFrameEditStage());
+    }
+
+    /**
+     * Keeps clip analyses in {@code cache} between jobs (the ones PROBE stored there, or the first GENERATE of a clip
+     * computed): a GENERATE of a clip whose analysis is there loads it instead of computing the flow and edges.
+     */
+    public GenerateEngine withAnalysisCache(@Nullable SourceAnalysisCache cache) {
+        this.analyses = cache;
+        return this;
+    }
+
+    /**
+     * The analysis of a clip file as this engine's GENERATE jobs use it, person masks included (PROBE computes it
+     * once per clip; see {@link SourceAnalysis}).
+     */
+    public SourceAnalysis analyse(Path clip, dev.ditto.protocol.VideoFormat format) throws java.io.IOException {
+        return SourceAnalysis.compute(clip, format, segmenter);
+    }
+
+    /** Waits until the analyses computed so far are stored (tests, benchmarks). */
+    public void awaitStored() throws InterruptedException, java.util.concurrent.ExecutionException {
+        storing.submit(() -> { }).get();
     }
 
     /** Every op name the engine accepts in {@code EditSpec.op} (with {@code style}/{@code grade} params). */
@@ -88,6 +114,11 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
         long seed = payload.edit().seed();
         try (GenerationState state = new GenerationState(payload, sourceClip, workDir, sink, segmenter, brisqueDir)) {
             state.detector = this::objectDetector;
+            SourceAnalysisCache cache = analyses;
+            if (cache != null) {
+                state.analyses = cache;
+                state.sourceKey = SourceAnalysis.sha256(sourceClip);
+            }
             for (Stage stage : pipeline) {
                 GenerationState.checkInterrupted();
                 long wall0 = System.nanoTime();
@@ -96,6 +127,12 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
                 timings.put(stage.name(), new StageTiming((System.nanoTime() - wall0) / 1e9,
                         Math.max(0, processCpuNanos() - cpu0) / 1e9, 0.0));
                 provenance.add(new Provenance.Stage(stage.name(), r.engine(), r.model(), r.version(), seed));
+                if (stage instanceof StructureGuidanceStage) {
+                    // whether the flow, edges and the metrics' source side were loaded or computed by this job
+                    provenance.add(new Provenance.Stage("source-analysis", "builtin.source-analysis",
+                            state.analysisReused ? "reused" : "computed",
+                            "format " + SourceAnalysis.FORMAT_VERSION, seed));
+                }
                 if (stage instanceof KeyFrameEditStage && state.objectMasks != null) {
                     provenance.add(new Provenance.Stage("object-detection", "builtin.object-detection/opencv-dnn",
                             objectModel == null ? "none" : objectModel.getFileName().toString(),
@@ -126,6 +163,18 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
             dev.ditto.protocol.FrameStrips strips = FrameStripWriter.write(state);
             timings.put("frame-strips", new StageTiming((System.nanoTime() - strip0) / 1e9,
                     Math.max(0, processCpuNanos() - stripCpu0) / 1e9, 0.0));
+            SourceAnalysis computed = state.analysis;
+            String key = state.sourceKey;
+            if (cache != null && key != null && computed != null && !state.analysisReused && computed.complete()) {
+                storing.execute(() -> {
+                    try {
+                        cache.store(key, computed);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(GenerateEngine.class)
+                                .warn("Could not keep the analysis of clip {}: {}", key, e.toString());
+                    }
+                });
+            }
             return new GenerateResult(JobPayload.CURRENT_VERSION, state.editedVideoRef, state.editedKeyFrameRef,
                     state.metrics(), timings, new Provenance(runnerName, provenance), strips);
         }
@@ -155,6 +204,15 @@ public final class GenerateEngine implements GenerateBackend, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        storing.shutdown();
+        try {
+            if (!storing.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                storing.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            storing.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         if (objectDetector != null) {
             objectDetector.close();
         }

@@ -61,6 +61,15 @@ public final class GenerationState implements AutoCloseable {
     private @Nullable ExecutorService guidancePool;
     private final LongAdder guidanceWall = new LongAdder();
     private final LongAdder guidanceCpu = new LongAdder();
+    /** The clip's analysis (flow, consistency, edges, the metrics' source side): loaded from the cache or being
+     * computed by this job; see {@link SourceAnalysis}. */
+    @Nullable SourceAnalysis analysis;
+    /** Whether {@link #analysis} was loaded (reused) rather than computed by this job. */
+    boolean analysisReused;
+    /** Where analyses of clips are kept between jobs; null: computed by every job, kept nowhere. */
+    @Nullable SourceAnalysisCache analyses;
+    /** The clip's sha256, the key of its analysis in {@link #analyses}. */
+    @Nullable String sourceKey;
     /** Canny edges of each source frame (structure guidance). */
     Mat[] edges = new Mat[0];
     /** Person masks, computed on demand. */
@@ -128,7 +137,16 @@ public final class GenerationState implements AutoCloseable {
                     if (segmenter == null) {
                         throw new IllegalStateException("no person segmenter: this job only measures a finished video");
                     }
-                    masks[t] = segmenter.mask(source.get(t));
+                    // the person mask is part of the clip's analysis: computed at PROBE, or here and kept there
+                    Mat stored = analysis == null ? null : analysis.maskMat(t);
+                    if (stored != null) {
+                        masks[t] = stored;
+                    } else {
+                        masks[t] = segmenter.mask(source.get(t));
+                        if (analysis != null && !analysisReused) {
+                            analysis.keepMask(t, masks[t]);
+                        }
+                    }
                     masksUsed = true;
                 }
             }
@@ -175,6 +193,85 @@ public final class GenerationState implements AutoCloseable {
             if (pairs[p] == null) {
                 throw new IllegalArgumentException("guidance order misses pair " + p);
             }
+        }
+    }
+
+    /** Flow {@code t → t+1} (t's grid), once its pair is ready: computed by this job, or loaded when first asked for. */
+    Mat forward(int p) {
+        synchronized (forward) {
+            if (forward[p] == null) {
+                Mat[] m = loaded().forwardMats(p);
+                forward[p] = m[0];
+                forwardOk[p] = m[1];
+            }
+            return forward[p];
+        }
+    }
+
+    /** Consistency of {@link #forward(int)}. */
+    Mat forwardOk(int p) {
+        synchronized (forward) {
+            forward(p);
+            return forwardOk[p];
+        }
+    }
+
+    /** Flow {@code t+1 → t} (t+1's grid). */
+    Mat backward(int p) {
+        synchronized (backward) {
+            if (backward[p] == null) {
+                Mat[] m = loaded().backwardMats(p);
+                backward[p] = m[0];
+                backwardOk[p] = m[1];
+            }
+            return backward[p];
+        }
+    }
+
+    /** Consistency of {@link #backward(int)}. */
+    Mat backwardOk(int p) {
+        synchronized (backward) {
+            backward(p);
+            return backwardOk[p];
+        }
+    }
+
+    /** Canny edges of source frame {@code t}. */
+    Mat edges(int t) {
+        synchronized (edges) {
+            if (edges[t] == null) {
+                edges[t] = loaded().edgesMat(t);
+            }
+            return edges[t];
+        }
+    }
+
+    /** Every flow pair, both ways, as arrays (for code that takes the whole clip's flow at once). */
+    Mat[][] allFlows() {
+        int count = Math.max(0, frames() - 1);
+        Mat[] f = new Mat[count];
+        Mat[] b = new Mat[count];
+        for (int p = 0; p < count; p++) {
+            f[p] = forward(p);
+            b[p] = backward(p);
+        }
+        return new Mat[][] {f, b};
+    }
+
+    private SourceAnalysis loaded() {
+        SourceAnalysis a = analysis;
+        if (a == null || !analysisReused) {
+            throw new IllegalStateException("structure guidance asked for before it was computed");
+        }
+        return a;
+    }
+
+    /** Marks every flow pair as ready (they were loaded, not computed). */
+    void guidanceLoaded() {
+        int count = Math.max(0, frames() - 1);
+        pairs = new CompletableFuture<?>[count];
+        for (int p = 0; p < count; p++) {
+            pairs[p] = CompletableFuture.completedFuture(null);
         }
     }
 

@@ -35,6 +35,27 @@ final class GrainedOperator implements EditOperator {
         return out;
     }
 
+    /** The grain of the frame's part at {@code x, y}: the same pattern as the whole frame's there. */
+    @Override
+    public Mat applyAt(Mat bgr, @Nullable Mat personMask, int x, int y, int frameWidth, int frameHeight) {
+        Mat out = inner.applyAt(bgr, personMask, x, y, frameWidth, frameHeight);
+        if (x == 0 && y == 0 && bgr.cols() == frameWidth && bgr.rows() == frameHeight) {
+            addGrain(out, sigma, seed);
+            return out;
+        }
+        try (Mat whole = new Mat(frameHeight, frameWidth, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(128.0, 128.0, 128.0, 0.0));
+             org.bytedeco.opencv.opencv_core.Rect r = new org.bytedeco.opencv.opencv_core.Rect(x, y, bgr.cols(), bgr.rows());
+             Mat part = whole.apply(r); Mat wide = new Mat(); Mat grain = new Mat()) {
+            // the whole frame's grain, as an offset from mid-gray, cut to the part
+            addGrain(whole, sigma, seed);
+            part.convertTo(grain, CV_16SC3, 1, -128);
+            out.convertTo(wide, CV_16SC3);
+            add(wide, grain, wide);
+            wide.convertTo(out, CV_8UC3);
+        }
+        return out;
+    }
+
     @Override
     public boolean needsMask() {
         return inner.needsMask();
@@ -45,9 +66,11 @@ final class GrainedOperator implements EditOperator {
         return Math.max(2, inner.margin());
     }
 
-    /** Adds monochrome Gaussian grain (half-resolution grain, as coarse as film's) in place. */
+    /** Adds monochrome Gaussian grain in place. */
     static void addGrain(Mat bgr, double sigma, long seed) {
-        try (Mat noise1 = new Mat(Math.max(1, bgr.rows() / 2), Math.max(1, bgr.cols() / 2), CV_16SC1);
+        // quarter-resolution grain, interpolated: clumps of 3–4 px, as coarse as a fast film's. Finer grain lies
+        // below the flow's grid (half resolution), where carrying it from frame to frame resamples it into noise
+        try (Mat noise1 = new Mat(Math.max(1, bgr.rows() / 4), Math.max(1, bgr.cols() / 4), CV_16SC1);
              Mat noise = new Mat(); Mat noise3 = new Mat(); Mat wide = new Mat(); MatVector planes = new MatVector(3)) {
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + bgr.cols() * 31L + bgr.rows());
             ShortBuffer sb = noise1.createBuffer();

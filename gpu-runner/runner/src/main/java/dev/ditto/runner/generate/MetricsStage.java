@@ -46,28 +46,67 @@ final class MetricsStage implements Stage {
     }
 
     /**
+     * The source's side of the metrics, which depends on the source and its flow only (so it is part of the
+     * {@link SourceAnalysis}): the warp error of each neighbouring pair, plain and low-passed, and each frame's luma
+     * contrast, all at flow resolution.
+     */
+    record SourceSide(double[] warpError, double[] warpErrorLowpass, double[] contrast) {
+        static SourceSide measure(java.util.List<Mat> source, Mat[] backward, Mat[] backwardOk, Size low) {
+            int n = source.size();
+            Mat[] srcLow = new Mat[n];
+            Mat[] srcLowPass = new Mat[n];
+            double[] contrast = new double[n];
+            try {
+                IntStream.range(0, n).parallel().forEach(t -> {
+                    Mat src = new Mat();
+                    resize(source.get(t), src, low, 0, 0, INTER_AREA);
+                    srcLow[t] = src;
+                    srcLowPass[t] = lowPass(src);
+                    contrast[t] = lumaStd(src);
+                });
+                double[] err = new double[n - 1];
+                double[] lowErr = new double[n - 1];
+                IntStream.range(0, n - 1).parallel().forEach(t -> {
+                    double[] e = warpErrors(backward[t], backwardOk[t], srcLow[t + 1], srcLow[t], srcLowPass[t + 1],
+                            srcLowPass[t]);
+                    err[t] = e[0];
+                    lowErr[t] = e[1];
+                });
+                return new SourceSide(err, lowErr, contrast);
+            } finally {
+                for (Mat[] arr : java.util.List.of(srcLow, srcLowPass)) {
+                    for (Mat m : arr) {
+                        if (m != null) {
+                            m.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The metrics gathered frame by frame as the output frames become final (in any order, from any thread), then
-     * summed up once all are in.
+     * summed up once all are in. The source's side comes from the state's {@link SourceAnalysis} when it has it
+     * (measured once per clip), else it is measured here and kept there.
      */
     static final class Frames {
         private final GenerationState s;
         private final Size low;
         private final Mat[] outLow;
-        private final Mat[] srcLow;
+        private final Mat[] outLowPass;
         private final double[] ssim;
         private final double[] strength;
         private final double[] contrastOut;
-        private final double[] contrastSrc;
 
         Frames(GenerationState s) {
             this.s = s;
             this.low = s.gray[0].size();
             this.outLow = new Mat[s.frames()];
-            this.srcLow = new Mat[s.frames()];
+            this.outLowPass = new Mat[s.frames()];
             this.ssim = new double[s.frames()];
             this.strength = new double[s.frames()];
             this.contrastOut = new double[s.frames()];
-            this.contrastSrc = new double[s.frames()];
         }
 
         private boolean sampled(int t) {
@@ -77,21 +116,19 @@ final class MetricsStage implements Stage {
         /** Takes in final output frame {@code t}. */
         void add(int t) {
             Mat out = new Mat();
-            Mat src = new Mat();
             resize(s.output[t], out, low, 0, 0, INTER_AREA);
-            resize(s.source.get(t), src, low, 0, 0, INTER_AREA);
             outLow[t] = out;
-            srcLow[t] = src;
+            // the same on low-passed frames: film grain and rain are meant to change every frame, flicker is not
+            outLowPass[t] = lowPass(out);
             if (!sampled(t)) {
                 return;
             }
             contrastOut[t] = lumaStd(out);
-            contrastSrc[t] = lumaStd(src);
             try (Mat edges = EdgeMaps.canny(s.output[t]); Mat a = new Mat(); Mat b = new Mat(); Mat diff = new Mat()) {
                 // edge maps compared at flow resolution: area-averaging turns thin edges into soft ridges, so a
                 // one-pixel shift does not read as lost structure
                 resize(edges, a, low, 0, 0, INTER_AREA);
-                resize(s.edges[t], b, low, 0, 0, INTER_AREA);
+                resize(s.edges(t), b, low, 0, 0, INTER_AREA);
                 ssim[t] = EdgeMaps.ssim(a, b);
                 absdiff(s.output[t], s.source.get(t), diff);
                 try (Scalar m = mean(diff)) {
@@ -104,23 +141,39 @@ final class MetricsStage implements Stage {
         StageResult finish(Progress progress) {
             int n = s.frames();
             double[] editErr = new double[n - 1];
-            double[] srcErr = new double[n - 1];
             double[] editLowErr = new double[n - 1];
-            double[] srcLowErr = new double[n - 1];
             IntStream.range(0, n - 1).parallel().forEach(t -> {
-                editErr[t] = warpError(outLow[t + 1], outLow[t], s.backward[t], s.backwardOk[t]);
-                srcErr[t] = warpError(srcLow[t + 1], srcLow[t], s.backward[t], s.backwardOk[t]);
-                // the same on low-passed frames: film grain and rain are meant to change every frame, flicker is not
-                try (Mat a = lowPass(outLow[t + 1]); Mat b = lowPass(outLow[t]); Mat c = lowPass(srcLow[t + 1]);
-                     Mat d = lowPass(srcLow[t])) {
-                    editLowErr[t] = warpError(a, b, s.backward[t], s.backwardOk[t]);
-                    srcLowErr[t] = warpError(c, d, s.backward[t], s.backwardOk[t]);
-                }
+                double[] e = warpErrors(s.backward(t), s.backwardOk(t), outLow[t + 1], outLow[t],
+                        outLowPass[t + 1], outLowPass[t]);
+                editErr[t] = e[0];
+                editLowErr[t] = e[1];
             });
             for (int t = 0; t < n; t++) {
                 outLow[t].close();
-                srcLow[t].close();
+                outLowPass[t].close();
             }
+            SourceAnalysis analysis = s.analysis;
+            SourceSide side;
+            if (analysis != null && analysis.sourceWarpError != null && analysis.sourceWarpErrorLowpass != null
+                    && analysis.sourceContrast != null) {
+                side = new SourceSide(analysis.sourceWarpError, analysis.sourceWarpErrorLowpass,
+                        analysis.sourceContrast);
+            } else {
+                Mat[] bw = new Mat[n - 1];
+                Mat[] bwOk = new Mat[n - 1];
+                for (int t = 0; t < n - 1; t++) {
+                    bw[t] = s.backward(t);
+                    bwOk[t] = s.backwardOk(t);
+                }
+                side = SourceSide.measure(s.source, bw, bwOk, low);
+                if (analysis != null) {
+                    analysis.sourceWarpError = side.warpError();
+                    analysis.sourceWarpErrorLowpass = side.warpErrorLowpass();
+                    analysis.sourceContrast = side.contrast();
+                }
+            }
+            double[] srcErr = side.warpError();
+            double[] srcLowErr = side.warpErrorLowpass();
             double edited = average(editErr);
             double source = average(srcErr);
             s.metrics.put("warp_error", source > 1e-9 ? edited / source : 1.0);
@@ -137,7 +190,7 @@ final class MetricsStage implements Stage {
             // the warp error relative to each clip's contrast: a sketch that doubles the contrast is not blamed for
             // it, a night grade that halves it is not let off
             double contrastEdited = average(IntStream.of(samples).mapToDouble(t -> contrastOut[t]).toArray());
-            double contrastSource = average(IntStream.of(samples).mapToDouble(t -> contrastSrc[t]).toArray());
+            double contrastSource = average(IntStream.of(samples).mapToDouble(t -> side.contrast()[t]).toArray());
             s.metrics.put("contrast_edited", contrastEdited);
             s.metrics.put("contrast_source", contrastSource);
             if (source > 1e-9 && contrastEdited > 1e-6 && contrastSource > 1e-6) {
@@ -169,10 +222,26 @@ final class MetricsStage implements Stage {
 
     /** Mean absolute difference (0..1) between frame t+1 and frame t warped onto it, over consistent pixels. */
     static double warpError(Mat next, Mat previous, Mat flowNextToPrev, Mat consistent) {
-        try (Mat warped = OpticalFlow.warp(previous, flowNextToPrev); Mat diff = new Mat();
-             Scalar m = mean(diff(next, warped, diff), consistent)) {
-            return (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+        return warpErrors(flowNextToPrev, consistent, next, previous)[0];
+    }
+
+    /**
+     * {@link #warpError} of several (next, previous) pairs along the same flow — {@code pairs} is next, previous,
+     * next, previous, … — sampling along it with one map.
+     */
+    static double[] warpErrors(Mat flowNextToPrev, Mat consistent, Mat... pairs) {
+        Mat[] previous = new Mat[pairs.length / 2];
+        for (int i = 0; i < previous.length; i++) {
+            previous[i] = pairs[2 * i + 1];
         }
+        Mat[] warped = OpticalFlow.warpEach(flowNextToPrev, previous);
+        double[] out = new double[previous.length];
+        for (int i = 0; i < previous.length; i++) {
+            try (Mat w = warped[i]; Mat diff = new Mat(); Scalar m = mean(diff(pairs[2 * i], w, diff), consistent)) {
+                out[i] = (m.get(0) + m.get(1) + m.get(2)) / (3 * 255.0);
+            }
+        }
+        return out;
     }
 
     /** Standard deviation of a BGR frame's luma, 0..1. */

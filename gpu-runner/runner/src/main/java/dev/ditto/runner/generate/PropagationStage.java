@@ -122,10 +122,10 @@ final class PropagationStage implements Stage {
                     acc[t] = new float[2 * w * h];
                     valid[t] = new float[w * h];
                     if (dir > 0) {
-                        FlowFields.step(acc[t - 1], valid[t - 1], s.backward[t - 1], s.backwardOk[t - 1], w, h,
+                        FlowFields.step(acc[t - 1], valid[t - 1], s.backward(t - 1), s.backwardOk(t - 1), w, h,
                                 acc[t], valid[t]);
                     } else {
-                        FlowFields.step(acc[t + 1], valid[t + 1], s.forward[t], s.forwardOk[t], w, h, acc[t],
+                        FlowFields.step(acc[t + 1], valid[t + 1], s.forward(t), s.forwardOk(t), w, h, acc[t],
                                 valid[t]);
                     }
                     ready[t].complete(null);
@@ -308,7 +308,7 @@ final class PropagationStage implements Stage {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                Mat stepFlow = dir > 0 ? s.backward[t - 1] : s.forward[t];
+                Mat stepFlow = dir > 0 ? s.backward(t - 1) : s.forward(t);
                 Mat previous = s.output[t - dir];
                 Mat mask = s.mask(t);
                 try (Mat maskLow = new Mat(); Mat bgFlow = backgroundFlow(stepFlow, maskLow, mask);

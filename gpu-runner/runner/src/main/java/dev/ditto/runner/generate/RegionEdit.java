@@ -18,7 +18,7 @@ final class RegionEdit {
         int y1 = Math.min(frame.rows(), ceil16(region.y() + region.height() + m));
         try (Rect outer = new Rect(x0, y0, x1 - x0, y1 - y0); Mat view = frame.apply(outer); Mat src = view.clone();
              Mat maskView = mask == null ? null : mask.apply(outer); Mat maskSrc = maskView == null ? null : maskView.clone();
-             Mat edited = op.apply(src, maskSrc);
+             Mat edited = op.applyAt(src, maskSrc, x0, y0, frame.cols(), frame.rows());
              Rect inner = new Rect(region.x() - x0, region.y() - y0, region.width(), region.height());
              Mat part = edited.apply(inner)) {
             return part.clone();

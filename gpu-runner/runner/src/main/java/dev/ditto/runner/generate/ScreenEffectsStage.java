@@ -29,8 +29,7 @@ final class ScreenEffectsStage implements Stage {
     static StageResult result(GenerationState s) {
         var effects = s.plan.effects();
         return new StageResult("builtin.screen-effects",
-                effects.isEmpty() ? "none" : effects.stream().map(e -> e.getClass().getSimpleName().isEmpty()
-                        ? "mosaic" : e.getClass().getSimpleName()).toList().toString(),
+                effects.isEmpty() ? "none" : effects.stream().map(e -> e.getClass().getSimpleName()).toList().toString(),
                 org.bytedeco.opencv.global.opencv_core.CV_VERSION);
     }
 }

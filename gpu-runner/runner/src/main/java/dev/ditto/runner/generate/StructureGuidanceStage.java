@@ -1,7 +1,6 @@
 package dev.ditto.runner.generate;
 
 import dev.ditto.runner.Progress;
-import dev.ditto.runner.vision.EdgeMaps;
 import dev.ditto.runner.vision.OpticalFlow;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +11,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Structure guidance from the source: DIS optical flow both ways between neighbouring frames (at
- * {@link GenerationState#FLOW_SCALE}), their forward–backward consistency, and Canny edge maps. Computed once and
- * reused by propagation, the temporal enhancer and the metrics.
+ * {@link GenerationState#FLOW_SCALE}), their forward–backward consistency, and Canny edge maps. Computed once per
+ * clip ({@link SourceAnalysis}) and reused by propagation, the temporal enhancer and the metrics — and by every later
+ * GENERATE of the same clip, which loads it from the {@link SourceAnalysisCache} instead of computing it.
  *
- * <p>The gray frames and edge maps are ready when {@link #run} returns; the flow pairs are computed in the background
- * and each published as it is done ({@link GenerationState#awaitPair}), those the propagation needs first — from the
- * key frame back to the first frame, then onwards to the last — first, so rendering and encoding start while the
- * rest of the clip's flow is still being computed. An edit applied to every frame on its own needs no flow but for
- * its metrics, which wait for all of it at the end.
+ * <p>When computed, the gray frames and edge maps are ready when {@link #run} returns; the flow pairs are computed in
+ * the background and each published as it is done ({@link GenerationState#awaitPair}), those the propagation needs
+ * first — from the key frame back to the first frame, then onwards to the last — first, so rendering and encoding
+ * start while the rest of the clip's flow is still being computed. An edit applied to every frame on its own needs no
+ * flow but for its metrics, which wait for all of it at the end.
  */
 final class StructureGuidanceStage implements Stage {
     /** Background threads computing the flow pairs. */
@@ -34,16 +34,35 @@ final class StructureGuidanceStage implements Stage {
     public StageResult run(GenerationState s, Progress progress) throws Exception {
         int n = s.frames();
         s.gray = new Mat[n];
+        IntStream.range(0, n).parallel().forEach(t -> s.gray[t] = OpticalFlow.gray(s.source.get(t),
+                GenerationState.FLOW_SCALE));
+        int fw = s.gray[0].cols();
+        int fh = s.gray[0].rows();
+        int width = s.source.getFirst().cols();
+        int height = s.source.getFirst().rows();
         s.edges = new Mat[n];
-        IntStream.range(0, n).parallel().forEach(t -> {
-            s.gray[t] = OpticalFlow.gray(s.source.get(t), GenerationState.FLOW_SCALE);
-            s.edges[t] = EdgeMaps.canny(s.source.get(t));
-        });
-        GenerationState.checkInterrupted();
         s.forward = new Mat[n - 1];
         s.backward = new Mat[n - 1];
         s.forwardOk = new Mat[n - 1];
         s.backwardOk = new Mat[n - 1];
+        SourceAnalysis stored = s.analysis;
+        if (stored == null && s.analyses != null && s.sourceKey != null) {
+            stored = s.analyses.load(s.sourceKey);
+        }
+        if (stored != null && stored.fits(n, width, height, fw, fh) && stored.complete()) {
+            s.analysis = stored;
+            s.analysisReused = true;
+            // flow, consistency and edges are inflated when a stage first asks for them: an edit applied to each
+            // frame on its own never needs the forward flow, the metrics only some frames' edges
+            s.guidanceLoaded();
+            progress.report(name(), 1);
+            return result(true);
+        }
+        SourceAnalysis analysis = new SourceAnalysis(n, width, height, fw, fh);
+        s.analysis = analysis;
+        s.analysisReused = false;
+        IntStream.range(0, n).parallel().forEach(t -> s.edges[t] = analysis.computeEdges(t, s.source.get(t)));
+        GenerationState.checkInterrupted();
         int key = KeyFrameEditStage.keyIndex(n);
         List<Integer> order = new ArrayList<>();
         for (int p = key - 1; p >= 0; p--) {
@@ -54,17 +73,21 @@ final class StructureGuidanceStage implements Stage {
         }
         AtomicInteger done = new AtomicInteger();
         s.startGuidance(WORKERS, order, p -> {
-            Mat forward = OpticalFlow.flow(s.gray[p], s.gray[p + 1]);
-            Mat backward = OpticalFlow.flow(s.gray[p + 1], s.gray[p]);
-            s.forward[p] = forward;
-            s.backward[p] = backward;
-            s.forwardOk[p] = OpticalFlow.consistency(forward, backward);
-            s.backwardOk[p] = OpticalFlow.consistency(backward, forward);
+            Mat[] pair = analysis.computePair(p, s.gray[p], s.gray[p + 1]);
+            s.forward[p] = pair[0];
+            s.backward[p] = pair[1];
+            s.forwardOk[p] = pair[2];
+            s.backwardOk[p] = pair[3];
             int d = done.incrementAndGet();
             if (d % 8 == 0 || d == n - 1) {
                 progress.report(name(), d / (double) (n - 1));
             }
         });
+        return result(false);
+    }
+
+    private StageResult result(boolean reused) {
+        // whether the analysis was reused or computed is recorded as the job's source-analysis stage
         return new StageResult("builtin.structure-guidance", "opencv-dis-fast+canny", opencv_core.CV_VERSION);
     }
 }

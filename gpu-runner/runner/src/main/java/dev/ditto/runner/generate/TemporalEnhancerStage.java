@@ -57,8 +57,8 @@ final class TemporalEnhancerStage implements Stage {
 
     /** Smooths frame {@code t}, walking in direction {@code dir} (+1 or −1) from the key frame. */
     static void smoothStep(GenerationState s, int t, int dir) {
-        Mat flow = dir > 0 ? s.backward[t - 1] : s.forward[t];
-        Mat ok = dir > 0 ? s.backwardOk[t - 1] : s.forwardOk[t];
+        Mat flow = dir > 0 ? s.backward(t - 1) : s.forward(t);
+        Mat ok = dir > 0 ? s.backwardOk(t - 1) : s.forwardOk(t);
         smooth(s, t, s.output[t - dir], flow, ok);
     }
 
@@ -83,7 +83,7 @@ final class TemporalEnhancerStage implements Stage {
                     if (box.width() == 0 || box.height() == 0) {
                         return;
                     }
-                    try (Mat weightPart = full.apply(box); Mat edgesPart = s.edges[t].apply(box);
+                    try (Mat weightPart = full.apply(box); Mat edgesPart = s.edges(t).apply(box);
                          Mat outPart = out.apply(box); Mat edgeF = new Mat(); Mat grownEdges = new Mat();
                          Mat keep = new Mat(); Mat blended = new Mat();
                          Mat warped = OpticalFlow.warpScaled(previous, flow, box)) {

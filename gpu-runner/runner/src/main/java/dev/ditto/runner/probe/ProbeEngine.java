@@ -58,10 +58,32 @@ public final class ProbeEngine {
     private final ProbeLimits limits;
     private final String runnerName;
 
+    private dev.ditto.runner.generate.@org.jspecify.annotations.Nullable SourceAnalysisCache analyses;
+    private @org.jspecify.annotations.Nullable Analyser analyser;
+
+    /** Computes the built-in engine's analysis of a clip file ({@code GenerateEngine::analyse}). */
+    @FunctionalInterface
+    public interface Analyser {
+        dev.ditto.runner.generate.SourceAnalysis analyse(Path clip, VideoFormat format) throws IOException;
+    }
+
     public ProbeEngine(ProbeDetectors detectors, ProbeLimits limits, String runnerName) {
         this.detectors = detectors;
         this.limits = limits;
         this.runnerName = runnerName;
+    }
+
+    /**
+     * Computes each clip's analysis for the built-in engine (flow, edges, the metrics' source side) at PROBE and keeps
+     * it in {@code cache} for this runner's GENERATE jobs of the clip. It is not uploaded: it is ~15× the clip's bytes
+     * and a runner without it computes it at the clip's first GENERATE (docs/builtin-engine.md). Null: no analysis at
+     * PROBE (GENERATE computes it).
+     */
+    public ProbeEngine withAnalysis(dev.ditto.runner.generate.@org.jspecify.annotations.Nullable SourceAnalysisCache cache,
+                                    @org.jspecify.annotations.Nullable Analyser analyser) {
+        this.analyses = cache;
+        this.analyser = analyser;
+        return this;
     }
 
     /** Adapts this engine to the runner's job loop. */
@@ -256,6 +278,15 @@ public final class ProbeEngine {
             thumbBlob = sink.store(base + "-thumb.jpg", thumbFile, "image/jpeg");
             for (Path file : captionFiles) {
                 captionBlobs.add(sink.store(file.getFileName().toString(), file, "image/jpeg"));
+            }
+        }
+        var cache = analyses;
+        Analyser analyse = analyser;
+        if (cache != null && analyse != null) {
+            // what every GENERATE of this clip would compute: once here, from the clip as GENERATE decodes it; kept in
+            // this runner's cache only (never uploaded: nothing on the server would own or read it)
+            try (StageClock.Lap lap = clock.start("analysis")) {
+                cache.store(dev.ditto.runner.generate.SourceAnalysis.sha256(video), analyse.analyse(video, format));
             }
         }
         log.info("Clip {} [{}..{} s]: {} phash {} colours {}", index, fmt(window.start()), fmt(window.end()), scores, hash, colours);

@@ -65,6 +65,18 @@ public final class OpticalFlow {
         }
     }
 
+    /** {@link #warp(Mat, Mat)} of several images along the same flow, building the sampling map once. */
+    public static Mat[] warpEach(Mat flow, Mat... images) {
+        try (Mat map = absoluteMap(flow, 1.0); Mat none = new Mat(); Scalar zero = new Scalar(0.0)) {
+            Mat[] out = new Mat[images.length];
+            for (int i = 0; i < images.length; i++) {
+                out[i] = new Mat();
+                remap(images[i], out[i], map, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+            }
+            return out;
+        }
+    }
+
     /**
      * Samples a full-resolution {@code image} along a flow computed at lower resolution: the flow is upsampled and
      * its vectors scaled to the image's grid.

@@ -79,6 +79,28 @@ class EditOperatorsTest {
     }
 
     @Test
+    void aReEditedRegionGetsTheSameGrainAndBlocksAsTheWholeFrameThere() {
+        // a region re-edited during propagation must match the frame around it, or it flickers against it
+        List<EditSpec> specs = List.of(
+                new EditSpec("style", Map.of("style", "pixel_art"), 4, "pixel art"),
+                new EditSpec("grade", Map.of("grade", "vintage_film"), 4, "old film"));
+        int x = 96;
+        int y = 64;
+        Rect region = new Rect(x, y, 160, 128);
+        for (EditSpec spec : specs) {
+            EditPlan plan = EditPlans.compile(spec, frame, frame.cols(), frame.rows());
+            try (Mat whole = plan.operator().apply(frame, null); Mat crop = frame.apply(region).clone();
+                 Mat part = plan.operator().applyAt(crop, null, x, y, frame.cols(), frame.rows())) {
+                Rect inner = new Rect(16, 16, region.width() - 32, region.height() - 32);
+                Rect innerInFrame = new Rect(x + 16, y + 16, region.width() - 32, region.height() - 32);
+                assertThat(meanAbsDiff(sub(part, inner), sub(whole, innerInFrame))).as(spec.op() + " " + spec.params())
+                        .isLessThan(0.5);
+                assertThat(meanAbsDiff(whole, frame)).as("the edit shows").isGreaterThan(2.0);
+            }
+        }
+    }
+
+    @Test
     void backgroundBlurKeepsThePersonAndBlursTheRest() {
         try (Mat out = apply(new EditSpec("background_blur", Map.of("radius", 20), 1, "blur"), messi)) {
             Rect torso = new Rect(215, 100, 50, 120);
