@@ -1,8 +1,9 @@
 package dev.ditto.campaigns;
 
+import org.springframework.http.ProblemDetail;
+import dev.ditto.web.ApiProblems;
 import dev.ditto.web.BadParameterException;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -95,19 +96,19 @@ class CampaignController {
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
+        return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     /** A request the record refused while being read (no name, no sources, …) says why, like any other refusal. */
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException refused) {
                 return invalid(refused);
             }
         }
-        return ResponseEntity.badRequest().body(Map.of("error", "The campaign request is not valid JSON: "
-                + e.getMostSpecificCause().getMessage()));
+        return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, "The campaign request is not valid JSON: "
+                + e.getMostSpecificCause().getMessage());
     }
 }

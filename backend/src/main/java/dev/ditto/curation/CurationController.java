@@ -1,8 +1,10 @@
 package dev.ditto.curation;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import dev.ditto.web.ApiProblems;
 import java.security.Principal;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -31,8 +33,8 @@ class CurationController {
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
+        return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     /** Body of a bulk tagging: the samples, the tags to add and the tags to remove (either may be left out). */

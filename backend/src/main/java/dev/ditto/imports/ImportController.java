@@ -1,7 +1,9 @@
 package dev.ditto.imports;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import dev.ditto.web.ApiProblems;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -38,8 +40,8 @@ class ImportController {
     }
 
     @ExceptionHandler(ImportRefusedException.class)
-    ResponseEntity<Map<String, String>> refused(ImportRefusedException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    ResponseEntity<ProblemDetail> refused(ImportRefusedException e) {
+        return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     /** Body of a folder import. */

@@ -1,7 +1,9 @@
 package dev.ditto.search;
 
-import java.util.Map;
+import dev.ditto.web.ApiProblems;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -9,7 +11,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * The search API's errors as {@code {"error": "..."}} with the status that says what to do: 400 for a request to
+ * The search API's errors as RFC 9457 problem details (the message also as {@code error}, the shape they had before) with the status that says what to do: 400 for a request to
  * fix (an empty score range, a cursor from another server), 404 for a "more like this" of a sample not indexed,
  * 409 while a reindex runs, 503 while Elasticsearch cannot answer.
  */
@@ -17,12 +19,12 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 class SearchApiErrors {
 
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
+    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
         return answer(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         // the request records validate themselves: their message says what is wrong, Jackson's says where
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException invalid) {
@@ -34,7 +36,7 @@ class SearchApiErrors {
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Map<String, String>> mistyped(MethodArgumentTypeMismatchException e) {
+    ResponseEntity<ProblemDetail> mistyped(MethodArgumentTypeMismatchException e) {
         Class<?> type = e.getRequiredType();
         String expected = type == null ? "another value"
                 : type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants())
@@ -46,21 +48,21 @@ class SearchApiErrors {
     }
 
     @ExceptionHandler(SampleNotIndexedException.class)
-    ResponseEntity<Map<String, String>> notIndexed(SampleNotIndexedException e) {
+    ResponseEntity<ProblemDetail> notIndexed(SampleNotIndexedException e) {
         return answer(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
     @ExceptionHandler(ReindexInProgressException.class)
-    ResponseEntity<Map<String, String>> reindexing(ReindexInProgressException e) {
+    ResponseEntity<ProblemDetail> reindexing(ReindexInProgressException e) {
         return answer(HttpStatus.CONFLICT, e.getMessage());
     }
 
     @ExceptionHandler(SearchUnavailableException.class)
-    ResponseEntity<Map<String, String>> unavailable(SearchUnavailableException e) {
+    ResponseEntity<ProblemDetail> unavailable(SearchUnavailableException e) {
         return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
-    private static ResponseEntity<Map<String, String>> answer(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("error", String.valueOf(message)));
+    private static ResponseEntity<ProblemDetail> answer(HttpStatus status, @Nullable String message) {
+        return ApiProblems.problemWithError(status, message);
     }
 }

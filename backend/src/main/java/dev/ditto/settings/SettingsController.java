@@ -1,5 +1,8 @@
 package dev.ditto.settings;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import dev.ditto.web.ApiProblems;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +62,8 @@ class SettingsController {
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
+        return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     private static Setting setting(String key) {

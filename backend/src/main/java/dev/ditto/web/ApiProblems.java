@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -56,6 +57,16 @@ public class ApiProblems {
     public static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ProblemDetail.forStatusAndDetail(status, detail));
+    }
+
+    /**
+     * A problem detail that also carries its detail as {@code error}: the shape these endpoints answered before they
+     * answered problem details, kept so that scripts reading {@code error} go on working.
+     */
+    public static ResponseEntity<ProblemDetail> problemWithError(HttpStatus status, @Nullable String detail) {
+        ResponseEntity<ProblemDetail> answer = problem(status, String.valueOf(detail));
+        java.util.Objects.requireNonNull(answer.getBody()).setProperty("error", String.valueOf(detail));
+        return answer;
     }
 
     /**

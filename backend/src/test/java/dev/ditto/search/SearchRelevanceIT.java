@@ -189,6 +189,11 @@ class SearchRelevanceIT {
 
         assertThat(emptyRange.statusCode()).isEqualTo(400);
         assertThat(emptyRange.body()).contains("\"error\"").contains("score range of JUDGE_OVERALL is empty");
+        for (HttpResponse<String> r : List.of(emptyRange, notJson, foreignCursor, unknownSample, wordForSize, unknownSort)) {
+            // RFC 9457, like every other API error (the message also as "error", as these answered before)
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(r.body()).contains("application/problem+json");
+            assertThat(r.body()).as(r.body()).contains("\"detail\"").contains("\"status\":" + r.statusCode());
+        }
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).contains("not valid JSON");
         assertThat(foreignCursor.statusCode()).isEqualTo(400);
