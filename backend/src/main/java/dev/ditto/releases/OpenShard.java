@@ -38,11 +38,21 @@ final class OpenShard {
     }
 
     /** Archives a blob as {@code name}; {@code what} names it in the error when the blob store has lost it. */
-    void add(String name, Path content, long size, String what, String key) throws IOException {
+    void add(String name, BlobFiles blobs, long size, String what, String key) throws IOException {
         try {
-            writer.add(name, content, size);
+            writer.add(name, new TarShardWriter.Content() {
+                @Override
+                public java.io.InputStream open() throws IOException {
+                    return blobs.open(key);
+                }
+
+                @Override
+                public String toString() {
+                    return key;
+                }
+            }, size);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(content.toString(), null, "the " + what + " (blob " + key
+            throw new NoSuchFileException(key, null, "the " + what + " (blob " + key
                     + ") is missing from the blob store; restore it or leave the sample out");
         }
     }

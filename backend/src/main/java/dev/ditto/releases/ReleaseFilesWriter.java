@@ -160,12 +160,10 @@ final class ReleaseFilesWriter {
     private OpenShard archiveEdited(Target target, SampleRow row, String dir, String editedPath,
                                     @Nullable String keyframePath, OpenShard.Slot slot, ShardRegistry shards)
             throws IOException {
-        Path edited = blobs.pathOf(row.editedKey());
-        Path keyframe = row.keyframeKey() == null ? null : blobs.pathOf(row.keyframeKey());
+        String keyframe = row.keyframeKey();
         long editedSize = row.editedSize() != null ? row.editedSize()
-                : size(edited, "edited video of sample " + row.sampleId(), row.editedKey());
-        long keyframeSize = keyframe == null ? 0
-                : size(keyframe, "key frame of sample " + row.sampleId(), row.keyframeKey());
+                : size(row.editedKey(), "edited video of sample " + row.sampleId());
+        long keyframeSize = keyframe == null ? 0 : size(keyframe, "key frame of sample " + row.sampleId());
         long needed = TarShardWriter.entryBytes(editedSize)
                 + (keyframe == null ? 0 : TarShardWriter.entryBytes(keyframeSize));
         OpenShard open = slot.current();
@@ -177,9 +175,9 @@ final class ReleaseFilesWriter {
             open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes());
             slot.set(open);
         }
-        open.add(editedPath, edited, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
+        open.add(editedPath, blobs, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
         if (keyframe != null) {
-            open.add(keyframePath, keyframe, keyframeSize, "key frame of sample " + row.sampleId(), row.keyframeKey());
+            open.add(keyframePath, blobs, keyframeSize, "key frame of sample " + row.sampleId(), keyframe);
         }
         return open;
     }
@@ -210,7 +208,7 @@ final class ReleaseFilesWriter {
                                     properties.shardMaxBytes()));
                             result.starts(clipId, open.current().id);
                         }
-                        open.current().add(DatasetLayout.sourcePath(clipId, key), blobs.pathOf(key), size,
+                        open.current().add(DatasetLayout.sourcePath(clipId, key), blobs, size,
                                 "source clip " + clipId, key);
                         if (++count[0] % 100_000 == 0) {
                             progress.accept("source clips archived", count[0]);
@@ -240,11 +238,11 @@ final class ReleaseFilesWriter {
         return new Written(manifestSha, stats);
     }
 
-    private static long size(Path blob, String what, String key) throws IOException {
+    private long size(String key, String what) throws IOException {
         try {
-            return Files.size(blob);
+            return blobs.size(key);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(blob.toString(), null, "the " + what + " (blob " + key
+            throw new NoSuchFileException(key, null, "the " + what + " (blob " + key
                     + ") is missing from the blob store; restore it or leave the sample out");
         }
     }
