@@ -13,24 +13,29 @@ final class OpenShard {
     final String path;
     private final TarShardWriter writer;
     private final long maxBytes;
+    private final Path dir;
+    private final ReleaseStorage storage;
 
-    private OpenShard(String category, ShardRegistry.Opened opened, TarShardWriter writer, long maxBytes) {
+    private OpenShard(String category, ShardRegistry.Opened opened, TarShardWriter writer, long maxBytes, Path dir,
+                      ReleaseStorage storage) {
         this.category = category;
         this.id = opened.id();
         this.path = opened.path();
         this.writer = writer;
         this.maxBytes = maxBytes;
+        this.dir = dir;
+        this.storage = storage;
     }
 
     /** Opens the next shard of {@code shardCategory} for rows of {@code category}. */
-    static OpenShard open(Path dir, String category, String shardCategory, ShardRegistry shards, long maxBytes)
-            throws IOException {
+    static OpenShard open(Path dir, String category, String shardCategory, ShardRegistry shards, long maxBytes,
+                          ReleaseStorage storage) throws IOException {
         ShardRegistry.Opened opened = shards.open(shardCategory);
         Path file = dir.resolve(opened.path());
         if (Files.exists(file)) {
             throw new IOException("shard " + file + " already exists; shards are never rewritten");
         }
-        return new OpenShard(category, opened, new TarShardWriter(file), maxBytes);
+        return new OpenShard(category, opened, new TarShardWriter(file), maxBytes, dir, storage);
     }
 
     boolean full(long entryBytes) {
@@ -60,6 +65,7 @@ final class OpenShard {
     void finish(ShardRegistry shards) throws IOException {
         int entries = writer.entries();
         shards.finished(id, writer.finish(), entries);
+        storage.shardWritten(dir, path);
     }
 
     void abandon() {

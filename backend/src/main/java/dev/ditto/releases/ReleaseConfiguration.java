@@ -1,6 +1,7 @@
 package dev.ditto.releases;
 
 import dev.ditto.blobs.BlobStore;
+import dev.ditto.blobs.S3BlobStore;
 import dev.ditto.platform.DittoProperties;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -17,7 +18,10 @@ class ReleaseConfiguration {
     @Bean
     ReleaseBuilder releaseBuilder(DataSource dataSource, BlobStore blobs, ReleaseProperties properties,
                                   ObjectMapper json, Clock clock, DittoProperties ditto) {
-        return new ReleaseBuilder(dataSource, BlobFiles.of(blobs), properties, json, clock, ditto.dataDir().resolve("releases"));
+        java.nio.file.Path root = ditto.dataDir().resolve("releases");
+        ReleaseStorage storage = blobs instanceof S3BlobStore s3 ? ReleaseStorage.s3(root, s3.folder("releases"))
+                : ReleaseStorage.local();
+        return new ReleaseBuilder(dataSource, BlobFiles.of(blobs), properties, json, clock, root, storage);
     }
 
     @Bean

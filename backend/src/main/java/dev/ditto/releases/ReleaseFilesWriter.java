@@ -36,7 +36,11 @@ final class ReleaseFilesWriter {
     private final ReleaseProperties properties;
     private final ObjectMapper json;
 
-    ReleaseFilesWriter(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json) {
+    private final ReleaseStorage storage;
+
+    ReleaseFilesWriter(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
+                       ReleaseStorage storage) {
+        this.storage = storage;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.blobs = blobs;
@@ -172,7 +176,7 @@ final class ReleaseFilesWriter {
             open = null;
         }
         if (open == null) {
-            open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes());
+            open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes(), storage);
             slot.set(open);
         }
         open.add(editedPath, blobs, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
@@ -205,7 +209,7 @@ final class ReleaseFilesWriter {
                         }
                         if (open.current() == null) {
                             open.set(OpenShard.open(target.dir(), DatasetLayout.SOURCE, DatasetLayout.SOURCE, shards,
-                                    properties.shardMaxBytes()));
+                                    properties.shardMaxBytes(), storage));
                             result.starts(clipId, open.current().id);
                         }
                         open.current().add(DatasetLayout.sourcePath(clipId, key), blobs, size,
@@ -303,23 +307,8 @@ final class ReleaseFilesWriter {
                     result.put(rs.getLong(1), new ShardInfo(rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getLong(5), rs.getInt(6), rs.getString(7)));
                 });
-        Path versions = target.dir().getParent();
         for (ShardInfo shard : result.values()) {
-            Path here = target.dir().resolve(shard.path());
-            if (Files.exists(here)) {
-                continue;
-            }
-            Path there = versions.resolve(shard.firstVersion()).resolve(shard.path());
-            if (!Files.exists(there)) {
-                throw new NoSuchFileException(there.toString(), null, "shard " + shard.path() + " of version "
-                        + shard.firstVersion() + " is gone; rebuild that version or compact the release");
-            }
-            Files.createDirectories(here.getParent());
-            try {
-                Files.createLink(here, there);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(there, here, StandardCopyOption.COPY_ATTRIBUTES);
-            }
+            storage.linkShard(target.dir(), shard.firstVersion(), shard.path());
         }
         return result;
     }

@@ -24,7 +24,7 @@ public final class SharedInfrastructure {
     public static final String DATABASE = "ditto_test";
     private static final int PG_PORT = Integer.getInteger("ditto.test.pg-port", 54329);
     private static final int ES_PORT = Integer.getInteger("ditto.test.es-port", 9279);
-    private static final int S3_PORT = Integer.getInteger("ditto.test.s3-port", 9379);
+    private static final int S3_PORT = Integer.getInteger("ditto.test.s3-port", 9479);
 
     private static EmbeddedPostgres postgres;
     private static EmbeddedElasticsearch elasticsearch;
