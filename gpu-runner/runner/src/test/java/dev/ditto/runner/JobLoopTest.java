@@ -63,13 +63,7 @@ class JobLoopTest {
         BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
         server.queue.add(probeJob(12, 1, input));
         AtomicBoolean sawInput = new AtomicBoolean();
-        start(Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
-            sawInput.set(Files.readString(in).equals("source bytes"));
-            Path out = Files.writeString(work.resolve("clip.txt"), "a clip");
-            BlobRef stored = sink.store("clip-000.mp4", out, "video/mp4");
-            assertThat(stored.key()).isEqualTo(RunnerClient.sha256Hex(out));
-            return probeResult();
-        }));
+        start(writesOneClip(sawInput));
 
         FakeRunnerServer.Event event = server.nextEvent();
 
@@ -85,13 +79,7 @@ class JobLoopTest {
         BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
         server.queue.add(probeJob(11, 2, input));
         AtomicBoolean sawInput = new AtomicBoolean();
-        start(Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
-            sawInput.set(Files.readString(in).equals("source bytes"));
-            Path out = Files.writeString(work.resolve("clip.txt"), "a clip");
-            BlobRef stored = sink.store("clip-000.mp4", out, "video/mp4");
-            assertThat(stored.key()).isEqualTo(RunnerClient.sha256Hex(out));
-            return probeResult();
-        }));
+        start(writesOneClip(sawInput));
 
         FakeRunnerServer.Event event = server.nextEvent();
 
@@ -358,6 +346,17 @@ class JobLoopTest {
     private static JobAssignment generateJob(long id, BlobRef clip, dev.ditto.protocol.EditSpec edit) {
         return new JobAssignment(id, 1, JobType.GENERATE, new dev.ditto.protocol.GeneratePayload(1, id, 3, 4, clip,
                 edit.prompt(), edit, SMALL), Instant.now().plusSeconds(30));
+    }
+
+    /** A PROBE handler that reads its input ("source bytes" sets {@code sawInput}) and stores one clip, "a clip". */
+    private static Map<JobType, JobHandler> writesOneClip(AtomicBoolean sawInput) {
+        return Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
+            sawInput.set(Files.readString(in).equals("source bytes"));
+            Path out = Files.writeString(work.resolve("clip.txt"), "a clip");
+            BlobRef stored = sink.store("clip-000.mp4", out, "video/mp4");
+            assertThat(stored.key()).isEqualTo(RunnerClient.sha256Hex(out));
+            return probeResult();
+        });
     }
 
     private void start(Map<JobType, JobHandler> handlers) {
