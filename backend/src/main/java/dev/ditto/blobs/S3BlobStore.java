@@ -66,6 +66,7 @@ public final class S3BlobStore implements BlobStore, DirectTransfers, AutoClosea
         var client = S3Client.builder().region(region).credentialsProvider(credentials).serviceConfiguration(service)
                 // S3-compatible servers (s3proxy, older MinIO) answer the SDK's default flexible checksums with NotImplemented
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(Math.max(1, settings.maxAttempts()))))
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         var presigner = S3Presigner.builder().region(region).credentialsProvider(credentials).serviceConfiguration(service);
         if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
@@ -207,6 +208,7 @@ public final class S3BlobStore implements BlobStore, DirectTransfers, AutoClosea
     @Override
     public StoredBlob acceptUpload(String stagingName, String expectedSha256, long expectedSize) throws IOException {
         String staging = stagingKey(stagingName);
+        // a mismatch discards the upload; a failure to read it (the store unreachable) keeps it for the runner's retry
         try {
             HeadObjectResponse head = head(staging).orElseThrow(() -> new NoSuchFileException(
                     "nothing was uploaded to the presigned URL (staging object " + stagingName + ")"));
@@ -222,9 +224,11 @@ public final class S3BlobStore implements BlobStore, DirectTransfers, AutoClosea
                 throw new BlobChecksumMismatchException(expectedSha256, actual);
             }
             promote(stagingName, actual);
-            return new StoredBlob(actual, expectedSize);
-        } finally {
             deleteQuietly(staging);
+            return new StoredBlob(actual, expectedSize);
+        } catch (BlobSizeMismatchException | BlobChecksumMismatchException e) {
+            deleteQuietly(staging);
+            throw e;
         }
     }
 

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 
 /**
  * An object written as a stream with bounded memory: bytes gather in one part buffer; a full buffer becomes a part
@@ -73,8 +74,15 @@ public final class S3Upload extends OutputStream {
                     sendPart();
                 }
                 String id = uploadId;
-                s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                try {
+                    s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
+                            .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                } catch (NoSuchUploadException e) {
+                    // a retry after the store completed it but its answer was lost: done if the object is whole
+                    if (S3Folder.head(s3, bucket, key).map(h -> h.contentLength() != written).orElse(true)) {
+                        throw e;
+                    }
+                }
             }
             committed = true;
         } catch (SdkException e) {

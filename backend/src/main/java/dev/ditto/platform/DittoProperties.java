@@ -48,12 +48,14 @@ public record DittoProperties(
      * credential chain (environment, profile, instance role). {@code pathStyle} addresses buckets as
      * {@code endpoint/bucket/key} (MinIO, s3proxy) instead of {@code bucket.endpoint/key}. {@code presignTtl} bounds
      * the life of each presigned URL handed to a runner or a browser; {@code partMb} is the multipart part size
-     * (the memory one upload holds); {@code createBucket} creates a missing bucket at start-up.
+     * (the memory one upload holds); {@code createBucket} creates a missing bucket at start-up; {@code maxAttempts}
+     * bounds the tries of each request (a refused or reset connection, a 5xx, a throttling answer are tried again).
      */
     public record S3(@Nullable String endpoint, @Nullable String bucket, @DefaultValue("us-east-1") String region,
                      @Nullable String accessKey, @Nullable String secretKey, @DefaultValue("false") boolean pathStyle,
                      @DefaultValue("") String prefix, @DefaultValue("15m") Duration presignTtl,
-                     @DefaultValue("8") int partMb, @DefaultValue("false") boolean createBucket) {
+                     @DefaultValue("8") int partMb, @DefaultValue("false") boolean createBucket,
+                     @DefaultValue("5") int maxAttempts) {
         /** Whether blobs go to S3 (a bucket is configured). */
         public boolean enabled() {
             return bucket != null && !bucket.isBlank();

@@ -14,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
+import dev.ditto.testing.TcpFaultProxy;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,7 @@ class S3BlobStoreIT {
 
     static DittoProperties.S3 settings(String bucket) {
         return new DittoProperties.S3(SharedInfrastructure.s3proxy().endpoint(), bucket, "us-east-1",
-                EmbeddedS3Proxy.IDENTITY, EmbeddedS3Proxy.CREDENTIAL, true, "ditto/", Duration.ofMinutes(5), 5, true);
+                EmbeddedS3Proxy.IDENTITY, EmbeddedS3Proxy.CREDENTIAL, true, "ditto/", Duration.ofMinutes(5), 5, true, 5);
     }
 
     @BeforeEach
@@ -90,6 +92,37 @@ class S3BlobStoreIT {
         assertThatThrownBy(() -> store.acceptUpload("job-2/1/edited.mp4", sha256(announced), announced.length))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(store.folder("").list()).isEmpty();
+    }
+
+    @Test
+    void aStoreThatRefusesOrResetsConnectionsStillEndsWithWholeBlobsOnly() throws Exception {
+        String bucket = SharedInfrastructure.newBucketName();
+        S3BlobStore.connect(settings(bucket)).close(); // creates the bucket
+        try (TcpFaultProxy flaky = new TcpFaultProxy(SharedInfrastructure.s3proxy().port())) {
+            flaky.faults(0.05);
+            DittoProperties.S3 direct = settings(bucket);
+            DittoProperties.S3 viaProxy = new DittoProperties.S3("http://127.0.0.1:" + flaky.port(), bucket, direct.region(),
+                    direct.accessKey(), direct.secretKey(), true, direct.prefix(), direct.presignTtl(), 5, false, 5);
+            List<String> keys = new java.util.ArrayList<>();
+            try (S3BlobStore through = S3BlobStore.connect(viaProxy)) {
+                for (int i = 0; i < 40; i++) {
+                    byte[] content = random(i == 0 ? 11 * 1024 * 1024 : 200_000 + i);
+                    keys.add(through.put(new ByteArrayInputStream(content), Long.MAX_VALUE, sha256(content)).key());
+                    assertThat(through.stat(keys.getLast())).map(BlobStore.StoredBlob::size).contains((long) content.length);
+                }
+            }
+
+            assertThat(flaky.faultsInjected()).isPositive();
+            try (S3BlobStore reader = S3BlobStore.connect(direct)) {
+                assertThat(reader.folder("").list()).containsExactlyInAnyOrderElementsOf(
+                        keys.stream().map(k -> "blobs/" + k).toList());
+                for (String key : keys) {
+                    try (InputStream in = reader.open(key)) {
+                        assertThat(sha256(in.readAllBytes())).isEqualTo(key);
+                    }
+                }
+            }
+        }
     }
 
     private static int put(HttpClient http, java.net.URI url, byte[] content) throws IOException, InterruptedException {
