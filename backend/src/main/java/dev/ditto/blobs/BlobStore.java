@@ -40,6 +40,13 @@ public interface BlobStore {
     /** Opens the blob for reading. */
     InputStream open(String key) throws IOException;
 
+    /** The blob's first {@code n} bytes (fewer when it is shorter), e.g. to tell its media type. */
+    default byte[] firstBytes(String key, int n) throws IOException {
+        try (InputStream in = open(key)) {
+            return in.readNBytes(n);
+        }
+    }
+
     /**
      * Presigned URLs straight to the store, when it offers them (the S3 store does; local disk does not, and then
      * bytes go through this server's endpoints).

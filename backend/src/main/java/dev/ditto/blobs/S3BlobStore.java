@@ -178,6 +178,21 @@ public final class S3BlobStore implements BlobStore, DirectTransfers, AutoClosea
         return openObject(objectKey(key));
     }
 
+    /** A ranged GET: only those bytes cross the network. */
+    @Override
+    public byte[] firstBytes(String key, int n) throws IOException {
+        if (!BlobStore.isValidKey(key)) {
+            throw new NoSuchFileException("not a blob key: " + key);
+        }
+        try {
+            return s3.getObjectAsBytes(g -> g.bucket(bucket).key(objectKey(key)).range("bytes=0-" + (n - 1))).asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException("s3://" + bucket + "/" + objectKey(key));
+        } catch (SdkException e) {
+            throw new IOException("could not read s3://" + bucket + "/" + objectKey(key) + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Duration ttl() {
         return ttl;

@@ -3,7 +3,6 @@ package dev.ditto.media;
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.blobs.DirectTransfers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.core.io.Resource;
@@ -60,11 +59,7 @@ class MediaController {
 
     /** Sniffed from the first bytes (definitive for the formats the pipeline writes), else the recorded asset type. */
     private MediaType contentType(String key) throws IOException {
-        byte[] head;
-        try (InputStream in = blobs.open(key)) {
-            head = in.readNBytes(16);
-        }
-        MediaType sniffed = sniff(head);
+        MediaType sniffed = sniff(blobs.firstBytes(key, 16));
         if (!sniffed.equals(MediaType.APPLICATION_OCTET_STREAM)) {
             return sniffed;
         }
