@@ -40,6 +40,21 @@ public interface BlobStore {
     /** Opens the blob for reading. */
     InputStream open(String key) throws IOException;
 
+    /** The blob's first {@code n} bytes (fewer when it is shorter), e.g. to tell its media type. */
+    default byte[] firstBytes(String key, int n) throws IOException {
+        try (InputStream in = open(key)) {
+            return in.readNBytes(n);
+        }
+    }
+
+    /**
+     * Presigned URLs straight to the store, when it offers them (the S3 store does; local disk does not, and then
+     * bytes go through this server's endpoints).
+     */
+    default Optional<DirectTransfers> direct() {
+        return Optional.empty();
+    }
+
     /** A blob that is stored: its key (sha256 hex) and size in bytes. */
     record StoredBlob(String key, long size) {}
 
@@ -54,6 +69,13 @@ public interface BlobStore {
     final class BlobChecksumMismatchException extends IOException {
         public BlobChecksumMismatchException(String expected, String actual) {
             super("sha256 mismatch: expected " + expected + " but the content hashes to " + actual);
+        }
+    }
+
+    /** Content whose size is not the one the sender announced (a truncated or tampered transfer). */
+    final class BlobSizeMismatchException extends IOException {
+        public BlobSizeMismatchException(long expected, long actual) {
+            super("size mismatch: expected " + expected + " bytes but the store holds " + actual);
         }
     }
 

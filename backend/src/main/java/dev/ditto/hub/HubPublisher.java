@@ -168,7 +168,7 @@ public class HubPublisher implements ReleasePublisher {
         for (int from = 0; from < files.size(); from += PREUPLOAD_CHUNK) {
             List<HubClient.PreuploadFile> chunk = new ArrayList<>();
             for (ReleaseManifest.FileEntry f : files.subList(from, Math.min(files.size(), from + PREUPLOAD_CHUNK))) {
-                chunk.add(new HubClient.PreuploadFile(f.path(), sample(job.releaseDir().resolve(f.path())), f.size(), f.sha256()));
+                chunk.add(new HubClient.PreuploadFile(f.path(), sample(job.files(), f.path()), f.size(), f.sha256()));
             }
             client.preupload(REPO_TYPE, repo, revision, chunk).forEach(r -> answers.put(r.path(), r));
         }
@@ -183,7 +183,7 @@ public class HubPublisher implements ReleasePublisher {
             if (answer.shouldIgnore()) {
                 continue;
             }
-            String localOid = mode.equals("lfs") ? f.sha256() : gitBlobSha1(job.releaseDir().resolve(f.path()), f.size());
+            String localOid = mode.equals("lfs") ? f.sha256() : gitBlobSha1(job.files(), f.path(), f.size());
             if (localOid.equals(answer.remoteOid())) {
                 continue;
             }
@@ -271,15 +271,18 @@ public class HubPublisher implements ReleasePublisher {
             if (object.error() != null) {
                 throw new HubException(0, "the Hub refused to store " + file.path() + ": " + object.error());
             }
-            Path local = job.releaseDir().resolve(file.path());
             if (object.upload() != null) {
-                String chunkSize = object.upload().header().get("chunk_size");
-                if (chunkSize != null) {
-                    uploadMultipart(client, object.upload(), Long.parseLong(chunkSize), file, local, state, tracker);
-                } else {
-                    client.putBasic(object.upload(), local, file.size());
-                    tracker.advance(0, file.size());
-                }
+                // with the S3 store, one file at a time is staged locally for the upload, then deleted
+                job.files().withLocalFile(file.path(), local -> {
+                    String chunkSize = object.upload().header().get("chunk_size");
+                    if (chunkSize != null) {
+                        uploadMultipart(client, object.upload(), Long.parseLong(chunkSize), file, local, state, tracker);
+                    } else {
+                        client.putBasic(object.upload(), local, file.size());
+                        tracker.advance(0, file.size());
+                    }
+                    return null;
+                });
                 if (object.verify() != null) {
                     client.verify(object.verify(), object.oid(), file.size());
                 }
@@ -351,7 +354,7 @@ public class HubPublisher implements ReleasePublisher {
                 ObjectNode op = json.createObjectNode();
                 if (f.regular()) {
                     op.put("key", "file").putObject("value")
-                            .put("content", Base64.getEncoder().encodeToString(Files.readAllBytes(job.releaseDir().resolve(f.path()))))
+                            .put("content", Base64.getEncoder().encodeToString(readAll(job.files(), f.path())))
                             .put("path", f.path())
                             .put("encoding", "base64");
                 } else if (f.lfs()) {
@@ -370,14 +373,25 @@ public class HubPublisher implements ReleasePublisher {
         out.write('\n');
     }
 
-    private static byte[] sample(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+    private static byte[] sample(dev.ditto.releases.ReleaseFiles files, String path) throws IOException {
+        try (InputStream in = files.open(path)) {
             return in.readNBytes(512);
+        }
+    }
+
+    private static byte[] readAll(dev.ditto.releases.ReleaseFiles files, String path) throws IOException {
+        try (InputStream in = files.open(path)) {
+            return in.readAllBytes();
         }
     }
 
     /** The git blob id of a file: sha1 of {@code "blob <size>\0"} and the content, as the Hub reports regular files. */
     static String gitBlobSha1(Path file, long size) throws IOException {
+        return gitBlobSha1(dev.ditto.releases.ReleaseFiles.local(file.getParent()), file.getFileName().toString(), size);
+    }
+
+    /** {@link #gitBlobSha1(Path, long)} of a release's file, wherever it is stored. */
+    static String gitBlobSha1(dev.ditto.releases.ReleaseFiles files, String path, long size) throws IOException {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
@@ -386,7 +400,7 @@ public class HubPublisher implements ReleasePublisher {
         }
         sha1.update(("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
         byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = files.open(path)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 sha1.update(buffer, 0, n);

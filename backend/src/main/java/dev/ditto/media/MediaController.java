@@ -1,12 +1,13 @@
 package dev.ditto.media;
 
 import dev.ditto.blobs.BlobStore;
+import dev.ditto.blobs.DirectTransfers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,7 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /media/blobs/{key}}: a blob's bytes for the dashboard's players and images. Spring MVC answers a
  * {@code Range} request on a {@link Resource} body with {@code 206 Partial Content}, so players seek without
- * downloading the whole video. Blobs are content-addressed, so they are cached as immutable.
+ * downloading the whole video. Blobs are content-addressed, so they are cached as immutable. With an object store
+ * ({@code ditto.blobs.s3.*}) a signed-in user's request is answered with a 307 to a presigned GET: the player
+ * streams (and seeks, by Range) straight from the store.
  */
 @RestController
 class MediaController {
@@ -34,6 +37,15 @@ class MediaController {
         if (!BlobStore.isValidKey(key)) {
             return ResponseEntity.notFound().build();
         }
+        Optional<DirectTransfers> direct = blobs.direct();
+        if (direct.isPresent()) {
+            if (blobs.stat(key).isEmpty()) {
+                return ResponseEntity.notFound().build();
+            }
+            return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT)
+                    .location(direct.get().downloadUrl(key, contentType(key).toString()))
+                    .cacheControl(CacheControl.noStore()).build();
+        }
         Optional<Resource> resource = blobs.resource(key);
         if (resource.isEmpty()) {
             return ResponseEntity.notFound().build();
@@ -47,11 +59,7 @@ class MediaController {
 
     /** Sniffed from the first bytes (definitive for the formats the pipeline writes), else the recorded asset type. */
     private MediaType contentType(String key) throws IOException {
-        byte[] head;
-        try (InputStream in = blobs.open(key)) {
-            head = in.readNBytes(16);
-        }
-        MediaType sniffed = sniff(head);
+        MediaType sniffed = sniff(blobs.firstBytes(key, 16));
         if (!sniffed.equals(MediaType.APPLICATION_OCTET_STREAM)) {
             return sniffed;
         }

@@ -127,7 +127,9 @@ public class DiskSpaceWatch implements HealthIndicator {
 
     private static Map<String, Path> folders(DittoProperties properties, EmbeddedInfrastructure infrastructure) {
         Map<String, Path> folders = new LinkedHashMap<>();
-        folders.put("blob store", properties.blobDir().toAbsolutePath().normalize());
+        if (!properties.blobs().s3().enabled()) { // an S3 bucket has no disk of this server's to watch
+            folders.put("blob store", properties.blobDir().toAbsolutePath().normalize());
+        }
         Path data = ServerFolder.existing(properties.dataDir().toAbsolutePath().normalize());
         if (infrastructure.postgres() != null) {
             folders.put("PostgreSQL data", data.resolve("postgres"));

@@ -35,8 +35,32 @@ public record DittoProperties(
                          @DefaultValue("9260") int embeddedPort, @DefaultValue("1024") int embeddedHeapMb,
                          @Nullable Path embeddedDistribution, @DefaultValue("30s") Duration requestTimeout) {}
 
-    /** Blob store for video bytes and artefacts; {@code dir} unset → {@code <data-dir>/blobs}. */
-    public record Blobs(@Nullable Path dir, @DefaultValue("4096") long maxUploadMb) {}
+    /**
+     * Blob store for video bytes and artefacts; {@code dir} unset → {@code <data-dir>/blobs}. With
+     * {@code s3.bucket} set, every blob (and every release file) lives in that S3-compatible bucket instead and
+     * nothing is written under {@code dir}.
+     */
+    public record Blobs(@Nullable Path dir, @DefaultValue("4096") long maxUploadMb, @DefaultValue S3 s3) {}
+
+    /**
+     * An S3-compatible object store (AWS S3, MinIO, s3proxy, …): {@code bucket} unset → local disk. {@code endpoint}
+     * unset → AWS's endpoint for {@code region}; {@code accessKey}/{@code secretKey} unset → the SDK's default
+     * credential chain (environment, profile, instance role). {@code pathStyle} addresses buckets as
+     * {@code endpoint/bucket/key} (MinIO, s3proxy) instead of {@code bucket.endpoint/key}. {@code presignTtl} bounds
+     * the life of each presigned URL handed to a runner or a browser; {@code partMb} is the multipart part size
+     * (the memory one upload holds); {@code createBucket} creates a missing bucket at start-up; {@code maxAttempts}
+     * bounds the tries of each request (a refused or reset connection, a 5xx, a throttling answer are tried again).
+     */
+    public record S3(@Nullable String endpoint, @Nullable String bucket, @DefaultValue("us-east-1") String region,
+                     @Nullable String accessKey, @Nullable String secretKey, @DefaultValue("false") boolean pathStyle,
+                     @DefaultValue("") String prefix, @DefaultValue("15m") Duration presignTtl,
+                     @DefaultValue("8") int partMb, @DefaultValue("false") boolean createBucket,
+                     @DefaultValue("5") int maxAttempts) {
+        /** Whether blobs go to S3 (a bucket is configured). */
+        public boolean enabled() {
+            return bucket != null && !bucket.isBlank();
+        }
+    }
 
     /** The first admin, created at start-up when no admin exists; password unset → generated and logged once. */
     public record Security(@DefaultValue("admin") String adminUsername, @Nullable String adminPassword) {}

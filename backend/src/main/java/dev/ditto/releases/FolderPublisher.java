@@ -99,7 +99,7 @@ public class FolderPublisher implements ReleasePublisher {
             if (file.path().equals(DatasetLayout.MANIFEST)) {
                 continue;
             }
-            copyIfChanged(job.releaseDir(), dest, file, job.tracker());
+            copyIfChanged(job.files(), dest, file, job.tracker());
         }
         for (String path : stale) {
             Files.deleteIfExists(resolveInside(dest, path));
@@ -107,11 +107,11 @@ public class FolderPublisher implements ReleasePublisher {
         // the manifest goes last: a folder whose manifest names a version holds all of that version
         ReleaseManifest.FileEntry manifestEntry = manifest.files().stream()
                 .filter(f -> f.path().equals(DatasetLayout.MANIFEST)).findFirst().orElseThrow();
-        copyIfChanged(job.releaseDir(), dest, manifestEntry, job.tracker());
+        copyIfChanged(job.files(), dest, manifestEntry, job.tracker());
         return new Outcome(null, dest.toUri().toString());
     }
 
-    private static void copyIfChanged(Path from, Path dest, ReleaseManifest.FileEntry file, PublicationTracker tracker)
+    private static void copyIfChanged(ReleaseFiles from, Path dest, ReleaseManifest.FileEntry file, PublicationTracker tracker)
             throws IOException {
         Path target = resolveInside(dest, file.path());
         if (Files.isRegularFile(target) && Files.size(target) == file.size()
@@ -121,7 +121,9 @@ public class FolderPublisher implements ReleasePublisher {
         }
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(target.getFileName() + ".part");
-        Files.copy(from.resolve(file.path()), temp, StandardCopyOption.REPLACE_EXISTING);
+        try (java.io.InputStream in = from.open(file.path())) {
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         tracker.advance(1, file.size());
     }

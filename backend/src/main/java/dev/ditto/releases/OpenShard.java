@@ -13,24 +13,29 @@ final class OpenShard {
     final String path;
     private final TarShardWriter writer;
     private final long maxBytes;
+    private final Path dir;
+    private final ReleaseStorage storage;
 
-    private OpenShard(String category, ShardRegistry.Opened opened, TarShardWriter writer, long maxBytes) {
+    private OpenShard(String category, ShardRegistry.Opened opened, TarShardWriter writer, long maxBytes, Path dir,
+                      ReleaseStorage storage) {
         this.category = category;
         this.id = opened.id();
         this.path = opened.path();
         this.writer = writer;
         this.maxBytes = maxBytes;
+        this.dir = dir;
+        this.storage = storage;
     }
 
     /** Opens the next shard of {@code shardCategory} for rows of {@code category}. */
-    static OpenShard open(Path dir, String category, String shardCategory, ShardRegistry shards, long maxBytes)
-            throws IOException {
+    static OpenShard open(Path dir, String category, String shardCategory, ShardRegistry shards, long maxBytes,
+                          ReleaseStorage storage) throws IOException {
         ShardRegistry.Opened opened = shards.open(shardCategory);
         Path file = dir.resolve(opened.path());
         if (Files.exists(file)) {
             throw new IOException("shard " + file + " already exists; shards are never rewritten");
         }
-        return new OpenShard(category, opened, new TarShardWriter(file), maxBytes);
+        return new OpenShard(category, opened, new TarShardWriter(file), maxBytes, dir, storage);
     }
 
     boolean full(long entryBytes) {
@@ -38,11 +43,21 @@ final class OpenShard {
     }
 
     /** Archives a blob as {@code name}; {@code what} names it in the error when the blob store has lost it. */
-    void add(String name, Path content, long size, String what, String key) throws IOException {
+    void add(String name, BlobFiles blobs, long size, String what, String key) throws IOException {
         try {
-            writer.add(name, content, size);
+            writer.add(name, new TarShardWriter.Content() {
+                @Override
+                public java.io.InputStream open() throws IOException {
+                    return blobs.open(key);
+                }
+
+                @Override
+                public String toString() {
+                    return key;
+                }
+            }, size);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(content.toString(), null, "the " + what + " (blob " + key
+            throw new NoSuchFileException(key, null, "the " + what + " (blob " + key
                     + ") is missing from the blob store; restore it or leave the sample out");
         }
     }
@@ -50,6 +65,7 @@ final class OpenShard {
     void finish(ShardRegistry shards) throws IOException {
         int entries = writer.entries();
         shards.finished(id, writer.finish(), entries);
+        storage.shardWritten(dir, path);
     }
 
     void abandon() {

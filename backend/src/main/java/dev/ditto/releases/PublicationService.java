@@ -185,8 +185,9 @@ public class PublicationService {
             Path dir = builder.directoryOf(release.name(), release.version());
             DbTracker tracker = new DbTracker(id);
             try {
+                ReleaseFiles files = builder.filesOf(release.name(), release.version());
                 ReleasePublisher.Outcome outcome = publisher.publish(new ReleasePublisher.Job(id, release, dir,
-                        ReleaseManifest.read(dir, json), p.destination(), tracker));
+                        ReleaseManifest.read(files, json), p.destination(), tracker, files));
                 tracker.flush();
                 jdbc.sql("""
                         update publications set state = 'DONE', commit_id = :c, commit_url = :u, finished_at = :at, error = null

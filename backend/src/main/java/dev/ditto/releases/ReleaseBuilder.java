@@ -39,21 +39,35 @@ public final class ReleaseBuilder {
     private final ReleaseCatalog catalog;
     private final ReleaseQuality quality;
 
+    private final ReleaseStorage storage;
+
     public ReleaseBuilder(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
                           Clock clock, Path releasesRoot) {
+        this(dataSource, blobs, properties, json, clock, releasesRoot, ReleaseStorage.local());
+    }
+
+    /** A builder whose releases end up in {@code storage} ({@code releasesRoot} is then their local staging). */
+    public ReleaseBuilder(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
+                          Clock clock, Path releasesRoot, ReleaseStorage storage) {
+        this.storage = storage;
         this.jdbc = JdbcClient.create(dataSource);
         this.json = json;
         this.clock = clock;
         this.root = releasesRoot.toAbsolutePath().normalize();
         this.snapshot = new ReleaseSnapshot(dataSource, properties);
-        this.writer = new ReleaseFilesWriter(dataSource, blobs, properties, json);
+        this.writer = new ReleaseFilesWriter(dataSource, blobs, properties, json, storage);
         this.catalog = new ReleaseCatalog(dataSource, json);
         this.quality = new ReleaseQuality(dataSource);
     }
 
-    /** The folder a release's files live in. */
+    /** The folder a release's files live in (with S3, where it is staged while it is built). */
     public Path directoryOf(String name, String version) {
         return root.resolve(name).resolve(version);
+    }
+
+    /** The files of a built release, wherever they are stored. */
+    public ReleaseFiles filesOf(String name, String version) {
+        return storage.files(directoryOf(name, version));
     }
 
     /**
@@ -143,7 +157,7 @@ public final class ReleaseBuilder {
         }
         Instant builtAt = clock.instant();
         Path dir = directoryOf(release.name(), release.version());
-        deleteTree(dir);
+        storage.discard(dir);
         var target = new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(), release.previousId(),
                 dir, builtAt, Map.of(), ReleaseDiff.none(), notes, sim2real, null);
         ReleaseFilesWriter.Pass pass;
@@ -163,6 +177,7 @@ public final class ReleaseBuilder {
         Map<String, Long> counts = pass.counts();
         var written = writer.finish(new ReleaseFilesWriter.Target(release.id(), release.name(), release.version(),
                 release.previousId(), dir, builtAt, counts, diff, notes, sim2real, report), pass, progress);
+        storage.built(dir);
         Map<String, Object> options = sim2real == null ? Map.of() : Map.of("sim2real",
                 new Sim2Real.Subset(sim2real.categories(), sim2real.prompt(), written.stats().sim2realPairs()));
         jdbc.sql("""
@@ -186,8 +201,8 @@ public final class ReleaseBuilder {
         jdbc.sql("update releases set state = 'FAILED', error = :e where id = :id")
                 .param("e", String.valueOf(cause.getMessage())).param("id", release.id()).update();
         try {
-            deleteTree(directoryOf(release.name(), release.version()));
-        } catch (IOException e) {
+            storage.discard(directoryOf(release.name(), release.version()));
+        } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
     }
@@ -195,8 +210,8 @@ public final class ReleaseBuilder {
     private void discardFailed(String name, long id, SemanticVersion version) {
         jdbc.sql("delete from releases where id = :id and state = 'FAILED'").param("id", id).update();
         try {
-            deleteTree(directoryOf(name, version.toString()));
-        } catch (IOException e) {
+            storage.discard(directoryOf(name, version.toString()));
+        } catch (IOException | RuntimeException e) {
             throw new ReleaseException(ReleaseException.Reason.FAILED, "could not remove the files of failed release "
                     + name + " " + version + ": " + e.getMessage(), e);
         }

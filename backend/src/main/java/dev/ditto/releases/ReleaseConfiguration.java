@@ -1,6 +1,7 @@
 package dev.ditto.releases;
 
-import dev.ditto.blobs.LocalBlobStore;
+import dev.ditto.blobs.BlobStore;
+import dev.ditto.blobs.S3BlobStore;
 import dev.ditto.platform.DittoProperties;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -9,15 +10,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
 
-/** Wires the release builder over the local blob store, with release files under {@code <data-dir>/releases}. */
+/** Wires the release builder over the blob store, with release files under {@code <data-dir>/releases}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReleaseProperties.class)
 class ReleaseConfiguration {
 
     @Bean
-    ReleaseBuilder releaseBuilder(DataSource dataSource, LocalBlobStore blobs, ReleaseProperties properties,
+    ReleaseBuilder releaseBuilder(DataSource dataSource, BlobStore blobs, ReleaseProperties properties,
                                   ObjectMapper json, Clock clock, DittoProperties ditto) {
-        return new ReleaseBuilder(dataSource, blobs::pathOf, properties, json, clock, ditto.dataDir().resolve("releases"));
+        java.nio.file.Path root = ditto.dataDir().resolve("releases");
+        ReleaseStorage storage = blobs instanceof S3BlobStore s3 ? ReleaseStorage.s3(root, s3.folder("releases"))
+                : ReleaseStorage.local();
+        return new ReleaseBuilder(dataSource, BlobFiles.of(blobs), properties, json, clock, root, storage);
     }
 
     @Bean

@@ -36,7 +36,11 @@ final class ReleaseFilesWriter {
     private final ReleaseProperties properties;
     private final ObjectMapper json;
 
-    ReleaseFilesWriter(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json) {
+    private final ReleaseStorage storage;
+
+    ReleaseFilesWriter(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
+                       ReleaseStorage storage) {
+        this.storage = storage;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.blobs = blobs;
@@ -160,12 +164,10 @@ final class ReleaseFilesWriter {
     private OpenShard archiveEdited(Target target, SampleRow row, String dir, String editedPath,
                                     @Nullable String keyframePath, OpenShard.Slot slot, ShardRegistry shards)
             throws IOException {
-        Path edited = blobs.pathOf(row.editedKey());
-        Path keyframe = row.keyframeKey() == null ? null : blobs.pathOf(row.keyframeKey());
+        String keyframe = row.keyframeKey();
         long editedSize = row.editedSize() != null ? row.editedSize()
-                : size(edited, "edited video of sample " + row.sampleId(), row.editedKey());
-        long keyframeSize = keyframe == null ? 0
-                : size(keyframe, "key frame of sample " + row.sampleId(), row.keyframeKey());
+                : size(row.editedKey(), "edited video of sample " + row.sampleId());
+        long keyframeSize = keyframe == null ? 0 : size(keyframe, "key frame of sample " + row.sampleId());
         long needed = TarShardWriter.entryBytes(editedSize)
                 + (keyframe == null ? 0 : TarShardWriter.entryBytes(keyframeSize));
         OpenShard open = slot.current();
@@ -174,12 +176,12 @@ final class ReleaseFilesWriter {
             open = null;
         }
         if (open == null) {
-            open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes());
+            open = OpenShard.open(target.dir(), row.category(), dir, shards, properties.shardMaxBytes(), storage);
             slot.set(open);
         }
-        open.add(editedPath, edited, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
+        open.add(editedPath, blobs, editedSize, "edited video of sample " + row.sampleId(), row.editedKey());
         if (keyframe != null) {
-            open.add(keyframePath, keyframe, keyframeSize, "key frame of sample " + row.sampleId(), row.keyframeKey());
+            open.add(keyframePath, blobs, keyframeSize, "key frame of sample " + row.sampleId(), keyframe);
         }
         return open;
     }
@@ -207,10 +209,10 @@ final class ReleaseFilesWriter {
                         }
                         if (open.current() == null) {
                             open.set(OpenShard.open(target.dir(), DatasetLayout.SOURCE, DatasetLayout.SOURCE, shards,
-                                    properties.shardMaxBytes()));
+                                    properties.shardMaxBytes(), storage));
                             result.starts(clipId, open.current().id);
                         }
-                        open.current().add(DatasetLayout.sourcePath(clipId, key), blobs.pathOf(key), size,
+                        open.current().add(DatasetLayout.sourcePath(clipId, key), blobs, size,
                                 "source clip " + clipId, key);
                         if (++count[0] % 100_000 == 0) {
                             progress.accept("source clips archived", count[0]);
@@ -240,11 +242,11 @@ final class ReleaseFilesWriter {
         return new Written(manifestSha, stats);
     }
 
-    private static long size(Path blob, String what, String key) throws IOException {
+    private long size(String key, String what) throws IOException {
         try {
-            return Files.size(blob);
+            return blobs.size(key);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(blob.toString(), null, "the " + what + " (blob " + key
+            throw new NoSuchFileException(key, null, "the " + what + " (blob " + key
                     + ") is missing from the blob store; restore it or leave the sample out");
         }
     }
@@ -305,23 +307,8 @@ final class ReleaseFilesWriter {
                     result.put(rs.getLong(1), new ShardInfo(rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getLong(5), rs.getInt(6), rs.getString(7)));
                 });
-        Path versions = target.dir().getParent();
         for (ShardInfo shard : result.values()) {
-            Path here = target.dir().resolve(shard.path());
-            if (Files.exists(here)) {
-                continue;
-            }
-            Path there = versions.resolve(shard.firstVersion()).resolve(shard.path());
-            if (!Files.exists(there)) {
-                throw new NoSuchFileException(there.toString(), null, "shard " + shard.path() + " of version "
-                        + shard.firstVersion() + " is gone; rebuild that version or compact the release");
-            }
-            Files.createDirectories(here.getParent());
-            try {
-                Files.createLink(here, there);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(there, here, StandardCopyOption.COPY_ATTRIBUTES);
-            }
+            storage.linkShard(target.dir(), shard.firstVersion(), shard.path());
         }
         return result;
     }

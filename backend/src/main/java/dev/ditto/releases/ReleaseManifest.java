@@ -27,11 +27,34 @@ public record ReleaseManifest(String name, String version, List<FileEntry> files
     }
 
     public static ReleaseManifest read(Path releaseDir, ObjectMapper json) throws IOException {
-        Path manifest = releaseDir.resolve(DatasetLayout.MANIFEST);
+        return read(ReleaseFiles.local(releaseDir), json);
+    }
+
+    /** Reads the manifest of a release's files, wherever they are stored. */
+    public static ReleaseManifest read(ReleaseFiles release, ObjectMapper json) throws IOException {
+        String manifest = DatasetLayout.MANIFEST;
         String name = "";
         String version = "";
         List<FileEntry> files = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(manifest); JsonParser p = json.createParser(in)) {
+        MessageDigest digest = HashingOutput.sha256();
+        long[] size = {0};
+        // the manifest's own size and sha256 are taken from the bytes as they are read
+        InputStream counted = new java.io.FilterInputStream(new java.security.DigestInputStream(release.open(manifest), digest)) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                size[0] += b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                size[0] += Math.max(n, 0);
+                return n;
+            }
+        };
+        try (InputStream in = counted; JsonParser p = json.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException(manifest + " is not a release manifest");
             }
@@ -53,8 +76,9 @@ public record ReleaseManifest(String name, String version, List<FileEntry> files
                     }
                 }
             }
+            in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        files.add(new FileEntry(DatasetLayout.MANIFEST, Files.size(manifest), sha256(manifest)));
+        files.add(new FileEntry(DatasetLayout.MANIFEST, size[0], java.util.HexFormat.of().formatHex(digest.digest())));
         return new ReleaseManifest(name, version, List.copyOf(files));
     }
 
@@ -70,7 +94,7 @@ public record ReleaseManifest(String name, String version, List<FileEntry> files
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static FileEntry fileEntry(JsonParser p, Path manifest) throws IOException {
+    private static FileEntry fileEntry(JsonParser p, String manifest) throws IOException {
         String path = null;
         long size = -1;
         String sha = null;

@@ -35,7 +35,13 @@ public interface ReleasePublisher {
 
     /** One publication to carry out. */
     record Job(long publicationId, Release release, Path releaseDir, ReleaseManifest manifest, String destination,
-               PublicationTracker tracker) {}
+               PublicationTracker tracker, ReleaseFiles files) {
+        /** A job over the release's local folder. */
+        public Job(long publicationId, Release release, Path releaseDir, ReleaseManifest manifest, String destination,
+                   PublicationTracker tracker) {
+            this(publicationId, release, releaseDir, manifest, destination, tracker, ReleaseFiles.local(releaseDir));
+        }
+    }
 
     /** The result: the commit that holds the release, where the target has commits. */
     record Outcome(@Nullable String commitId, @Nullable String commitUrl) {}

@@ -79,9 +79,10 @@ public class ReleaseService {
 
     /** The dataset card the release ships, if its files exist. */
     public Optional<String> card(Release release) {
-        Path card = builder.directoryOf(release.name(), release.version()).resolve(DatasetLayout.CARD);
-        try {
-            return Files.exists(card) ? Optional.of(Files.readString(card, StandardCharsets.UTF_8)) : Optional.empty();
+        try (java.io.InputStream in = builder.filesOf(release.name(), release.version()).open(DatasetLayout.CARD)) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,9 +41,9 @@ final class TarShardWriter implements Closeable {
     }
 
     /** Appends a regular file {@code name} with the bytes of {@code content}, which must be {@code size} long. */
-    void add(String name, Path content, long size) throws IOException {
+    void add(String name, Content content, long size) throws IOException {
         long copied = 0;
-        try (InputStream in = Files.newInputStream(content)) {
+        try (InputStream in = content.open()) {
             out.write(header(name, size));
             int n;
             while ((n = in.read(buffer)) > 0) {
@@ -52,12 +52,18 @@ final class TarShardWriter implements Closeable {
             }
         }
         if (copied != size) {
-            throw new IOException("blob " + content.getFileName() + " archived as " + name + " has " + copied
+            throw new IOException("blob " + content + " archived as " + name + " has " + copied
                     + " bytes where " + size + " were recorded (changed or truncated in the blob store)");
         }
         int pad = (int) ((BLOCK - size % BLOCK) % BLOCK);
         out.write(ZEROS, 0, pad);
         entries++;
+    }
+
+    /** An entry's bytes, opened when the entry is written. */
+    @FunctionalInterface
+    interface Content {
+        InputStream open() throws IOException;
     }
 
     /** Writes the end-of-archive blocks and closes the file. */

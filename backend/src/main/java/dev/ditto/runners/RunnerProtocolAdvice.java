@@ -63,6 +63,12 @@ class RunnerProtocolAdvice {
                 "The artefact was refused: " + e.getMessage() + ". The transfer was damaged; nothing was stored, upload it again.");
     }
 
+    @ExceptionHandler(BlobStore.BlobSizeMismatchException.class)
+    ResponseEntity<ProtocolError> sizeMismatch(BlobStore.BlobSizeMismatchException e) {
+        return error(HttpStatus.UNPROCESSABLE_CONTENT, "size_mismatch",
+                "The artefact was refused: " + e.getMessage() + ". The transfer was cut short or altered; nothing was stored, upload it again.");
+    }
+
     /** The blob store's disk is full: no fault of the job, so the runner keeps it and uploads again later. */
     @ExceptionHandler(BlobStore.InsufficientStorageException.class)
     ResponseEntity<ProtocolError> insufficientStorage(BlobStore.InsufficientStorageException e) {

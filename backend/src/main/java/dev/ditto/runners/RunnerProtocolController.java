@@ -1,18 +1,22 @@
 package dev.ditto.runners;
 
 import dev.ditto.blobs.BlobStore;
+import dev.ditto.blobs.DirectTransfers;
 import dev.ditto.jobs.ClaimLongPoll;
 import dev.ditto.jobs.JobQueue;
 import dev.ditto.platform.DittoProperties;
 import dev.ditto.protocol.ArtifactStored;
+import dev.ditto.protocol.ArtifactUpload;
 import dev.ditto.protocol.BlobRef;
 import dev.ditto.protocol.ClaimRequest;
+import dev.ditto.protocol.DirectUpload;
 import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
 import dev.ditto.protocol.JobCompletion;
 import dev.ditto.protocol.JobFailure;
 import dev.ditto.protocol.JobOutcome;
+import dev.ditto.protocol.JobResult;
 import dev.ditto.protocol.JobType;
 import dev.ditto.protocol.RunnerPaths;
 import dev.ditto.protocol.RunnerRegistered;
@@ -20,7 +24,11 @@ import dev.ditto.protocol.RunnerRegistration;
 import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,6 +53,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** The runner protocol over HTTP (see {@code openapi/runner-protocol.yaml}): one endpoint per verb. */
 @RestController
@@ -57,11 +67,13 @@ class RunnerProtocolController {
     private final ClaimLongPoll longPoll;
     private final BlobStore blobs;
     private final DittoProperties.Runner settings;
+    private final ObjectMapper json;
     private final ExecutorService waiters = Executors.newVirtualThreadPerTaskExecutor();
 
     RunnerProtocolController(RunnerTokens runners, JobQueue queue, ClaimLongPoll longPoll, BlobStore blobs,
-                             DittoProperties properties) {
+                             DittoProperties properties, ObjectMapper json) {
         this.runners = runners;
+        this.json = json;
         this.queue = queue;
         this.longPoll = longPoll;
         this.blobs = blobs;
@@ -135,6 +147,58 @@ class RunnerProtocolController {
                           @RequestHeader(name = RunnerPaths.SHA256_HEADER, required = false) @Nullable String sha256,
                           @RequestHeader(name = "Content-Type", required = false) @Nullable String contentType,
                           HttpServletRequest request) throws IOException {
+        String sha = checkedArtifact(name, sha256, request.getContentLengthLong());
+        long maxBytes = settings.maxArtifactMb() * 1024 * 1024;
+        queue.checkLease(jobId, runner.id(), attempt);
+        blobs.requireSpace(request.getContentLengthLong());
+        BlobStore.StoredBlob blob = blobs.put(request.getInputStream(), maxBytes, sha);
+        queue.recordArtifact(jobId, runner.id(), attempt, name, blob.key(), blob.size());
+        return new ArtifactStored(name, new BlobRef(blob.key(), blob.size(), contentTypeOf(name, contentType)));
+    }
+
+    /**
+     * Where to PUT an artefact straight to the object store: a presigned URL of a staging object, when the store
+     * offers one (S3); both fields null when blobs live on this server's disk (then PUT it to this server).
+     */
+    @PostMapping("/jobs/{jobId}/artifacts/{name}/upload-url")
+    DirectUpload uploadUrl(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
+                           @PathVariable String name, @RequestBody ArtifactUpload upload) throws IOException {
+        String sha = checkedArtifact(name, upload.sha256(), upload.size());
+        queue.checkLease(jobId, runner.id(), upload.attempt());
+        Optional<DirectTransfers> direct = blobs.direct();
+        if (direct.isEmpty()) {
+            return new DirectUpload(null, null);
+        }
+        URI url = direct.get().uploadUrl(stagingName(jobId, upload.attempt(), sha));
+        return new DirectUpload(url.toString(), Instant.now().plus(direct.get().ttl()));
+    }
+
+    /**
+     * Accepts an artefact the runner PUT to its presigned URL: the server checks the stored object's size and
+     * sha256 (reading it back) against what the runner announced before it becomes a blob of the job; a mismatch
+     * is refused (422) and the object discarded.
+     */
+    @PostMapping("/jobs/{jobId}/artifacts/{name}/uploaded")
+    ArtifactStored uploaded(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable long jobId,
+                            @PathVariable String name, @RequestBody ArtifactUpload upload) throws IOException {
+        String sha = checkedArtifact(name, upload.sha256(), upload.size());
+        queue.checkLease(jobId, runner.id(), upload.attempt());
+        DirectTransfers direct = blobs.direct().orElseThrow(() -> new RunnerRequestException(HttpStatus.CONFLICT,
+                "direct_upload_unavailable", "This server keeps blobs on its own disk; upload the artefact with PUT "
+                + RunnerPaths.ARTIFACT.formatted(jobId, name, upload.attempt()) + "."));
+        BlobStore.StoredBlob blob;
+        try {
+            blob = direct.acceptUpload(stagingName(jobId, upload.attempt(), sha), sha, upload.size());
+        } catch (NoSuchFileException e) {
+            throw new RunnerRequestException(HttpStatus.NOT_FOUND, "artifact_not_uploaded", "Nothing was uploaded for "
+                    + name + " (sha256 " + sha + "); PUT it to the URL from …/upload-url first, then call …/uploaded.");
+        }
+        queue.recordArtifact(jobId, runner.id(), upload.attempt(), name, blob.key(), blob.size());
+        return new ArtifactStored(name, new BlobRef(blob.key(), blob.size(), contentTypeOf(name, upload.contentType())));
+    }
+
+    /** The artefact's name and sha256 checked (the sha256 returned lower-case), its size within the limit. */
+    private String checkedArtifact(String name, @Nullable String sha256, long size) throws BlobStore.BlobTooLargeException {
         if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._ -]{0,127}")) {
             throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "bad_artifact_name",
                     "An artefact name is 1–128 letters, digits, spaces or . _ - and does not start with a dot; got '" + name + "'.");
@@ -144,15 +208,51 @@ class RunnerProtocolController {
                     "Send the artefact's sha256 (64 hex digits) in the " + RunnerPaths.SHA256_HEADER + " header.");
         }
         long maxBytes = settings.maxArtifactMb() * 1024 * 1024;
-        if (request.getContentLengthLong() > maxBytes) {
+        if (size > maxBytes) {
             throw new BlobStore.BlobTooLargeException(maxBytes);
         }
-        queue.checkLease(jobId, runner.id(), attempt);
-        blobs.requireSpace(request.getContentLengthLong());
-        BlobStore.StoredBlob blob = blobs.put(request.getInputStream(), maxBytes, sha256.strip().toLowerCase(Locale.ROOT));
-        queue.recordArtifact(jobId, runner.id(), attempt, name, blob.key(), blob.size());
-        String type = contentType == null || contentType.isBlank() ? guessContentType(name) : contentType;
-        return new ArtifactStored(name, new BlobRef(blob.key(), blob.size(), type));
+        return sha256.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static String stagingName(long jobId, int attempt, String sha) {
+        return "runner/" + jobId + "/" + attempt + "/" + sha;
+    }
+
+    private static String contentTypeOf(String name, @Nullable String contentType) {
+        return contentType == null || contentType.isBlank() ? guessContentType(name) : contentType;
+    }
+
+    /**
+     * With an object store that runners write to directly, a completion may only name blobs the store holds with
+     * the size it names (every artefact went through {@code …/uploaded} or the server's own PUT, both verified).
+     */
+    private void requireStoredBlobs(long jobId, JobResult result) {
+        if (blobs.direct().isEmpty()) {
+            return;
+        }
+        List<JsonNode> refs = new ArrayList<>();
+        collectBlobRefs(json.valueToTree(result), refs);
+        for (JsonNode ref : refs) {
+            String key = ref.get("key").asString();
+            long size = ref.get("size").asLong();
+            Optional<BlobStore.StoredBlob> stored = blobs.stat(key);
+            if (stored.isEmpty() || stored.get().size() != size) {
+                throw new RunnerRequestException(HttpStatus.UNPROCESSABLE_CONTENT, "artifact_not_verified",
+                        "Job " + jobId + "'s result names blob " + key + " (" + size + " bytes), which the object store "
+                        + (stored.isEmpty() ? "does not hold" : "holds with " + stored.get().size() + " bytes")
+                        + "; upload it (…/upload-url, PUT, …/uploaded) before completing.");
+            }
+        }
+    }
+
+    private static void collectBlobRefs(JsonNode node, List<JsonNode> refs) {
+        if (node.isObject() && node.has("key") && node.has("size") && node.get("size").isNumber()
+                && BlobStore.isValidKey(node.get("key").asString())) {
+            refs.add(node);
+        }
+        for (JsonNode child : node) {
+            collectBlobRefs(child, refs);
+        }
     }
 
     @PostMapping("/jobs/{jobId}/complete")
@@ -161,6 +261,7 @@ class RunnerProtocolController {
         if (completion.result() == null) {
             throw new RunnerRequestException(HttpStatus.BAD_REQUEST, "missing_result", "A completion carries the job's result.");
         }
+        requireStoredBlobs(jobId, completion.result());
         List<JobType> wanted = completion.claimNext() == null ? List.of()
                 : completion.claimNext().stream().filter(java.util.Objects::nonNull).distinct().toList();
         if (wanted.isEmpty()) {
@@ -184,7 +285,9 @@ class RunnerProtocolController {
 
     /**
      * An input of a job the runner holds right now (named in its payload), with HTTP Range support. Blob keys
-     * are content hashes, but a token that leaks should still not read every video on the platform.
+     * are content hashes, but a token that leaks should still not read every video on the platform. With an object
+     * store the answer is a 307 to a presigned GET (valid {@code ditto.blobs.s3.presign-ttl}): the bytes come
+     * straight from the store; follow it without this server's Authorization header.
      */
     @GetMapping("/blobs/{key}")
     ResponseEntity<Resource> blob(@AuthenticationPrincipal RunnerPrincipal runner, @PathVariable String key) {
@@ -192,13 +295,26 @@ class RunnerProtocolController {
             throw new RunnerRequestException(HttpStatus.NOT_FOUND, "blob_not_found",
                     "Blob " + key + " is not an input of a job this runner holds; claim the job first (or its lease was lost).");
         }
-        Resource resource = blobs.resource(key).orElseThrow(() -> new RunnerRequestException(HttpStatus.NOT_FOUND,
-                "blob_missing", "Blob " + key + " is named by the job but missing from the blob store; fail the job as retryable."));
+        Optional<DirectTransfers> direct = blobs.direct();
+        if (direct.isPresent()) {
+            if (blobs.stat(key).isEmpty()) {
+                throw missingBlob(key);
+            }
+            return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT)
+                    .location(direct.get().downloadUrl(key, MediaType.APPLICATION_OCTET_STREAM_VALUE))
+                    .cacheControl(CacheControl.noStore()).build();
+        }
+        Resource resource = blobs.resource(key).orElseThrow(() -> missingBlob(key));
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .eTag("\"" + key + "\"")
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
                 .body(resource);
+    }
+
+    private static RunnerRequestException missingBlob(String key) {
+        return new RunnerRequestException(HttpStatus.NOT_FOUND, "blob_missing",
+                "Blob " + key + " is named by the job but missing from the blob store; fail the job as retryable.");
     }
 
     private static String guessContentType(String name) {

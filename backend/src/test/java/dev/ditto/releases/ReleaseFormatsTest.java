@@ -32,8 +32,8 @@ class ReleaseFormatsTest {
 
     private static HashingOutput.FileDigest shard(Path file, Path a, Path b, String longName) throws Exception {
         TarShardWriter w = new TarShardWriter(file);
-        w.add("source/1-abc.mp4", a, 3);
-        w.add(longName, b, 1000);
+        w.add("source/1-abc.mp4", () -> Files.newInputStream(a), 3);
+        w.add(longName, () -> Files.newInputStream(b), 1000);
         return w.finish();
     }
 

@@ -6,13 +6,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy in front of a real server (PostgreSQL, Elasticsearch) that a test switches between forwarding, hanging
  * (connections accepted and bytes taken, nothing answered: a server stuck in a long GC or on a full disk) and down
- * (every connection reset and new ones closed at once: a server that was killed or stopped).
+ * (every connection reset and new ones closed at once: a server that was killed or stopped). While forwarding it
+ * can also be flaky ({@link #faults(double)}): that share of requests is refused (the connection reset as the
+ * request arrives) and as many answers are cut (reset after their first bytes), as a store under strain does.
  */
 public final class TcpFaultProxy implements AutoCloseable {
     public enum Mode { FORWARD, HANG, DOWN }
@@ -22,6 +25,9 @@ public final class TcpFaultProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private volatile Mode mode = Mode.FORWARD;
+    private volatile double faultRate;
+    private final java.util.Random random = new java.util.Random(19);
+    private final java.util.concurrent.atomic.AtomicInteger faults = new java.util.concurrent.atomic.AtomicInteger();
 
     public TcpFaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -44,6 +50,30 @@ public final class TcpFaultProxy implements AutoCloseable {
             open.forEach(TcpFaultProxy::closeQuietly);
             open.clear();
         }
+    }
+
+    /** From now on about {@code rate} of the requests are refused and as many answers cut. */
+    public void faults(double rate) {
+        faultRate = rate;
+    }
+
+    /** Requests refused and answers cut so far by {@link #faults(double)}. */
+    public int faultsInjected() {
+        return faults.get();
+    }
+
+    private boolean fault() {
+        if (faultRate <= 0) {
+            return false;
+        }
+        synchronized (random) {
+            return random.nextDouble() < faultRate;
+        }
+    }
+
+    /** Which way bytes last went on a connection: a chunk the other way starts a new request or a new answer. */
+    private static final class Turn {
+        volatile boolean requesting;
     }
 
     private void accept() {
@@ -71,11 +101,12 @@ public final class TcpFaultProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(upstream);
-        Thread.ofPlatform().daemon().start(() -> pump(client, upstream));
-        Thread.ofPlatform().daemon().start(() -> pump(upstream, client));
+        Turn turn = new Turn();
+        Thread.ofPlatform().daemon().start(() -> pump(client, upstream, turn, true));
+        Thread.ofPlatform().daemon().start(() -> pump(upstream, client, turn, false));
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, Turn turn, boolean request) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
@@ -86,6 +117,17 @@ public final class TcpFaultProxy implements AutoCloseable {
                     }
                 }
                 if (mode == Mode.DOWN) {
+                    break;
+                }
+                boolean starts = turn.requesting != request; // a new request, or the answer to one
+                turn.requesting = request;
+                if (starts && fault()) {
+                    faults.incrementAndGet();
+                    if (!request) {
+                        out.write(buffer, 0, Math.min(n, 16)); // the answer begins, then the connection drops
+                        out.flush();
+                    }
+                    resetBoth(from, to);
                     break;
                 }
                 out.write(buffer, 0, n);
@@ -100,6 +142,18 @@ public final class TcpFaultProxy implements AutoCloseable {
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+        }
+    }
+
+    /** Ends both sides with an RST (SO_LINGER 0), as a connection a crashed or overloaded server drops. */
+    private static void resetBoth(Socket a, Socket b) {
+        for (Socket s : List.of(a, b)) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException e) {
+                // closing is what matters
+            }
+            closeQuietly(s);
         }
     }
 

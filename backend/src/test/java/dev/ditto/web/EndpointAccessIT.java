@@ -166,6 +166,8 @@ class EndpointAccessIT {
             entry("POST /api/runner/claim", Rule.RUNNER),
             entry("POST /api/runner/jobs/{jobId}/heartbeat", Rule.RUNNER),
             entry("PUT /api/runner/jobs/{jobId}/artifacts/{name}", Rule.RUNNER),
+            entry("POST /api/runner/jobs/{jobId}/artifacts/{name}/upload-url", Rule.RUNNER),
+            entry("POST /api/runner/jobs/{jobId}/artifacts/{name}/uploaded", Rule.RUNNER),
             entry("POST /api/runner/jobs/{jobId}/complete", Rule.RUNNER),
             entry("POST /api/runner/jobs/{jobId}/fail", Rule.RUNNER),
             entry("GET /api/runner/blobs/{key}", Rule.RUNNER));

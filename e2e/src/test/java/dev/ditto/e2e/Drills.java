@@ -49,12 +49,14 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code runners}: 1,000 GENERATE jobs through 8 runners, one of them SIGKILLed and restarted every few
  *   seconds;</li>
  *   <li>{@code postgres-restart}: PostgreSQL shut down (fast) and started again while samples are generated,
- *   judged and decided.</li>
+ *   judged and decided;</li>
+ *   <li>{@code s3-flaky}: the blobs in an S3 store (s3proxy) that refuses or resets 5% of requests.</li>
  * </ul>
  */
 public final class Drills {
     static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang",
-            "runner-stop", "search-down", "runners", "postgres-restart");
+            "runner-stop", "search-down", "runners", "postgres-restart",
+            "s3-flaky");
     private static final int SOURCES = 3;
     private static final int PER_SOURCE = 16;
 
@@ -86,6 +88,7 @@ public final class Drills {
                     case "search-down" -> searchDown(figures);
                     case "runners" -> runners(figures);
                     case "postgres-restart" -> postgresRestart(figures);
+                    case "s3-flaky" -> s3Flaky(figures);
                     default -> throw new IllegalStateException(name);
                 }
             } catch (Exception | AssertionError e) {
@@ -794,6 +797,99 @@ public final class Drills {
                     && health.count(s -> s != 200) == 0 && health.bodiesStatuses().contains("DEGRADED")
                     && recovered < 60 && Boolean.TRUE.equals(dashboard.get("dashboard_ok")));
         }
+    }
+
+    /**
+     * The blobs in an S3 store (s3proxy) behind a proxy that refuses 5% of requests and cuts 5% of answers; the
+     * presigned URLs point at the proxy too, so runners meet the faults. Sources are probed, a campaign generates,
+     * every sample in review is accepted and a release is built: every retry succeeds, every object under
+     * {@code blobs/} hashes to its key, nothing is left staged, and the release's sha256 list matches the store.
+     */
+    static void s3Flaky(Map<String, Object> f) throws Exception {
+        DrillPlatform p = DrillPlatform.create("s3-flaky", List.of());
+        try (dev.ditto.db.embedded.EmbeddedS3Proxy store = dev.ditto.db.embedded.EmbeddedS3Proxy.start(p.folder,
+                dev.ditto.db.embedded.EmbeddedS3Proxy.defaultJar(), RunningPlatform.freePort());
+             dev.ditto.testing.TcpFaultProxy flaky = new dev.ditto.testing.TcpFaultProxy(store.port()); p) {
+            flaky.faults(0.05);
+            for (String a : List.of("--ditto.blobs.s3.endpoint=http://127.0.0.1:" + flaky.port(), "--ditto.blobs.s3.bucket=drill",
+                    "--ditto.blobs.s3.access-key=" + dev.ditto.db.embedded.EmbeddedS3Proxy.IDENTITY,
+                    "--ditto.blobs.s3.secret-key=" + dev.ditto.db.embedded.EmbeddedS3Proxy.CREDENTIAL,
+                    "--ditto.blobs.s3.path-style=true", "--ditto.blobs.s3.create-bucket=true")) {
+                p.extraArgument(a);
+            }
+            p.startServer();
+            p.startRunner("r1");
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(8));
+            long campaign = startCampaign(p.admin, sources.subList(0, 1), 4);
+            awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(6));
+            JsonArray jobs = p.admin.await("/api/admin/jobs?type=GENERATE", l -> !l.getAsJsonArray().isEmpty()
+                    && stream(l).allMatch(j -> Set.of("SUCCEEDED", "FAILED", "PARKED").contains(j.get("status").getAsString())),
+                    Duration.ofMinutes(10)).getAsJsonArray();
+            f.put("generate_jobs", jobs.size());
+            f.put("generate_succeeded", stream(jobs).filter(j -> j.get("status").getAsString().equals("SUCCEEDED")).count());
+            int accepted = 0;
+            long reviewDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < reviewDeadline) {
+                JsonElement next = p.admin.post("/api/curation/next", "{}");
+                if (!next.isJsonObject() || !next.getAsJsonObject().has("sampleId")) { // 204: nothing in review now
+                    if (accepted > 0) {
+                        break;
+                    }
+                    pause(1000); // the judge is still deciding the first samples
+                    continue;
+                }
+                p.admin.post("/api/curation/samples/" + next.getAsJsonObject().get("sampleId").getAsLong() + "/decision",
+                        "{\"decision\":\"ACCEPT\"}");
+                accepted++;
+            }
+            f.put("samples_accepted", accepted);
+            JsonObject release = p.admin.post("/api/releases", "{\"name\":\"drill-s3\",\"version\":\"1.0.0\"}").getAsJsonObject();
+            f.put("release_state", release.get("state").getAsString());
+            f.put("faults_injected", flaky.faultsInjected());
+
+            Path bucket = store.dataDir().resolve("drill");
+            List<String> wrongBlobs = new ArrayList<>();
+            long blobsChecked = 0;
+            try (var files = Files.list(bucket.resolve("blobs"))) {
+                for (Path blob : files.toList()) {
+                    blobsChecked++;
+                    if (!sha256(blob).equals(blob.getFileName().toString())) {
+                        wrongBlobs.add(blob.getFileName().toString());
+                    }
+                }
+            }
+            long staged = Files.exists(bucket.resolve("incoming"))
+                    ? Files.walk(bucket.resolve("incoming")).filter(Files::isRegularFile).count() : 0;
+            Path releaseDir = bucket.resolve("releases/drill-s3/1.0.0");
+            JsonObject manifest = JsonParser.parseString(Files.readString(releaseDir.resolve("manifest.json"))).getAsJsonObject();
+            List<String> mismatched = new ArrayList<>();
+            int releaseFiles = 0;
+            for (JsonElement e : manifest.getAsJsonArray("files")) {
+                JsonObject file = e.getAsJsonObject();
+                releaseFiles++;
+                Path stored = releaseDir.resolve(file.get("path").getAsString());
+                if (!Files.isRegularFile(stored) || !sha256(stored).equals(file.get("sha256").getAsString())) {
+                    mismatched.add(file.get("path").getAsString());
+                }
+            }
+            f.put("blobs_checked", blobsChecked);
+            f.put("blobs_not_matching_their_key", wrongBlobs);
+            f.put("staged_objects_left", staged);
+            f.put("release_files", releaseFiles);
+            f.put("release_files_not_matching_the_store", mismatched);
+            f.put("passed", release.get("state").getAsString().equals("BUILT") && accepted > 0
+                    && stream(jobs).allMatch(j -> j.get("status").getAsString().equals("SUCCEEDED"))
+                    && flaky.faultsInjected() > 0 && blobsChecked > 0 && wrongBlobs.isEmpty() && staged == 0
+                    && releaseFiles > 0 && mismatched.isEmpty());
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha));
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
 
     private static Playwright playwright() {

@@ -6,6 +6,7 @@ import dev.ditto.db.embedded.EmbeddedPostgres;
 import dev.ditto.hub.FakeHub;
 import dev.ditto.hub.HubProperties;
 import dev.ditto.hub.HubPublisher;
+import dev.ditto.releases.BlobFiles;
 import dev.ditto.releases.NewRelease;
 import dev.ditto.releases.PublicationTracker;
 import dev.ditto.releases.Release;
@@ -71,7 +72,7 @@ public final class ReleaseBenchmark {
             Path releasesRoot = work.resolve("releases-" + schema);
 
             insertSynthetic(ds, 1, samples, Math.max(1, samples / 10), start);
-            ReleaseBuilder builder = new ReleaseBuilder(ds, k -> blob, ReleaseProperties.defaults(), json, Clock.systemUTC(),
+            ReleaseBuilder builder = new ReleaseBuilder(ds, BlobFiles.ofPaths(k -> blob), ReleaseProperties.defaults(), json, Clock.systemUTC(),
                     releasesRoot);
             System.gc();
             heap.reset();
@@ -149,7 +150,7 @@ public final class ReleaseBenchmark {
         JdbcClient jdbc = JdbcClient.create(ds);
         jdbc.sql("update samples set status = 'REJECTED' where id > :n").param("n", hubSamples).update();
         Path root = work.resolve("hub-releases-" + schema);
-        ReleaseBuilder builder = new ReleaseBuilder(ds, k -> blob, ReleaseProperties.defaults().withShardMaxBytes(1 << 20),
+        ReleaseBuilder builder = new ReleaseBuilder(ds, BlobFiles.ofPaths(k -> blob), ReleaseProperties.defaults().withShardMaxBytes(1 << 20),
                 json, Clock.systemUTC(), root);
         Release v1 = builder.build(new NewRelease("bench-hub", "1.0.0", ReleaseSelection.all(), null), null, (s, n) -> {});
         try (FakeHub hub = new FakeHub("hf_bench_token", Files.createTempDirectory(work, "fake-hub-"))) {

@@ -137,20 +137,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     /** Stops the node (SIGTERM, then waits for it to exit). */
     public void stop() throws IOException {
-        Optional<Long> pid = pid();
-        if (pid.isEmpty()) {
+        if (pid().isEmpty()) {
             return;
         }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
-        if (handle.isPresent()) {
-            handle.get().destroy();
-            try {
-                handle.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                handle.get().destroyForcibly();
-            }
-        }
-        Files.deleteIfExists(stateDir.resolve("es.pid"));
+        ProcessRunner.stopPid(stateDir.resolve("es.pid"), 60);
         log.info("Elasticsearch stopped");
     }
 
@@ -162,16 +152,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
 
     private Optional<Long> pid() {
-        try {
-            Path pidFile = stateDir.resolve("es.pid");
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return ProcessRunner.alivePid(stateDir.resolve("es.pid"));
     }
 
     private boolean healthy() {

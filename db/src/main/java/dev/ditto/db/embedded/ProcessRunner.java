@@ -36,6 +36,33 @@ final class ProcessRunner {
         return wrapped;
     }
 
+    /** The live process whose id {@code pidFile} holds, if any. */
+    static java.util.Optional<Long> alivePid(Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return java.util.Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Stops the process {@code pidFile} names (SIGTERM, SIGKILL after {@code graceSeconds}) and deletes the file. */
+    static void stopPid(Path pidFile, long graceSeconds) throws IOException {
+        java.util.Optional<ProcessHandle> handle = alivePid(pidFile).flatMap(ProcessHandle::of);
+        if (handle.isPresent()) {
+            handle.get().destroy();
+            try {
+                handle.get().onExit().get(graceSeconds, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.get().destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(pidFile);
+    }
+
     /** Runs a command to completion; returns its exit code and output. */
     static Result run(List<String> command, Map<String, String> env, Path log, long timeoutSeconds) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(asServiceUser(command)).redirectErrorStream(true);

@@ -19,6 +19,10 @@ public final class Versions {
         return PROPERTIES.getProperty("elasticsearch");
     }
 
+    public static String s3proxy() {
+        return PROPERTIES.getProperty("s3proxy");
+    }
+
     private static Properties load() {
         try (InputStream in = Versions.class.getResourceAsStream("versions.properties")) {
             Properties p = new Properties();

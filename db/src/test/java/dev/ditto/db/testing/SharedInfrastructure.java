@@ -3,6 +3,7 @@ package dev.ditto.db.testing;
 import dev.ditto.db.Migrations;
 import dev.ditto.db.embedded.EmbeddedElasticsearch;
 import dev.ditto.db.embedded.EmbeddedPostgres;
+import dev.ditto.db.embedded.EmbeddedS3Proxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The one real PostgreSQL and Elasticsearch every integration test in the build shares. Started by the
+ * The one real PostgreSQL, Elasticsearch and S3 server (s3proxy) every integration test in the build shares. Started by the
  * first test that needs them (in any module's JVM) under {@code <project>/target/test-infra}, reused by the
  * rest; {@code ./ditto test} stops them when the build ends. Each test gets its own schema and index prefix.
  */
@@ -23,9 +24,11 @@ public final class SharedInfrastructure {
     public static final String DATABASE = "ditto_test";
     private static final int PG_PORT = Integer.getInteger("ditto.test.pg-port", 54329);
     private static final int ES_PORT = Integer.getInteger("ditto.test.es-port", 9279);
+    private static final int S3_PORT = Integer.getInteger("ditto.test.s3-port", 9479);
 
     private static EmbeddedPostgres postgres;
     private static EmbeddedElasticsearch elasticsearch;
+    private static EmbeddedS3Proxy s3proxy;
 
     private SharedInfrastructure() {}
 
@@ -59,6 +62,23 @@ public final class SharedInfrastructure {
             }
         }
         return elasticsearch;
+    }
+
+    /** The shared S3-compatible server (s3proxy); credentials {@link EmbeddedS3Proxy#IDENTITY}/{@link EmbeddedS3Proxy#CREDENTIAL}. */
+    public static synchronized EmbeddedS3Proxy s3proxy() {
+        if (s3proxy == null) {
+            try {
+                s3proxy = EmbeddedS3Proxy.start(root(), EmbeddedS3Proxy.defaultJar(), S3_PORT);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return s3proxy;
+    }
+
+    /** A fresh bucket name (S3 rules: lower case, 3–63 characters), so tests never see each other's objects. */
+    public static String newBucketName() {
+        return "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /** A new, empty, fully migrated schema of its own. */

@@ -3,8 +3,10 @@ package dev.ditto.runner;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ditto.protocol.ArtifactStored;
+import dev.ditto.protocol.ArtifactUpload;
 import dev.ditto.protocol.BlobRef;
 import dev.ditto.protocol.ClaimRequest;
+import dev.ditto.protocol.DirectUpload;
 import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
@@ -52,6 +54,11 @@ final class FakeRunnerServer implements AutoCloseable {
     final AtomicInteger uploads = new AtomicInteger();
     /** Jobs handed out by {@code claim} (the rest went out with completions that asked for the next job). */
     final AtomicInteger jobsClaimed = new AtomicInteger();
+    /** Answer like a server whose blobs are in an object store: presigned URLs to {@code /store/}, served here. */
+    final java.util.concurrent.atomic.AtomicBoolean direct = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Requests {@code /store/} received (method and path), as an object store would log them. */
+    final List<String> storeRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, byte[]> staged = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     /** Something the runner reported: a completion or a failure. */
@@ -61,6 +68,7 @@ final class FakeRunnerServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/api/runner/", this::handle);
+        server.createContext("/store/", this::store);
         server.start();
     }
 
@@ -109,7 +117,10 @@ final class FakeRunnerServer implements AutoCloseable {
                 }
             } else if (path.startsWith("/api/runner/blobs/")) {
                 byte[] blob = blobs.get(parts[4]);
-                if (blob == null) {
+                if (blob != null && direct.get()) {
+                    ex.getResponseHeaders().set("Location", uri() + "/store/blobs/" + parts[4]);
+                    ex.sendResponseHeaders(307, -1);
+                } else if (blob == null) {
                     send(ex, 404, "{}");
                 } else {
                     ex.sendResponseHeaders(200, blob.length);
@@ -127,6 +138,10 @@ final class FakeRunnerServer implements AutoCloseable {
                         }
                     }
                     case "artifacts" -> {
+                        if (parts.length == 8) {
+                            directUpload(ex, id, parts[6], parts[7], json.readValue(body, ArtifactUpload.class));
+                            return;
+                        }
                         uploads.incrementAndGet();
                         if (uploadsToRefuseWith507.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0) {
                             send(ex, 507, "{\"status\":507,\"error\":\"insufficient_storage\",\"message\":\"The artefact "
@@ -162,6 +177,51 @@ final class FakeRunnerServer implements AutoCloseable {
             }
         } catch (Exception e) {
             send(ex, 500, "{\"status\":500,\"error\":\"fake\",\"message\":\"" + e + "\"}");
+        }
+    }
+
+    /** {@code POST …/artifacts/{name}/upload-url} and {@code …/uploaded}, as the server answers them. */
+    private void directUpload(HttpExchange ex, long jobId, String name, String verb, ArtifactUpload upload) throws Exception {
+        String object = jobId + "/" + name.replace(" ", "_");
+        if (verb.equals("upload-url")) {
+            send(ex, 200, json.writeValueAsString(direct.get()
+                    ? new DirectUpload(uri() + "/store/incoming/" + object, Instant.now().plusSeconds(900))
+                    : new DirectUpload(null, null)));
+            return;
+        }
+        uploads.incrementAndGet();
+        byte[] bytes = staged.remove(object);
+        if (bytes == null) {
+            send(ex, 404, "{\"status\":404,\"error\":\"artifact_not_uploaded\",\"message\":\"nothing uploaded\"}");
+            return;
+        }
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        if (!sha.equals(upload.sha256()) || bytes.length != upload.size()) {
+            send(ex, 422, "{\"status\":422,\"error\":\"checksum_mismatch\",\"message\":\"mismatch\"}");
+            return;
+        }
+        artifacts.put(name, bytes);
+        send(ex, 200, json.writeValueAsString(new ArtifactStored(name, new BlobRef(sha, bytes.length, upload.contentType()))));
+    }
+
+    /** The object store: presigned URLs carry their own signature, so a request with an Authorization header is refused. */
+    private void store(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            storeRequests.add(ex.getRequestMethod() + " " + path);
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex.getRequestHeaders().containsKey("Authorization")) {
+                send(ex, 400, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>");
+            } else if (ex.getRequestMethod().equals("GET") && path.startsWith("/store/blobs/")) {
+                byte[] blob = blobs.get(path.substring("/store/blobs/".length()));
+                ex.sendResponseHeaders(200, blob.length);
+                ex.getResponseBody().write(blob);
+            } else if (ex.getRequestMethod().equals("PUT") && path.startsWith("/store/incoming/")) {
+                staged.put(path.substring("/store/incoming/".length()), body);
+                ex.sendResponseHeaders(200, -1);
+            } else {
+                send(ex, 404, "<Error><Code>NoSuchKey</Code></Error>");
+            }
         }
     }
 

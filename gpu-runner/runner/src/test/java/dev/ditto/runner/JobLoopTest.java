@@ -58,17 +58,28 @@ class JobLoopTest {
     }
 
     @Test
+    void withAnObjectStoreTheBytesGoStraightToTheStoreWithoutTheRunnersToken() throws Exception {
+        server.direct.set(true);
+        BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
+        server.queue.add(probeJob(12, 1, input));
+        AtomicBoolean sawInput = new AtomicBoolean();
+        start(writesOneClip(sawInput));
+
+        FakeRunnerServer.Event event = server.nextEvent();
+
+        assertThat(event.completion()).isNotNull();
+        assertThat(sawInput).isTrue();
+        assertThat(server.artifacts.get("clip-000.mp4")).isEqualTo("a clip".getBytes(StandardCharsets.UTF_8));
+        // the store served the input and took the artefact itself, and refuses any request carrying the token
+        assertThat(server.storeRequests).containsExactly("GET /store/blobs/" + input.key(), "PUT /store/incoming/12/clip-000.mp4");
+    }
+
+    @Test
     void jobIsDownloadedRunUploadedAndCompleted() throws Exception {
         BlobRef input = server.addBlob("source bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
         server.queue.add(probeJob(11, 2, input));
         AtomicBoolean sawInput = new AtomicBoolean();
-        start(Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
-            sawInput.set(Files.readString(in).equals("source bytes"));
-            Path out = Files.writeString(work.resolve("clip.txt"), "a clip");
-            BlobRef stored = sink.store("clip-000.mp4", out, "video/mp4");
-            assertThat(stored.key()).isEqualTo(RunnerClient.sha256Hex(out));
-            return probeResult();
-        }));
+        start(writesOneClip(sawInput));
 
         FakeRunnerServer.Event event = server.nextEvent();
 
@@ -335,6 +346,17 @@ class JobLoopTest {
     private static JobAssignment generateJob(long id, BlobRef clip, dev.ditto.protocol.EditSpec edit) {
         return new JobAssignment(id, 1, JobType.GENERATE, new dev.ditto.protocol.GeneratePayload(1, id, 3, 4, clip,
                 edit.prompt(), edit, SMALL), Instant.now().plusSeconds(30));
+    }
+
+    /** A PROBE handler that reads its input ("source bytes" sets {@code sawInput}) and stores one clip, "a clip". */
+    private static Map<JobType, JobHandler> writesOneClip(AtomicBoolean sawInput) {
+        return Map.of(JobType.PROBE, (payload, in, work, sink, progress) -> {
+            sawInput.set(Files.readString(in).equals("source bytes"));
+            Path out = Files.writeString(work.resolve("clip.txt"), "a clip");
+            BlobRef stored = sink.store("clip-000.mp4", out, "video/mp4");
+            assertThat(stored.key()).isEqualTo(RunnerClient.sha256Hex(out));
+            return probeResult();
+        });
     }
 
     private void start(Map<JobType, JobHandler> handlers) {

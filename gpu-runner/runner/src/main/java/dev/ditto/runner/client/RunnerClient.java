@@ -1,8 +1,10 @@
 package dev.ditto.runner.client;
 
 import dev.ditto.protocol.ArtifactStored;
+import dev.ditto.protocol.ArtifactUpload;
 import dev.ditto.protocol.BlobRef;
 import dev.ditto.protocol.ClaimRequest;
+import dev.ditto.protocol.DirectUpload;
 import dev.ditto.protocol.Heartbeat;
 import dev.ditto.protocol.HeartbeatAck;
 import dev.ditto.protocol.JobAssignment;
@@ -49,6 +51,8 @@ public final class RunnerClient {
     private final String token;
     private final JsonMapper json;
     private final HttpClient http;
+    /** For the server's blob answers: a redirect to a presigned URL is followed by hand, without the bearer token. */
+    private final HttpClient blobHttp;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     private volatile boolean retriesOff;
@@ -63,6 +67,10 @@ public final class RunnerClient {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.blobHttp = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -133,7 +141,15 @@ public final class RunnerClient {
         withRetries(what, () -> {
             HttpRequest request = authorised(HttpRequest.newBuilder(uri)).GET()
                     .timeout(requestTimeout.plusMinutes(30)).build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = blobHttp.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            Optional<String> location = response.headers().firstValue("Location");
+            if (response.statusCode() / 100 == 3 && location.isPresent()) {
+                // an object store: the bytes come straight from a presigned URL, which carries its own signature
+                response.body().close();
+                response = blobHttp.send(HttpRequest.newBuilder(uri.resolve(location.get())).GET()
+                        .header("User-Agent", "ditto-runner").timeout(requestTimeout.plusMinutes(30)).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+            }
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw statusError(what, response.statusCode(), new String(body.readNBytes(4096), StandardCharsets.UTF_8), 0);
@@ -157,15 +173,48 @@ public final class RunnerClient {
     }
 
     /**
-     * {@code PUT /api/runner/jobs/{id}/artifacts/{name}?attempt=N}: streams the file with its sha256 in
-     * {@code X-Content-SHA256}; throws {@link LeaseLostException} on 409 and {@link ServerStorageFullException} on 507.
+     * Sends one artefact of the attempt. When the server's blobs live in an object store
+     * ({@code POST …/artifacts/{name}/upload-url} answers a presigned URL), the file is PUT straight to the store and
+     * the server then verifies its size and sha256 ({@code POST …/uploaded}); otherwise it is streamed to
+     * {@code PUT /api/runner/jobs/{id}/artifacts/{name}?attempt=N} with its sha256 in {@code X-Content-SHA256}.
+     * Throws {@link LeaseLostException} on 409 and {@link ServerStorageFullException} on 507.
      */
     public ArtifactStored upload(long jobId, int attempt, String name, Path file, String contentType)
             throws IOException, InterruptedException {
         String sha = sha256Hex(file);
+        String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        ArtifactUpload announced = new ArtifactUpload(attempt, sha, Files.size(file), contentType);
+        Optional<DirectUpload> direct;
+        try {
+            direct = postJson("ask where to upload " + name + " for job " + jobId,
+                    RunnerPaths.ARTIFACT_UPLOAD_URL.formatted(jobId, encoded), announced, DirectUpload.class, requestTimeout, jobId);
+        } catch (ProtocolException e) {
+            if (e.status() != 404 && e.status() != 405) {
+                throw e;
+            }
+            direct = Optional.empty(); // a server from before direct uploads
+        }
+        if (direct.isPresent() && direct.get().url() != null) {
+            URI target = URI.create(direct.get().url());
+            String what = "upload " + name + " for job " + jobId + " to the object store";
+            withRetries(what, () -> {
+                HttpRequest request = HttpRequest.newBuilder(target)
+                        .header("User-Agent", "ditto-runner")
+                        .timeout(requestTimeout.plusMinutes(30))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                        .build();
+                HttpResponse<String> response = blobHttp.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) {
+                    throw statusError(what, response.statusCode(), response.body(), 0);
+                }
+                return null;
+            });
+            return postJson("verify " + name + " for job " + jobId, RunnerPaths.ARTIFACT_UPLOADED.formatted(jobId, encoded),
+                    announced, ArtifactStored.class, requestTimeout, jobId)
+                    .orElseThrow(() -> new ProtocolException("verify " + name, 204, "no body"));
+        }
         String what = "upload " + name + " for job " + jobId;
-        URI uri = server.resolve(RunnerPaths.ARTIFACT.formatted(jobId,
-                URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), attempt));
+        URI uri = server.resolve(RunnerPaths.ARTIFACT.formatted(jobId, encoded, attempt));
         ArtifactStored stored = withRetries(what, () -> {
             HttpRequest request = authorised(HttpRequest.newBuilder(uri))
                     .header("Content-Type", contentType)
