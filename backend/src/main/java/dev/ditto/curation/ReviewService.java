@@ -314,8 +314,12 @@ public class ReviewService {
         return new Agreement(c.n(), c.percent(), c.kappa(), j.n(), j.percent(), j.kappa());
     }
 
-    /** What one decision did: the review row written and the sample's status before and after. */
-    public record DecisionResult(long reviewId, long sampleId, ReviewDecision decision, String statusBefore, String statusAfter) {}
+    /**
+     * What one decision did: the review row written, the sample's status before and after, and whether it opened an
+     * adjudication (the reviews disagree; the sample stays in review and waits for a lead).
+     */
+    public record DecisionResult(long reviewId, long sampleId, ReviewDecision decision, String statusBefore, String statusAfter,
+                                 boolean adjudication) {}
 
     private DecisionResult decideOne(long user, long sampleId, CuratorDecision decision) {
         Instant now = clock.instant();
@@ -378,7 +382,7 @@ public class ReviewService {
         given.put("status", after);
         audit.record("review." + decision.decision().name().toLowerCase(java.util.Locale.ROOT), "sample", sampleId,
                 Map.of("status", before), given);
-        return new DecisionResult(reviewId, sampleId, decision.decision(), before, after);
+        return new DecisionResult(reviewId, sampleId, decision.decision(), before, after, given.containsKey("adjudication"));
     }
 
     private record Decided(ReviewDecision decision, @Nullable String reason) {}

@@ -112,6 +112,7 @@ class TeamReviewIT {
         HttpResponse<String> second = call("POST", "/api/curation/samples/" + sample + "/decision",
                 "{\"decision\":\"REJECT\",\"reason\":\"FLICKER\",\"note\":\"the cup flickers\"}", bob);
         assertThat(json.readTree(second.body()).path("statusAfter").asString()).as("not rejected").isEqualTo("IN_REVIEW");
+        assertThat(json.readTree(second.body()).path("adjudication").asBoolean()).isTrue();
         assertThat(call("POST", "/api/curation/samples/" + sample + "/decision", "{\"decision\":\"ACCEPT\"}", carol).statusCode())
                 .as("a third curator cannot break the tie").isEqualTo(409);
 

@@ -62,7 +62,7 @@ class AdjudicationJourneyIT extends BrowserJourney {
         String sample = sampleOnScreen();
         assertThat(inOurCampaign(sample)).as("ann's assigned campaign comes first").isTrue();
         page.locator("[data-testid=accept]").click();
-        assertThat(page.locator("[data-testid=last-decision]")).hasText("Accepted #" + sample);
+        assertThat(page.locator("[data-testid=last-decision]")).hasText("Accepted #" + sample + " · waits for another review");
         snap("1-ann-accepts");
 
         context.close();
@@ -75,7 +75,8 @@ class AdjudicationJourneyIT extends BrowserJourney {
         page.locator("[data-testid=reason-1]").click();
         page.locator("[data-testid=reject-note]").locator("textarea").fill("the cup is not changed at all");
         page.locator("[data-testid=reject-confirm]").click();
-        assertThat(page.locator("[data-testid=last-decision]")).containsText("#" + sample);
+        assertThat(page.locator("[data-testid=last-decision]"))
+                .hasText("Rejected (Instruction not followed) #" + sample + " · the reviews disagree: a lead decides");
         snap("2-ben-rejects");
         JsonObject waiting = admin.get("/api/curation/adjudications/" + sample).getAsJsonObject();
         assertThat(waiting.get("decidedAt").isJsonNull()).as("waiting for a lead, not rejected").isTrue();
