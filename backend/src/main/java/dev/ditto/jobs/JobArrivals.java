@@ -56,6 +56,16 @@ public final class JobArrivals implements SmartLifecycle {
         }
     }
 
+    /** How many claims are waiting for an arrival right now. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return lock.getWaitQueueLength(arrived);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Something may have become claimable. */
     public void signal() {
         lock.lock();

@@ -1,5 +1,6 @@
 package dev.ditto.overview;
 
+import dev.ditto.samples.SampleStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ public record PipelineSnapshot(
         List<ScoreBin> judgeScores) {
 
     /** Sample statuses in the order a sample passes them. */
-    public static final List<String> SAMPLE_STAGES = List.of("QUEUED", "GENERATING", "JUDGING", "IN_REVIEW", "ACCEPTED",
-            "REJECTED", "AUTO_REJECTED", "FAILED");
+    public static final List<String> SAMPLE_STAGES = java.util.stream.Stream.of(SampleStatus.QUEUED, SampleStatus.GENERATING,
+            SampleStatus.JUDGING, SampleStatus.IN_REVIEW, SampleStatus.ACCEPTED, SampleStatus.REJECTED,
+            SampleStatus.AUTO_REJECTED, SampleStatus.FAILED).map(Enum::name).toList();
 
     public PipelineSnapshot {
         sources = Map.copyOf(sources);
@@ -55,7 +57,7 @@ public record PipelineSnapshot(
 
     /** Samples waiting for a curator. */
     public long inReview() {
-        return samples.getOrDefault("IN_REVIEW", 0L);
+        return samples.getOrDefault(SampleStatus.IN_REVIEW.name(), 0L);
     }
 
     /** Total jobs waiting to be claimed. */

@@ -1,5 +1,6 @@
 package dev.ditto.platform;
 
+import dev.ditto.db.embedded.ServerFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ public class DiskSpaceWatch implements HealthIndicator {
     private static Map<String, Path> folders(DittoProperties properties, EmbeddedInfrastructure infrastructure) {
         Map<String, Path> folders = new LinkedHashMap<>();
         folders.put("blob store", properties.blobDir().toAbsolutePath().normalize());
-        Path data = properties.dataDir().toAbsolutePath().normalize();
+        Path data = ServerFolder.existing(properties.dataDir().toAbsolutePath().normalize());
         if (infrastructure.postgres() != null) {
             folders.put("PostgreSQL data", data.resolve("postgres"));
         }

@@ -114,7 +114,7 @@ class JudgeWorker {
                 .single();
         if (p.attempts() > MAX_ATTEMPTS) {
             // the judge was claimed this often and never wrote a verdict: its server died during the call each time
-            write(p.id(), "IN_REVIEW", Map.of("error", "the judge did not finish in " + MAX_ATTEMPTS
+            write(p.id(), SampleStatus.IN_REVIEW, Map.of("error", "the judge did not finish in " + MAX_ATTEMPTS
                     + " attempts (its server stopped during the call); decide it yourself"), null, null, null);
             return true;
         }
@@ -133,18 +133,18 @@ class JudgeWorker {
             if (sample) {
                 stored.put("calibrationSample", true);
             }
-            write(p.id(), accepted || sample ? "IN_REVIEW" : "AUTO_REJECTED", stored, verdict.overall(),
+            write(p.id(), accepted || sample ? SampleStatus.IN_REVIEW : SampleStatus.AUTO_REJECTED, stored, verdict.overall(),
                     verdict.engine() + "/" + verdict.model(), accepted || sample ? null : "judge: " + verdict.reason());
         } catch (RuntimeException | IOException e) {
             // a judge that cannot decide leaves the decision to a person, with the reason visible
             log.warn("Judging sample {} failed: {}", p.id(), e.getMessage());
-            write(p.id(), "IN_REVIEW", Map.of("error", String.valueOf(e.getMessage())), null, null, null);
+            write(p.id(), SampleStatus.IN_REVIEW, Map.of("error", String.valueOf(e.getMessage())), null, null, null);
         }
         return true;
     }
 
     /** Writes the outcome if this server still holds the sample's lease; the index hears of it in the same transaction. */
-    private void write(long id, String status, Map<String, ?> verdict, @Nullable Double score, @Nullable String engine,
+    private void write(long id, SampleStatus status, Map<String, ?> verdict, @Nullable Double score, @Nullable String engine,
                        @Nullable String reason) {
         Boolean written = tx.execute(s -> {
             int updated = jdbc.sql("""
@@ -152,7 +152,7 @@ class JudgeWorker {
                            judge_score = coalesce(:score, judge_score), judge_engine = coalesce(:engine, judge_engine),
                            reject_reason = :reason, judge_lease_owner = null, judge_lease_until = null, updated_at = now()
                     where id = :id and status = 'JUDGING' and judge_lease_owner = :me""")
-                    .param("status", status).param("verdict", json.writeValueAsString(verdict))
+                    .param("status", status.name()).param("verdict", json.writeValueAsString(verdict))
                     .param("score", score).param("engine", engine).param("reason", reason)
                     .param("id", id).param("me", owner).update();
             if (updated == 1) {

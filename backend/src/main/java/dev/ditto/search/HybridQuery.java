@@ -33,27 +33,70 @@ public final class HybridQuery {
     private HybridQuery() {}
 
     /**
-     * The request body.
+     * What one hybrid search asks for: the request and the tuning, where it searches ({@link #onIndex} or
+     * {@link #inPointInTime}), and optionally a vector ({@link #near}), a sample left out ({@link #excluding}), the page
+     * it continues ({@link #after}), no facets ({@link #withFacets}) and the shards it spans ({@link #shards}).
      *
      * @param index        the alias, or null when searching a point in time
      * @param pitId        the point in time, or null
      * @param queryVector  the unit vector of the text, or of the similar-to sample; null for browse
      * @param excludeId    a sample to leave out (the similar-to sample itself)
      * @param searchAfter  the last hit's sort values of the previous page, or null
-     * @param shards       shards the search spans: the facets' best matches are split evenly across them
+     * @param withFacets   whether the page carries facets (the first page does)
+     * @param shardCount   shards the search spans: the facets' best matches are split evenly across them
      */
-    public static co.elastic.clients.elasticsearch.core.SearchRequest build(
-            @Nullable String index, @Nullable String pitId, Duration pitKeepAlive, SearchRequest request,
-            float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning,
-            @Nullable List<FieldValue> searchAfter, boolean withFacets, int shards) {
-        var b = target(index, pitId, pitKeepAlive);
+    public record Spec(SearchRequest request, SearchProperties.Query tuning, @Nullable String index, @Nullable String pitId,
+                       float @Nullable [] queryVector, @Nullable Long excludeId, @Nullable List<FieldValue> searchAfter,
+                       boolean withFacets, int shardCount) {
+
+        /** A search of {@code request} with facets, on one shard, until told where. */
+        public static Spec of(SearchRequest request, SearchProperties.Query tuning) {
+            return new Spec(request, tuning, null, null, null, null, null, true, 1);
+        }
+
+        public Spec onIndex(@Nullable String alias) {
+            return new Spec(request, tuning, alias, pitId, queryVector, excludeId, searchAfter, withFacets, shardCount);
+        }
+
+        public Spec inPointInTime(@Nullable String pit) {
+            return new Spec(request, tuning, index, pit, queryVector, excludeId, searchAfter, withFacets, shardCount);
+        }
+
+        public Spec near(float @Nullable [] vector) {
+            return new Spec(request, tuning, index, pitId, vector, excludeId, searchAfter, withFacets, shardCount);
+        }
+
+        public Spec excluding(@Nullable Long sampleId) {
+            return new Spec(request, tuning, index, pitId, queryVector, sampleId, searchAfter, withFacets, shardCount);
+        }
+
+        public Spec after(@Nullable List<FieldValue> sortValues) {
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, sortValues, withFacets, shardCount);
+        }
+
+        public Spec withFacets(boolean facets) {
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, searchAfter, facets, shardCount);
+        }
+
+        public Spec shards(int shards) {
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, searchAfter, withFacets, shards);
+        }
+    }
+
+    /** The request body of {@code spec}. */
+    public static co.elastic.clients.elasticsearch.core.SearchRequest build(Spec spec) {
+        SearchRequest request = spec.request();
+        SearchProperties.Query tuning = spec.tuning();
+        float @Nullable [] queryVector = spec.queryVector();
+        @Nullable List<FieldValue> searchAfter = spec.searchAfter();
+        var b = target(spec.index(), spec.pitId(), tuning.pitKeepAlive());
         b.size(request.size());
         b.source(s -> s.filter(f -> f.excludes("vector")));
         // Exact counts stop at totalHitsUpTo (the page says "1000+"): counting every match of a text query in a
         // million samples costs more than the rest of the request, and it would stop the top-hits collector skipping.
         b.trackTotalHits(t -> t.count(Math.max(1, tuning.totalHitsUpTo())));
         String text = request.text();
-        matches(b, request, queryVector, excludeId, tuning, Math.max(tuning.k(), request.size()), true);
+        matches(b, request, queryVector, spec.excludeId(), tuning, Math.max(tuning.k(), request.size()), true);
         b.sort(sort(request.effectiveSort()));
         if (searchAfter != null) {
             b.searchAfter(searchAfter);
@@ -64,14 +107,14 @@ public final class HybridQuery {
                     .fields(NamedValue.of("instruction", HighlightField.of(f -> f.numberOfFragments(0))),
                             NamedValue.of("caption", HighlightField.of(f -> f.numberOfFragments(1).fragmentSize(160)))));
         }
-        if (withFacets) {
+        if (spec.withFacets()) {
             Map<String, Aggregation> facets = facets();
             if ((text != null || queryVector != null) && tuning.facetSample() > 0) {
                 // Exact facets read 22 doc values of every match: at 100,000 samples that already cost as much as the
                 // rest of the query, and it grows with the index. The best matches are what the curator looks at.
                 // The sampler keeps its share on each shard; documents are spread over the shards by id, so the best
                 // 500 of each of two shards are the best 1000 of the index, give or take a few near the cut.
-                int perShard = Math.ceilDiv(tuning.facetSample(), Math.max(1, shards));
+                int perShard = Math.ceilDiv(tuning.facetSample(), Math.max(1, spec.shardCount()));
                 b.aggregations(BEST_MATCHES, a -> a.sampler(s -> s.shardSize(perShard)).aggregations(facets));
             } else {
                 b.aggregations(facets);

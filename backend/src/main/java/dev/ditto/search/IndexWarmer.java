@@ -63,8 +63,8 @@ public final class IndexWarmer {
             } else if (searches % 3 == 2 && other.status() != null) {
                 request = request.withStatuses(List.of(other.status()));
             }
-            client.search(HybridQuery.build(target, null, tuning.pitKeepAlive(), request, m.vector(), null, tuning, null,
-                    true, shards), Void.class);
+            client.search(HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(target).near(m.vector())
+                    .shards(shards)), Void.class);
             searches++;
         }
         return searches;

@@ -220,8 +220,9 @@ public class SampleSearch {
 
     private SearchResponse<JsonData> run(@Nullable String pit, SearchRequest request, float @Nullable [] vector,
                                          @Nullable Long exclude, @Nullable Cursor cursor, boolean facets) throws IOException {
-        var body = HybridQuery.build(pit == null ? index.alias() : null, pit, tuning.pitKeepAlive(), request, vector,
-                exclude, tuning, cursor == null ? null : cursor.after(), facets && request.facets(), searchedShards);
+        var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(pit == null ? index.alias() : null)
+                .inPointInTime(pit).near(vector).excluding(exclude).after(cursor == null ? null : cursor.after())
+                .withFacets(facets && request.facets()).shards(searchedShards));
         SearchResponse<JsonData> response = client.search(body, JsonData.class);
         searchedShards = Math.max(1, response.shards().total().intValue());
         return response;

@@ -128,7 +128,7 @@ public class ApiSecurityConfiguration {
         AuthenticationEntryPoint entryPoint = ApiAuthentication.entryPoint(outage, json);
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/api/openapi/**", "/api/runner/openapi.yaml").permitAll()
+                        .requestMatchers("/api/openapi", "/api/openapi.yaml", "/api/openapi/**", "/api/runner/openapi.yaml").permitAll()
                         .anyRequest().authenticated())
                 .securityContext(c -> c.securityContextRepository(new DelegatingSecurityContextRepository(
                         new RequestAttributeSecurityContextRepository(), ApiAuthentication.sessionReader())))

@@ -2,6 +2,7 @@ package dev.ditto.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.db.testing.SharedInfrastructure;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +28,7 @@ class EmbeddedElasticsearchRevivalIT {
     @Test
     void aKilledNodeIsStartedAgainWithItsDocuments() throws Exception {
         Path root = SharedInfrastructure.root().resolveSibling("es-revival");
-        deleteTree(root.resolve("elasticsearch"));
+        deleteTree(ServerFolder.existing(root).resolve("elasticsearch"));
         int port = freePortPair();
         DittoProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
                 "ditto.data-dir", root.toString(),
@@ -41,7 +42,7 @@ class EmbeddedElasticsearchRevivalIT {
                     .isEqualTo(201);
             assertThat(infrastructure.reviveElasticsearch()).as("a running node is left alone").isFalse();
 
-            long pid = Long.parseLong(Files.readString(root.resolve("elasticsearch/es.pid")).strip());
+            long pid = Long.parseLong(Files.readString(ServerFolder.existing(root).resolve("elasticsearch/es.pid")).strip());
             ProcessHandle node = ProcessHandle.of(pid).orElseThrow();
             node.destroyForcibly();
             node.onExit().get(60, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.ditto.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ditto.db.embedded.EmbeddedPostgres;
+import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.db.testing.SharedInfrastructure;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class EmbeddedPostgresRevivalIT {
             }
             assertThat(infrastructure.revivePostgres()).as("a running server is left alone").isFalse();
 
-            long pid = Long.parseLong(Files.readAllLines(root.resolve("postgres/postmaster.pid")).getFirst().strip());
+            long pid = Long.parseLong(Files.readAllLines(ServerFolder.existing(root).resolve("postgres/postmaster.pid")).getFirst().strip());
             ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
             postmaster.destroyForcibly();
             postmaster.onExit().get(60, TimeUnit.SECONDS);

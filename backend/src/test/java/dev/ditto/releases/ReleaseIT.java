@@ -3,6 +3,7 @@ package dev.ditto.releases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.testing.DittoIntegrationTest;
@@ -23,10 +24,13 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @DittoIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = "ditto.releases.shard-max-bytes=160000")
 class ReleaseIT {
     private static final String TRICKY = "Make the sky \"stormy\", with lightning, rain and dark clouds";
@@ -423,7 +428,7 @@ class ReleaseIT {
     }
 
     @Test
-    void publicationsAStoppedServerLeftRunningResumeWhenTheServerStarts() throws Exception {
+    void publicationsAStoppedServerLeftRunningResumeWhenTheServerStarts(CapturedOutput output) throws Exception {
         long clip = fixtures.clip(73);
         fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a woodcut print", 0.9);
         long id = api.post("/api/releases", Map.of("name", "ditto-restart", "version", "1.0.0")).json().path("id").asLong();
@@ -444,7 +449,9 @@ class ReleaseIT {
                 assertThat(Files.mismatch(dir.resolve(f.path("path").asString()), folder.resolve(f.path("path").asString())))
                         .isEqualTo(-1L);
             }
-            Thread.sleep(500);
+            // the resume tried the other server's publication, found its lock taken and left it running
+            await().atMost(Duration.ofSeconds(30)).until(() -> output.getOut()
+                    .contains("Publication " + elsewhere + " is being run by another server; leaving it to that one"));
             assertThat(api.get("/api/publications/" + elsewhere).json().path("state").asString()).isEqualTo("RUNNING");
             lockPublication(otherServer, "pg_advisory_unlock", elsewhere);
         }

@@ -18,7 +18,7 @@ class HybridQueryTest {
 
     private static co.elastic.clients.elasticsearch.core.SearchRequest firstPage(SearchRequest request, float[] vector,
                                                                                  SearchProperties.Query tuning, int shards) {
-        return HybridQuery.build("ditto-samples", null, tuning.pitKeepAlive(), request, vector, null, tuning, null, true, shards);
+        return HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex("ditto-samples").near(vector).shards(shards));
     }
 
     @Test
@@ -37,11 +37,10 @@ class HybridQueryTest {
     @Test
     void browsingCountsEveryMatchAndLaterPagesCarryNoFacets() {
         SearchProperties.Query tuning = tuning(Map.of());
-        var browse = HybridQuery.build("ditto-samples", null, tuning.pitKeepAlive(), SearchRequest.text(null), null, null,
-                tuning, null, true, 2);
+        var browse = HybridQuery.build(HybridQuery.Spec.of(SearchRequest.text(null), tuning).onIndex("ditto-samples").shards(2));
         assertThat(browse.aggregations()).doesNotContainKey(HybridQuery.BEST_MATCHES).containsKey("category");
-        var nextPage = HybridQuery.build("ditto-samples", null, tuning.pitKeepAlive(), SearchRequest.text("snow"), vector,
-                null, tuning, null, false, 2);
+        var nextPage = HybridQuery.build(HybridQuery.Spec.of(SearchRequest.text("snow"), tuning).onIndex("ditto-samples")
+                .near(vector).withFacets(false).shards(2));
         assertThat(nextPage.aggregations()).isEmpty();
     }
 }

@@ -37,7 +37,7 @@ class AdjudicationJourneyIT extends BrowserJourney {
         for (String curator : List.of(ann, ben)) {
             admin.post("/api/admin/users", "{\"username\":\"" + curator + "\",\"password\":\"" + PASSWORD + "\",\"role\":\"CURATOR\"}");
         }
-        campaign = OwnCampaign.generate(admin, platform, "adjudication-journey", 3);
+        campaign = OwnCampaign.generate(admin, platform, "adjudication-journey", 3, n);
         assertThat(campaign.rows()).as("a sample the judge passed to review")
                 .anyMatch(r -> r.getAsJsonObject().get("sampleStatus").getAsString().equals("IN_REVIEW"));
         admin.raw("PUT", "/api/admin/settings/curation.overlap-share", "{\"value\":\"1\"}");

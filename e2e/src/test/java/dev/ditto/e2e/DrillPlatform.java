@@ -1,6 +1,7 @@
 package dev.ditto.e2e;
 
 import com.google.gson.JsonElement;
+import dev.ditto.db.embedded.ServerFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -102,13 +103,32 @@ final class DrillPlatform implements AutoCloseable {
 
     /** Starts a runner process (token from the file the server wrote, passed in the environment). */
     Process startRunner(String name, String... extra) throws IOException {
+        return startRunner(List.of("-Xmx1g", "-jar", runnerJar()), name, extra);
+    }
+
+    /**
+     * Starts a runner process whose GENERATE engine copies the source clip ({@code DrillCopyRunner}, from the runner
+     * module's test classes, launched from the runner jar), for drills that push many jobs through the queue.
+     */
+    Process startCopyRunner(String name, String... extra) throws IOException {
+        return startRunner(List.of("-Xmx256m", "-Dloader.main=dev.ditto.runner.DrillCopyRunner",
+                "-Dloader.path=" + root.resolve("gpu-runner/runner/target/test-classes"), "-cp", runnerJar(),
+                "org.springframework.boot.loader.launch.PropertiesLauncher"), name, extra);
+    }
+
+    private String runnerJar() {
+        return root.resolve("gpu-runner/runner/target/ditto-runner.jar").toString();
+    }
+
+    private Process startRunner(List<String> launch, String name, String... extra) throws IOException {
         String token = Files.readString(data.resolve("local-runner.token")).strip();
-        List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
-                root.resolve("gpu-runner/runner/target/ditto-runner.jar").toString(),
-                "--server", baseUrl, "--name", name, "--concurrency", "1",
+        List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(launch);
+        command.addAll(List.of("--server", baseUrl, "--name", name, "--concurrency", "1",
                 "--work-dir", folder.resolve("runner-" + name).toString()));
         command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        // run in the drill's folder, so a JVM crash file (hs_err_pid*.log) would land there and not in the checkout
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("runner-" + name + ".log").toFile()));
         builder.environment().put("DITTO_RUNNER_TOKEN", token);
         Process p = builder.start();
@@ -157,14 +177,20 @@ final class DrillPlatform implements AutoCloseable {
         return ids;
     }
 
+    /** A connection to the server's embedded PostgreSQL, for drills that check the data itself. */
+    java.sql.Connection database() throws IOException, java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/ditto", "ditto",
+                Files.readString(data.resolve("postgres.password")).strip());
+    }
+
     /** The embedded PostgreSQL's postmaster, from its pid file. */
     Optional<Long> postmasterPid() {
-        return firstLine(data.resolve("postgres/postmaster.pid"));
+        return firstLine(ServerFolder.existing(data).resolve("postgres/postmaster.pid"));
     }
 
     /** The embedded Elasticsearch node, from its pid file. */
     Optional<Long> elasticsearchPid() {
-        return firstLine(data.resolve("elasticsearch/es.pid"));
+        return firstLine(ServerFolder.existing(data).resolve("elasticsearch/es.pid"));
     }
 
     private static Optional<Long> firstLine(Path file) {

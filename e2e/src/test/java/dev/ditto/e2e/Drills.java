@@ -43,11 +43,18 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code server-killed}: SIGKILL to the server under {@code ./ditto up} while instructions are written;</li>
  *   <li>{@code runner-churn}: one GENERATE job whose runners are killed three times and stopped twice;</li>
  *   <li>{@code disk-full}: the blob store on a small file system that fills up;</li>
- *   <li>{@code search-hang}: Elasticsearch frozen with SIGSTOP for 60 s.</li>
+ *   <li>{@code search-hang}: Elasticsearch frozen with SIGSTOP for 60 s;</li>
+ *   <li>{@code runner-stop}: SIGTERM to a runner in the middle of a PROBE's model inference, and of a GENERATE;</li>
+ *   <li>{@code search-down}: Elasticsearch gone for 60 s while samples are generated, judged and decided;</li>
+ *   <li>{@code runners}: 1,000 GENERATE jobs through 8 runners, one of them SIGKILLed and restarted every few
+ *   seconds;</li>
+ *   <li>{@code postgres-restart}: PostgreSQL shut down (fast) and started again while samples are generated,
+ *   judged and decided.</li>
  * </ul>
  */
 public final class Drills {
-    static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang");
+    static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang",
+            "runner-stop", "search-down", "runners", "postgres-restart");
     private static final int SOURCES = 3;
     private static final int PER_SOURCE = 16;
 
@@ -75,6 +82,10 @@ public final class Drills {
                     case "runner-churn" -> runnerChurn(figures);
                     case "disk-full" -> diskFull(figures);
                     case "search-hang" -> searchHang(figures);
+                    case "runner-stop" -> runnerStop(figures);
+                    case "search-down" -> searchDown(figures);
+                    case "runners" -> runners(figures);
+                    case "postgres-restart" -> postgresRestart(figures);
                     default -> throw new IllegalStateException(name);
                 }
             } catch (Exception | AssertionError e) {
@@ -201,13 +212,8 @@ public final class Drills {
      * finished by a sixth runner: it succeeds with one attempt of its own, five runner losses, nothing PARKED.
      */
     static void runnerChurn(Map<String, Object> f) throws Exception {
-        try (DrillPlatform p = DrillPlatform.create("runner-churn", List.of("--ditto.runner.lease-seconds=10",
-                "--ditto.runner.heartbeat-seconds=2", "--ditto.queue.reaper-interval-ms=1000", "--ditto.judge.enabled=false"))) {
-            p.startServer();
-            Process prober = p.startRunner("probe", "--stages", "probe");
-            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
-            prober.destroy();
-            prober.waitFor(60, TimeUnit.SECONDS);
+        try (DrillPlatform p = DrillPlatform.create("runner-churn", SHORT_LEASES)) {
+            List<Long> sources = probedWithShortLeases(p);
             startCampaign(p.admin, sources.subList(0, 1), 1);
             long job = p.admin.await("/api/admin/jobs?type=GENERATE", j -> !j.getAsJsonArray().isEmpty(), Duration.ofMinutes(2))
                     .getAsJsonArray().get(0).getAsJsonObject().get("id").getAsLong();
@@ -246,6 +252,433 @@ public final class Drills {
                     && finished.get("runnerLosses").getAsInt() == 5
                     && finished.get("attempts").getAsInt() - finished.get("runnerLosses").getAsInt() == 1);
         }
+    }
+
+    /**
+     * SIGTERM to a runner in the middle of a PROBE (while its clips go through the ONNX text and face models) and of
+     * a GENERATE, each with a 1 s grace period: the runner stops claiming, hands its job back at once (the job is
+     * QUEUED again in seconds, not after the 60 s lease), closes its native models only after the job thread has
+     * ended, and exits 0 with no JVM crash file. Another runner then finishes both jobs, each done once.
+     */
+    static void runnerStop(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("runner-stop", List.of("--ditto.runner.lease-seconds=60",
+                "--ditto.runner.heartbeat-seconds=1", "--ditto.judge.enabled=false"))) {
+            long started = System.currentTimeMillis();
+            p.startServer();
+            // mid-PROBE: the demo corpus queued its PROBE jobs at first start; stop the runner inside the per-clip models
+            Map<String, Object> probe = stopMidJob(p, "probe-stop", JobType.PROBE, "--stages", "probe");
+            List<Long> sources = p.awaitReadySources(1, Duration.ofMinutes(8)); // a second runner probes meanwhile
+            // mid-GENERATE
+            startCampaign(p.admin, sources.subList(0, 1), 1);
+            p.admin.await("/api/admin/jobs?type=GENERATE", j -> !j.getAsJsonArray().isEmpty(), Duration.ofMinutes(3));
+            Map<String, Object> generate = stopMidJob(p, "generate-stop", JobType.GENERATE, "--stages", "generate");
+            for (Map<String, Object> m : List.of(probe, generate)) {
+                long job = (Long) m.remove("job");
+                JsonObject done = awaitJob(p.admin, job, j -> Set.of("SUCCEEDED", "PARKED", "FAILED", "DROPPED")
+                        .contains(j.get("status").getAsString()), Duration.ofMinutes(8));
+                m.put("final_status", done.get("status").getAsString());
+                m.put("attempts", done.get("attempts").getAsInt());
+                m.put("runner_losses", done.get("runnerLosses").getAsInt());
+            }
+            List<String> crashFiles = crashFiles(List.of(p.folder, p.root, p.root.resolve("e2e")), started);
+            f.put("probe", probe);
+            f.put("generate", generate);
+            f.put("crash_files", crashFiles);
+            boolean ok = crashFiles.isEmpty();
+            for (Map<String, Object> m : List.of(probe, generate)) {
+                ok &= Integer.valueOf(0).equals(m.get("exit_status")) && "QUEUED".equals(m.get("status_after_stop"))
+                        && (Double) m.get("requeue_seconds") < 30 && Boolean.TRUE.equals(m.get("models_closed_after_job"))
+                        && "SUCCEEDED".equals(m.get("final_status"))
+                        && (Integer) m.get("attempts") - (Integer) m.get("runner_losses") == 1;
+            }
+            f.put("passed", ok);
+        }
+    }
+
+    /**
+     * Elasticsearch killed and kept down for 60 s (the drill holds its port, so the watchdog's restarts fail until
+     * then) while samples are generated, judged and decided: every search meanwhile answers 503 with the reason,
+     * decisions go on, and once Elasticsearch is back the index catches up: documents = samples in PostgreSQL, and
+     * the samples accepted during the outage are found as accepted.
+     */
+    static void searchDown(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("search-down", List.of("--ditto.search.embedded-watchdog-ms=2000"))) {
+            p.startServer();
+            p.startRunner("r1");
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            long campaign = startCampaign(p.admin, sources, 4);
+            p.admin.await("/api/admin/search/status", s -> s.getAsJsonObject().get("indexedDocuments").getAsLong() >= 2,
+                    Duration.ofMinutes(10));
+            long esPid = p.elasticsearchPid().orElseThrow(() -> new AssertionError("no Elasticsearch pid"));
+            ProcessHandle es = ProcessHandle.of(esPid).orElseThrow();
+            es.destroyForcibly();
+            es.onExit().get(30, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            Map<Integer, Integer> searchStatuses = new java.util.TreeMap<>();
+            Set<String> reasons = new java.util.TreeSet<>();
+            Set<Long> accepted = new HashSet<>();
+            int decisionErrors = 0;
+            // hold the port for 60 s, resetting every connection: the watchdog's restarts fail fast ("port in use") and
+            // clients see a refused node, as when Elasticsearch is down, not a hanging one
+            try (java.net.ServerSocket hold = new java.net.ServerSocket(p.esPort, 50, java.net.InetAddress.getLoopbackAddress())) {
+                Thread.ofVirtual().start(() -> {
+                    while (!hold.isClosed()) {
+                        try (java.net.Socket c = hold.accept()) {
+                            c.setSoLinger(true, 0);
+                        } catch (IOException e) {
+                            // closed at the end of the outage
+                        }
+                    }
+                });
+                say("Elasticsearch killed; its port is held for 60 s");
+                while (System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
+                    HttpResponse<String> search = p.admin.raw("GET", "/api/search?q=video&size=5", null);
+                    searchStatuses.merge(search.statusCode(), 1, Integer::sum);
+                    if (search.statusCode() >= 400) {
+                        reasons.add(detail(search));
+                    }
+                    long sample = acceptNext(p.admin);
+                    if (sample >= 0) {
+                        accepted.add(sample);
+                    } else if (sample == -2) {
+                        decisionErrors++;
+                    }
+                    pause(2000);
+                }
+            }
+            double downSeconds = (System.nanoTime() - t0) / 1e9;
+            say("port released after " + round(downSeconds) + " s; searches " + searchStatuses + ", accepted " + accepted.size());
+            double backSeconds = awaitSeconds(System.nanoTime(), Duration.ofMinutes(4),
+                    () -> p.admin.raw("GET", "/api/search?q=video&size=5", null).statusCode() == 200);
+            JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(20));
+            // the last judged samples and decisions reach the index through the outbox
+            JsonObject status = p.admin.await("/api/admin/search/status", s -> {
+                JsonObject o = s.getAsJsonObject();
+                return o.get("indexedDocuments").getAsLong() == o.get("samplesInDatabase").getAsLong()
+                        && o.getAsJsonObject("lag").get("pendingEvents").getAsLong() == 0;
+            }, Duration.ofMinutes(5)).getAsJsonObject();
+            // the last writes become searchable with the index's next refresh (1 s)
+            long caughtUp = System.nanoTime();
+            long acceptedFound = -1;
+            while (acceptedFound != accepted.size() && System.nanoTime() - caughtUp < Duration.ofSeconds(60).toNanos()) {
+                acceptedFound = p.admin.get("/api/search?status=ACCEPTED&size=100").getAsJsonObject().get("total").getAsLong();
+                pause(acceptedFound == accepted.size() ? 0 : 500);
+            }
+            f.put("accepted_visible_seconds_after_caught_up", round((System.nanoTime() - caughtUp) / 1e9));
+            f.put("down_seconds", round(downSeconds));
+            f.put("searches_during_outage", searchStatuses);
+            f.put("search_reasons", List.copyOf(reasons));
+            f.put("accepted_during_outage", accepted.size());
+            f.put("decision_errors", decisionErrors);
+            f.put("search_back_seconds_after_port_released", round(backSeconds));
+            f.put("campaign_status", done.get("status").getAsString());
+            f.put("indexed_documents", status.get("indexedDocuments").getAsLong());
+            f.put("samples_in_database", status.get("samplesInDatabase").getAsLong());
+            f.put("accepted_found_by_search", acceptedFound);
+            boolean only503 = searchStatuses.keySet().stream().allMatch(c -> c == 503);
+            f.put("passed", downSeconds >= 60 && only503 && !reasons.isEmpty() && reasons.stream().allMatch(r -> r.contains("Search"))
+                    && decisionErrors == 0 && !accepted.isEmpty() && done.get("status").getAsString().equals("DONE")
+                    && status.get("indexedDocuments").getAsLong() == status.get("samplesInDatabase").getAsLong()
+                    && acceptedFound == accepted.size());
+        }
+    }
+
+    /**
+     * 1,000 GENERATE jobs (regenerations, through the REST API) run by 8 runners with a trivial copying engine while
+     * one runner, picked at random, is SIGKILLed and restarted every 3 s: when the queue has drained, every job
+     * SUCCEEDED exactly once (one completion, one sample result), no sample was made twice, nothing is PARKED, and
+     * the runner losses account for every extra attempt. Checked in PostgreSQL itself.
+     */
+    static void runners(Map<String, Object> f) throws Exception {
+        int jobs = Integer.getInteger("ditto.drill.runners.jobs", 1000);
+        int runnerCount = 8;
+        try (DrillPlatform p = DrillPlatform.create("runners", SHORT_LEASES)) {
+            List<Long> sources = probedWithShortLeases(p);
+            List<Process> fleet = new ArrayList<>();
+            for (int i = 0; i < runnerCount; i++) {
+                fleet.add(p.startCopyRunner("r" + i, "--stages", "generate", "--grace-seconds", "5"));
+            }
+            long campaign = startCampaign(p.admin, sources, 2);
+            awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(5));
+            List<Long> originals = new ArrayList<>();
+            long madeBy = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (originals.isEmpty() && System.nanoTime() < madeBy) {
+                pause(1000);
+                try (var db = p.database(); var st = db.createStatement();
+                     var rs = st.executeQuery("select id from samples where edited_blob_key is not null order by id")) {
+                    while (rs.next()) {
+                        originals.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (originals.isEmpty()) {
+                throw new AssertionError("the copy runners made no sample to regenerate within 10 minutes");
+            }
+            long t0 = System.nanoTime();
+            java.util.Random random = new java.util.Random(20261207L);
+            List<Long> queuedJobs = new ArrayList<>();
+            int kills = 0;
+            long nextKill = System.nanoTime();
+            for (int i = 0; i < jobs; i++) {
+                long sample = originals.get(i % originals.size());
+                queuedJobs.add(p.admin.post("/api/samples/" + sample + "/regenerate", "{}").getAsJsonObject().get("jobId").getAsLong());
+                if (System.nanoTime() >= nextKill) {
+                    kills += killAndRestart(p, fleet, random);
+                    nextKill = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                }
+            }
+            double queuedSeconds = (System.nanoTime() - t0) / 1e9;
+            say(jobs + " jobs queued in " + round(queuedSeconds) + " s");
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            long left = jobs;
+            while (System.nanoTime() < deadline) {
+                try (var db = p.database(); var st = db.createStatement();
+                     var rs = st.executeQuery("select count(*) from jobs where type = 'GENERATE' and status in ('QUEUED', 'RUNNING')")) {
+                    rs.next();
+                    left = rs.getLong(1);
+                }
+                if (left == 0) {
+                    break;
+                }
+                if (System.nanoTime() >= nextKill) {
+                    kills += killAndRestart(p, fleet, random);
+                    nextKill = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    say(left + " jobs left, " + kills + " runners killed");
+                }
+                pause(250);
+            }
+            double drainSeconds = (System.nanoTime() - t0) / 1e9;
+            String ids = queuedJobs.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (var db = p.database(); var st = db.createStatement()) {
+                counts.put("jobs", single(st, "select count(*) from jobs where id in (" + ids + ")"));
+                counts.put("succeeded", single(st, "select count(*) from jobs where id in (" + ids + ") and status = 'SUCCEEDED'"));
+                counts.put("parked", single(st, "select count(*) from jobs where id in (" + ids + ") and status = 'PARKED'"));
+                counts.put("distinct_samples", single(st, "select count(distinct sample_id) from jobs where id in (" + ids + ")"));
+                counts.put("samples_with_result", single(st, "select count(*) from samples s join jobs j on j.sample_id = s.id "
+                        + "where j.id in (" + ids + ") and s.edited_blob_key is not null and s.status <> 'GENERATING'"));
+                counts.put("jobs_per_sample_over_one", single(st, "select count(*) from (select sample_id from jobs where type = 'GENERATE' "
+                        + "group by sample_id having count(*) > 1) d"));
+                counts.put("regenerated_samples", single(st, "select count(*) from samples where regenerated_from is not null"));
+                counts.put("attempts_beyond_losses", single(st, "select count(*) from jobs where id in (" + ids + ") "
+                        + "and attempts - runner_losses <> 1"));
+                counts.put("runner_losses", single(st, "select coalesce(sum(runner_losses), 0) from jobs where id in (" + ids + ")"));
+            }
+            f.put("jobs", jobs);
+            f.put("runners", runnerCount);
+            f.put("runners_killed", kills);
+            f.put("queue_seconds", round(queuedSeconds));
+            f.put("drain_seconds", round(drainSeconds));
+            f.put("jobs_per_second", round(jobs / drainSeconds));
+            f.putAll(counts);
+            f.put("lost", jobs - counts.get("succeeded") - counts.get("parked"));
+            f.put("passed", left == 0 && counts.get("jobs") == jobs && counts.get("succeeded") == jobs && counts.get("parked") == 0
+                    && counts.get("distinct_samples") == jobs && counts.get("samples_with_result") == jobs
+                    && counts.get("jobs_per_sample_over_one") == 0 && counts.get("regenerated_samples") == jobs
+                    && counts.get("attempts_beyond_losses") == 0 && kills > 0);
+        }
+    }
+
+    /** SIGKILL to one runner of {@code fleet}, picked at random, and a fresh runner in its place; answers 1. */
+    private static int killAndRestart(DrillPlatform p, List<Process> fleet, java.util.Random random) throws IOException {
+        int i = random.nextInt(fleet.size());
+        fleet.get(i).destroyForcibly();
+        fleet.set(i, p.startCopyRunner("r" + i + "-" + System.nanoTime() % 100000, "--stages", "generate", "--grace-seconds", "5"));
+        return 1;
+    }
+
+    private static long single(java.sql.Statement st, String sql) throws java.sql.SQLException {
+        try (var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * PostgreSQL stopped the way an operator restarts it (SIGINT, a fast shutdown that aborts open transactions) while
+     * samples are generated, judged and decided; the watchdog starts it again. The server reconnects by itself, the
+     * campaign finishes, and no write is partial: every sample has its instruction and its GENERATE job, every
+     * generated sample its edited video and key frame, as files in the blob store.
+     */
+    static void postgresRestart(Map<String, Object> f) throws Exception {
+        try (DrillPlatform p = DrillPlatform.create("postgres-restart", List.of())) {
+            p.startServer();
+            p.startRunner("r1");
+            List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+            long campaign = startCampaign(p.admin, sources, 4);
+            p.admin.await("/api/campaigns/" + campaign, c -> c.getAsJsonObject().getAsJsonObject("jobs").entrySet().stream()
+                    .filter(e -> e.getKey().equals("SUCCEEDED")).mapToLong(e -> e.getValue().getAsLong()).sum() >= 2, Duration.ofMinutes(10));
+            // a curator keeps deciding through it all
+            java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean curating = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread curator = Thread.ofVirtual().start(() -> {
+                while (curating.get()) {
+                    try {
+                        if (acceptNext(p.admin) >= 0) {
+                            decided.incrementAndGet();
+                        }
+                    } catch (IllegalStateException e) {
+                        say("curator: " + e.getMessage()); // no answer while the server reconnects; try again
+                    }
+                    pause(500);
+                }
+            });
+            long postmaster = p.postmasterPid().orElseThrow(() -> new AssertionError("no postmaster pid"));
+            Poller api = new Poller(p.baseUrl, "/api/campaigns/" + campaign, true, 200).start();
+            long stoppedAt = System.nanoTime();
+            if (!run("kill", "-INT", Long.toString(postmaster))) {
+                throw new AssertionError("could not signal the postmaster " + postmaster);
+            }
+            say("fast shutdown of the postmaster " + postmaster + "; " + decided.get() + " decisions so far");
+            double back = awaitSeconds(stoppedAt, Duration.ofSeconds(120),
+                    () -> p.postmasterPid().filter(pid -> pid != postmaster).isPresent() && api.lastStatus() == 200);
+            api.stopAfter(Duration.ofSeconds(2));
+            JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(10));
+            long settleDeadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+            long unsettled;
+            do {
+                pause(1000);
+                try (var db = p.database(); var st = db.createStatement()) {
+                    unsettled = single(st, "select count(*) from jobs where status in ('QUEUED', 'RUNNING')")
+                            + single(st, "select count(*) from samples where status in ('QUEUED', 'GENERATING', 'JUDGING')");
+                }
+            } while (unsettled > 0 && System.nanoTime() < settleDeadline);
+            curating.set(false);
+            curator.join(Duration.ofSeconds(30));
+            Map<String, Long> partial = new LinkedHashMap<>();
+            List<String> missingFiles = new ArrayList<>();
+            long samples;
+            try (var db = p.database(); var st = db.createStatement()) {
+                samples = single(st, "select count(*) from samples");
+                partial.put("samples_without_instruction", single(st, "select count(*) from samples s left join instructions i "
+                        + "on i.id = s.instruction_id where i.id is null"));
+                partial.put("samples_without_generate_job", single(st, "select count(*) from samples s where not exists "
+                        + "(select 1 from jobs j where j.sample_id = s.id and j.type = 'GENERATE')"));
+                partial.put("generated_without_video", single(st, "select count(*) from samples where status not in "
+                        + "('QUEUED', 'GENERATING', 'FAILED') and (edited_blob_key is null or keyframe_blob_key is null)"));
+                partial.put("succeeded_job_sample_not_generated", single(st, "select count(*) from jobs j join samples s on "
+                        + "s.id = j.sample_id where j.type = 'GENERATE' and j.status = 'SUCCEEDED' and s.edited_blob_key is null"));
+                partial.put("instructions_without_sample", single(st, "select count(*) from instructions i where i.campaign_id = "
+                        + campaign + " and not exists (select 1 from samples s where s.instruction_id = i.id)"));
+                try (var rs = st.executeQuery("select edited_blob_key, keyframe_blob_key from samples where edited_blob_key is not null")) {
+                    while (rs.next()) {
+                        for (String key : List.of(rs.getString(1), rs.getString(2))) {
+                            Path file = p.data.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+                            if (!Files.isRegularFile(file)) {
+                                missingFiles.add(key);
+                            }
+                        }
+                    }
+                }
+            }
+            f.put("postgres_back_seconds", round(back));
+            api.describeOutage(f, "api");
+            f.put("decisions_during_drill", decided.get());
+            f.put("campaign_status", done.get("status").getAsString());
+            f.put("samples", samples);
+            f.put("unsettled", unsettled);
+            f.putAll(partial);
+            f.put("blob_files_missing", missingFiles.size());
+            boolean answeredWell = api.count(s -> s == 401 || s == 500 || s == -1) == 0 && api.all503HaveRetryAfter();
+            f.put("passed", back < 90 && answeredWell && unsettled == 0 && done.get("status").getAsString().equals("DONE")
+                    && samples > 0 && partial.values().stream().allMatch(v -> v == 0) && missingFiles.isEmpty()
+                    && decided.get() > 0);
+        }
+    }
+
+    /** Leases of 10 s, heartbeats every 2 s, the reaper every second, no judge: runner losses show quickly. */
+    private static final List<String> SHORT_LEASES = List.of("--ditto.runner.lease-seconds=10",
+            "--ditto.runner.heartbeat-seconds=2", "--ditto.queue.reaper-interval-ms=1000", "--ditto.judge.enabled=false");
+
+    /** Starts the server, lets a PROBE-only runner probe the demo sources, stops it, and answers the sources. */
+    private static List<Long> probedWithShortLeases(DrillPlatform p) throws Exception {
+        p.startServer();
+        Process prober = p.startRunner("probe", "--stages", "probe");
+        List<Long> sources = p.awaitReadySources(SOURCES, Duration.ofMinutes(6));
+        prober.destroy();
+        prober.waitFor(2, TimeUnit.MINUTES);
+        return sources;
+    }
+
+    /** The next sample for the admin as curator, accepted: its id, or -1 when none was left or a call failed. */
+    private static long acceptNext(Api api) {
+        HttpResponse<String> next = api.raw("POST", "/api/curation/next", "{}");
+        if (next.statusCode() != 200) {
+            return next.statusCode() == 204 ? -1 : -2;
+        }
+        long sample = JsonParser.parseString(next.body()).getAsJsonObject().get("sampleId").getAsLong();
+        HttpResponse<String> d = api.raw("POST", "/api/curation/samples/" + sample + "/decision", "{\"decision\":\"ACCEPT\"}");
+        if (d.statusCode() != 200) {
+            say("decision on sample " + sample + " answered " + d.statusCode() + ": " + d.body());
+            return -2;
+        }
+        return sample;
+    }
+
+    enum JobType { PROBE, GENERATE }
+
+    /**
+     * Starts a runner for one job type, waits until its job is in the model-heavy part (a PROBE's per-clip stage, a
+     * GENERATE past its download), sends SIGTERM, and records what followed; a fresh runner of the same type is
+     * started afterwards to finish the job.
+     */
+    private static Map<String, Object> stopMidJob(DrillPlatform p, String name, JobType type, String... extra) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Process runner = p.startRunner(name, merge(extra, "--grace-seconds", "1"));
+        JsonObject running = p.admin.await("/api/admin/jobs?type=" + type + "&status=RUNNING", l -> l.getAsJsonArray().asList()
+                .stream().anyMatch(j -> inModels(type, j.getAsJsonObject())), Duration.ofMinutes(6)).getAsJsonArray().asList()
+                .stream().map(JsonElement::getAsJsonObject).filter(j -> inModels(type, j)).findFirst().orElseThrow();
+        long job = running.get("id").getAsLong();
+        m.put("job", job);
+        m.put("stage_at_stop", running.get("stage").getAsString());
+        long t0 = System.nanoTime();
+        runner.destroy(); // SIGTERM
+        JsonObject after = awaitJob(p.admin, job, j -> !j.get("status").getAsString().equals("RUNNING"), Duration.ofMinutes(2));
+        m.put("requeue_seconds", round((System.nanoTime() - t0) / 1e9));
+        m.put("status_after_stop", after.get("status").getAsString());
+        boolean exited = runner.waitFor(2, TimeUnit.MINUTES);
+        m.put("exit_seconds", round((System.nanoTime() - t0) / 1e9));
+        m.put("exit_status", exited ? runner.exitValue() : -1);
+        String log = Files.readString(p.folder.resolve("runner-" + name + ".log"));
+        int handedBack = log.indexOf("handing back to the queue");
+        int jobEnded = log.indexOf("Runner " + name + " stopped:");
+        m.put("models_closed_after_job", handedBack >= 0 && jobEnded > handedBack
+                && !log.contains("Models left open") && !log.contains("A fatal error has been detected"));
+        say(name + ": SIGTERM at stage '" + m.get("stage_at_stop") + "'; job " + job + " " + m.get("status_after_stop")
+                + " after " + m.get("requeue_seconds") + " s; runner exited " + m.get("exit_status") + " after "
+                + m.get("exit_seconds") + " s");
+        p.startRunner(name + "-next", extra);
+        return m;
+    }
+
+    private static boolean inModels(JobType type, JsonObject job) {
+        String stage = job.has("stage") && !job.get("stage").isJsonNull() ? job.get("stage").getAsString() : "";
+        return type == JobType.PROBE ? stage.startsWith("clip ") : !stage.isEmpty() && !stage.startsWith("download");
+    }
+
+    private static String[] merge(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** JVM crash files ({@code hs_err_pid*.log}, {@code replay_pid*.log}) written since {@code sinceMillis}. */
+    private static List<String> crashFiles(List<Path> folders, long sinceMillis) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (var files = Files.walk(folder, folder.startsWith(folders.getFirst()) ? 4 : 1)) {
+                for (Path f : files.toList()) {
+                    String n = f.getFileName().toString();
+                    if ((n.startsWith("hs_err_pid") || n.startsWith("replay_pid")) && Files.getLastModifiedTime(f).toMillis() >= sinceMillis) {
+                        found.add(f.toString());
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -23,7 +23,7 @@ record OwnCampaign(long id, List<JsonElement> rows) {
     private static final Path CUP = Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz");
     private static final Set<String> JUDGED = Set.of("IN_REVIEW", "AUTO_REJECTED");
 
-    static OwnCampaign generate(Api api, RunningPlatform platform, String name, int perSource) {
+    static OwnCampaign generate(Api api, RunningPlatform platform, String name, int perSource, long seed) {
         long source = api.upload("/api/sources?name=cup.mp4", OwnCampaign::cup).getAsJsonObject().get("sourceId").getAsLong();
         String token = api.post("/api/admin/runners", "{\"name\":\"" + name + "\"}").getAsJsonObject().get("token").getAsString();
         try {
@@ -33,7 +33,7 @@ record OwnCampaign(long id, List<JsonElement> rows) {
         }
         api.await("/api/sources/" + source, s -> s.getAsJsonObject().get("status").getAsString().equals("READY"), Duration.ofMinutes(5));
         long campaign = api.post("/api/campaigns", "{\"name\":\"" + name + "\",\"sourceIds\":[" + source
-                + "],\"perSource\":" + perSource + ",\"mix\":{},\"seed\":" + System.nanoTime() % 100_000 + "}").getAsJsonObject().get("id").getAsLong();
+                + "],\"perSource\":" + perSource + ",\"mix\":{},\"seed\":" + seed + "}").getAsJsonObject().get("id").getAsLong();
         List<JsonElement> rows = api.await("/api/campaigns/" + campaign + "/instructions", r -> !r.getAsJsonArray().isEmpty()
                 && r.getAsJsonArray().asList().stream().allMatch(i -> i.getAsJsonObject().has("sampleStatus")
                         && !i.getAsJsonObject().get("sampleStatus").isJsonNull() && JUDGED.contains(i.getAsJsonObject().get("sampleStatus").getAsString())), Duration.ofMinutes(12))

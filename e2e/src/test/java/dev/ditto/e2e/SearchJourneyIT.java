@@ -34,12 +34,15 @@ class SearchJourneyIT extends BrowserJourney {
             "frame", "frames", "with", "into", "make", "from", "that", "this", "look", "like");
     private static Api api;
     private static String word;
+    /** The campaign's seed: fixed, so a failure replays; another with {@code -Dditto.test.seed=N}. */
+    private static final long SEED = Long.getLong("ditto.test.seed", 4_217);
     private static long campaignId;
 
     @BeforeAll
     static void aCampaignOfOurOwnIsGeneratedJudgedAndIndexed() {
         api = new Api(platform.baseUrl, "admin", RunningPlatform.ADMIN_PASSWORD);
-        OwnCampaign own = OwnCampaign.generate(api, platform, "search-journey", 5);
+        System.out.println("SearchJourneyIT: campaign seed " + SEED + " (replay with -Dditto.test.seed=" + SEED + ")");
+        OwnCampaign own = OwnCampaign.generate(api, platform, "search-journey", 5, SEED);
         campaignId = own.id();
         List<JsonElement> rows = own.rows();
         // the word most of our instructions share, as a curator would pick after reading a few; the writer keeps a

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ditto.db.Migrations;
 import dev.ditto.db.embedded.EmbeddedPostgres;
+import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.jobs.JobQueue;
 import dev.ditto.jobs.PostgresJobQueue;
 import dev.ditto.platform.DittoProperties;
@@ -78,7 +79,7 @@ public final class QueueBenchmark {
             }
             try (HikariDataSource ds = new HikariDataSource(config)) {
                 Migrations.migrate(ds, "public");
-                Map<String, Object> result = run(ds, runners, seconds, poolSize, root.resolve("postgres"));
+                Map<String, Object> result = run(ds, runners, seconds, poolSize, ServerFolder.existing(root).resolve("postgres"));
                 write(outDir.resolve("queue.json"), result);
                 print(result);
             }

@@ -8,6 +8,7 @@ import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.ditto.db.embedded.EmbeddedElasticsearch;
+import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.search.BulkLoad;
 import dev.ditto.search.HybridQuery;
 import dev.ditto.search.IndexMapping;
@@ -336,7 +337,7 @@ public final class SearchBenchmark {
     /** CPU time the Elasticsearch process has used so far (user + system), 0 where the platform won't say. */
     private static long esCpuMillis(Path root) {
         try {
-            long pid = Long.parseLong(Files.readString(root.resolve("elasticsearch/es.pid")).trim());
+            long pid = Long.parseLong(Files.readString(ServerFolder.existing(root).resolve("elasticsearch/es.pid")).trim());
             return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(0L);
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -427,7 +428,8 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var body = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, facets, SHARDS);
+            var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q))
+                    .withFacets(facets).shards(SHARDS));
             long t0 = System.nanoTime();
             var response = client.search(body, JsonData.class);
             ms[i] = (System.nanoTime() - t0) / 1e6;
@@ -473,7 +475,7 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var built = HybridQuery.build(ALIAS, null, tuning.pitKeepAlive(), request, vectors.get(q), null, tuning, null, true, SHARDS);
+            var built = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q)).shards(SHARDS));
             var body = co.elastic.clients.elasticsearch.core.SearchRequest.of(b -> b.index(ALIAS)
                     .withJson(new StringReader(co.elastic.clients.json.JsonpUtils.toJsonString(built, client._jsonpMapper())))
                     .profile(true));

@@ -34,15 +34,14 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
 
     /**
-     * Starts Elasticsearch with its files under {@code root} or attaches to the one already running there.
+     * Starts Elasticsearch with its files in {@link ServerFolder#of the servers' folder} of {@code root}, or
+     * attaches to the one already running there.
      *
      * @param distribution the {@code elasticsearch-<v>.zip}; {@link #defaultDistribution()} finds Maven's copy
      * @param heapMb       JVM heap of the node
      */
     public static EmbeddedElasticsearch start(Path root, Path distribution, int httpPort, int heapMb) throws IOException {
-        root = root.toAbsolutePath();
-        Files.createDirectories(root);
-        ProcessRunner.requireReachable(root);
+        root = ServerFolder.of(root.toAbsolutePath());
         Path stateDir = root.resolve("elasticsearch");
         EmbeddedElasticsearch es = new EmbeddedElasticsearch(stateDir, httpPort, false);
         if (es.healthy() && es.pid().isPresent()) {

@@ -43,21 +43,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL with its files under {@code root} (binaries in {@code root/pgsql-<v>}, data in
-     * {@code root/postgres}), or attaches to the one already running there.
+     * Starts PostgreSQL with its files in {@link ServerFolder#of the servers' folder} of {@code root} (binaries in
+     * {@code pgsql-<v>}, data in {@code postgres}; the password stays in {@code root}), or attaches to the one
+     * already running there.
      */
     public static EmbeddedPostgres start(Path root, int port) throws IOException {
         root = root.toAbsolutePath();
-        Files.createDirectories(root);
-        ProcessRunner.requireReachable(root);
-        Path home = root.resolve("pgsql-" + Versions.postgres());
+        Path servers = ServerFolder.of(root);
+        Path home = servers.resolve("pgsql-" + Versions.postgres());
         unpackBinaries(home);
-        Path dataDir = root.resolve("postgres");
+        Path dataDir = servers.resolve("postgres");
         String password = passwordIn(root);
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
-            initdb(home, dataDir, root, password);
+            initdb(home, dataDir, servers, password);
         }
-        EmbeddedPostgres pg = new EmbeddedPostgres(home, dataDir, port, password, !isRunning(home, dataDir, root));
+        EmbeddedPostgres pg = new EmbeddedPostgres(home, dataDir, port, password, !isRunning(home, dataDir, servers));
         if (pg.startedHere) {
             pg.pgCtlStart();
         } else {

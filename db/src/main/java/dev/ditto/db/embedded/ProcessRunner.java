@@ -78,28 +78,6 @@ final class ProcessRunner {
         }
     }
 
-    /**
-     * Checks that the service user can reach {@code dir}: every ancestor must be searchable by others,
-     * otherwise the server would fail later with a far less helpful message.
-     */
-    static void requireReachable(Path dir) throws IOException {
-        if (!runningAsRoot()) {
-            return;
-        }
-        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-            if (!Files.exists(p)) {
-                continue;
-            }
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IOException("The embedded servers run as the unprivileged user '" + UNPRIVILEGED
-                        + "', which cannot enter " + p + " (mode " + PosixFilePermission.class.getSimpleName()
-                        + "s " + perms + "). Put the data directory elsewhere (ditto.data-dir / DITTO_DATA_DIR), "
-                        + "e.g. /var/lib/ditto, or run as a non-root user.");
-            }
-        }
-    }
-
     static void makeExecutable(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {

@@ -64,6 +64,8 @@ public final class JobLoop {
     private final java.util.concurrent.atomic.AtomicBoolean shutdownStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    /** How long a job thread gets, after its job was handed back, to leave native code before shutdown goes on. */
+    private static final long JOB_THREAD_END_SECONDS = 50;
     private volatile boolean stopping;
     private volatile boolean refused;
     private volatile @Nullable Thread claimThread;
@@ -156,6 +158,26 @@ public final class JobLoop {
     }
 
     /**
+     * Stops claiming at once and returns (a signal handler calls this); {@link #run} then returns and the caller
+     * runs {@link #shutdown}.
+     */
+    public void requestStop() {
+        stopping = true;
+        Thread claimer = claimThread;
+        if (claimer != null) {
+            claimer.interrupt();
+        }
+    }
+
+    /**
+     * True once no job thread is running any more: only then may the native models the jobs use be closed (closing
+     * an ONNX Runtime session under a running inference, or exiting the process while one runs, crashes the JVM).
+     */
+    public boolean jobThreadsEnded() {
+        return jobs.isTerminated();
+    }
+
+    /**
      * Stops claiming, lets running jobs finish for up to {@code grace}, then interrupts the rest and hands them back
      * to the queue ({@code fail} with {@code retryable=true}). Safe to call from a shutdown hook and from several
      * threads: later callers wait until the first one has finished.
@@ -191,8 +213,14 @@ public final class JobLoop {
                 }
                 jobs.shutdownNow();
                 if (!jobs.awaitTermination(10, TimeUnit.SECONDS)) {
+                    // a job thread still inside a native call: hand its job back now, then give the thread time to
+                    // see the interrupt (jobs check it between frames) before the models are closed under it
                     for (RunningJob job : List.copyOf(running.values())) {
                         handBack(job);
+                    }
+                    if (!jobs.awaitTermination(JOB_THREAD_END_SECONDS, TimeUnit.SECONDS)) {
+                        log.warn("A job thread did not end within {} s of its interrupt; its models stay open",
+                                JOB_THREAD_END_SECONDS);
                     }
                 }
             }

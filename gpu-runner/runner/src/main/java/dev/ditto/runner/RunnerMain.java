@@ -90,6 +90,14 @@ public final class RunnerMain {
 
     /** Registers, runs the job loop until SIGTERM (or a fatal refusal), and returns the process exit code. */
     static int run(RunnerOptions options) {
+        return run(options, null);
+    }
+
+    /**
+     * As {@link #run(RunnerOptions)}, with {@code generate} (when not null) in place of the configured GENERATE
+     * engine: the fault drills run many runners with a trivial engine to load the queue, nothing else does.
+     */
+    static int run(RunnerOptions options, @Nullable JobHandler generateOverride) {
         JsonMapper json = RunnerJson.mapper();
         RunnerClient client = new RunnerClient(options.server(), options.token(), json, RetryPolicy.DEFAULT,
                 Duration.ofSeconds(30));
@@ -103,7 +111,9 @@ public final class RunnerMain {
             ProbeEngine probe = new ProbeEngine(detectors, ProbeLimits.DEFAULT, options.name());
             handlers.put(JobType.PROBE, probe::run);
         }
-        if (options.stages().contains("generate")) {
+        if (options.stages().contains("generate") && generateOverride != null) {
+            handlers.put(JobType.GENERATE, generateOverride);
+        } else if (options.stages().contains("generate")) {
             GenerateBackend generate;
             try {
                 generate = withClip(generateBackend(options, json, models, resources), options.clipModel(), resources);
@@ -126,10 +136,20 @@ public final class RunnerMain {
                 options.server(), registered.heartbeatSeconds(), registered.leaseSeconds());
         JobLoop loop = new JobLoop(client, handlers, options.workDir(), options.concurrency(),
                 Duration.ofSeconds(Math.max(1, registered.heartbeatSeconds())), options.claimWaitSeconds(), options.name());
-        Thread hook = new Thread(() -> {
-            log.info("SIGTERM: no more claims; finishing running jobs (grace {} s)", options.grace().toSeconds());
-            loop.shutdown(options.grace());
-        }, "shutdown");
+        // SIGTERM and SIGINT stop claiming and let this thread shut down in order: jobs finish or are handed back,
+        // their threads end, then the native models close and the process exits 0. (Left to the JVM's shutdown, the
+        // exit would run ONNX Runtime's native teardown under a job thread still inside an inference: SIGSEGV.)
+        for (String signal : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                    log.info("SIG{}: no more claims; finishing running jobs (grace {} s)", signal, options.grace().toSeconds());
+                    loop.requestStop();
+                });
+            } catch (IllegalArgumentException e) {
+                log.debug("SIG{} cannot be handled here ({}); the shutdown hook stops the loop", signal, e.getMessage());
+            }
+        }
+        Thread hook = new Thread(() -> loop.shutdown(options.grace()), "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             loop.run();
@@ -143,7 +163,11 @@ public final class RunnerMain {
             loop.shutdown(options.grace());
             return 1;
         } finally {
-            closeAll(resources);
+            if (loop.jobThreadsEnded()) {
+                closeAll(resources);
+            } else {
+                log.warn("Models left open: a job thread is still running (closing them under it would crash)");
+            }
         }
         return 0;
     }

@@ -34,7 +34,7 @@ class EditOperatorsTest {
             frame = r.readAll(1).getFirst();
         }
         messi = imread("/usr/share/doc/opencv-doc/examples/data/messi5.jpg");
-        segmenter = PersonSegmenter.create(TestModels.selfieSegmentation().orElse(null));
+        segmenter = PersonSegmenter.create(TestModels.requireSelfieSegmentation());
     }
 
     @AfterAll

