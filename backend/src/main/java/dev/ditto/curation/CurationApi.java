@@ -39,6 +39,13 @@ class CurationApi {
         return agreement.perCurator();
     }
 
+    /** Per curator and day: throughput, agreement with other curators (percent, κ), overturns and adjudications. */
+    @GetMapping("/api/curation/agreement/over-time")
+    @PreAuthorize("hasAnyRole('VIEWER', 'CURATOR', 'ADMIN')")
+    List<CuratorAgreement.Day> overTime(@RequestParam(defaultValue = "30") int days) {
+        return agreement.overTime(days);
+    }
+
     /** Claims the next sample for the caller (the review queue's lease), or the one they hold; 204 when none is left. */
     @PostMapping("/api/curation/next")
     @PreAuthorize("hasAnyRole('CURATOR', 'ADMIN')")

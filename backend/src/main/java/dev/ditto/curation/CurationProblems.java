@@ -17,7 +17,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * what to fix: 400 a request to correct, 403 a role or a batch that is not the caller's, 404 nothing there, 409 a
  * decision that no longer applies or a count that changed ({@code matches} carries the count now), 503 search down.
  */
-@RestControllerAdvice(assignableTypes = CurationApi.class)
+@RestControllerAdvice(assignableTypes = {CurationApi.class, TeamReviewApi.class})
 class CurationProblems {
 
     @ExceptionHandler(BatchCountChangedException.class)
@@ -70,8 +70,10 @@ class CurationProblems {
 
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<ProblemDetail> denied(AccessDeniedException e) {
-        return answer(problem(HttpStatus.FORBIDDEN, "Forbidden", String.valueOf(e.getMessage()).replaceAll("\\.?$", ".")
-                + " Deciding needs the CURATOR or ADMIN role; reading needs VIEWER or above."));
+        String message = String.valueOf(e.getMessage()).replaceAll("\\.?$", ".");
+        return answer(problem(HttpStatus.FORBIDDEN, "Forbidden", message.contains("is not a lead") ? message
+                + " An admin marks a lead with PUT /api/curation/leads/{username}."
+                : message + " Deciding needs the CURATOR or ADMIN role; reading needs VIEWER or above."));
     }
 
     @ExceptionHandler(SearchUnavailableException.class)

@@ -39,6 +39,7 @@ class DecisionBatchWorker {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final CurationProperties curation;
+    private final ReviewRules rules;
     private final DecisionBatchProperties properties;
     private final String me = "batches-" + UUID.randomUUID();
     private final ScheduledExecutorService thread;
@@ -46,7 +47,8 @@ class DecisionBatchWorker {
     private volatile boolean stopping;
 
     DecisionBatchWorker(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock, CurationProperties curation,
-                        DecisionBatchProperties properties) {
+                        DecisionBatchProperties properties, ReviewRules rules) {
+        this.rules = rules;
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -154,8 +156,8 @@ class DecisionBatchWorker {
         };
     }
 
-    private record Candidate(long id, String status, boolean mine, int othersDecided, @Nullable String deciders,
-                             @Nullable String holders) {}
+    record Candidate(long id, String status, boolean mine, int othersDecided, @Nullable String deciders,
+                     @Nullable String holders, int needed, boolean awaitingLead) {}
 
     private boolean decidePage(Batch batch) {
         List<Long> ids = jdbc.sql("""
@@ -167,6 +169,7 @@ class DecisionBatchWorker {
             return finish(batch.id(), "DONE");
         }
         Instant now = clock.instant();
+        int overlap = rules.overlap();
         String idArray = ReviewService.array(ids);
         List<Candidate> candidates = jdbc.sql("""
                 select s.id, s.status,
@@ -176,11 +179,14 @@ class DecisionBatchWorker {
                        (select string_agg(distinct u.username, ', ') from reviews r join users u on u.id = r.reviewer_id
                          where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP'),
                        (select string_agg(distinct u.username, ', ') from review_leases l join users u on u.id = l.reviewer_id
-                         where l.sample_id = s.id and l.reviewer_id <> :user and l.lease_expires_at > :now)
-                from samples s where s.id = any(cast(:ids as bigint[])) order by s.id for update of s""")
+                         where l.sample_id = s.id and l.reviewer_id <> :user and l.lease_expires_at > :now),
+                       %s,
+                       exists (select 1 from adjudications a where a.sample_id = s.id and a.decided_at is null)
+                from samples s where s.id = any(cast(:ids as bigint[])) order by s.id for update of s""".formatted(ReviewRules.needed("s")))
                 .param("user", batch.user()).param("ids", idArray).param("now", Timestamp.from(now))
+                .param("n", curation.reviewsPerSample()).param("overlap", overlap)
                 .query((rs, i) -> new Candidate(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4),
-                        rs.getString(5), rs.getString(6)))
+                        rs.getString(5), rs.getString(6), rs.getInt(7), rs.getBoolean(8)))
                 .list();
         java.util.Map<Long, Candidate> byId = new java.util.HashMap<>();
         candidates.forEach(c -> byId.put(c.id(), c));
@@ -190,7 +196,7 @@ class DecisionBatchWorker {
         for (long id : ids) {
             Candidate c = byId.get(id);
             String why = c == null ? "no such sample any more"
-                    : skipReason(c, curation.reviewsPerSample());
+                    : skipReason(c);
             if (why == null) {
                 eligible.add(id);
             } else {
@@ -210,19 +216,30 @@ class DecisionBatchWorker {
                     .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
             jdbc.sql("delete from review_leases where reviewer_id = :user and sample_id = any(cast(:ids as bigint[]))")
                     .param("user", batch.user()).param("ids", eligibleArray).update();
-            // a sample is final once it has its reviews: accepted when all accepted, else rejected with the first reason
-            List<Long> decided = jdbc.sql("""
+            // a sample is final once it has its reviews and they agree: accepted when all accepted, rejected when all
+            // rejected (with the first reason); reviews that disagree open an adjudication and the sample stays in review
+            String reviewed = """
                     with d as (
-                        select sample_id, count(*) as n, bool_and(decision = 'ACCEPT') as accepted,
+                        select sample_id, count(*) as reviews, bool_and(decision = 'ACCEPT') as accepted,
+                               bool_and(decision = 'REJECT') as rejected,
                                (array_agg(reason_code order by created_at, id) filter (where reason_code is not null))[1] as reason
                         from reviews where sample_id = any(cast(:ids as bigint[])) and undone_at is null and decision <> 'SKIP'
                         group by sample_id)
+                    """;
+            List<Long> decided = jdbc.sql(reviewed + """
                     update samples s set status = case when d.accepted then 'ACCEPTED' else 'REJECTED' end,
                            reject_reason = case when d.accepted then null else d.reason end, decided_at = :now, updated_at = :now
-                    from d where s.id = d.sample_id and d.n >= :n
-                    returning s.id""")
+                    from d where s.id = d.sample_id and d.reviews >= %s and (d.accepted or d.rejected)
+                    returning s.id""".formatted(ReviewRules.needed("s")))
                     .param("ids", eligibleArray).param("now", Timestamp.from(now)).param("n", curation.reviewsPerSample())
-                    .query(Long.class).list();
+                    .param("overlap", overlap).query(Long.class).list();
+            jdbc.sql(reviewed + """
+                    insert into adjudications (sample_id, opened_at)
+                    select s.id, :now from d join samples s on s.id = d.sample_id
+                    where d.reviews >= %s and not (d.accepted or d.rejected)
+                    on conflict (sample_id) do nothing""".formatted(ReviewRules.needed("s")))
+                    .param("ids", eligibleArray).param("now", Timestamp.from(now)).param("n", curation.reviewsPerSample())
+                    .param("overlap", overlap).update();
             outbox(decided);
             StringBuilder samples = new StringBuilder("{");
             StringBuilder reviews = new StringBuilder("{");
@@ -256,13 +273,17 @@ class DecisionBatchWorker {
     }
 
     /** Why a batch leaves a sample alone, or null when it decides it. */
-    static @Nullable String skipReason(Candidate c, int reviewsPerSample) {
+    static @Nullable String skipReason(Candidate c) {
+        int reviewsPerSample = c.needed();
         if (!c.status().equals("IN_REVIEW")) {
             return c.deciders() == null ? "it is " + c.status() + ", not in review"
                     : "already " + c.status() + " by " + c.deciders();
         }
         if (c.mine()) {
             return "you decided on it already";
+        }
+        if (c.awaitingLead()) {
+            return "its reviews disagree and it waits for a lead";
         }
         if (c.othersDecided() >= reviewsPerSample) {
             return "already decided by " + c.deciders();
@@ -294,13 +315,21 @@ class DecisionBatchWorker {
         int undone = jdbc.sql("update reviews set undone_at = :now where id = any(cast(:ids as bigint[])) and undone_at is null")
                 .param("now", Timestamp.from(now)).param("ids", ReviewService.array(rows.stream().map(Decided::reviewId).toList()))
                 .update();
+        int overlap = rules.overlap();
+        String tooFew = "(select count(*) from reviews r where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP') < "
+                + ReviewRules.needed("s");
+        // a disagreement that no longer stands is withdrawn; an adjudicated sample keeps the lead's decision
+        jdbc.sql("""
+                delete from adjudications a using samples s
+                where a.sample_id = s.id and s.id = any(cast(:ids as bigint[])) and a.decided_at is null and %s""".formatted(tooFew))
+                .param("ids", sampleArray).param("n", curation.reviewsPerSample()).param("overlap", overlap).update();
         List<Long> reopened = jdbc.sql("""
                 update samples s set status = 'IN_REVIEW', reject_reason = null, decided_at = null, updated_at = :now
-                where s.id = any(cast(:ids as bigint[])) and s.status in ('ACCEPTED', 'REJECTED')
-                  and (select count(*) from reviews r where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP') < :n
-                returning s.id""")
+                where s.id = any(cast(:ids as bigint[])) and s.status in ('ACCEPTED', 'REJECTED') and %s
+                  and not exists (select 1 from adjudications a where a.sample_id = s.id and a.decided_at is not null)
+                returning s.id""".formatted(tooFew))
                 .param("ids", sampleArray).param("now", Timestamp.from(now)).param("n", curation.reviewsPerSample())
-                .query(Long.class).list();
+                .param("overlap", overlap).query(Long.class).list();
         outbox(reopened);
         jdbc.sql("""
                 update decision_batch_samples set outcome = 'UNDONE'

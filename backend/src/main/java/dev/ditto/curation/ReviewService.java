@@ -27,8 +27,10 @@ import tools.jackson.databind.ObjectMapper;
  * get the same sample unless double review asks for it), accept, reject or skip them, and undo their last decision.
  * Every status change writes an outbox event and an audit entry in the same transaction.
  *
- * <p>With {@code reviews-per-sample} N above 1 a sample is final after N accept/reject decisions by different
- * curators: accepted only when all of them accepted (a dataset keeps what every reviewer passed), else rejected.
+ * <p>With {@code reviews-per-sample} N above 1, or for the overlap share of samples ({@code curation.overlap-share},
+ * two reviews), a sample is final after that many accept/reject decisions by different curators when they agree;
+ * when they disagree it waits for a lead's adjudication ({@link TeamReview}) instead. A curator's queue serves the
+ * campaigns and categories assigned to them first, then what nobody is assigned ({@link ReviewRules}).
  */
 @Service
 public class ReviewService {
@@ -40,8 +42,11 @@ public class ReviewService {
     private final Outbox outbox;
     private final AuditLog audit;
     private final ReviewItems items;
+    private final ReviewRules rules;
 
-    ReviewService(JdbcClient jdbc, Clock clock, CurationProperties properties, Outbox outbox, AuditLog audit, ObjectMapper json) {
+    ReviewService(JdbcClient jdbc, Clock clock, CurationProperties properties, Outbox outbox, AuditLog audit, ObjectMapper json,
+                  ReviewRules rules) {
+        this.rules = rules;
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
@@ -79,26 +84,42 @@ public class ReviewService {
         if (held.isPresent()) {
             return Optional.of(lease(held.get(), user, now));
         }
+        ReviewRules.Queues queues = rules.queues(user);
+        int overlap = rules.overlap();
+        // the caller's assignments first, then what nobody is assigned (another curator's assignment is theirs)
+        if (!queues.mine().isEmpty()) {
+            Optional<Long> assigned = claim(user, now, skip, "and " + ReviewRules.covers("s", "mine"), queues, overlap);
+            if (assigned.isPresent()) {
+                return Optional.of(lease(assigned.get(), user, now));
+            }
+        }
+        String open = queues.all().isEmpty() ? "" : "and not " + ReviewRules.covers("s", "all");
+        return claim(user, now, skip, open, queues, overlap).map(id -> lease(id, user, now));
+    }
+
+    private Optional<Long> claim(long user, Instant now, Set<Long> skip, String scope, ReviewRules.Queues queues, int overlap) {
         for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
             Optional<Long> candidate = jdbc.sql("""
                     select s.id from samples s
-                    where s.status = 'IN_REVIEW' and s.id <> all(cast(:exclude as bigint[]))
+                    where s.status = 'IN_REVIEW' and s.id <> all(cast(:exclude as bigint[])) %s
                       and not exists (select 1 from reviews r where r.sample_id = s.id and r.reviewer_id = :user and r.undone_at is null)
                       and (select count(*) from reviews r where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP')
                         + (select count(*) from review_leases l where l.sample_id = s.id and l.reviewer_id <> :user and l.lease_expires_at > :now)
-                        < :n
+                        < %s
                     order by s.id limit 1
-                    for update of s skip locked""")
+                    for update of s skip locked""".formatted(scope, ReviewRules.needed("s")))
                     .param("user", user).param("now", Timestamp.from(now)).param("exclude", array(skip))
-                    .param("n", properties.reviewsPerSample())
+                    .param("n", properties.reviewsPerSample()).param("overlap", overlap)
+                    .param("mineCampaigns", queues.mine().campaignArray()).param("mineCategories", queues.mine().categoryArray())
+                    .param("allCampaigns", queues.all().campaignArray()).param("allCategories", queues.all().categoryArray())
                     .query(Long.class).optional();
             if (candidate.isEmpty()) {
                 return Optional.empty();
             }
             long id = candidate.get();
             // The row lock is ours now; a fresh statement sees every lease committed before we got it.
-            if (taken(id, user, now) < properties.reviewsPerSample()) {
-                return Optional.of(lease(id, user, now));
+            if (taken(id, user, now) < rules.needed(id)) {
+                return Optional.of(id);
             }
             skip.add(id);
         }
@@ -181,8 +202,13 @@ public class ReviewService {
         String before = lockStatus(review.sampleId());
         jdbc.sql("update reviews set undone_at = :now where id = :id").param("now", Timestamp.from(now)).param("id", review.id()).update();
         String after = before;
-        if (review.decision() != ReviewDecision.SKIP && (before.equals("ACCEPTED") || before.equals("REJECTED"))
-                && decisions(review.sampleId()).size() < properties.reviewsPerSample()) {
+        boolean tooFew = review.decision() != ReviewDecision.SKIP && decisions(review.sampleId()).size() < rules.needed(review.sampleId());
+        // an adjudicated sample keeps the lead's decision; one still waiting for a lead no longer has a disagreement
+        boolean adjudicated = jdbc.sql("select exists (select 1 from adjudications where sample_id = :id and decided_at is not null)")
+                .param("id", review.sampleId()).query(Boolean.class).single();
+        boolean withdrawn = tooFew && jdbc.sql("delete from adjudications where sample_id = :id and decided_at is null")
+                .param("id", review.sampleId()).update() > 0;
+        if (tooFew && !adjudicated && (before.equals("ACCEPTED") || before.equals("REJECTED"))) {
             after = "IN_REVIEW";
             jdbc.sql("""
                     update samples set status = 'IN_REVIEW', reject_reason = null, decided_at = null, updated_at = :now
@@ -197,7 +223,12 @@ public class ReviewService {
         if (review.reason() != null) {
             undone.put("reason", review.reason());
         }
-        audit.record("review.undo", "sample", review.sampleId(), undone, Map.of("status", after));
+        Map<String, Object> afterUndo = new LinkedHashMap<>();
+        afterUndo.put("status", after);
+        if (withdrawn) {
+            afterUndo.put("adjudication", "withdrawn: the reviews no longer disagree");
+        }
+        audit.record("review.undo", "sample", review.sampleId(), undone, afterUndo);
         if (!after.equals("IN_REVIEW")) {
             return items.load(review.sampleId(), null);
         }
@@ -232,21 +263,27 @@ public class ReviewService {
     @Transactional(readOnly = true)
     public ReviewStats stats(String username) {
         Instant now = clock.instant();
+        long user = jdbc.sql("select id from users where lower(username) = lower(:u)").param("u", username).query(Long.class)
+                .optional().orElse(-1L);
+        ReviewRules.Queues queues = rules.queues(user);
+        String scope = queues.all().isEmpty() ? "" : "and (" + ReviewRules.covers("s", "mine") + " or not " + ReviewRules.covers("s", "all") + ")";
         Instant midnight = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
         return jdbc.sql("""
                 with me as (select id from users where lower(username) = lower(:u))
                 select
                   (select count(*) from samples s
-                   where s.status = 'IN_REVIEW'
+                   where s.status = 'IN_REVIEW' %s
                      and not exists (select 1 from reviews r where r.sample_id = s.id and r.reviewer_id = (select id from me) and r.undone_at is null)
                      and (select count(*) from reviews r where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP')
                        + (select count(*) from review_leases l where l.sample_id = s.id and l.reviewer_id <> (select id from me)
-                          and l.lease_expires_at > :now) < :n),
+                          and l.lease_expires_at > :now) < %s),
                   (select count(*) from reviews r where r.reviewer_id = (select id from me) and r.undone_at is null
                      and r.created_at >= :midnight),
-                  (select count(*) from samples where status = 'IN_REVIEW')""")
+                  (select count(*) from samples where status = 'IN_REVIEW')""".formatted(scope, ReviewRules.needed("s")))
                 .param("u", username).param("now", Timestamp.from(now)).param("midnight", Timestamp.from(midnight))
-                .param("n", properties.reviewsPerSample())
+                .param("n", properties.reviewsPerSample()).param("overlap", rules.overlap())
+                .param("mineCampaigns", queues.mine().campaignArray()).param("mineCategories", queues.mine().categoryArray())
+                .param("allCampaigns", queues.all().campaignArray()).param("allCategories", queues.all().categoryArray())
                 .query((rs, i) -> new ReviewStats(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .single();
     }
@@ -277,8 +314,12 @@ public class ReviewService {
         return new Agreement(c.n(), c.percent(), c.kappa(), j.n(), j.percent(), j.kappa());
     }
 
-    /** What one decision did: the review row written and the sample's status before and after. */
-    public record DecisionResult(long reviewId, long sampleId, ReviewDecision decision, String statusBefore, String statusAfter) {}
+    /**
+     * What one decision did: the review row written, the sample's status before and after, and whether it opened an
+     * adjudication (the reviews disagree; the sample stays in review and waits for a lead).
+     */
+    public record DecisionResult(long reviewId, long sampleId, ReviewDecision decision, String statusBefore, String statusAfter,
+                                 boolean adjudication) {}
 
     private DecisionResult decideOne(long user, long sampleId, CuratorDecision decision) {
         Instant now = clock.instant();
@@ -290,6 +331,11 @@ public class ReviewService {
                 .param("id", sampleId).param("user", user).query(Boolean.class).single();
         if (mine) {
             throw new ReviewConflictException(sampleId, "you already decided on it; undo that decision first.");
+        }
+        boolean awaiting = jdbc.sql("select exists (select 1 from adjudications where sample_id = :id and decided_at is null)")
+                .param("id", sampleId).query(Boolean.class).single();
+        if (awaiting) {
+            throw new ReviewConflictException(sampleId, "its reviews disagree and it waits for a lead's adjudication.");
         }
         long reviewId = jdbc.sql("""
                 insert into reviews (sample_id, reviewer_id, decision, reason_code, note, created_at)
@@ -313,8 +359,14 @@ public class ReviewService {
         }
         if (decision.decision() != ReviewDecision.SKIP) {
             List<Decided> all = decisions(sampleId);
-            if (all.size() >= properties.reviewsPerSample()) {
-                boolean accepted = all.stream().allMatch(d -> d.decision() == ReviewDecision.ACCEPT);
+            int needed = rules.needed(sampleId);
+            boolean agree = all.stream().map(Decided::decision).distinct().count() <= 1;
+            if (all.size() >= needed && !agree) {
+                jdbc.sql("insert into adjudications (sample_id, opened_at) values (:id, :now) on conflict (sample_id) do nothing")
+                        .param("id", sampleId).param("now", Timestamp.from(now)).update();
+                given.put("adjudication", "opened: " + all.size() + " reviews disagree; a lead decides");
+            } else if (all.size() >= needed) {
+                boolean accepted = all.get(0).decision() == ReviewDecision.ACCEPT;
                 after = accepted ? "ACCEPTED" : "REJECTED";
                 String reason = accepted ? null : all.stream().map(Decided::reason).filter(r -> r != null).findFirst().orElse(null);
                 jdbc.sql("""
@@ -324,13 +376,13 @@ public class ReviewService {
                         .update();
                 outbox.changed(Outbox.Aggregate.SAMPLE, sampleId);
             } else {
-                given.put("pending", all.size() + " of " + properties.reviewsPerSample() + " reviews");
+                given.put("pending", all.size() + " of " + needed + " reviews");
             }
         }
         given.put("status", after);
         audit.record("review." + decision.decision().name().toLowerCase(java.util.Locale.ROOT), "sample", sampleId,
                 Map.of("status", before), given);
-        return new DecisionResult(reviewId, sampleId, decision.decision(), before, after);
+        return new DecisionResult(reviewId, sampleId, decision.decision(), before, after, given.containsKey("adjudication"));
     }
 
     private record Decided(ReviewDecision decision, @Nullable String reason) {}

@@ -74,12 +74,12 @@ class CurationDoubleReviewIT {
                 .until(() -> batches.find(batch).orElseThrow().state(), s -> s == DecisionBatch.State.DONE);
         DecisionBatch done = batches.find(batch).orElseThrow();
 
-        // #1: bob and alice accepted; #2: bob rejected, so it is rejected with his reason; #3: one review of two so
-        // far (carol's lease leaves room for it); #4: bob decided and carol holds it, alice would be a third: left alone
+        // #1: bob and alice accepted; #2: bob rejected, so the two disagree and it waits for a lead; #3: one review of
+        // two so far (carol's lease leaves room for it); #4: bob decided and carol holds it, alice would be a third: left alone
         assertThat(fixtures.status(ids.get(0))).isEqualTo("ACCEPTED");
-        assertThat(fixtures.status(ids.get(1))).isEqualTo("REJECTED");
-        assertThat(jdbc.sql("select reject_reason from samples where id = :id").param("id", ids.get(1)).query(String.class).single())
-                .isEqualTo("FLICKER");
+        assertThat(fixtures.status(ids.get(1))).isEqualTo("IN_REVIEW");
+        assertThat(jdbc.sql("select count(*) from adjudications where sample_id = :id and decided_at is null").param("id", ids.get(1))
+                .query(Long.class).single()).isEqualTo(1);
         assertThat(fixtures.status(ids.get(2))).isEqualTo("IN_REVIEW");
         assertThat(fixtures.status(ids.get(3))).isEqualTo("IN_REVIEW");
         assertThat(done.decided()).isEqualTo(3);
@@ -90,6 +90,8 @@ class CurationDoubleReviewIT {
                 .until(() -> batches.find(batch).orElseThrow().state(), s -> s == DecisionBatch.State.UNDONE);
 
         assertThat(ids).allSatisfy(id -> assertThat(fixtures.status(id)).isEqualTo("IN_REVIEW"));
+        assertThat(jdbc.sql("select count(*) from adjudications").query(Long.class).single())
+                .as("the disagreement is gone with alice's review").isZero();
         assertThat(jdbc.sql("select count(*) from reviews where reviewer_id = (select id from users where username = 'bob') and undone_at is null")
                 .query(Long.class).single()).isEqualTo(3);
         assertThat(jdbc.sql("select count(*) from reviews where reviewer_id = :u and undone_at is null").param("u", aliceId)
@@ -112,7 +114,7 @@ class CurationDoubleReviewIT {
     }
 
     @Test
-    void aSampleIsFinalAfterTwoDecisionsAndAcceptedOnlyWhenBothAccept() {
+    void aSampleIsFinalAfterTwoAgreeingDecisionsAndADisagreementWaitsForALead() {
         long agreed = fixtures.sampleInReview(0.8);
         long split = fixtures.sampleInReview(0.8);
 
@@ -128,14 +130,18 @@ class CurationDoubleReviewIT {
         reviews.decide(bob, split, CuratorDecision.reject(ReasonCode.SOURCE_NOT_PRESERVED, "the cup changed shape"));
 
         assertThat(fixtures.status(agreed)).isEqualTo("ACCEPTED");
-        assertThat(fixtures.status(split)).isEqualTo("REJECTED");
-        assertThat(jdbc.sql("select reject_reason from samples where id = :id").param("id", split).query(String.class).single())
-                .isEqualTo("SOURCE_NOT_PRESERVED");
+        assertThat(fixtures.status(split)).as("a disagreement is not a rejection").isEqualTo("IN_REVIEW");
         assertThat(fixtures.outboxEvents(agreed)).isEqualTo(1);
         assertThat(fixtures.audit(split)).extracting(CurationFixtures.AuditRow::action).containsExactly("review.accept", "review.reject");
+        assertThat(fixtures.audit(split).getLast().after()).contains("a lead decides");
+        signIn(carol, Role.CURATOR);
+        assertThat(reviews.next(carol)).as("a third curator is not served it").isEmpty();
 
+        signIn(bob, Role.CURATOR);
         reviews.undo(bob);
         assertThat(fixtures.status(split)).as("one decision left of two").isEqualTo("IN_REVIEW");
+        assertThat(jdbc.sql("select count(*) from adjudications where sample_id = :id").param("id", split).query(Long.class).single())
+                .as("nothing to adjudicate any more").isZero();
     }
 
     @Test

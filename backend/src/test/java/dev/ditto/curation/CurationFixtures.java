@@ -2,6 +2,12 @@ package dev.ditto.curation;
 
 import dev.ditto.users.Role;
 import dev.ditto.users.UserService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +119,18 @@ final class CurationFixtures {
                 where entity = 'sample' and entity_id = :id order by id""")
                 .param("id", String.valueOf(sampleId))
                 .query((rs, i) -> new AuditRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
+    }
+
+    /** {@code method path} on the server at {@code port} as {@code user} (HTTP Basic with the fixtures' passwords). */
+    static HttpResponse<String> call(int port, String method, String path, @Nullable String json, String user) throws Exception {
+        String password = user.equals("admin") ? "admin-test-password" : "password-" + user;
+        String basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", basic).header("Content-Type", "application/json")
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                    .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
     }
 
     record AuditRow(String action, String actor, @Nullable String before, @Nullable String after) {}

@@ -60,6 +60,8 @@ class EndpointAccessIT {
         CURATOR,
         /** admins */
         ADMIN,
+        /** leads: admins, and curators an admin marked as lead (the matrix's curator is not one) */
+        LEAD,
         /** any signed-in user, but not with an API token (a token cannot make tokens) */
         USER_NOT_TOKEN,
         /** runner tokens only */
@@ -133,6 +135,20 @@ class EndpointAccessIT {
             entry("GET /api/curation/batches/{id}", Rule.VIEWER),
             entry("GET /api/curation/batches/{id}/skipped", Rule.VIEWER),
             entry("POST /api/curation/batches/{id}/undo", Rule.CURATOR),
+            entry("GET /api/curation/agreement/over-time", Rule.VIEWER),
+            entry("GET /api/curation/leads", Rule.VIEWER),
+            entry("PUT /api/curation/leads/{username}", Rule.ADMIN),
+            entry("GET /api/curation/assignments", Rule.VIEWER),
+            entry("POST /api/curation/assignments", Rule.LEAD),
+            entry("DELETE /api/curation/assignments/{id}", Rule.LEAD),
+            entry("GET /api/curation/adjudications", Rule.VIEWER),
+            entry("GET /api/curation/adjudications/{sampleId}", Rule.VIEWER),
+            entry("POST /api/curation/adjudications/next", Rule.LEAD),
+            entry("POST /api/curation/adjudications/{sampleId}/decision", Rule.LEAD),
+            entry("POST /api/curation/rechecks/draw", Rule.LEAD),
+            entry("GET /api/curation/rechecks", Rule.VIEWER),
+            entry("POST /api/curation/rechecks/next", Rule.LEAD),
+            entry("POST /api/curation/rechecks/{id}/decision", Rule.LEAD),
             entry("GET /api/admin/users", Rule.ADMIN),
             entry("POST /api/admin/users", Rule.ADMIN),
             entry("PUT /api/admin/users/{id}/role", Rule.ADMIN),
@@ -280,6 +296,8 @@ class EndpointAccessIT {
             case USER_NOT_TOKEN -> role != null && caller.kind() != Kind.API_TOKEN;
             case CURATOR -> role == Role.CURATOR || role == Role.ADMIN;
             case ADMIN -> role == Role.ADMIN;
+            // every API token here is the admin's, and an admin is a lead: a CURATOR token of theirs acts as a lead
+            case LEAD -> role == Role.ADMIN || role == Role.CURATOR && caller.kind() == Kind.API_TOKEN;
         };
     }
 

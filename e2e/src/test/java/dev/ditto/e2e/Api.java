@@ -25,6 +25,18 @@ final class Api {
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    private Api(String baseUrl, String authorization) {
+        this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    /** The same user with an API token of theirs (a Bearer token: no password hash to check on every call). */
+    Api withToken(String name, String role) {
+        String token = post("/api/tokens", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}").getAsJsonObject()
+                .get("token").getAsString();
+        return new Api(baseUrl, "Bearer " + token);
+    }
+
     JsonElement get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }

@@ -66,7 +66,7 @@ public final class ReviewLatencyBenchmark {
     }
 
     /** Uploads two clips, runs a campaign big enough for {@code wanted} samples and waits for them to be judged. */
-    private static int makeSamples(RunningPlatform platform, Api api, int wanted) throws IOException {
+    static int makeSamples(RunningPlatform platform, Api api, int wanted) throws IOException {
         String token = api.post("/api/admin/runners", "{\"name\":\"bench\"}").getAsJsonObject().get("token").getAsString();
         platform.startRunner("bench", token);
         List<Long> sources = new ArrayList<>();
@@ -103,7 +103,7 @@ public final class ReviewLatencyBenchmark {
         return o.has("sampleStatus") && !o.get("sampleStatus").isJsonNull() ? o.get("sampleStatus").getAsString() : null;
     }
 
-    private static List<Double> measure(RunningPlatform platform, int decisions) {
+    static List<Double> measure(RunningPlatform platform, int decisions) {
         List<Double> latencies = new ArrayList<>();
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
              Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of("/usr/bin/chromium"))
@@ -149,12 +149,12 @@ public final class ReviewLatencyBenchmark {
                 percentile(sorted, 0.5), percentile(sorted, 0.95));
     }
 
-    private static double percentile(List<Double> sorted, double p) {
+    static double percentile(List<Double> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 

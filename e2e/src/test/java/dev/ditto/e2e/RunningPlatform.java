@@ -29,10 +29,13 @@ final class RunningPlatform {
     final Path work;
     final int port;
     final String baseUrl;
+    /** The platform's own schema of the shared test database (a benchmark writes large corpora there directly). */
+    final SharedInfrastructure.IsolatedSchema schema;
     private final Process server;
     private final List<Process> runners = new ArrayList<>();
 
-    private RunningPlatform(Path root, Path work, int port, Process server) {
+    private RunningPlatform(Path root, Path work, int port, Process server, SharedInfrastructure.IsolatedSchema schema) {
+        this.schema = schema;
         this.root = root;
         this.work = work;
         this.port = port;
@@ -104,7 +107,7 @@ final class RunningPlatform {
         command.addAll(extraArguments);
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile()).start();
-        RunningPlatform platform = new RunningPlatform(root, work, port, server);
+        RunningPlatform platform = new RunningPlatform(root, work, port, server, schema);
         platform.awaitHealthy(Duration.ofSeconds(180));
         return platform;
     }

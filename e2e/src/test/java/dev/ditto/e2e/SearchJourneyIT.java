@@ -8,10 +8,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,7 +20,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +30,6 @@ import org.junit.jupiter.api.Test;
  * campaign, all through the REST API) and compares counts with the API, so other journeys' data cannot move them.
  */
 class SearchJourneyIT extends BrowserJourney {
-    private static final Path CUP = Path.of("/usr/share/doc/opencv-doc/opencv4/html/cup.mp4.gz");
-    private static final Set<String> JUDGED = Set.of("IN_REVIEW", "AUTO_REJECTED");
     private static final Set<String> COMMON = Set.of("there", "their", "which", "about", "video", "scene", "whole", "every",
             "frame", "frames", "with", "into", "make", "from", "that", "this", "look", "like");
     private static Api api;
@@ -47,24 +41,10 @@ class SearchJourneyIT extends BrowserJourney {
     @BeforeAll
     static void aCampaignOfOurOwnIsGeneratedJudgedAndIndexed() {
         api = new Api(platform.baseUrl, "admin", RunningPlatform.ADMIN_PASSWORD);
-        long source = api.upload("/api/sources?name=cup.mp4", SearchJourneyIT::cup).getAsJsonObject().get("sourceId").getAsLong();
-        String token = api.post("/api/admin/runners", "{\"name\":\"search-journey\"}").getAsJsonObject().get("token").getAsString();
-        try {
-            platform.startRunner("search-journey", token);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        api.await("/api/sources/" + source, s -> s.getAsJsonObject().get("status").getAsString().equals("READY"), Duration.ofMinutes(5));
         System.out.println("SearchJourneyIT: campaign seed " + SEED + " (replay with -Dditto.test.seed=" + SEED + ")");
-        long campaign = api.post("/api/campaigns", "{\"name\":\"search journey\",\"sourceIds\":[" + source
-                + "],\"perSource\":5,\"mix\":{},\"seed\":" + SEED + "}").getAsJsonObject().get("id").getAsLong();
-        campaignId = campaign;
-        List<JsonElement> rows = api.await("/api/campaigns/" + campaign + "/instructions", r -> !r.getAsJsonArray().isEmpty()
-                && r.getAsJsonArray().asList().stream().allMatch(i -> i.getAsJsonObject().has("sampleStatus")
-                        && !i.getAsJsonObject().get("sampleStatus").isJsonNull() && JUDGED.contains(i.getAsJsonObject().get("sampleStatus").getAsString())), Duration.ofMinutes(12))
-                .getAsJsonArray().asList();
-        api.await("/api/search?campaign=" + campaign + "&size=1",
-                p -> p.getAsJsonObject().get("total").getAsInt() == rows.size(), Duration.ofMinutes(1));
+        OwnCampaign own = OwnCampaign.generate(api, platform, "search-journey", 5, SEED);
+        campaignId = own.id();
+        List<JsonElement> rows = own.rows();
         // the word most of our instructions share, as a curator would pick after reading a few; the writer keeps a
         // campaign diverse, so for about one seed in twenty no word of four letters or more is in two of the five
         Map<String, Long> words = rows.stream().map(r -> r.getAsJsonObject().get("text").getAsString())
@@ -288,13 +268,5 @@ class SearchJourneyIT extends BrowserJourney {
                 .orElseThrow();
         box.click();
         assertThat(box).hasAttribute("checked", "");
-    }
-
-    private static InputStream cup() {
-        try {
-            return new GZIPInputStream(Files.newInputStream(CUP));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

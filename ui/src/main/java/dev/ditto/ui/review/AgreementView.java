@@ -8,6 +8,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import dev.ditto.curation.CuratorAgreement;
 import jakarta.annotation.security.PermitAll;
 import java.util.Locale;
@@ -41,7 +42,8 @@ public class AgreementView extends VerticalLayout {
         add(new H2("Agreement per curator"), new Paragraph("Accept/reject decisions in force (undone ones and skips left"
                 + " out), compared with other curators' decisions on the same samples (double review,"
                 + " ditto.curation.reviews-per-sample) and with the judge's verdict. κ is Cohen's kappa: agreement"
-                + " corrected for chance, blank where it is undefined."), grid);
+                + " corrected for chance, blank where it is undefined."), grid,
+                new RouterLink("Per curator over time: throughput, agreement, κ and overturns per day →", CuratorTrendsView.class));
     }
 
     private static String percent(@Nullable Double value) {

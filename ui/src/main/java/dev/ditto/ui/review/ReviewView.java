@@ -238,7 +238,8 @@ public class ReviewView extends VerticalLayout {
                 case ACCEPT -> "Accepted";
                 case REJECT -> "Rejected (" + decision.reason().label() + ")";
                 case SKIP -> "Skipped";
-            } + " #" + item.sampleId() + (result.statusAfter().equals("IN_REVIEW") && decision.decision() != dev.ditto.curation.ReviewDecision.SKIP
+            } + " #" + item.sampleId() + (result.adjudication() ? " · the reviews disagree: a lead decides"
+                    : result.statusAfter().equals("IN_REVIEW") && decision.decision() != dev.ditto.curation.ReviewDecision.SKIP
                     ? " · waits for another review" : ""));
             decisionsSinceAgreement++;
         } catch (ReviewConflictException e) {
