@@ -289,8 +289,10 @@ class EndpointAccessIT {
     private static boolean allowed(Rule rule, Caller caller, String path) {
         Role role = effectiveRole(caller, path);
         return switch (rule) {
-            // a token the runner protocol does not know is refused there before the path is looked at
-            case PUBLIC -> !(caller.kind() == Kind.API_TOKEN && path.startsWith("/api/runner/"));
+            // a bearer token the path's API does not know is refused before the path is looked at: a user's API token
+            // on the runner protocol, a runner's token on the user API (the public OpenAPI documents included)
+            case PUBLIC -> !(caller.kind() == Kind.API_TOKEN && path.startsWith("/api/runner/"))
+                    && !(caller.kind() == Kind.RUNNER && path.startsWith("/api/") && !path.startsWith("/api/runner/"));
             case RUNNER -> caller.kind() == Kind.RUNNER;
             case VIEWER -> role != null;
             case USER_NOT_TOKEN -> role != null && caller.kind() != Kind.API_TOKEN;
