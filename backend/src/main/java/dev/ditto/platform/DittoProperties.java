@@ -20,11 +20,14 @@ public record DittoProperties(
     /**
      * PostgreSQL: {@code url} unset → the embedded server under the data directory. {@code connectionTimeout} bounds
      * a request's wait for a connection (Hikari's, and the driver's login), so while PostgreSQL is down a request is
-     * answered 503 within it instead of waiting Hikari's default 30 s.
+     * answered 503 within it instead of waiting Hikari's default 30 s. {@code minIdle} (unset → {@code poolSize}, a
+     * fixed pool) and {@code idleTimeout} let a pool give back connections it does not use, so several servers (or a
+     * test suite's many cached contexts) fit one PostgreSQL's {@code max_connections}.
      */
     public record Db(@Nullable String url, @Nullable String username, @Nullable String password,
                      @DefaultValue("public") String schema, @DefaultValue("54320") int embeddedPort,
-                     @DefaultValue("20") int poolSize, @DefaultValue("3s") Duration connectionTimeout) {}
+                     @DefaultValue("20") int poolSize, @DefaultValue("3s") Duration connectionTimeout,
+                     @Nullable Integer minIdle, @DefaultValue("10m") Duration idleTimeout) {}
 
     /**
      * Elasticsearch: {@code url} unset → the embedded node under the data directory. {@code requestTimeout} bounds

@@ -64,6 +64,16 @@ public class PlatformConfiguration {
         }
         config.setSchema(properties.db().schema());
         config.setMaximumPoolSize(properties.db().poolSize());
+        Integer minIdle = properties.db().minIdle();
+        if (minIdle != null) {
+            if (minIdle < 0 || minIdle > properties.db().poolSize()) {
+                throw new IllegalArgumentException("ditto.db.min-idle must be between 0 and ditto.db.pool-size ("
+                        + properties.db().poolSize() + "), was " + minIdle);
+            }
+            config.setMinimumIdle(minIdle);
+            // Hikari retires idle connections above the minimum after this long (it does not go below 10 s)
+            config.setIdleTimeout(Math.max(10_000, properties.db().idleTimeout().toMillis()));
+        }
         config.setPoolName("ditto");
         long timeoutMs = properties.db().connectionTimeout().toMillis();
         if (timeoutMs < 250) {

@@ -16,13 +16,13 @@ import org.springframework.core.env.MapPropertySource;
 public class SharedInfrastructureInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        var pg = SharedInfrastructure.postgres();
+        var pg = SharedInfrastructure.database();
         var es = SharedInfrastructure.elasticsearch();
         var schema = SharedInfrastructure.newEmptySchema();
         try {
             var dataDir = Files.createTempDirectory("ditto-it-");
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("ditto-shared-infrastructure", Map.of(
-                    "ditto.db.url", pg.jdbcUrl(SharedInfrastructure.DATABASE),
+                    "ditto.db.url", pg.jdbcUrl(),
                     "ditto.db.username", pg.username(),
                     "ditto.db.password", pg.password(),
                     "ditto.db.schema", schema.name(),

@@ -90,10 +90,29 @@ public final class SharedInfrastructure {
 
     /** A new schema name with nothing in it yet (Flyway creates it on first migrate). */
     public static IsolatedSchema newEmptySchema() {
-        EmbeddedPostgres pg = postgres();
+        TestDatabase db = database();
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        return new IsolatedSchema(name, pg.jdbcUrl(DATABASE) + "?currentSchema=" + name, pg.username(), pg.password());
+        return new IsolatedSchema(name, db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + name,
+                db.username(), db.password());
     }
+
+    /**
+     * The database the tests use: the shared embedded PostgreSQL, or, when {@code -Dditto.test.db-url} is given (a JDBC
+     * URL of an existing database, e.g. on Debian's {@code postgresql} package), that server with
+     * {@code -Dditto.test.db-user} and {@code -Dditto.test.db-password}: how the "any PostgreSQL 15+" claim is checked.
+     */
+    public static TestDatabase database() {
+        String url = System.getProperty("ditto.test.db-url", "");
+        if (!url.isBlank()) {
+            String user = System.getProperty("ditto.test.db-user", "");
+            return new TestDatabase(url, user.isBlank() ? "ditto" : user, System.getProperty("ditto.test.db-password", ""));
+        }
+        EmbeddedPostgres pg = postgres();
+        return new TestDatabase(pg.jdbcUrl(DATABASE), pg.username(), pg.password());
+    }
+
+    /** Where a test database is and how to sign in to it. */
+    public record TestDatabase(String jdbcUrl, String username, String password) {}
 
     /** A fresh index prefix, so tests never see each other's indices. */
     public static String newIndexPrefix() {
