@@ -18,7 +18,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The one real PostgreSQL, Elasticsearch and S3 server (s3proxy) every integration test in the build shares. Started by the
  * first test that needs them (in any module's JVM) under {@code <project>/target/test-infra}, reused by the
- * rest; {@code ./ditto test} stops them when the build ends. Each test gets its own schema and index prefix.
+ * rest; when the build that used them ends, {@link TestServersReaper} drops the schemas, indices and buckets the tests
+ * recorded and stops them ({@code -Dditto.test.keep-servers=true} keeps them running between builds). Each test gets its
+ * own schema and index prefix.
  */
 public final class SharedInfrastructure {
     public static final String DATABASE = "ditto_test";
@@ -41,6 +43,7 @@ public final class SharedInfrastructure {
 
     public static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
+            TestServersReaper.register(root(), PG_PORT, ES_PORT, S3_PORT);
             try {
                 postgres = EmbeddedPostgres.start(root(), PG_PORT);
                 postgres.createDatabaseIfMissing(DATABASE);
@@ -55,6 +58,7 @@ public final class SharedInfrastructure {
 
     public static synchronized EmbeddedElasticsearch elasticsearch() {
         if (elasticsearch == null) {
+            TestServersReaper.register(root(), PG_PORT, ES_PORT, S3_PORT);
             try {
                 elasticsearch = EmbeddedElasticsearch.start(root(), EmbeddedElasticsearch.defaultDistribution(), ES_PORT, 768);
             } catch (IOException e) {
@@ -67,6 +71,7 @@ public final class SharedInfrastructure {
     /** The shared S3-compatible server (s3proxy); credentials {@link EmbeddedS3Proxy#IDENTITY}/{@link EmbeddedS3Proxy#CREDENTIAL}. */
     public static synchronized EmbeddedS3Proxy s3proxy() {
         if (s3proxy == null) {
+            TestServersReaper.register(root(), PG_PORT, ES_PORT, S3_PORT);
             try {
                 s3proxy = EmbeddedS3Proxy.start(root(), EmbeddedS3Proxy.defaultJar(), S3_PORT);
             } catch (IOException e) {
@@ -78,7 +83,9 @@ public final class SharedInfrastructure {
 
     /** A fresh bucket name (S3 rules: lower case, 3–63 characters), so tests never see each other's objects. */
     public static String newBucketName() {
-        return "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String name = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        TestServersReaper.record(root(), TestServersReaper.BUCKETS, name);
+        return name;
     }
 
     /** A new, empty, fully migrated schema of its own. */
@@ -92,6 +99,7 @@ public final class SharedInfrastructure {
     public static IsolatedSchema newEmptySchema() {
         TestDatabase db = database();
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        TestServersReaper.record(root(), TestServersReaper.SCHEMAS, name);
         return new IsolatedSchema(name, db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + name,
                 db.username(), db.password());
     }
@@ -104,6 +112,7 @@ public final class SharedInfrastructure {
     public static TestDatabase database() {
         String url = System.getProperty("ditto.test.db-url", "");
         if (!url.isBlank()) {
+            TestServersReaper.register(root(), PG_PORT, ES_PORT, S3_PORT);
             String user = System.getProperty("ditto.test.db-user", "");
             return new TestDatabase(url, user.isBlank() ? "ditto" : user, System.getProperty("ditto.test.db-password", ""));
         }
@@ -116,7 +125,9 @@ public final class SharedInfrastructure {
 
     /** A fresh index prefix, so tests never see each other's indices. */
     public static String newIndexPrefix() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT) + "-";
+        String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT) + "-";
+        TestServersReaper.record(root(), TestServersReaper.INDEX_PREFIXES, prefix);
+        return prefix;
     }
 
     private static Path findProjectRoot() {
