@@ -161,6 +161,8 @@ public final class ScaleBenchmark {
             page.setDefaultTimeout(OVERVIEW_TIMEOUT_MS);
             BrowserJourney.signIn(page, platform.baseUrl, "admin", RunningPlatform.ADMIN_PASSWORD);
             poll(platform, page, admin, http, tokens, register, errors, errorExamples, seconds, jobsPerSecond, result);
+        } finally {
+            http.shutdownNow(); // a failed run leaves no poller waiting on the server
         }
     }
 
