@@ -31,13 +31,13 @@ class JobsConfiguration {
     }
 
     @Bean
-    JobArrivals jobArrivals(DataSource dataSource) {
-        return new JobArrivals(dataSource);
+    JobArrivals jobArrivals(DataSource dataSource, QueueProperties properties) {
+        return new JobArrivals(dataSource, Duration.ofMillis(properties.claimPollMs()));
     }
 
     @Bean
-    ClaimLongPoll claimLongPoll(JobQueue queue, JobArrivals arrivals, QueueProperties properties) {
-        return new ClaimLongPoll(queue, arrivals, Duration.ofMillis(properties.claimPollMs()));
+    ClaimLongPoll claimLongPoll(JobQueue queue, JobArrivals arrivals) {
+        return new ClaimLongPoll(queue, arrivals);
     }
 
     @Bean

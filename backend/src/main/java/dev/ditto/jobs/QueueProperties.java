@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryBackoffSeconds    wait before the first retry of a failed attempt; doubles per attempt
  * @param maxRetryBackoffSeconds the longest wait before a retry
  * @param reaperIntervalMs       how often expired leases are returned to the queue
- * @param claimPollMs            how often a waiting claim looks again when no notification arrives
+ * @param claimPollMs            how often one waiting claim of each kind looks again without a notification (jobs whose
+ *                               retry back-off ended, notifications missed while not listening)
  */
 @ConfigurationProperties("ditto.queue")
 public record QueueProperties(@DefaultValue("10") int retryBackoffSeconds,

@@ -62,12 +62,20 @@ final class RequestCombiner<Q, A> {
         queued.add(mine);
         while (mine.outcome == null) {
             if (lanes.tryAcquire()) {
+                boolean ran;
                 try {
-                    runBatch();
+                    ran = runBatch();
                 } finally {
                     lanes.release();
                 }
                 wakeNext();
+                if (!ran && mine.outcome == null) {
+                    // Our request is in a batch another caller runs: wait for its outcome, never spin. A spinning
+                    // virtual thread keeps its carrier; with as many spinners as carriers (2 on a 2-core server)
+                    // the virtual-thread I/O poller never runs, the batch's own database read never completes and
+                    // every claim hangs (found by ./ditto bench scale with 50 long-polling runners).
+                    LockSupport.parkNanos(this, RECHECK_NANOS);
+                }
             } else {
                 LockSupport.parkNanos(this, RECHECK_NANOS);
             }
@@ -79,14 +87,15 @@ final class RequestCombiner<Q, A> {
         return java.util.Objects.requireNonNull(outcome.value());
     }
 
-    private void runBatch() {
+    /** Runs the queued requests (up to {@code maxBatch}) as one call; false when none was queued. */
+    private boolean runBatch() {
         List<Pending<Q, A>> batch = new ArrayList<>();
         Pending<Q, A> next;
         while (batch.size() < maxBatch && (next = queued.poll()) != null) {
             batch.add(next);
         }
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
         List<Outcome<A>> outcomes;
         try {
@@ -104,6 +113,7 @@ final class RequestCombiner<Q, A> {
                 LockSupport.unpark(p.caller);
             }
         }
+        return true;
     }
 
     /** A lane came free: the oldest waiting caller takes it, so no request waits for its recheck. */
