@@ -51,6 +51,11 @@ final class PropagationStage implements Stage {
         if (plan.propagation() == EditPlan.Propagation.BACKGROUND_FILL) {
             s.awaitGuidance();
             keyFrameFullyPropagated(s);
+            if (s.objectMasks == null) {
+                BackgroundPlate.fill(s, progress);
+                return new StageResult("builtin.background-plate", "temporal-median-plate+camera-motion+telea-holes",
+                        opencv_core.CV_VERSION);
+            }
             backgroundFill(s, progress);
             return new StageResult("builtin.background-propagation", "opencv-dis-fast+median-background-motion",
                     opencv_core.CV_VERSION);

@@ -25,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * identity): the element exists only where the key frame's surface travels.
  */
 final class SceneOverlay implements EditOperator {
+    /**
+     * Weight, per pixel of flow departing from the camera's in one frame pair, of that departure in the placement's
+     * score (against 1/16 per grey level the footprint changes): where the scene's flow is dragged by a nearby
+     * moving hand or is noise, every edge of a rigid element reads as flicker along it.
+     */
+    static final double FLOW_DEPARTURE_WEIGHT = 0.25;
+
     /** What is drawn. */
     enum Kind { SIGN, SMILEY, STAR, HEART }
 
@@ -120,7 +127,7 @@ final class SceneOverlay implements EditOperator {
             float[] m = medianFlow(forward[p]);
             java.nio.FloatBuffer f = forward[p].createBuffer();
             for (int i = 0; i < w * h; i++) {
-                change[i] += 0.25 * Math.hypot(f.get(2 * i) - m[0], f.get(2 * i + 1) - m[1]);
+                change[i] += FLOW_DEPARTURE_WEIGHT * Math.hypot(f.get(2 * i) - m[0], f.get(2 * i + 1) - m[1]);
             }
         }
         for (int t = 0; t < n; t++) {
@@ -181,8 +188,8 @@ final class SceneOverlay implements EditOperator {
     }
 
     /**
-     * The element's centre followed through the clip from the key frame: each step moves it by the frame's median flow
-     * (the still scene's, i.e. the camera's, motion: the element was placed where nothing moves relative to it),
+     * The element's centre followed through the clip from the key frame: each step moves it by the most common flow
+     * around it (the surface's motion: the element was placed where nothing moves relative to it),
      * forwards with the forward flow, backwards with the backward flow. The footprint's own flow drifts: on a blank
      * wall it is noise, and a hand passing in front drags it along.
      */
@@ -194,13 +201,20 @@ final class SceneOverlay implements EditOperator {
         double[] ys = new double[n];
         xs[key] = anchorX * w;
         ys[key] = anchorY * h;
+        double[] fp = footprint(w / (double) h);
+        // the surface around the element (its footprint and as much again around it), and its most common flow
+        // there: the whole frame's median flow is dragged by a large moving hand, and the element slid across a
+        // still wall with it
+        int halfW = (int) Math.ceil(fp[0] * w * 2);
+        int above = (int) Math.ceil(fp[1] * h * 2);
+        int below = (int) Math.ceil(fp[2] * h * 2);
         for (int t = key + 1; t < n; t++) {
-            float[] m = medianFlow(forward[t - 1]);
+            float[] m = modeFlow(forward[t - 1], xs[t - 1], ys[t - 1], halfW, above, below);
             xs[t] = xs[t - 1] + m[0];
             ys[t] = ys[t - 1] + m[1];
         }
         for (int t = key - 1; t >= 0; t--) {
-            float[] m = medianFlow(backward[t]);
+            float[] m = modeFlow(backward[t], xs[t + 1], ys[t + 1], halfW, above, below);
             xs[t] = xs[t + 1] + m[0];
             ys[t] = ys[t + 1] + m[1];
         }
@@ -294,6 +308,76 @@ final class SceneOverlay implements EditOperator {
         }
         return new float[] {median(xs), median(ys)};
     }
+
+    /** The most common flow in the box around ({@code cx}, {@code cy}) (flow-grid pixels), clipped to the frame. */
+    private static float[] modeFlow(Mat flow, double cx, double cy, int halfW, int above, int below) {
+        int w = flow.cols();
+        int h = flow.rows();
+        int x0 = Math.max(0, (int) Math.floor(cx - halfW));
+        int x1 = Math.min(w, (int) Math.ceil(cx + halfW));
+        int y0 = Math.max(0, (int) Math.floor(cy - above));
+        int y1 = Math.min(h, (int) Math.ceil(cy + below));
+        if (x1 - x0 < 4 || y1 - y0 < 4) {
+            return medianFlow(flow);
+        }
+        java.nio.FloatBuffer f = flow.createBuffer();
+        // the mode, not the median: the still surface's motion is the most common one, while a hand moving through
+        // a third of the box drags the median along with it
+        int bins = 2 * MODE_RANGE * MODE_BINS_PER_PX + 1;
+        int[] hist = new int[bins * bins];
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int i = y * w + x;
+                int bx = (int) Math.round(f.get(2 * i) * MODE_BINS_PER_PX) + MODE_RANGE * MODE_BINS_PER_PX;
+                int by = (int) Math.round(f.get(2 * i + 1) * MODE_BINS_PER_PX) + MODE_RANGE * MODE_BINS_PER_PX;
+                if (bx >= 0 && by >= 0 && bx < bins && by < bins) {
+                    hist[by * bins + bx]++;
+                }
+            }
+        }
+        // counts summed over each bin's 3x3 neighbourhood, so one lucky bin does not win over a broad peak
+        int best = -1;
+        int bestX = 0;
+        int bestY = 0;
+        for (int by = 1; by < bins - 1; by++) {
+            for (int bx = 1; bx < bins - 1; bx++) {
+                int c = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        c += hist[(by + dy) * bins + bx + dx];
+                    }
+                }
+                if (c > best) {
+                    best = c;
+                    bestX = bx;
+                    bestY = by;
+                }
+            }
+        }
+        // the mean of the flows in the winning neighbourhood: sub-bin precision
+        double sx = 0;
+        double sy = 0;
+        int k = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int i = y * w + x;
+                float fx = f.get(2 * i);
+                float fy = f.get(2 * i + 1);
+                int bx = (int) Math.round(fx * MODE_BINS_PER_PX) + MODE_RANGE * MODE_BINS_PER_PX;
+                int by = (int) Math.round(fy * MODE_BINS_PER_PX) + MODE_RANGE * MODE_BINS_PER_PX;
+                if (Math.abs(bx - bestX) <= 1 && Math.abs(by - bestY) <= 1) {
+                    sx += fx;
+                    sy += fy;
+                    k++;
+                }
+            }
+        }
+        return k == 0 ? medianFlow(flow) : new float[] {(float) (sx / k), (float) (sy / k)};
+    }
+
+    /** The flow histogram of {@link #modeFlow}: ±range px, bins per px. */
+    private static final int MODE_RANGE = 24;
+    private static final int MODE_BINS_PER_PX = 4;
 
     private static float median(float[] v) {
         float[] c = v.clone();
