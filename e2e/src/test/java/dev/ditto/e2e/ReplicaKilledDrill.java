@@ -36,9 +36,13 @@ import java.util.stream.Stream;
  */
 final class ReplicaKilledDrill {
     private static final int SOURCES = 3;
-    private static final int PER_SOURCE = 12;
+    private static final int PER_SOURCE = 8;
     private static final List<String> LEASES = List.of("--ditto.runner.lease-seconds=10",
             "--ditto.runner.heartbeat-seconds=2", "--ditto.queue.reaper-interval-ms=1000",
+            // the copy runners' "edits" are the source itself, which the judge rejects: every one goes to review
+            "--ditto.agent.judge-review-share=1.0",
+            // two servers and their runners on a small, busy machine: a connection may take more than the 3 s default
+            "--ditto.db.connection-timeout=20s",
             "--ditto.campaigns.lease-seconds=10", "--ditto.campaigns.poll-ms=1000",
             "--ditto.releases.publication-lease-seconds=10", "--ditto.releases.publication-poll-ms=1000",
             "--ditto.releases.build-lease-seconds=10", "--ditto.releases.build-poll-ms=1000");
