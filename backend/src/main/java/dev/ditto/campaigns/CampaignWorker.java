@@ -80,7 +80,7 @@ class CampaignWorker {
                    @Value("${ditto.campaigns.lease-seconds:60}") int leaseSeconds,
                    @Value("${ditto.campaigns.database-retry-seconds:120}") int databaseRetrySeconds) {
         this(jdbc, tx, engines, corpus, jobs, outbox, json, backendSettings, enabled,
-                new Lease("campaigns-" + UUID.randomUUID(), leaseSeconds), Duration.ofSeconds(databaseRetrySeconds));
+                new Lease("campaigns-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID(), leaseSeconds), Duration.ofSeconds(databaseRetrySeconds));
     }
 
     CampaignWorker(JdbcClient jdbc, TransactionTemplate tx, AgentEngines engines, CorpusInstructions corpus,

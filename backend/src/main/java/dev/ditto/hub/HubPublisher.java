@@ -130,6 +130,7 @@ public class HubPublisher implements ReleasePublisher {
             Path ndjson = Files.createTempFile("hub-commit-", ".ndjson");
             try {
                 writeCommit(ndjson, job, batch, i, commits.size(), state.commits.isEmpty() ? null : state.commits.getLast());
+                tracker.checkpoint();
                 HubClient.Commit commit = client.commit(REPO_TYPE, repo, revision, ndjson);
                 state.commits.add(commit.oid());
                 state.commitUrl = commit.url();
@@ -268,6 +269,7 @@ public class HubPublisher implements ReleasePublisher {
             if (file == null) {
                 throw new HubException(0, "the LFS batch API answered for an object that was not asked for: " + object.oid());
             }
+            tracker.checkpoint();
             if (object.error() != null) {
                 throw new HubException(0, "the Hub refused to store " + file.path() + ": " + object.error());
             }

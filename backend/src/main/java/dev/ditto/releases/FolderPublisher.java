@@ -113,6 +113,7 @@ public class FolderPublisher implements ReleasePublisher {
 
     private static void copyIfChanged(ReleaseFiles from, Path dest, ReleaseManifest.FileEntry file, PublicationTracker tracker)
             throws IOException {
+        tracker.checkpoint();
         Path target = resolveInside(dest, file.path());
         if (Files.isRegularFile(target) && Files.size(target) == file.size()
                 && ReleaseManifest.sha256(target).equals(file.sha256())) {

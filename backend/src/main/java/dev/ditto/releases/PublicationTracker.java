@@ -16,4 +16,12 @@ public interface PublicationTracker {
 
     /** Adds finished files and sent bytes. */
     void advance(int files, long bytes);
+
+    /**
+     * Called before each file is sent: throws when this server may no longer publish (another server took the
+     * publication over, or this one is stopping), so a taken-over publication's files are not sent twice.
+     */
+    default void checkpoint() {
+        // a tracker without leases lets the publisher go on
+    }
 }

@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -25,6 +27,11 @@ import tools.jackson.databind.ObjectMapper;
  * Builds a release end to end: records it, snapshots the selection, checks it, diffs it against the previous
  * version of the same name and writes its files under {@code <releases-root>/<name>/<version>/}. Plain Java (no
  * Spring), so the benchmark runs the same code.
+ *
+ * <p>A build holds its release's lease ({@code releases.lease_owner}/{@code lease_until}, PostgreSQL's clock) while it
+ * runs; {@link #heartbeat()} renews it. A BUILDING release whose lease ran out (its server died) is claimed by
+ * {@link #claimAbandoned()} and built again from the start by {@link #rebuild}; a build that finds its lease taken
+ * stops at its next progress report and writes nothing more, so a release is built and recorded once.
  */
 public final class ReleaseBuilder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
@@ -40,6 +47,24 @@ public final class ReleaseBuilder {
     private final ReleaseQuality quality;
 
     private final ReleaseStorage storage;
+    private volatile BuildLease lease = new BuildLease("build-" + UUID.randomUUID(), 60);
+    /** Releases this builder is building now (their lease is renewed by {@link #heartbeat()}). */
+    private final Set<Long> building = ConcurrentHashMap.newKeySet();
+    /** Builds whose lease another server took: they stop at their next progress report. */
+    private final Set<Long> lost = ConcurrentHashMap.newKeySet();
+
+    /** Who holds a build's lease and for how long each heartbeat extends it. */
+    public record BuildLease(String owner, int seconds) {}
+
+    /** A release another server left BUILDING, now claimed by this one, and what its build was asked for. */
+    public record Abandoned(Release release, ReleaseSelection selection, @Nullable String notes, boolean withSim2Real) {}
+
+    /** A build that another server took over. */
+    public static final class LeaseLost extends ReleaseException {
+        LeaseLost(String message) {
+            super(Reason.CONFLICT, message);
+        }
+    }
 
     public ReleaseBuilder(DataSource dataSource, BlobFiles blobs, ReleaseProperties properties, ObjectMapper json,
                           Clock clock, Path releasesRoot) {
@@ -58,6 +83,69 @@ public final class ReleaseBuilder {
         this.writer = new ReleaseFilesWriter(dataSource, blobs, properties, json, storage);
         this.catalog = new ReleaseCatalog(dataSource, json);
         this.quality = new ReleaseQuality(dataSource);
+    }
+
+    /** Builds as {@code lease} from now on (its owner names this server in {@code releases.lease_owner}). */
+    public ReleaseBuilder leasedAs(BuildLease lease) {
+        if (lease.seconds() < 3) {
+            throw new IllegalArgumentException("ditto.releases.build-lease-seconds must be at least 3, was " + lease.seconds());
+        }
+        this.lease = lease;
+        return this;
+    }
+
+    public BuildLease lease() {
+        return lease;
+    }
+
+    /** Renews the lease of every build running here; a build whose lease another server took is told to stop. */
+    public void heartbeat() {
+        for (long id : building) {
+            int renewed = jdbc.sql("""
+                    update releases set lease_until = now() + make_interval(secs => :lease)
+                     where id = :id and state = 'BUILDING' and lease_owner = :me""")
+                    .param("lease", lease.seconds()).param("id", id).param("me", lease.owner()).update();
+            if (renewed == 0) {
+                lost.add(id);
+            }
+        }
+    }
+
+    /**
+     * Claims one release left BUILDING by a server that stopped renewing its lease (or by a server from before
+     * leases), oldest first; {@code FOR UPDATE SKIP LOCKED} and the conditional update let one server only have it.
+     */
+    public Optional<Abandoned> claimAbandoned() {
+        record Row(long id, String selection, String request) {}
+        Optional<Row> row = jdbc.sql("""
+                with next as (
+                    select id from releases
+                     where state = 'BUILDING' and (lease_owner is null or lease_until < now())
+                     order by id limit 1 for update skip locked)
+                update releases r set lease_owner = :me, lease_until = now() + make_interval(secs => :lease)
+                  from next where r.id = next.id
+                returning r.id, r.selection::text, r.build_request::text""")
+                .param("me", lease.owner()).param("lease", lease.seconds())
+                .query((rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3))).optional();
+        return row.map(r -> {
+            var request = json.readTree(r.request());
+            String notes = request.path("notes").isString() ? request.path("notes").asString() : null;
+            return new Abandoned(catalog.get(r.id()), json.readValue(r.selection(), ReleaseSelection.class), notes,
+                    request.path("sim2real").asBoolean(false));
+        });
+    }
+
+    /**
+     * Builds a claimed release again from the start (rows and files its first server left are discarded first);
+     * a failure is recorded on the release as a first build's would be.
+     */
+    public Release rebuild(Abandoned abandoned, Sim2Real sim2realRule, BiConsumer<String, Long> progress) {
+        Release release = abandoned.release();
+        synchronized (LOCKS.computeIfAbsent(release.name(), n -> new Object())) {
+            discardRows(release.id());
+            return completeLeased(release, abandoned.selection(), abandoned.notes(),
+                    abandoned.withSim2Real() ? sim2realRule : null, progress);
+        }
     }
 
     /** The folder a release's files live in (with S3, where it is staged while it is built). */
@@ -99,23 +187,44 @@ public final class ReleaseBuilder {
         }
         ReleaseSelection selection = request.selection() == null ? ReleaseSelection.all() : request.selection();
         synchronized (LOCKS.computeIfAbsent(name, n -> new Object())) {
-            long id = create(name, version, selection, createdBy);
-            Release created = catalog.get(id);
-            try {
-                return complete(created, selection, request.notes(), request.withSim2Real() ? sim2realRule : null,
-                        progress);
-            } catch (Exception e) {
-                fail(created, e);
-                if (e instanceof ReleaseException re) {
-                    throw re;
-                }
-                throw new ReleaseException(ReleaseException.Reason.FAILED, "building release " + name + " " + version
-                        + " (id " + id + ") failed: " + e.getMessage(), e);
-            }
+            long id = create(name, version, selection, createdBy, request.notes(), request.withSim2Real());
+            return completeLeased(catalog.get(id), selection, request.notes(),
+                    request.withSim2Real() ? sim2realRule : null, progress);
         }
     }
 
-    private long create(String name, SemanticVersion version, ReleaseSelection selection, @Nullable Long createdBy) {
+    /** Completes a release this server holds the lease of, recording a failure (unless another server took it). */
+    private Release completeLeased(Release created, ReleaseSelection selection, @Nullable String notes,
+                                   @Nullable Sim2Real sim2real, BiConsumer<String, Long> progress) {
+        long id = created.id();
+        building.add(id);
+        lost.remove(id);
+        BiConsumer<String, Long> leased = (stage, n) -> {
+            if (lost.contains(id)) {
+                throw new LeaseLost("release " + created.name() + " " + created.version() + " (id " + id
+                        + ") is being built by another server, which took it over; this build stopped");
+            }
+            progress.accept(stage, n);
+        };
+        try {
+            return complete(created, selection, notes, sim2real, leased);
+        } catch (LeaseLost e) {
+            throw e;
+        } catch (Exception e) {
+            fail(created, e);
+            if (e instanceof ReleaseException re) {
+                throw re;
+            }
+            throw new ReleaseException(ReleaseException.Reason.FAILED, "building release " + created.name() + " "
+                    + created.version() + " (id " + id + ") failed: " + e.getMessage(), e);
+        } finally {
+            building.remove(id);
+            lost.remove(id);
+        }
+    }
+
+    private long create(String name, SemanticVersion version, ReleaseSelection selection, @Nullable Long createdBy,
+                        @Nullable String notes, boolean withSim2Real) {
         record Existing(long id, SemanticVersion version, String state) {}
         List<Existing> existing = jdbc.sql("select id, version, state from releases where name = :n").param("n", name)
                 .query((rs, i) -> new Existing(rs.getLong(1), SemanticVersion.parse(rs.getString(2)), rs.getString(3)))
@@ -131,12 +240,18 @@ public final class ReleaseBuilder {
         Optional<Existing> previous = existing.stream()
                 .filter(e -> e.state().equals("BUILT") || e.state().equals("PUBLISHED"))
                 .max(Comparator.comparing(Existing::version));
+        Map<String, Object> request = new java.util.HashMap<>();
+        request.put("notes", notes);
+        request.put("sim2real", withSim2Real);
         return jdbc.sql("""
-                insert into releases (name, version, selection, state, previous_id, created_by, created_at)
-                values (:n, :v, cast(:sel as jsonb), 'BUILDING', :prev, :by, :at) returning id""")
+                insert into releases (name, version, selection, state, previous_id, created_by, created_at, lease_owner,
+                                      lease_until, build_request)
+                values (:n, :v, cast(:sel as jsonb), 'BUILDING', :prev, :by, :at, :me,
+                        now() + make_interval(secs => :lease), cast(:req as jsonb)) returning id""")
                 .param("n", name).param("v", version.toString()).param("sel", json.writeValueAsString(selection))
                 .param("prev", previous.map(Existing::id).orElse(null)).param("by", createdBy)
-                .param("at", Timestamp.from(clock.instant()))
+                .param("at", Timestamp.from(clock.instant())).param("me", lease.owner()).param("lease", lease.seconds())
+                .param("req", json.writeValueAsString(request))
                 .query(Long.class).single();
     }
 
@@ -180,31 +295,47 @@ public final class ReleaseBuilder {
         storage.built(dir);
         Map<String, Object> options = sim2real == null ? Map.of() : Map.of("sim2real",
                 new Sim2Real.Subset(sim2real.categories(), sim2real.prompt(), written.stats().sim2realPairs()));
-        jdbc.sql("""
+        int recorded = jdbc.sql("""
                 update releases set state = 'BUILT', sample_count = :n, counts = cast(:counts as jsonb),
                        diff = cast(:diff as jsonb), notes = :notes, manifest_sha256 = :sha, built_at = :at, error = null,
-                       options = cast(:options as jsonb), quality = cast(:quality as jsonb)
-                where id = :id""")
+                       options = cast(:options as jsonb), quality = cast(:quality as jsonb), lease_until = null
+                where id = :id and state = 'BUILDING' and lease_owner = :me""")
                 .param("n", pass.samples()).param("counts", json.writeValueAsString(counts))
                 .param("diff", json.writeValueAsString(diff)).param("notes", ReleaseNotes.compose(notes, diff))
                 .param("sha", written.manifestSha256()).param("at", Timestamp.from(builtAt)).param("id", release.id())
                 .param("options", json.writeValueAsString(options)).param("quality", json.writeValueAsString(report))
-                .update();
+                .param("me", lease.owner()).update();
+        if (recorded == 0) {
+            throw new LeaseLost("release " + release.name() + " " + release.version() + " (id " + release.id()
+                    + ") was taken over by another server before this build was recorded");
+        }
         return catalog.get(release.id());
     }
 
+    /** Records the failure, unless another server took the build over (then its rows and files are that one's). */
     private void fail(Release release, Exception cause) {
-        jdbc.sql("update release_samples set edited_shard_id = null, source_shard_id = null where release_id = :id")
-                .param("id", release.id()).update();
-        jdbc.sql("delete from release_shards where first_release_id = :id").param("id", release.id()).update();
-        jdbc.sql("delete from release_samples where release_id = :id").param("id", release.id()).update();
-        jdbc.sql("update releases set state = 'FAILED', error = :e where id = :id")
-                .param("e", String.valueOf(cause.getMessage())).param("id", release.id()).update();
+        int mine = jdbc.sql("""
+                update releases set state = 'FAILED', error = :e, lease_until = null
+                 where id = :id and state = 'BUILDING' and lease_owner = :me""")
+                .param("e", String.valueOf(cause.getMessage())).param("id", release.id()).param("me", lease.owner())
+                .update();
+        if (mine == 0) {
+            return;
+        }
+        discardRows(release.id());
         try {
             storage.discard(directoryOf(release.name(), release.version()));
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** The rows a build wrote: its samples and the shards it created. */
+    private void discardRows(long releaseId) {
+        jdbc.sql("update release_samples set edited_shard_id = null, source_shard_id = null where release_id = :id")
+                .param("id", releaseId).update();
+        jdbc.sql("delete from release_shards where first_release_id = :id").param("id", releaseId).update();
+        jdbc.sql("delete from release_samples where release_id = :id").param("id", releaseId).update();
     }
 
     private void discardFailed(String name, long id, SemanticVersion version) {

@@ -17,11 +17,15 @@ class ReleaseConfiguration {
 
     @Bean
     ReleaseBuilder releaseBuilder(DataSource dataSource, BlobStore blobs, ReleaseProperties properties,
-                                  ObjectMapper json, Clock clock, DittoProperties ditto) {
+                                  ObjectMapper json, Clock clock, DittoProperties ditto,
+                                  @org.springframework.beans.factory.annotation.Value("${ditto.releases.build-lease-seconds:60}")
+                                  int leaseSeconds) {
         java.nio.file.Path root = ditto.dataDir().resolve("releases");
         ReleaseStorage storage = blobs instanceof S3BlobStore s3 ? ReleaseStorage.s3(root, s3.folder("releases"))
                 : ReleaseStorage.local();
-        return new ReleaseBuilder(dataSource, BlobFiles.of(blobs), properties, json, clock, root, storage);
+        return new ReleaseBuilder(dataSource, BlobFiles.of(blobs), properties, json, clock, root, storage)
+                .leasedAs(new ReleaseBuilder.BuildLease("build-" + ProcessHandle.current().pid() + "-"
+                        + java.util.UUID.randomUUID(), leaseSeconds));
     }
 
     @Bean

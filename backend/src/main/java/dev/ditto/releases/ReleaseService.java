@@ -12,14 +12,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 
-/** Builds, lists and shows releases, audited; a published release is never edited. */
+/**
+ * Builds, lists and shows releases, audited; a published release is never edited. Renews the leases of the builds
+ * running on this server, and builds again, from the start, a release whose server stopped mid-build (every
+ * {@code ditto.releases.build-poll-ms}).
+ */
 @Service
 public class ReleaseService {
     private static final Logger log = LoggerFactory.getLogger(ReleaseService.class);
@@ -28,6 +39,11 @@ public class ReleaseService {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final SettingsService settings;
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("release-build-lease").daemon().factory());
+    private final ExecutorService takeovers =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("release-takeover").daemon().factory());
+    private final AtomicBoolean takingOver = new AtomicBoolean();
 
     ReleaseService(ReleaseBuilder builder, ReleaseCatalog catalog, JdbcClient jdbc, AuditLog audit,
                    SettingsService settings) {
@@ -36,6 +52,63 @@ public class ReleaseService {
         this.jdbc = jdbc;
         this.audit = audit;
         this.settings = settings;
+        long every = Math.max(1000, builder.lease().seconds() * 1000L / 3);
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        try {
+            builder.heartbeat();
+        } catch (RuntimeException e) {
+            log.warn("Release builds: could not renew their leases ({}); trying again", e.getMessage());
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${ditto.releases.build-poll-ms:5000}", initialDelayString = "${ditto.releases.build-poll-ms:5000}")
+    void pollAbandonedBuilds() {
+        if (takingOver.compareAndSet(false, true)) {
+            takeovers.execute(() -> {
+                try {
+                    takeOverAbandoned();
+                } catch (RuntimeException e) {
+                    log.warn("Release builds: could not look for abandoned builds ({}); trying again at the next poll",
+                            e.getMessage());
+                } finally {
+                    takingOver.set(false);
+                }
+            });
+        }
+    }
+
+    /**
+     * Builds again every release a stopped server left BUILDING (its lease ran out), one after the other; returns
+     * the releases this server built. A build that fails is recorded FAILED with the reason, as a first build is.
+     */
+    public List<Release> takeOverAbandoned() {
+        List<Release> built = new java.util.ArrayList<>();
+        Optional<ReleaseBuilder.Abandoned> next;
+        while ((next = builder.claimAbandoned()).isPresent()) {
+            Release release = next.get().release();
+            log.info("Release {} {} (id {}) was left building by a stopped server; building it again here",
+                    release.name(), release.version(), release.id());
+            try {
+                Release done = builder.rebuild(next.get(), next.get().withSim2Real() ? sim2realRule() : Sim2Real.defaults(),
+                        (stage, n) -> log.info("Release {} {}: {} {}", release.name(), release.version(), stage, n));
+                audit.record("release.build", "release", done.id(), null, Map.of("name", done.name(), "version",
+                        done.version(), "samples", done.sampleCount(), "takenOver", true));
+                built.add(done);
+            } catch (ReleaseException e) {
+                log.warn("Release {} {} (id {}): the build taken over failed: {}", release.name(), release.version(),
+                        release.id(), e.getMessage());
+            }
+        }
+        return built;
+    }
+
+    @PreDestroy
+    void stop() {
+        heartbeats.shutdownNow();
+        takeovers.shutdownNow();
     }
 
     /** Builds a release synchronously (it streams, so even a million samples take about a minute). */

@@ -26,6 +26,12 @@ public final class ReleaseFixtures {
         this.blobs = blobs;
     }
 
+    /** Rejects every accepted sample: the tests share a schema, and each one releases only the samples it accepts itself. */
+    public ReleaseFixtures releasingOnlyNewSamples() {
+        jdbc.sql("update samples set status = 'REJECTED' where status = 'ACCEPTED'").update();
+        return this;
+    }
+
     /** A source with one normalised clip of {@code frames} frames at 832x480; returns the clip id. */
     public long clip(int frames) throws IOException {
         Path file = clipFile(frames, "testsrc");

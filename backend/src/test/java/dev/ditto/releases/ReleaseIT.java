@@ -3,14 +3,12 @@ package dev.ditto.releases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import dev.ditto.blobs.BlobStore;
 import dev.ditto.testing.DittoIntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,16 +19,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,7 +34,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @DittoIntegrationTest
-@ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = "ditto.releases.shard-max-bytes=160000")
 class ReleaseIT {
     private static final String TRICKY = "Make the sky \"stormy\", with lightning, rain and dark clouds";
@@ -51,7 +44,6 @@ class ReleaseIT {
     @Autowired BlobStore blobs;
     @Autowired ObjectMapper json;
     @Autowired ReleaseService releases;
-    @Autowired DataSource dataSource;
     @Autowired ConfigurableApplicationContext context;
     @LocalServerPort int port;
     @TempDir Path temp;
@@ -62,9 +54,7 @@ class ReleaseIT {
     @BeforeEach
     void setUp() {
         api = new ReleaseApi(port, json);
-        fixtures = new ReleaseFixtures(jdbc, blobs);
-        // the tests share a schema: each one releases only the samples it accepts itself
-        jdbc.sql("update samples set status = 'REJECTED' where status = 'ACCEPTED'").update();
+        fixtures = new ReleaseFixtures(jdbc, blobs).releasingOnlyNewSamples();
     }
 
     @Test
@@ -428,49 +418,37 @@ class ReleaseIT {
     }
 
     @Test
-    void publicationsAStoppedServerLeftRunningResumeWhenTheServerStarts(CapturedOutput output) throws Exception {
+    void publicationsAStoppedServerLeftRunningResumeWhenTheServerStarts() throws Exception {
         long clip = fixtures.clip(73);
         fixtures.sample(clip, "GLOBAL_STYLE", "Make it look like a woodcut print", 0.9);
         long id = api.post("/api/releases", Map.of("name", "ditto-restart", "version", "1.0.0")).json().path("id").asLong();
         Path folder = temp.resolve("after-restart");
-        // what a server killed mid-publish leaves: RUNNING rows; one is orphaned, another server still runs the other
-        long orphaned = runningPublication(id, folder.toString());
-        long elsewhere = runningPublication(id, temp.resolve("elsewhere").toString());
+        // what a server killed mid-publish leaves: RUNNING rows; one's lease ran out, another server still renews the other's
+        long orphaned = runningPublication(id, folder.toString(), "now() - interval '1 second'");
+        long elsewhere = runningPublication(id, temp.resolve("elsewhere").toString(), "now() + interval '1 hour'");
 
-        try (Connection otherServer = dataSource.getConnection()) {
-            lockPublication(otherServer, "pg_advisory_lock", elsewhere);
+        context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO));
 
-            context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO));
-
-            JsonNode done = api.awaitPublication(orphaned);
-            assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("DONE");
-            Path dir = releases.directory(releases.get(id));
-            for (JsonNode f : json.readTree(dir.resolve("manifest.json").toFile()).path("files")) {
-                assertThat(Files.mismatch(dir.resolve(f.path("path").asString()), folder.resolve(f.path("path").asString())))
-                        .isEqualTo(-1L);
-            }
-            // the resume tried the other server's publication, found its lock taken and left it running
-            await().atMost(Duration.ofSeconds(30)).until(() -> output.getOut()
-                    .contains("Publication " + elsewhere + " is being run by another server; leaving it to that one"));
-            assertThat(api.get("/api/publications/" + elsewhere).json().path("state").asString()).isEqualTo("RUNNING");
-            lockPublication(otherServer, "pg_advisory_unlock", elsewhere);
+        JsonNode done = api.awaitPublication(orphaned);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("DONE");
+        Path dir = releases.directory(releases.get(id));
+        for (JsonNode f : json.readTree(dir.resolve("manifest.json").toFile()).path("files")) {
+            assertThat(Files.mismatch(dir.resolve(f.path("path").asString()), folder.resolve(f.path("path").asString())))
+                    .isEqualTo(-1L);
         }
+        // the publication whose lease the other server still holds is left to it
+        assertThat(api.get("/api/publications/" + elsewhere).json().path("state").asString()).isEqualTo("RUNNING");
+        assertThat(jdbc.sql("select lease_owner from publications where id = :id").param("id", elsewhere)
+                .query(String.class).single()).isEqualTo("other-server");
         jdbc.sql("update publications set state = 'CANCELLED' where id = :id").param("id", elsewhere).update();
     }
 
-    private long runningPublication(long releaseId, String destination) {
+    private long runningPublication(long releaseId, String destination, String leaseUntil) {
         return jdbc.sql("""
-                insert into publications (release_id, target, destination, state, created_at, started_at)
-                values (:r, 'FOLDER', :d, 'RUNNING', now(), now()) returning id""")
+                insert into publications (release_id, target, destination, state, created_at, started_at, lease_owner,
+                                          lease_until)
+                values (:r, 'FOLDER', :d, 'RUNNING', now(), now(), 'other-server', %s) returning id""".formatted(leaseUntil))
                 .param("r", releaseId).param("d", destination).query(Long.class).single();
-    }
-
-    private static void lockPublication(Connection connection, String function, long publicationId) throws Exception {
-        try (var st = connection.prepareStatement(
-                "select " + function + "(hashtext(current_schema() || '.publications'), ?)")) {
-            st.setInt(1, Math.toIntExact(publicationId));
-            st.executeQuery().close();
-        }
     }
 
     @Test

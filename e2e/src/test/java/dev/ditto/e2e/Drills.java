@@ -50,13 +50,15 @@ import java.util.zip.GZIPInputStream;
  *   seconds;</li>
  *   <li>{@code postgres-restart}: PostgreSQL shut down (fast) and started again while samples are generated,
  *   judged and decided;</li>
- *   <li>{@code s3-flaky}: the blobs in an S3 store (s3proxy) that refuses or resets 5% of requests.</li>
+ *   <li>{@code s3-flaky}: the blobs in an S3 store (s3proxy) that refuses or resets 5% of requests;</li>
+ *   <li>{@code replica-killed}: two servers behind HAProxy, one SIGKILLed mid-campaign and mid-publish
+ *   ({@link ReplicaKilledDrill}).</li>
  * </ul>
  */
 public final class Drills {
     static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang",
             "runner-stop", "search-down", "runners", "postgres-restart",
-            "s3-flaky");
+            "s3-flaky", "replica-killed");
     private static final int SOURCES = 3;
     private static final int PER_SOURCE = 16;
 
@@ -89,6 +91,7 @@ public final class Drills {
                     case "runners" -> runners(figures);
                     case "postgres-restart" -> postgresRestart(figures);
                     case "s3-flaky" -> s3Flaky(figures);
+                    case "replica-killed" -> ReplicaKilledDrill.run(figures);
                     default -> throw new IllegalStateException(name);
                 }
             } catch (Exception | AssertionError e) {
