@@ -46,9 +46,21 @@ class SampleIndex {
         this(client, ditto.search().indexPrefix(), properties,
                 properties.index().shards() != null ? properties.index().shards()
                         : ditto.search().url() == null ? IndexMapping.embeddedShards(Runtime.getRuntime().availableProcessors()) : 1,
-                properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1,
+                replicas(ditto, properties),
                 properties.index().vectorIndex() != null ? properties.index().vectorIndex()
                         : ditto.search().url() == null ? IndexMapping.VectorIndex.BBQ_DISK : IndexMapping.VectorIndex.BBQ_HNSW);
+    }
+
+    /**
+     * Replicas of a new index: {@code ditto.search.index.replicas}, else 0 on the embedded node (nowhere to put
+     * them) and 1 on a configured cluster (every shard survives the loss of one node).
+     */
+    static int replicas(DittoProperties ditto, SearchProperties properties) {
+        Integer configured = properties.index().replicas();
+        if (configured != null && configured < 0) {
+            throw new IllegalArgumentException("ditto.search.index.replicas must be 0 or more, not " + configured);
+        }
+        return configured != null ? configured : ditto.search().url() == null ? 0 : 1;
     }
 
     SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int shards, int replicas,
