@@ -38,7 +38,7 @@ class SampleIndex {
     private final int shards;
     private final SearchProperties.Indexer retry;
     private final int replicas;
-    private final IndexMapping.VectorIndex vectors;
+    private final String vectorOptions;
     private volatile boolean aliasKnown;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -73,7 +73,7 @@ class SampleIndex {
         this.shards = shards;
         this.retry = properties.indexer();
         this.replicas = replicas;
-        this.vectors = vectors;
+        this.vectorOptions = vectors.options(properties.index().hnswM(), properties.index().hnswEfConstruction());
     }
 
     /** Shards a new version gets. */
@@ -123,7 +123,7 @@ class SampleIndex {
                 }
             }
         } else {
-            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectors))));
+            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectorOptions))));
         }
         aliasKnown = true;
     }
@@ -159,7 +159,7 @@ class SampleIndex {
 
     /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
     void createVersion(String name, boolean bulkLoading) throws IOException {
-        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectors);
+        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectorOptions);
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 

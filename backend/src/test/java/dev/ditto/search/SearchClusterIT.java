@@ -30,7 +30,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The search code, unchanged, on a real three-node Elasticsearch cluster (the embedded distribution, three nodes on
- * this machine, 384 MB heap each) named to the server by all three URLs: indices get one replica, the cluster is
+ * this machine, 384 MB heap each) named to the server by all three URLs: indices get one replica (and the configured
+ * HNSW graph), the cluster is
  * green with every replica allocated on another node than its primary, the dashboard's hybrid search finds the
  * samples the outbox indexed, a reindex rebuilds them onto the cluster, and with the first node of the URL list
  * SIGKILLed the same search still answers from the replicas.
@@ -40,6 +41,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {
         "ditto.search.indexer.enabled=false", // the test drains the outbox itself
         "ditto.search.index.shards=2",
+        "ditto.search.index.hnsw-m=24", "ditto.search.index.hnsw-ef-construction=150",
         "ditto.search.warmup.on-start=false"})
 @DirtiesContext // the cluster stops with this context
 class SearchClusterIT {
@@ -94,6 +96,11 @@ class SearchClusterIT {
 
         assertThat(client.indices().getSettings(g -> g.index(live)).get(live).settings().index().numberOfReplicas())
                 .as("a configured cluster gets one replica").isEqualTo("1");
+        var vectorOptions = client.indices().getMapping(m -> m.index(live)).get(live).mappings().properties()
+                .get("vector").denseVector().indexOptions();
+        assertThat(vectorOptions.type().jsonValue()).as("a configured cluster's default").isEqualTo("bbq_hnsw");
+        assertThat(vectorOptions.m()).isEqualTo(24);
+        assertThat(vectorOptions.efConstruction()).isEqualTo(150);
         HealthResponse green = awaitHealth(HealthStatus.Green, NODES);
         assertThat(green.numberOfNodes()).isEqualTo(NODES);
         assertThat(green.unassignedShards()).isZero();

@@ -60,7 +60,7 @@ final class NodeLostDrill {
             JsonObject atKill = p.admin.await("/api/admin/search/status",
                     s -> s.getAsJsonObject().get("indexedDocuments").getAsLong() >= 2, Duration.ofMinutes(10)).getAsJsonObject();
             String lostName = "ditto-node-lost-" + LOST;
-            f.put("lost_node_was_master", health(cluster, 1).map(h -> master(cluster, 1).equals(lostName)).orElse(false));
+            f.put("lost_node_was_master", master(cluster, 1).equals(lostName));
             f.put("documents_at_kill", atKill.get("indexedDocuments").getAsLong());
             f.put("samples_at_kill", atKill.get("samplesInDatabase").getAsLong());
 
@@ -122,7 +122,12 @@ final class NodeLostDrill {
                 samplesInPostgres = rs.getLong(1);
             }
             long documents = count(cluster, 1, "ditto-samples");
-            long acceptedFound = p.admin.get("/api/search?status=ACCEPTED&size=100").getAsJsonObject().get("total").getAsLong();
+            // the last decisions become searchable with the index's next refresh (1 s)
+            long acceptedFound = -1;
+            for (long caughtUp = System.nanoTime(); acceptedFound != accepted.size()
+                    && System.nanoTime() - caughtUp < Duration.ofSeconds(60).toNanos(); pause(500)) {
+                acceptedFound = p.admin.get("/api/search?status=ACCEPTED&size=100").getAsJsonObject().get("total").getAsLong();
+            }
 
             f.put("lost_node", lostName);
             f.put("observed_seconds", round(outage));
