@@ -48,15 +48,19 @@ final class NodeLostDrill {
         try {
             long startAt = System.nanoTime();
             cluster = EmbeddedElasticsearchCluster.start(p.folder.resolve("cluster"),
-                    EmbeddedElasticsearch.defaultDistribution(), "ditto-node-lost", NODES, 512);
+                    EmbeddedElasticsearch.defaultDistribution(), "ditto-node-lost", NODES, 512,
+                    EmbeddedElasticsearchCluster.Speed.QUICK_START); // three JVMs and the server on a small machine
+            f.put("node_jvm", "512 MB heap, client compiler only");
             f.put("cluster_start_seconds", round((System.nanoTime() - startAt) / 1e9));
             say("cluster up: " + cluster.urls());
             p.extraArgument("--ditto.search.url=" + cluster.urls());
             p.extraArgument("--ditto.search.index.replicas=1");
             p.startServer();
             p.startRunner("r1");
-            List<Long> sources = p.awaitReadySources(3, Duration.ofMinutes(6));
-            long campaign = startCampaign(p.admin, sources, 4);
+            // one probed source is enough: its instructions keep the runner generating, and the indexer indexing,
+            // through the node's loss
+            List<Long> sources = p.awaitReadySources(1, Duration.ofMinutes(10));
+            long campaign = startCampaign(p.admin, sources.subList(0, 1), 8);
             JsonObject atKill = p.admin.await("/api/admin/search/status",
                     s -> s.getAsJsonObject().get("indexedDocuments").getAsLong() >= 2, Duration.ofMinutes(10)).getAsJsonObject();
             String lostName = "ditto-node-lost-" + LOST;

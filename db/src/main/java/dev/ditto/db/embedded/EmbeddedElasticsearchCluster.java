@@ -109,7 +109,7 @@ public final class EmbeddedElasticsearchCluster implements AutoCloseable {
             launches.add(CompletableFuture.runAsync(() -> {
                 try {
                     var r = ProcessRunner.run(commands.get(n), EmbeddedElasticsearch.environment(dirs.get(n), heapMb, jvmOptions),
-                            dirs.get(n).resolve("launcher.log"), 180);
+                            dirs.get(n).resolve("launcher.log"), 300); // several JVMs starting on few cores
                     if (!r.ok()) {
                         throw new IOException("node " + n + " did not start (exit " + r.exitCode() + "): " + r.output()
                                 + "\n" + cluster.logTail(n));
@@ -121,7 +121,7 @@ public final class EmbeddedElasticsearchCluster implements AutoCloseable {
         }
         try {
             CompletableFuture.allOf(launches.toArray(CompletableFuture[]::new)).join();
-            cluster.awaitHealth("green", nodes, Duration.ofSeconds(120));
+            cluster.awaitHealth("green", nodes, Duration.ofSeconds(180));
         } catch (CompletionException | IOException e) {
             cluster.close();
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
