@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
@@ -105,18 +107,48 @@ public class PlatformConfiguration {
 
     /**
      * The low-level client every Elasticsearch call goes through. It waits for an answer without limit by default,
-     * so a hung node would hold every caller: {@code requestTimeout} bounds each wait.
+     * so a hung node would hold every caller: {@code requestTimeout} bounds each wait. {@code url} may name several
+     * nodes of one cluster, comma-separated: requests go round-robin to the nodes, and a node that refuses or drops a
+     * connection is left out (and retried later) while the request goes to the next one, so losing one node loses
+     * no request that another node can answer.
      */
     public static Rest5Client restClient(String url, @Nullable String apiKey, Duration requestTimeout) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("ditto.search.request-timeout must be positive, was " + requestTimeout);
         }
-        var builder = Rest5Client.builder(URI.create(url))
+        var builder = Rest5Client.builder(nodes(url))
                 .setRequestConfigCallback(c -> c.setResponseTimeout(Timeout.of(requestTimeout)));
         if (apiKey != null && !apiKey.isBlank()) {
             builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
         }
         return builder.build();
+    }
+
+    /** The nodes of {@code ditto.search.url}: one URL, or several separated by commas (blanks around them ignored). */
+    public static List<URI> nodes(String url) {
+        List<URI> nodes = new ArrayList<>();
+        for (String part : url.split(",")) {
+            String node = part.strip();
+            if (node.isEmpty()) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = URI.create(node);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ditto.search.url: '" + node + "' is not a URL", e);
+            }
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("ditto.search.url: '" + node
+                        + "' is not an http(s) URL with a host (expected e.g. http://es-1:9200,http://es-2:9200)");
+            }
+            nodes.add(uri);
+        }
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("ditto.search.url names no node: '" + url + "'");
+        }
+        return nodes;
     }
 
     @Bean

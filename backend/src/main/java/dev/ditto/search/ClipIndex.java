@@ -38,11 +38,12 @@ public class ClipIndex {
     private final int replicas;
     private volatile boolean exists;
 
-    ClipIndex(ElasticsearchClient client, JdbcClient jdbc, DittoProperties ditto) {
+    ClipIndex(ElasticsearchClient client, JdbcClient jdbc, DittoProperties ditto, SearchProperties properties) {
         this.client = client;
         this.jdbc = jdbc;
         this.name = ditto.search().indexPrefix() + "clips";
-        this.replicas = ditto.search().url() == null ? 0 : 1;
+        // the same replicas as the sample index: the clips must outlive a lost node too
+        this.replicas = SampleIndex.replicas(ditto, properties);
     }
 
     /** A clip's embedding. */

@@ -28,6 +28,11 @@ public final class IndexMapping {
      * translog, until {@link BulkLoad#finish} restores them.
      */
     public static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, VectorIndex vectors) {
+        return settingsAndMappings(shards, replicas, bulkLoading, vectors.options());
+    }
+
+    /** {@link #settingsAndMappings(int, int, boolean, VectorIndex)} with the vector fields' {@code index_options}. */
+    static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, String vectorOptions) {
         return """
                 {
                   "settings": {
@@ -39,7 +44,7 @@ public final class IndexMapping {
                   },
                   "mappings": %s
                 }""".formatted(shards, bulkLoading ? 0 : replicas, bulkLoading ? "-1" : "1s",
-                bulkLoading ? "async" : "request", TEXT_ANALYZER, mappings(vectors));
+                bulkLoading ? "async" : "request", TEXT_ANALYZER, mappings(vectorOptions));
     }
 
     /**
@@ -51,8 +56,20 @@ public final class IndexMapping {
     static final String TEXT_ANALYZER = "text_without_stopwords";
 
     /** How the vectors are indexed; public so the search benchmark can report it (and try others). */
-    public static final String VECTOR_INDEX_OPTIONS =
-            "{\"type\": \"bbq_hnsw\", \"m\": 16, \"ef_construction\": 100, \"rescore_vector\": {\"oversample\": 3.0}}";
+    public static final String VECTOR_INDEX_OPTIONS = hnswOptions(16, 100);
+
+    /**
+     * {@code bbq_hnsw} with {@code m} links per vector and a candidate list of {@code efConstruction} while building
+     * the graph ({@code ditto.search.index.hnsw-m} / {@code hnsw-ef-construction}).
+     */
+    static String hnswOptions(int m, int efConstruction) {
+        if (m < 2 || efConstruction < 1) {
+            throw new IllegalArgumentException("ditto.search.index.hnsw-m must be at least 2 and hnsw-ef-construction at least 1, not "
+                    + m + " / " + efConstruction);
+        }
+        return "{\"type\": \"bbq_hnsw\", \"m\": %d, \"ef_construction\": %d, \"rescore_vector\": {\"oversample\": 3.0}}"
+                .formatted(m, efConstruction);
+    }
 
     /**
      * How a new index version stores its vectors ({@code ditto.search.index.vector-index}).
@@ -79,6 +96,11 @@ public final class IndexMapping {
         public String options() {
             return options;
         }
+
+        /** The {@code index_options}, the HNSW graph built with {@code m} and {@code efConstruction} (DiskBBQ has none). */
+        public String options(int m, int efConstruction) {
+            return this == BBQ_HNSW ? hnswOptions(m, efConstruction) : options;
+        }
     }
 
     /**
@@ -86,17 +108,17 @@ public final class IndexMapping {
      * Quantised like {@code vector}, but {@code rescore_vector} recomputes the returned hits' scores on the float
      * vectors, so the threshold decision is not moved by the quantisation.
      */
-    static String instructionVector(VectorIndex vectors) {
+    static String instructionVector(String vectorOptions) {
         return """
             {"type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine",
-             "index_options": %s}""".formatted(vectors.options());
+             "index_options": %s}""".formatted(vectorOptions);
     }
 
     /**
      * The mapping. {@code instruction} and {@code caption} keep offsets in their postings so the highlighter reads them
      * there instead of analysing every hit's text again (highlighting was a third of a page's query time).
      */
-    static String mappings(VectorIndex vectors) {
+    static String mappings(String vectorOptions) {
         return """
             {
               "dynamic": "strict",
@@ -161,11 +183,11 @@ public final class IndexMapping {
                            "index_options": %s},
                 "instruction_vector": %s
               }
-            }""".formatted(vectors.options(), instructionVector(vectors));
+            }""".formatted(vectorOptions, instructionVector(vectorOptions));
     }
 
     /** Adds {@code instruction_vector} to an index created before it existed (a no-op when it is there). */
-    static String instructionVectorMapping(VectorIndex vectors) {
-        return "{\"properties\": {\"instruction_vector\": " + instructionVector(vectors) + "}}";
+    static String instructionVectorMapping(String vectorOptions) {
+        return "{\"properties\": {\"instruction_vector\": " + instructionVector(vectorOptions) + "}}";
     }
 }

@@ -38,7 +38,7 @@ class SampleIndex {
     private final int shards;
     private final SearchProperties.Indexer retry;
     private final int replicas;
-    private final IndexMapping.VectorIndex vectors;
+    private final String vectorOptions;
     private volatile boolean aliasKnown;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -46,9 +46,21 @@ class SampleIndex {
         this(client, ditto.search().indexPrefix(), properties,
                 properties.index().shards() != null ? properties.index().shards()
                         : ditto.search().url() == null ? IndexMapping.embeddedShards(Runtime.getRuntime().availableProcessors()) : 1,
-                properties.index().replicas() != null ? properties.index().replicas() : ditto.search().url() == null ? 0 : 1,
+                replicas(ditto, properties),
                 properties.index().vectorIndex() != null ? properties.index().vectorIndex()
                         : ditto.search().url() == null ? IndexMapping.VectorIndex.BBQ_DISK : IndexMapping.VectorIndex.BBQ_HNSW);
+    }
+
+    /**
+     * Replicas of a new index: {@code ditto.search.index.replicas}, else 0 on the embedded node (nowhere to put
+     * them) and 1 on a configured cluster (every shard survives the loss of one node).
+     */
+    static int replicas(DittoProperties ditto, SearchProperties properties) {
+        Integer configured = properties.index().replicas();
+        if (configured != null && configured < 0) {
+            throw new IllegalArgumentException("ditto.search.index.replicas must be 0 or more, not " + configured);
+        }
+        return configured != null ? configured : ditto.search().url() == null ? 0 : 1;
     }
 
     SampleIndex(ElasticsearchClient client, String indexPrefix, SearchProperties properties, int shards, int replicas,
@@ -61,7 +73,7 @@ class SampleIndex {
         this.shards = shards;
         this.retry = properties.indexer();
         this.replicas = replicas;
-        this.vectors = vectors;
+        this.vectorOptions = vectors.options(properties.index().hnswM(), properties.index().hnswEfConstruction());
     }
 
     /** Shards a new version gets. */
@@ -111,7 +123,7 @@ class SampleIndex {
                 }
             }
         } else {
-            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectors))));
+            client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectorOptions))));
         }
         aliasKnown = true;
     }
@@ -147,7 +159,7 @@ class SampleIndex {
 
     /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
     void createVersion(String name, boolean bulkLoading) throws IOException {
-        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectors);
+        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectorOptions);
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 

@@ -19,10 +19,13 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
      * {@code vectorIndex}: how a new index version stores its vectors ({@link IndexMapping.VectorIndex}); unset →
      * DiskBBQ on the embedded node (Elasticsearch 9.2, where it needs no licence), HNSW on a configured cluster
      * (any licence). An existing version keeps its own until {@code ./ditto reindex} builds the next.
+     * {@code hnswM} / {@code hnswEfConstruction}: the HNSW graph's links per vector and its candidate list while
+     * building ({@code bbq_hnsw} only; Elasticsearch's own defaults).
      */
     public record Index(@Nullable Integer shards, @Nullable Integer replicas,
                         @DefaultValue("0.5") float captionWeight,
-                        IndexMapping.@Nullable VectorIndex vectorIndex) {}
+                        IndexMapping.@Nullable VectorIndex vectorIndex,
+                        @DefaultValue("16") int hnswM, @DefaultValue("100") int hnswEfConstruction) {}
 
     /** The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff. */
     public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long intervalMs,

@@ -17,7 +17,6 @@ public class SharedInfrastructureInitializer implements ApplicationContextInitia
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         var pg = SharedInfrastructure.database();
-        var es = SharedInfrastructure.elasticsearch();
         var schema = SharedInfrastructure.newEmptySchema();
         try {
             var dataDir = Files.createTempDirectory("ditto-it-");
@@ -26,7 +25,7 @@ public class SharedInfrastructureInitializer implements ApplicationContextInitia
                     "ditto.db.username", pg.username(),
                     "ditto.db.password", pg.password(),
                     "ditto.db.schema", schema.name(),
-                    "ditto.search.url", es.url(),
+                    "ditto.search.url", searchUrl(context),
                     "ditto.search.index-prefix", SharedInfrastructure.newIndexPrefix(),
                     "ditto.data-dir", dataDir.toString(),
                     "ditto.demo.enabled", "false",
@@ -34,5 +33,10 @@ public class SharedInfrastructureInitializer implements ApplicationContextInitia
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The Elasticsearch the context uses: the shared node, unless a subclass brings its own cluster. */
+    protected String searchUrl(ConfigurableApplicationContext context) {
+        return SharedInfrastructure.elasticsearch().url();
     }
 }

@@ -53,12 +53,14 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code s3-flaky}: the blobs in an S3 store (s3proxy) that refuses or resets 5% of requests;</li>
  *   <li>{@code replica-killed}: two servers behind HAProxy, one SIGKILLed mid-campaign and mid-publish
  *   ({@link ReplicaKilledDrill}).</li>
+ *   <li>{@code node-lost}: one node of a three-node Elasticsearch cluster SIGKILLed while samples are indexed
+ *   ({@link NodeLostDrill}).</li>
  * </ul>
  */
 public final class Drills {
     static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang",
             "runner-stop", "search-down", "runners", "postgres-restart",
-            "s3-flaky", "replica-killed");
+            "s3-flaky", "replica-killed", "node-lost");
     private static final int SOURCES = 3;
     private static final int PER_SOURCE = 16;
 
@@ -92,6 +94,7 @@ public final class Drills {
                     case "postgres-restart" -> postgresRestart(figures);
                     case "s3-flaky" -> s3Flaky(figures);
                     case "replica-killed" -> ReplicaKilledDrill.run(figures);
+                    case "node-lost" -> NodeLostDrill.run(figures);
                     default -> throw new IllegalStateException(name);
                 }
             } catch (Exception | AssertionError e) {
@@ -358,11 +361,7 @@ public final class Drills {
                     () -> p.admin.raw("GET", "/api/search?q=video&size=5", null).statusCode() == 200);
             JsonObject done = awaitCampaignDone(p.admin, campaign, Duration.ofMinutes(20));
             // the last judged samples and decisions reach the index through the outbox
-            JsonObject status = p.admin.await("/api/admin/search/status", s -> {
-                JsonObject o = s.getAsJsonObject();
-                return o.get("indexedDocuments").getAsLong() == o.get("samplesInDatabase").getAsLong()
-                        && o.getAsJsonObject("lag").get("pendingEvents").getAsLong() == 0;
-            }, Duration.ofMinutes(5)).getAsJsonObject();
+            JsonObject status = awaitIndexCaughtUp(p.admin, Duration.ofMinutes(5));
             // the last writes become searchable with the index's next refresh (1 s)
             long caughtUp = System.nanoTime();
             long acceptedFound = -1;
@@ -607,7 +606,7 @@ public final class Drills {
     }
 
     /** The next sample for the admin as curator, accepted: its id, or -1 when none was left or a call failed. */
-    private static long acceptNext(Api api) {
+    static long acceptNext(Api api) {
         HttpResponse<String> next = api.raw("POST", "/api/curation/next", "{}");
         if (next.statusCode() != 200) {
             return next.statusCode() == 204 ? -1 : -2;
@@ -961,7 +960,7 @@ public final class Drills {
         return b.start();
     }
 
-    private static long startCampaign(Api api, List<Long> sources, int perSource) {
+    static long startCampaign(Api api, List<Long> sources, int perSource) {
         String ids = sources.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
         return api.post("/api/campaigns", "{\"name\":\"drill\",\"sourceIds\":[" + ids + "],\"perSource\":" + perSource
                 + ",\"seed\":7}").getAsJsonObject().get("id").getAsLong();
@@ -980,7 +979,7 @@ public final class Drills {
         throw new AssertionError("campaign " + campaign + " wrote nothing within 3 minutes");
     }
 
-    private static JsonObject awaitCampaignDone(Api api, long campaign, Duration timeout) {
+    static JsonObject awaitCampaignDone(Api api, long campaign, Duration timeout) {
         return api.await("/api/campaigns/" + campaign,
                 c -> !Set.of("QUEUED", "RUNNING").contains(c.getAsJsonObject().get("status").getAsString()), timeout).getAsJsonObject();
     }
@@ -1043,7 +1042,7 @@ public final class Drills {
         }
     }
 
-    private static String detail(HttpResponse<String> r) {
+    static String detail(HttpResponse<String> r) {
         try {
             JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
             return o.has("detail") ? o.get("detail").getAsString() : r.body();
@@ -1113,7 +1112,16 @@ public final class Drills {
         }
     }
 
-    private static double awaitSeconds(long since, Duration timeout, java.util.function.BooleanSupplier condition) {
+    /** Waits until the index holds as many documents as PostgreSQL has samples and no outbox event is pending. */
+    static JsonObject awaitIndexCaughtUp(Api api, Duration timeout) {
+        return api.await("/api/admin/search/status", s -> {
+            JsonObject o = s.getAsJsonObject();
+            return o.get("indexedDocuments").getAsLong() == o.get("samplesInDatabase").getAsLong()
+                    && o.getAsJsonObject("lag").get("pendingEvents").getAsLong() == 0;
+        }, timeout).getAsJsonObject();
+    }
+
+    static double awaitSeconds(long since, Duration timeout, java.util.function.BooleanSupplier condition) {
         long deadline = since + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -1124,7 +1132,7 @@ public final class Drills {
         throw new AssertionError("not within " + timeout);
     }
 
-    private static void pause(long ms) {
+    static void pause(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -1137,7 +1145,7 @@ public final class Drills {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static void say(String s) {
+    static void say(String s) {
         System.out.println("drill: " + s);
     }
 

@@ -48,37 +48,12 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             log.info("Elasticsearch already running from {}, reusing it", stateDir);
             return es;
         }
-        if (!Files.isRegularFile(distribution)) {
-            throw new IOException("The Elasticsearch distribution is missing: " + distribution + ". Run the build once ("
-                    + "./ditto up does) or fetch it: mvn dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:"
-                    + Versions.elasticsearch() + ":zip -Dtransitive=false");
-        }
         if (EmbeddedPostgres.portTaken(httpPort)) {
             throw new IOException("Cannot start the embedded Elasticsearch: port " + httpPort
                     + " is in use by another program. Set ditto.search.embedded.port to a free port, or point ditto.search.url at that cluster.");
         }
-        Path home = root.resolve("elasticsearch-" + Versions.elasticsearch());
-        if (!Files.isDirectory(home)) {
-            log.info("Unpacking Elasticsearch {} into {} (once)", Versions.elasticsearch(), home);
-            Path unpacked = root.resolve(".es-unpack");
-            Archives.deleteTree(unpacked);
-            Archives.unpackZipOnce(distribution, unpacked);
-            Files.move(unpacked.resolve("elasticsearch-" + Versions.elasticsearch()), home, StandardCopyOption.ATOMIC_MOVE);
-            Archives.deleteTree(unpacked);
-        }
-        ProcessRunner.makeExecutable(home.resolve("bin"));
-        Path config = stateDir.resolve("config");
-        if (!Files.isDirectory(config)) {
-            copyTree(home.resolve("config"), config);
-        }
-        for (String dir : List.of("data", "logs", "tmp")) {
-            Files.createDirectories(stateDir.resolve(dir));
-        }
-        Files.deleteIfExists(stateDir.resolve("es.pid"));
-        ProcessRunner.handOver(stateDir);
-
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/elasticsearch").toString(), "-d",
-                "-p", stateDir.resolve("es.pid").toString()));
+        Path home = unpacked(root, distribution);
+        List<String> command = prepareNode(home, stateDir);
         for (String setting : List.of(
                 "cluster.name=ditto-embedded", "node.name=ditto-embedded", "discovery.type=single-node",
                 "network.host=127.0.0.1", "http.port=" + httpPort, "transport.port=" + (httpPort + 100),
@@ -89,11 +64,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             command.add("-E");
             command.add(setting);
         }
-        Map<String, String> env = Map.of(
-                "ES_JAVA_HOME", System.getProperty("java.home"),
-                "ES_PATH_CONF", config.toString(),
-                "ES_TMPDIR", stateDir.resolve("tmp").toString(),
-                "ES_JAVA_OPTS", "-Xms" + heapMb + "m -Xmx" + heapMb + "m -XX:-HeapDumpOnOutOfMemoryError");
+        Map<String, String> env = environment(stateDir, heapMb);
         log.info("Starting Elasticsearch {} on 127.0.0.1:{} (data {})", Versions.elasticsearch(), httpPort, stateDir);
         var r = ProcessRunner.run(command, env, stateDir.resolve("launcher.log"), 180);
         if (!r.ok()) {
@@ -102,6 +73,56 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         EmbeddedElasticsearch started = new EmbeddedElasticsearch(stateDir, httpPort, true);
         started.awaitHealthy(Duration.ofSeconds(120));
         return started;
+    }
+
+    /** The distribution unpacked (once) under {@code root}, shared by every node started from that folder. */
+    static Path unpacked(Path root, Path distribution) throws IOException {
+        if (!Files.isRegularFile(distribution)) {
+            throw new IOException("The Elasticsearch distribution is missing: " + distribution + ". Run the build once ("
+                    + "./ditto up does) or fetch it: mvn dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:"
+                    + Versions.elasticsearch() + ":zip -Dtransitive=false");
+        }
+        Path home = root.resolve("elasticsearch-" + Versions.elasticsearch());
+        synchronized (EmbeddedElasticsearch.class) {
+            if (!Files.isDirectory(home)) {
+                log.info("Unpacking Elasticsearch {} into {} (once)", Versions.elasticsearch(), home);
+                Path unpacked = root.resolve(".es-unpack");
+                Archives.deleteTree(unpacked);
+                Archives.unpackZipOnce(distribution, unpacked);
+                Files.move(unpacked.resolve("elasticsearch-" + Versions.elasticsearch()), home, StandardCopyOption.ATOMIC_MOVE);
+                Archives.deleteTree(unpacked);
+            }
+        }
+        ProcessRunner.makeExecutable(home.resolve("bin"));
+        return home;
+    }
+
+    /**
+     * Gives a node its own configuration, data, log and temporary folders under {@code stateDir} (handed to the
+     * servers' user) and returns its launch command, to which the caller adds its {@code -E} settings.
+     */
+    static List<String> prepareNode(Path home, Path stateDir) throws IOException {
+        Path config = stateDir.resolve("config");
+        if (!Files.isDirectory(config)) {
+            copyTree(home.resolve("config"), config);
+        }
+        for (String dir : List.of("data", "logs", "tmp")) {
+            Files.createDirectories(stateDir.resolve(dir));
+        }
+        Files.deleteIfExists(stateDir.resolve("es.pid"));
+        ProcessRunner.handOver(stateDir);
+        return new ArrayList<>(List.of(home.resolve("bin/elasticsearch").toString(), "-d",
+                "-p", stateDir.resolve("es.pid").toString()));
+    }
+
+    /** The launcher's environment for a node of {@code heapMb}, with {@code jvmOptions} added to its JVM's. */
+    static Map<String, String> environment(Path stateDir, int heapMb, String... jvmOptions) {
+        return Map.of(
+                "ES_JAVA_HOME", System.getProperty("java.home"),
+                "ES_PATH_CONF", stateDir.resolve("config").toString(),
+                "ES_TMPDIR", stateDir.resolve("tmp").toString(),
+                "ES_JAVA_OPTS", ("-Xms" + heapMb + "m -Xmx" + heapMb + "m -XX:-HeapDumpOnOutOfMemoryError "
+                        + String.join(" ", jvmOptions)).strip());
     }
 
     /** The distribution zip in the local Maven repository, where the build put it. */
@@ -198,7 +219,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (var walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
