@@ -34,7 +34,7 @@ final class RunnerTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response); // anonymous: the entry point explains what is missing
             return;
         }
-        Optional<RunnerInfo> runner = tokens.findByToken(header.substring(7).strip());
+        Optional<RunnerInfo> runner = tokens.authenticate(header.substring(7).strip());
         if (runner.isEmpty()) {
             ProtocolErrors.write(response, json, 401, "unknown_token",
                     "This runner token is not known to the server. Ask an admin for a token (POST /api/admin/runners) "

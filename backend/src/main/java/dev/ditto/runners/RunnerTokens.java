@@ -18,20 +18,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Runner identities and their bearer tokens: {@code dtr_} + 32 random bytes (base64url), shown once at creation,
  * stored only as a sha256 hash with a short hint; revocation takes effect at the runner's next request.
+ *
+ * <p>Runner requests authenticate from memory ({@link #authenticate}): thousands of long-polling runners would
+ * otherwise cost a token query each, every poll, and their {@code last_seen_at} writes are gathered into one update
+ * every few seconds. A revocation on this server clears the tokens it knows as it commits; one on another server
+ * is seen within {@code ditto.runner.token-check-ms} (one small query a period compares the runners table's
+ * revocation stamp).
  */
 @Service
 public class RunnerTokens {
+    private static final Logger log = LoggerFactory.getLogger(RunnerTokens.class);
     static final String PREFIX = "dtr_";
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(30);
 
@@ -41,6 +54,13 @@ public class RunnerTokens {
     private final Clock clock;
     private final DittoProperties properties;
     private final Map<Long, Instant> lastSeenWritten = new ConcurrentHashMap<>();
+    /** Known tokens by sha256: what a runner request is authenticated with. */
+    private final Map<String, RunnerInfo> known = new ConcurrentHashMap<>();
+    /** Runners heard from whose {@code last_seen_at} is not written yet. */
+    private final Map<Long, Boolean> seenPending = new ConcurrentHashMap<>();
+    private volatile @Nullable String revocationStamp;
+    /** How many times the remembered tokens were forgotten (a token read before a forgetting is not remembered). */
+    private volatile long forgotten;
 
     RunnerTokens(JdbcClient jdbc, AuditLog audit, ObjectMapper json, Clock clock, DittoProperties properties) {
         this.jdbc = jdbc;
@@ -84,6 +104,7 @@ public class RunnerTokens {
         }
         jdbc.sql("update runners set revoked_at = :now where id = :id and revoked_at is null")
                 .param("now", now()).param("id", id).update();
+        forgetTokensWhenCommitted();
         audit.record("runner.revoke", "runner", id, Map.of("name", before.name(), "revoked", false), Map.of("revoked", true));
     }
 
@@ -105,6 +126,75 @@ public class RunnerTokens {
                 .query(RunnerTokens::info).optional();
     }
 
+    /**
+     * The runner a request's token belongs to (revoked or not), from memory when this server has seen the token since
+     * the last revocation anywhere; tokens it does not know are looked up (and not remembered while unknown).
+     */
+    public Optional<RunnerInfo> authenticate(String token) {
+        if (!token.startsWith(PREFIX) || token.length() > 200) {
+            return Optional.empty();
+        }
+        String hash = hash(token);
+        RunnerInfo cached = known.get(hash);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long before = forgotten;
+        Optional<RunnerInfo> found = jdbc.sql("select * from runners where token_hash = :hash").param("hash", hash)
+                .query(RunnerTokens::info).optional();
+        if (found.isPresent()) {
+            synchronized (known) {
+                if (forgotten == before) { // no revocation was seen while it was read: what it read is current
+                    known.put(hash, found.get());
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Forgets the remembered tokens when a runner was revoked (or created, or deleted) on any server: one query over the
+     * runners table a period, whatever the number of runners.
+     */
+    @Scheduled(fixedDelayString = "${ditto.runner.token-check-ms:1000}")
+    void checkRevocations() {
+        String stamp;
+        try {
+            stamp = jdbc.sql("select count(*) || '/' || coalesce(max(id), 0) || '/' || count(revoked_at) || '/' "
+                    + "|| coalesce(max(revoked_at)::text, '') from runners").query(String.class).single();
+        } catch (DataAccessException e) {
+            // a revocation cannot be seen now: look every token up again (they fail with 503 while PostgreSQL is away)
+            revocationStamp = null;
+            forget();
+            log.debug("Runner token check skipped: {}", e.getMessage());
+            return;
+        }
+        if (!stamp.equals(revocationStamp)) {
+            revocationStamp = stamp;
+            forget();
+        }
+    }
+
+    private void forgetTokensWhenCommitted() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    forget();
+                }
+            });
+        } else {
+            forget();
+        }
+    }
+
+    private void forget() {
+        synchronized (known) {
+            forgotten++;
+            known.clear();
+        }
+    }
+
     /** Records what the runner says it is, and tells it the liveness contract. */
     public RunnerRegistered register(long runnerId, RunnerRegistration registration) {
         OffsetDateTime now = now();
@@ -123,7 +213,10 @@ public class RunnerTokens {
         return new RunnerRegistered(runnerId, runner.heartbeatSeconds(), runner.leaseSeconds());
     }
 
-    /** Notes that the runner was heard from (written at most every 30 s per runner). */
+    /**
+     * Notes that the runner was heard from: written at most every 30 s per runner, by {@link #writeSeen} within
+     * {@code ditto.runner.seen-flush-ms}, for all runners heard from in one update.
+     */
     void seen(long runnerId) {
         Instant now = clock.instant();
         Instant last = lastSeenWritten.get(runnerId);
@@ -131,7 +224,24 @@ public class RunnerTokens {
             return;
         }
         lastSeenWritten.put(runnerId, now);
-        jdbc.sql("update runners set last_seen_at = :now where id = :id").param("now", now()).param("id", runnerId).update();
+        seenPending.put(runnerId, Boolean.TRUE);
+    }
+
+    /** Writes {@code last_seen_at} of the runners heard from since the last write, in one statement. */
+    @Scheduled(fixedDelayString = "${ditto.runner.seen-flush-ms:2000}")
+    void writeSeen() {
+        if (seenPending.isEmpty()) {
+            return;
+        }
+        List<Long> ids = List.copyOf(seenPending.keySet());
+        ids.forEach(seenPending::remove);
+        try {
+            jdbc.sql("update runners set last_seen_at = greatest(coalesce(last_seen_at, :now), :now) where id = any(:ids)")
+                    .param("now", now()).param("ids", ids.toArray(Long[]::new)).update();
+        } catch (DataAccessException e) {
+            ids.forEach(id -> seenPending.put(id, Boolean.TRUE)); // PostgreSQL away: written at the next try
+            log.debug("Writing runners' last_seen_at postponed: {}", e.getMessage());
+        }
     }
 
     static String hash(String token) {

@@ -61,6 +61,7 @@ class RunnerProtocolIT {
     @Autowired JdbcClient jdbc;
     @Autowired MutableClock clock;
     @Autowired DittoProperties properties;
+    @Autowired RunnerTokens tokens;
     @Autowired QueueTestConfiguration.RecordingHandler handler;
 
     RunnerHttp http;
@@ -258,6 +259,38 @@ class RunnerProtocolIT {
         assertThat(jdbc.sql("select action from audit_log where entity = 'runner' and entity_id = :id order by id")
                 .param("id", String.valueOf(runner.id())).query(String.class).list())
                 .containsExactly("runner.create", "runner.revoke");
+    }
+
+    @Test
+    void aKnownTokenIsCheckedFromMemoryAndARevocationByAnotherServerIsSeenWithinTheCheckPeriod() throws Exception {
+        HttpResponse<String> created = http.asAdmin("POST", "/api/admin/runners", Map.of("name", aRunnerName()));
+        CreatedRunner runner = http.read(created, CreatedRunner.class);
+        tokens.checkRevocations(); // the periodic check has seen the new runner: it will not forget the token below
+        assertThat(http.post(RunnerPaths.CLAIM, runner.token(), new ClaimRequest(PROBES, 0)).statusCode()).isEqualTo(204);
+        // the stored hash no longer matches the token: only a token known from memory can still pass
+        jdbc.sql("update runners set token_hash = 'replaced-' || token_hash where id = :id").param("id", runner.id()).update();
+        assertThat(http.post(RunnerPaths.CLAIM, runner.token(), new ClaimRequest(PROBES, 0)).statusCode())
+                .as("authenticated without looking the token up").isEqualTo(204);
+        jdbc.sql("update runners set token_hash = substring(token_hash from 10) where id = :id").param("id", runner.id()).update();
+
+        // another server revokes it: a row change this server did not make
+        jdbc.sql("update runners set revoked_at = now() where id = :id").param("id", runner.id()).update();
+        await("the revocation is seen within ditto.runner.token-check-ms (1 s)").atMost(Duration.ofSeconds(10))
+                .until(() -> http.post(RunnerPaths.CLAIM, runner.token(), new ClaimRequest(PROBES, 0)).statusCode() == 401);
+        assertThat(http.read(http.post(RunnerPaths.CLAIM, runner.token(), new ClaimRequest(PROBES, 0)), ProtocolError.class)
+                .error()).isEqualTo("revoked_token");
+    }
+
+    @Test
+    void aRunnerHeardFromHasItsLastSeenWrittenWithinTheFlushPeriod() throws Exception {
+        HttpResponse<String> created = http.asAdmin("POST", "/api/admin/runners", Map.of("name", aRunnerName()));
+        CreatedRunner runner = http.read(created, CreatedRunner.class);
+        assertThat(jdbc.sql("select last_seen_at is null from runners where id = :id").param("id", runner.id())
+                .query(Boolean.class).single()).isTrue();
+        assertThat(http.post(RunnerPaths.CLAIM, runner.token(), new ClaimRequest(PROBES, 0)).statusCode()).isEqualTo(204);
+        await("last_seen_at written by the batch within ditto.runner.seen-flush-ms (2 s)").atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("select last_seen_at is not null from runners where id = :id").param("id", runner.id())
+                        .query(Boolean.class).single());
     }
 
     @Test
