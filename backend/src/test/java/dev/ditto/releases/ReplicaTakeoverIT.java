@@ -83,11 +83,9 @@ class ReplicaTakeoverIT {
             assertThat(freezing.frozen.await(60, TimeUnit.SECONDS)).as("server A copied its first file").isTrue();
 
             // server A is alive and renews its lease: server B leaves the publication alone, for longer than the lease
-            long until = System.nanoTime() + Duration.ofSeconds(LEASE_SECONDS * 2L).toNanos();
-            while (System.nanoTime() < until) {
-                assertThat(serverB.resumeInterrupted()).isEmpty();
-                Thread.sleep(250);
-            }
+            await("server B takes nothing while server A renews").during(Duration.ofSeconds(LEASE_SECONDS * 2L))
+                    .atMost(Duration.ofSeconds(LEASE_SECONDS * 2L + 10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> serverB.resumeInterrupted().isEmpty());
             assertThat(owner(id)).isEqualTo("server-a");
 
             // server A dies: its lease is no longer renewed, and once it runs out server B takes the publication over
