@@ -22,10 +22,19 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AgentProperties.class)
 class AgentConfiguration {
 
-    /** The in-process MiniLM embedding model (384-d). */
+    /**
+     * The in-process MiniLM embedding model (384-d), loaded once the server is ready (or by its first use, which
+     * waits for it), so the start-up does not wait for it.
+     */
     @Bean(destroyMethod = "close")
     Embedder embedder() {
-        return new Embedder();
+        return Embedder.loadedLater();
+    }
+
+    @Bean
+    org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent> loadEmbedderWhenReady(
+            Embedder embedder) {
+        return event -> embedder.startLoading();
     }
 
     @Bean

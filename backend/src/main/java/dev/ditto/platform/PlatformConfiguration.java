@@ -152,8 +152,12 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    ElasticsearchClient elasticsearchClient(Rest5Client restClient, DittoProperties properties) {
+    ElasticsearchClient elasticsearchClient(Rest5Client restClient, DittoProperties properties,
+                                            EmbeddedInfrastructure infrastructure) {
         ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(restClient, new Jackson3JsonpMapper()));
+        if (infrastructure.elasticsearch() != null) {
+            return client; // the embedded node is starting beside the server (EmbeddedInfrastructure); a configured cluster is checked now
+        }
         try {
             client.cluster().health(h -> h.timeout(t -> t.time("5s")));
         } catch (Exception e) {

@@ -28,15 +28,14 @@ class EmbeddedElasticsearchRevivalIT {
     @Test
     void aKilledNodeIsStartedAgainWithItsDocuments() throws Exception {
         Path root = SharedInfrastructure.root().resolveSibling("es-revival");
-        deleteTree(ServerFolder.existing(root).resolve("elasticsearch"));
-        int port = freePortPair();
-        DittoProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "ditto.data-dir", root.toString(),
-                "ditto.db.url", "jdbc:postgresql://127.0.0.1:1/unused", // only Elasticsearch is embedded here
-                "ditto.search.embedded-port", String.valueOf(port),
-                "ditto.search.embedded-heap-mb", "512"))).bind("ditto", DittoProperties.class).get();
-        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure(properties);
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure(onlyElasticsearch(root, freePortPair()));
         try {
+            assertThat(infrastructure.elasticsearchUp()).as("the node starts only when the server asks").isNotDone();
+            infrastructure.startElasticsearch();
+            assertThat(infrastructure.elasticsearchUp()).as("the node starts beside the server, which does not wait for it")
+                    .isNotDone();
+            assertThat(infrastructure.elasticsearchStarting()).isTrue();
+            infrastructure.elasticsearchUp().get(200, TimeUnit.SECONDS);
             String url = infrastructure.elasticsearch().url();
             assertThat(send("PUT", url + "/revival/_doc/1?refresh=true", "{\"instruction\":\"Add falling snow\"}").statusCode())
                     .isEqualTo(201);
@@ -56,6 +55,30 @@ class EmbeddedElasticsearchRevivalIT {
         }
         assertThat(infrastructure.elasticsearch().running()).isFalse();
         assertThat(infrastructure.reviveElasticsearch()).as("nothing is started once the server closes").isFalse();
+    }
+
+    @Test
+    void aServerStoppedWhileItsNodeStartsLeavesNoNodeBehind() throws Exception {
+        Path root = SharedInfrastructure.root().resolveSibling("es-stopped-early");
+        int port = freePortPair();
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure(onlyElasticsearch(root, port));
+        infrastructure.startElasticsearch();
+        assertThat(infrastructure.elasticsearchStarting()).isTrue();
+        infrastructure.destroy();
+
+        assertThat(infrastructure.elasticsearchStarting()).isFalse();
+        assertThat(infrastructure.elasticsearch().running()).as("no node left running").isFalse();
+        assertThat(free(port)).as("nothing listens on the node's port").isTrue();
+    }
+
+    /** Settings that embed only Elasticsearch, on a fresh state folder under {@code root}. */
+    private static DittoProperties onlyElasticsearch(Path root, int port) throws java.io.IOException {
+        deleteTree(ServerFolder.existing(root).resolve("elasticsearch"));
+        return new Binder(new MapConfigurationPropertySource(Map.of(
+                "ditto.data-dir", root.toString(),
+                "ditto.db.url", "jdbc:postgresql://127.0.0.1:1/unused", // only Elasticsearch is embedded here
+                "ditto.search.embedded-port", String.valueOf(port),
+                "ditto.search.embedded-heap-mb", "512"))).bind("ditto", DittoProperties.class).get();
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -82,7 +82,10 @@ final class DrillPlatform implements AutoCloseable {
         return command;
     }
 
-    /** Starts the server process and waits until it is ready (first start unpacks PostgreSQL and Elasticsearch). */
+    /**
+     * Starts the server process and waits until it is ready and its search answers (first start unpacks PostgreSQL and
+     * Elasticsearch; the server is ready before its embedded Elasticsearch, which starts once it is).
+     */
     DrillPlatform startServer() throws IOException {
         List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar",
                 root.resolve("ui/target/ditto-server.jar").toString()));
@@ -91,7 +94,31 @@ final class DrillPlatform implements AutoCloseable {
         server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("server.log").toFile())).start();
         awaitReady(Duration.ofMinutes(4));
+        awaitSearchUp(Duration.ofMinutes(4));
         return this;
+    }
+
+    /** Waits until the server's health reports its Elasticsearch {@code UP}. */
+    void awaitSearchUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    String body = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/elasticsearch"))
+                            .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    if (body.contains("\"status\":\"UP\"")) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not answering yet
+                }
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("The server's Elasticsearch was not up within " + timeout + "; see "
+                + folder.resolve("server.log"));
     }
 
     Process server() {

@@ -16,6 +16,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @StyleSheet(Lumo.UTILITY_STYLESHEET)
 public class DittoServer implements AppShellConfigurator {
     public static void main(String[] args) {
-        SpringApplication.run(DittoServer.class, args);
+        SpringApplication app = new SpringApplication(DittoServer.class);
+        if (Boolean.getBoolean(StartupReport.PROPERTY)) {
+            var recording = new org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup(50_000);
+            app.setApplicationStartup(recording);
+            app.addListeners(new StartupReport(recording, 15));
+        }
+        app.run(args);
     }
 }

@@ -9,9 +9,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +34,11 @@ public final class Embedder implements AutoCloseable {
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
-    private final EmbeddingModel model;
+    private final CompletableFuture<? extends EmbeddingModel> model;
     private final int batchSize;
-    private final @Nullable AutoCloseable owned;
+    private final boolean batched;
+    private final AtomicBoolean loadStarted = new AtomicBoolean(true);
+    private final @Nullable CompletableFuture<? extends AutoCloseable> owned;
     private final Map<String, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
@@ -56,10 +61,43 @@ public final class Embedder implements AutoCloseable {
 
     /** The batched quantised MiniLM: {@code workers} concurrent calls, each on {@code intraOpThreads} threads. */
     public Embedder(int workers, int intraOpThreads, int batchSize) {
-        BatchedMiniLm batched = new BatchedMiniLm(workers, intraOpThreads, requirePositive(batchSize));
-        this.model = batched;
-        this.batchSize = batchSize;
-        this.owned = batched;
+        this(CompletableFuture.completedFuture(new BatchedMiniLm(workers, intraOpThreads, requirePositive(batchSize))),
+                batchSize);
+    }
+
+    private Embedder(CompletableFuture<BatchedMiniLm> loading, int batchSize) {
+        this.loadStarted.set(loading.isDone());
+        this.model = loading;
+        this.batchSize = requirePositive(batchSize);
+        this.batched = true;
+        this.owned = loading;
+    }
+
+    /**
+     * The batched quantised MiniLM as {@link #Embedder()}, loaded later (ONNX Runtime and the model take about 3 s of
+     * CPU): on a thread of its own once {@link #startLoading()} is called (a server calls it when it is ready, so its
+     * start-up does not wait for the model), or by the first call, whichever comes first; calls wait for the load.
+     * A model that cannot be loaded fails every call with the reason.
+     */
+    public static Embedder loadedLater() {
+        return new Embedder(new CompletableFuture<>(), DEFAULT_BATCH_SIZE);
+    }
+
+    /** Starts loading a {@link #loadedLater()} model on a thread of its own (once; nothing for other embedders). */
+    public void startLoading() {
+        if (!batched || !loadStarted.compareAndSet(false, true)) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<BatchedMiniLm> loading = (CompletableFuture<BatchedMiniLm>) model;
+        int workers = Runtime.getRuntime().availableProcessors();
+        Thread.ofPlatform().daemon().name("minilm-load").start(() -> {
+            try {
+                loading.complete(new BatchedMiniLm(workers, 1, DEFAULT_BATCH_SIZE));
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            }
+        });
     }
 
     /** Any LangChain4j embedding model (e.g. a remote one); vectors are normalised to unit length. */
@@ -68,9 +106,20 @@ public final class Embedder implements AutoCloseable {
     }
 
     private Embedder(EmbeddingModel model, int batchSize, @Nullable AutoCloseable owned) {
-        this.model = model;
+        this.model = CompletableFuture.completedFuture(model);
         this.batchSize = requirePositive(batchSize);
-        this.owned = owned;
+        this.batched = false;
+        this.owned = owned == null ? null : CompletableFuture.completedFuture(owned);
+    }
+
+    private EmbeddingModel model() {
+        startLoading();
+        try {
+            return model.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the MiniLM embedding model could not be loaded: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
     }
 
     /** LangChain4j's {@code AllMiniLmL6V2QuantizedEmbeddingModel}, which runs one ONNX call per text on {@code workers} threads. */
@@ -110,12 +159,12 @@ public final class Embedder implements AutoCloseable {
         List<float[]> fresh = new ArrayList<>(missing.size());
         // the batched MiniLM gets every text at once: it sorts them by length across the whole call before cutting
         // batches, and spreads those batches over its workers; chunking here would defeat both
-        int chunk = owned instanceof BatchedMiniLm ? Math.max(1, missing.size()) : batchSize;
+        int chunk = batched ? Math.max(1, missing.size()) : batchSize;
         for (int from = 0; from < missing.size(); from += chunk) {
             List<TextSegment> batch = missing.subList(from, Math.min(missing.size(), from + chunk)).stream()
                     .map(TextSegment::from)
                     .toList();
-            for (Embedding e : model.embedAll(batch).content()) {
+            for (Embedding e : model().embedAll(batch).content()) {
                 fresh.add(Vectors.normalised(e.vector()));
             }
         }
@@ -137,14 +186,23 @@ public final class Embedder implements AutoCloseable {
 
     /** The vector dimension (384 for MiniLM). */
     public int dimension() {
-        return model.dimension();
+        return model().dimension();
     }
 
     @Override
     public void close() {
         if (owned != null) {
             try {
-                owned.close();
+                if (!loadStarted.get()) {
+                    return; // never loaded: nothing to close
+                }
+                AutoCloseable loaded;
+                try {
+                    loaded = owned.join();
+                } catch (CompletionException e) {
+                    return; // never loaded: nothing to close
+                }
+                loaded.close();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot close the embedding model", e);
             }

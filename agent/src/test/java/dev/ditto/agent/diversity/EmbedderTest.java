@@ -30,6 +30,22 @@ class EmbedderTest {
     }
 
     @Test
+    void aModelLoadedLaterGivesTheSameVectorsWhetherItsLoadWasStartedOrNot() {
+        try (Embedder now = new Embedder(); Embedder started = Embedder.loadedLater();
+             Embedder onFirstUse = Embedder.loadedLater(); Embedder neverUsed = Embedder.loadedLater()) {
+            started.startLoading();
+            List<float[]> expected = now.embedAll(TEXTS);
+            List<float[]> a = started.embedAll(TEXTS);
+            List<float[]> b = onFirstUse.embedAll(TEXTS); // no startLoading(): the first call loads it
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(a.get(i)).as(TEXTS.get(i)).containsExactly(expected.get(i));
+                assertThat(b.get(i)).as(TEXTS.get(i)).containsExactly(expected.get(i));
+            }
+            assertThat(neverUsed.dimension()).isEqualTo(384);
+        }
+    }
+
+    @Test
     void batchedVectorsAreAsFaithfulToTheFp32ModelAsOneTextAtATime() {
         List<String> texts = varied(64);
         AllMiniLmL6V2EmbeddingModel fp32 = new AllMiniLmL6V2EmbeddingModel();

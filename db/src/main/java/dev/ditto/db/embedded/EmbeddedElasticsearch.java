@@ -35,18 +35,28 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     /**
      * Starts Elasticsearch with its files in {@link ServerFolder#of the servers' folder} of {@code root}, or
-     * attaches to the one already running there.
+     * attaches to the one already running there, and waits until it is healthy.
      *
      * @param distribution the {@code elasticsearch-<v>.zip}; {@link #defaultDistribution()} finds Maven's copy
      * @param heapMb       JVM heap of the node
      */
     public static EmbeddedElasticsearch start(Path root, Path distribution, int httpPort, int heapMb) throws IOException {
+        Pending pending = prepare(root, distribution, httpPort, heapMb);
+        return pending.reused() ? pending.node() : pending.launch();
+    }
+
+    /**
+     * The quick half of {@link #start}: finds a node already running on the state folder, or checks the port, unpacks
+     * the distribution and prepares the node's folders, so that a wrong setting fails at once; {@link Pending#launch()}
+     * is the slow half (the node's own start, seconds), which a caller may run on another thread.
+     */
+    public static Pending prepare(Path root, Path distribution, int httpPort, int heapMb) throws IOException {
         root = ServerFolder.of(root.toAbsolutePath());
         Path stateDir = root.resolve("elasticsearch");
-        EmbeddedElasticsearch es = new EmbeddedElasticsearch(stateDir, httpPort, false);
-        if (es.healthy() && es.pid().isPresent()) {
+        EmbeddedElasticsearch running = new EmbeddedElasticsearch(stateDir, httpPort, false);
+        if (running.healthy() && running.pid().isPresent()) {
             log.info("Elasticsearch already running from {}, reusing it", stateDir);
-            return es;
+            return new Pending(running, List.of(), Map.of());
         }
         if (EmbeddedPostgres.portTaken(httpPort)) {
             throw new IOException("Cannot start the embedded Elasticsearch: port " + httpPort
@@ -64,15 +74,44 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             command.add("-E");
             command.add(setting);
         }
-        Map<String, String> env = environment(stateDir, heapMb);
-        log.info("Starting Elasticsearch {} on 127.0.0.1:{} (data {})", Versions.elasticsearch(), httpPort, stateDir);
-        var r = ProcessRunner.run(command, env, stateDir.resolve("launcher.log"), 180);
-        if (!r.ok()) {
-            throw new IOException("Elasticsearch did not start (exit " + r.exitCode() + "): " + r.output() + "\n" + es.serverLogTail());
+        return new Pending(new EmbeddedElasticsearch(stateDir, httpPort, true), command, environment(stateDir, heapMb));
+    }
+
+    /** A node {@link #prepare prepared} to start, or found running ({@link #reused()}). */
+    public static final class Pending {
+        private final EmbeddedElasticsearch node;
+        private final List<String> command;
+        private final Map<String, String> env;
+
+        private Pending(EmbeddedElasticsearch node, List<String> command, Map<String, String> env) {
+            this.node = node;
+            this.command = command;
+            this.env = env;
         }
-        EmbeddedElasticsearch started = new EmbeddedElasticsearch(stateDir, httpPort, true);
-        started.awaitHealthy(Duration.ofSeconds(120));
-        return started;
+
+        /** The node's handle: its URL and pid file are known before it has started. */
+        public EmbeddedElasticsearch node() {
+            return node;
+        }
+
+        /** Whether a healthy node was already running on the state folder (nothing to launch). */
+        public boolean reused() {
+            return command.isEmpty();
+        }
+
+        /** Runs the node's launcher and waits until the node answers healthy. */
+        public EmbeddedElasticsearch launch() throws IOException {
+            if (reused()) {
+                return node;
+            }
+            log.info("Starting Elasticsearch {} on 127.0.0.1:{} (data {})", Versions.elasticsearch(), node.httpPort, node.stateDir);
+            var r = ProcessRunner.run(command, env, node.stateDir.resolve("launcher.log"), 180);
+            if (!r.ok()) {
+                throw new IOException("Elasticsearch did not start (exit " + r.exitCode() + "): " + r.output() + "\n" + node.serverLogTail());
+            }
+            node.awaitHealthy(Duration.ofSeconds(120));
+            return node;
+        }
     }
 
     /** The distribution unpacked (once) under {@code root}, shared by every node started from that folder. */
