@@ -160,8 +160,10 @@ public final class JobArrivals implements SmartLifecycle {
                         tickIfDue();
                     }
                 } finally {
-                    try (Statement s = connection.createStatement()) {
-                        s.execute("UNLISTEN *");
+                    if (running) { // when stopping, the pool is closing under this connection: it is dropped, not reused
+                        try (Statement s = connection.createStatement()) {
+                            s.execute("UNLISTEN *");
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
