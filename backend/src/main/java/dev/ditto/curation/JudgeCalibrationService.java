@@ -5,8 +5,8 @@ import dev.ditto.agent.judge.Criterion;
 import dev.ditto.agent.judge.JudgeThresholds;
 import dev.ditto.audit.AuditLog;
 import dev.ditto.campaigns.AgentEngines;
+import dev.ditto.campaigns.AgentSettings;
 import dev.ditto.outbox.Outbox;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -103,8 +103,8 @@ public class JudgeCalibrationService {
     @PreAuthorize("hasRole('ADMIN')")
     public Applied apply(JudgeThresholds thresholds) {
         JudgeThresholds before = current();
-        settings.set(Setting.JUDGE_MIN_OVERALL, String.format(Locale.ROOT, "%.2f", thresholds.overallMinimum()));
-        settings.set(Setting.JUDGE_CRITERION_MINIMUMS, thresholds.minimumsText());
+        settings.set(AgentSettings.JUDGE_MIN_OVERALL, String.format(Locale.ROOT, "%.2f", thresholds.overallMinimum()));
+        settings.set(AgentSettings.JUDGE_CRITERION_MINIMUMS, thresholds.minimumsText());
         long toReview = 0;
         long toRejected = 0;
         long unchanged = 0;

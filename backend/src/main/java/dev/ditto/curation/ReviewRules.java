@@ -1,6 +1,5 @@
 package dev.ditto.curation;
 
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ public class ReviewRules {
 
     /** The overlap share in basis points (0–10000), for {@code :overlap}. */
     int overlap() {
-        String value = settings.get(Setting.CURATION_OVERLAP_SHARE).value();
+        String value = settings.get(CurationSettings.CURATION_OVERLAP_SHARE).value();
         return (int) Math.round(Double.parseDouble(value) * 10_000);
     }
 

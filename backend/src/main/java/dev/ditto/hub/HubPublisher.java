@@ -27,7 +27,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
@@ -72,8 +71,8 @@ public class HubPublisher implements ReleasePublisher {
         if (settings == null) {
             return properties;
         }
-        String endpoint = settings.storedValue(Setting.HUB_ENDPOINT).filter(v -> !v.isBlank()).orElse(properties.endpoint());
-        Optional<String> token = settings.storedValue(Setting.HUB_TOKEN);
+        String endpoint = settings.storedValue(HubSettings.HUB_ENDPOINT).filter(v -> !v.isBlank()).orElse(properties.endpoint());
+        Optional<String> token = settings.storedValue(HubSettings.HUB_TOKEN);
         return properties.withEndpoint(endpoint).withToken(token.isPresent() ? token.get() : properties.resolvedToken());
     }
 

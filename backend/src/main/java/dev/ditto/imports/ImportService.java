@@ -1,7 +1,6 @@
 package dev.ditto.imports;
 
 import dev.ditto.audit.AuditLog;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import dev.ditto.sources.SourceService;
 import java.nio.file.Path;
@@ -41,9 +40,9 @@ public class ImportService {
 
     /** The URL limits in force now. */
     public UrlImporter.Limits urlLimits() {
-        return new UrlImporter.Limits(settings.longValue(Setting.IMPORT_MAX_DOWNLOAD_MB) * 1024 * 1024,
-                Duration.ofSeconds(settings.longValue(Setting.IMPORT_CONNECT_TIMEOUT)),
-                Duration.ofSeconds(settings.longValue(Setting.IMPORT_READ_TIMEOUT)),
+        return new UrlImporter.Limits(settings.longValue(ImportSettings.IMPORT_MAX_DOWNLOAD_MB) * 1024 * 1024,
+                Duration.ofSeconds(settings.longValue(ImportSettings.IMPORT_CONNECT_TIMEOUT)),
+                Duration.ofSeconds(settings.longValue(ImportSettings.IMPORT_READ_TIMEOUT)),
                 properties.maxRedirects());
     }
 

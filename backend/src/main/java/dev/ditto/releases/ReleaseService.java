@@ -2,7 +2,6 @@ package dev.ditto.releases;
 
 import dev.ditto.agent.InstructionText;
 import dev.ditto.audit.AuditLog;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,12 +133,12 @@ public class ReleaseService {
 
     /** The sim2real rule in force: the admin settings {@code releases.sim2real-categories} and {@code -prompt}. */
     public Sim2Real sim2realRule() {
-        String prompt = settings.get(Setting.RELEASE_SIM2REAL_PROMPT).value().strip();
+        String prompt = settings.get(ReleaseSettings.RELEASE_SIM2REAL_PROMPT).value().strip();
         InstructionText.problem(prompt).ifPresent(problem -> {
             throw new ReleaseException(ReleaseException.Reason.INVALID, "the sim2real prompt (setting "
-                    + Setting.RELEASE_SIM2REAL_PROMPT.key() + ") cannot be exported: " + problem);
+                    + ReleaseSettings.RELEASE_SIM2REAL_PROMPT.key() + ") cannot be exported: " + problem);
         });
-        return new Sim2Real(Sim2Real.parseCategories(settings.get(Setting.RELEASE_SIM2REAL_CATEGORIES).value()), prompt);
+        return new Sim2Real(Sim2Real.parseCategories(settings.get(ReleaseSettings.RELEASE_SIM2REAL_CATEGORIES).value()), prompt);
     }
 
     public Release get(long id) {

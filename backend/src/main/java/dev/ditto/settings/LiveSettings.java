@@ -1,15 +1,13 @@
 package dev.ditto.settings;
 
-import dev.ditto.campaigns.AgentEngines;
-import dev.ditto.campaigns.AgentProperties;
-import dev.ditto.protocol.VideoFormat;
-import dev.ditto.sources.SourceProperties;
-import dev.ditto.sources.SourceService;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,40 +19,44 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * Puts the stored settings in force without a restart: at start-up (before any worker runs), right after an admin's
  * change commits on this server, and within {@code ditto.settings.refresh-ms} of a change made on another server
- * sharing the database. Model servers and thresholds rebuild the agent's engines; the format and upload limit go
- * to ingest. A value that cannot be applied leaves the previous engines in force and says why in {@link #status()}.
+ * sharing the database. Each feature applies its own ({@link FeatureSettings#apply}); a value a feature cannot
+ * apply leaves that feature's previous values in force and says why in {@link #status()}, other features apply theirs.
  */
 @Component
 public class LiveSettings implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(LiveSettings.class);
 
     private final SettingsService settings;
-    private final AgentProperties configuredAgent;
-    private final SourceProperties configuredSources;
-    private final AgentEngines engines;
-    private final SourceService sources;
+    private final SettingsCatalog catalog;
     private final Clock clock;
-    private final dev.ditto.campaigns.GenerateBackendSettings generate;
-    private final String configuredGenerate;
-    private volatile Applied applied = new Applied(Map.of(), Instant.EPOCH, null, null);
+    private volatile Applied applied = new Applied(Map.of(), Instant.EPOCH, Map.of());
 
-    LiveSettings(SettingsService settings, AgentProperties configuredAgent, SourceProperties configuredSources,
-                 AgentEngines engines, SourceService sources, Clock clock, dev.ditto.campaigns.GenerateBackendSettings generate,
-                 @org.springframework.beans.factory.annotation.Value("${ditto.generate.backend-settings:}") String configuredGenerate) {
-        this.generate = generate;
-        this.configuredGenerate = configuredGenerate;
+    LiveSettings(SettingsService settings, SettingsCatalog catalog, Clock clock) {
         this.settings = settings;
-        this.configuredAgent = configuredAgent;
-        this.configuredSources = configuredSources;
-        this.engines = engines;
-        this.sources = sources;
+        this.catalog = catalog;
         this.clock = clock;
     }
 
-    /** What is in force now, for the settings page. */
-    public record Status(Instant appliedAt, String writer, String judge, double judgeMinOverall,
-                         double nearDuplicateSimilarity, VideoFormat format, long maxUploadMb,
-                         @Nullable String agentError, @Nullable String sourcesError, String captioner) {}
+    /** What is in force now, for the settings page: since when, and per feature what runs and why not, if not. */
+    public record Status(Instant appliedAt, List<Section> sections) {
+
+        /** The text of the in-force line with this id, if a feature shows one. */
+        public Optional<String> line(String id) {
+            return sections.stream().flatMap(s -> s.inForce().stream()).filter(l -> l.id().equals(id))
+                    .map(FeatureSettings.InForce::text).findFirst();
+        }
+
+        /** The notes of features whose stored values could not be applied. */
+        public List<String> errors() {
+            return sections.stream().map(Section::error).filter(Objects::nonNull).toList();
+        }
+    }
+
+    /**
+     * One feature's settings: its page group, its settings in page order, what runs now, and why its stored values
+     * are not in force, if not.
+     */
+    public record Section(String name, List<Setting> settings, List<FeatureSettings.InForce> inForce, @Nullable String error) {}
 
     @Override
     public void afterSingletonsInstantiated() {
@@ -79,63 +81,38 @@ public class LiveSettings implements SmartInitializingSingleton {
         }
     }
 
-    /** Applies the stored settings over the configuration to the engines and to ingest. */
+    /** Applies the stored settings over the configuration, feature by feature. */
     synchronized void apply() {
         Map<String, String> raw = settings.storedRaw();
-        String agentError = null;
-        String sourcesError = null;
-        try {
-            if (engines.apply(SettingsOverlay.apply(configuredAgent, settings.storedValues()))) {
-                log.info("Agent settings in force: writer {}, judge {}, captioner {}", engines.writerDescription(),
-                        engines.judgeDescription(), engines.captionerDescription());
+        Map<FeatureSettings, String> errors = new HashMap<>();
+        for (FeatureSettings feature : catalog.features()) {
+            try {
+                feature.apply(settings.revealed(raw, feature.settings()));
+            } catch (RuntimeException e) {
+                String error = feature.notApplied(String.valueOf(e.getMessage()));
+                errors.put(feature, error);
+                log.warn(error);
             }
-        } catch (RuntimeException e) {
-            agentError = "The agent settings could not be applied (" + e.getMessage() + "); the previous engines stay in force.";
-            log.warn(agentError);
         }
-        try {
-            SourceProperties next = SettingsOverlay.apply(configuredSources, raw);
-            if (!next.equals(sources.properties())) {
-                sources.applySettings(next);
-                log.info("Ingest settings in force: format {}, uploads up to {} MB", next.format(), next.maxUploadMb());
-            }
-        } catch (RuntimeException e) {
-            sourcesError = "The format and upload settings could not be applied (" + e.getMessage()
-                    + "); the previous ones stay in force.";
-            log.warn(sourcesError);
-        }
-        try {
-            String text = raw.getOrDefault(Setting.GENERATE_BACKEND.key(), configuredGenerate);
-            String before = generate.describe();
-            generate.apply(text);
-            if (!before.equals(generate.describe())) {
-                log.info("GENERATE backend settings in force: {}", generate.describe().isEmpty() ? "none (runners use their own options)"
-                        : generate.describe());
-            }
-        } catch (RuntimeException e) {
-            agentError = (agentError == null ? "" : agentError + " ") + "The GENERATE backend settings could not be applied ("
-                    + e.getMessage() + "); the previous ones stay in force.";
-            log.warn(agentError);
-        }
-        applied = new Applied(Map.copyOf(raw), clock.instant(), agentError, sourcesError);
+        applied = new Applied(Map.copyOf(raw), clock.instant(), Map.copyOf(errors));
     }
 
-    /** What the engines and ingest run with now. */
+    /** What the features run with now. */
     public Status status() {
         Applied a = applied;
-        AgentProperties agent = engines.properties();
-        SourceProperties src = sources.properties();
-        return new Status(a.at(), engines.writerDescription(), engines.judgeDescription(), agent.judgeMinOverall(),
-                agent.nearDuplicateSimilarity(), src.format(), src.maxUploadMb(), a.agentError(), a.sourcesError(),
-                engines.captionerDescription());
+        List<Section> sections = new ArrayList<>();
+        for (FeatureSettings feature : catalog.features()) {
+            sections.add(new Section(feature.section(), feature.settings(), List.copyOf(feature.inForce()), a.errors().get(feature)));
+        }
+        return new Status(a.at(), List.copyOf(sections));
     }
 
     /**
      * Whether {@code setting}'s stored value is the one the running server applied (false while a change made on
-     * another server has not been picked up yet, or when applying it failed).
+     * another server has not been picked up yet, or when its feature could not apply it).
      */
     public boolean inEffect(Setting setting) {
-        return inEffect().get(setting);
+        return inEffect().getOrDefault(setting, false);
     }
 
     /** Every setting's {@link #inEffect} at once (one read of the table). */
@@ -143,12 +120,14 @@ public class LiveSettings implements SmartInitializingSingleton {
         Applied a = applied;
         Map<String, String> now = settings.storedRaw();
         Map<Setting, Boolean> out = new HashMap<>();
-        for (Setting s : Setting.values()) {
-            @Nullable String error = s.key().startsWith("agent.") || s == Setting.GENERATE_BACKEND ? a.agentError() : s.key().startsWith("sources.") ? a.sourcesError() : null;
-            out.put(s, error == null && Objects.equals(a.raw().get(s.key()), now.get(s.key())));
+        for (FeatureSettings feature : catalog.features()) {
+            boolean failed = a.errors().containsKey(feature);
+            for (Setting s : feature.settings()) {
+                out.put(s, !failed && Objects.equals(a.raw().get(s.key()), now.get(s.key())));
+            }
         }
         return out;
     }
 
-    private record Applied(Map<String, String> raw, Instant at, @Nullable String agentError, @Nullable String sourcesError) {}
+    private record Applied(Map<String, String> raw, Instant at, Map<FeatureSettings, String> errors) {}
 }

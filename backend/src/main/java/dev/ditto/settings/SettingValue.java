@@ -19,7 +19,7 @@ public record SettingValue(Setting setting, String value, Source source, @Nullab
 
     /** The value for display: a secret shows as set or not set. */
     public String shown() {
-        if (setting.kind() == Setting.Kind.SECRET) {
+        if (setting.secret()) {
             return value.isEmpty() ? "(not set)" : MASK + " (set)";
         }
         return value;

@@ -38,6 +38,11 @@ class SettingsController {
     record Shown(String key, String property, String label, String kind, String value, boolean set, String source,
                  @Nullable String updatedBy, @Nullable Instant updatedAt, boolean inEffect) {}
 
+    /** What is in force, per feature section: the keys it holds, what its running parts use, why not, if not. */
+    record InForce(Instant appliedAt, List<Section> sections) {}
+
+    record Section(String name, List<String> keys, List<FeatureSettings.InForce> inForce, @Nullable String error) {}
+
     /** A new value. */
     record NewValue(String value) {}
 
@@ -45,7 +50,10 @@ class SettingsController {
     Map<String, Object> list() {
         Map<Setting, Boolean> inEffect = live.inEffect();
         List<Shown> values = settings.list().stream().map(v -> shown(v, inEffect.get(v.setting()))).toList();
-        return Map.of("settings", values, "inForce", live.status());
+        LiveSettings.Status status = live.status();
+        return Map.of("settings", values, "inForce", new InForce(status.appliedAt(), status.sections().stream()
+                .map(s -> new Section(s.name(), s.settings().stream().map(Setting::key).toList(), s.inForce(), s.error()))
+                .toList()));
     }
 
     @PutMapping("/{key}")
@@ -66,8 +74,8 @@ class SettingsController {
         return ApiProblems.problemWithError(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
-    private static Setting setting(String key) {
-        return Setting.byKey(key).orElseThrow(() -> new IllegalArgumentException("There is no setting '" + key
+    private Setting setting(String key) {
+        return settings.byKey(key).orElseThrow(() -> new IllegalArgumentException("There is no setting '" + key
                 + "'; GET /api/admin/settings lists them."));
     }
 

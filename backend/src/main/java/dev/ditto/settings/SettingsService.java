@@ -1,7 +1,6 @@
 package dev.ditto.settings;
 
 import dev.ditto.audit.AuditLog;
-import dev.ditto.protocol.VideoFormat;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +19,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Admin-edited settings in the {@code settings} table, over the configuration file. Import limits are read here on
- * every use; every change is announced ({@link SettingsChanged}) so {@link LiveSettings} rebuilds the agent's
- * engines and the ingest format at once. Secrets are stored encrypted ({@link SecretCipher}) and never leave this
+ * Admin-edited settings in the {@code settings} table, over the configuration file; the settings themselves are the
+ * features' ({@link FeatureSettings}, gathered by {@link SettingsCatalog}). Features that read a setting on every use
+ * call {@link #get}; every change is announced ({@link SettingsChanged}) so {@link LiveSettings} puts it in force at
+ * once in the features that hold theirs in memory. Secrets are stored encrypted ({@link SecretCipher}) and never leave this
  * class in clear except towards {@link LiveSettings}.
  */
 @Service
@@ -34,9 +34,11 @@ public class SettingsService {
     private final AuditLog audit;
     private final SecretCipher cipher;
     private final ApplicationEventPublisher events;
+    private final SettingsCatalog catalog;
 
     SettingsService(JdbcClient jdbc, Environment environment, AuditLog audit, SecretCipher cipher,
-                    ApplicationEventPublisher events) {
+                    ApplicationEventPublisher events, SettingsCatalog catalog) {
+        this.catalog = catalog;
         this.jdbc = jdbc;
         this.environment = environment;
         this.audit = audit;
@@ -44,11 +46,21 @@ public class SettingsService {
         this.events = events;
     }
 
+    /** Every setting the features defined, in page order. */
+    public List<Setting> all() {
+        return catalog.all();
+    }
+
+    /** The setting with this key, if a feature defined one. */
+    public Optional<Setting> byKey(String key) {
+        return catalog.byKey(key);
+    }
+
     /** Every setting with the value in force (secrets masked). */
     public List<SettingValue> list() {
         Map<String, Stored> stored = stored();
         List<SettingValue> out = new ArrayList<>();
-        for (Setting s : Setting.values()) {
+        for (Setting s : catalog.all()) {
             out.add(value(s, stored.get(s.key())));
         }
         return out;
@@ -74,12 +86,11 @@ public class SettingsService {
      */
     @Transactional
     public SettingValue set(Setting setting, String rawValue) {
+        FeatureSettings owner = catalog.owner(setting);
         String value = setting.validate(rawValue);
-        if (setting.name().startsWith("FORMAT_")) {
-            checkFormat(setting, value);
-        }
+        owner.checkTogether(setting, value, s -> get(s).value());
         SettingValue before = get(setting);
-        boolean secret = setting.kind() == Setting.Kind.SECRET;
+        boolean secret = setting.secret();
         jdbc.sql("""
                 insert into settings (key, value, updated_by, updated_at) values (:k, :v, :by, now())
                 on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()""")
@@ -120,6 +131,18 @@ public class SettingsService {
         return out;
     }
 
+    /** Of the values {@code raw} as stored, those of {@code settings}, secrets decrypted: for {@link LiveSettings} only. */
+    Map<String, String> revealed(Map<String, String> raw, List<Setting> settings) {
+        Map<String, String> out = new HashMap<>();
+        for (Setting s : settings) {
+            String v = raw.get(s.key());
+            if (v != null) {
+                out.put(s.key(), s.secret() ? cipher.decrypt(s.key(), v) : v);
+            }
+        }
+        return out;
+    }
+
     /** Values as stored (secrets still encrypted), by key: what {@link LiveSettings} compares to see a change. */
     Map<String, String> storedRaw() {
         Map<String, String> out = new HashMap<>();
@@ -134,8 +157,8 @@ public class SettingsService {
     @Transactional
     int encryptPlaintextSecrets() {
         int n = 0;
-        for (Setting s : Setting.values()) {
-            if (s.kind() != Setting.Kind.SECRET) {
+        for (Setting s : catalog.all()) {
+            if (!s.secret()) {
                 continue;
             }
             Optional<String> plain = jdbc.sql("select value from settings where key = :k for update")
@@ -153,19 +176,7 @@ public class SettingsService {
     }
 
     private String reveal(String key, String stored) {
-        return Setting.byKey(key).filter(s -> s.kind() == Setting.Kind.SECRET).isPresent() ? cipher.decrypt(key, stored) : stored;
-    }
-
-    private void checkFormat(Setting changed, String value) {
-        int width = Integer.parseInt(changed == Setting.FORMAT_WIDTH ? value : get(Setting.FORMAT_WIDTH).value());
-        int height = Integer.parseInt(changed == Setting.FORMAT_HEIGHT ? value : get(Setting.FORMAT_HEIGHT).value());
-        int frames = Integer.parseInt(changed == Setting.FORMAT_FRAMES ? value : get(Setting.FORMAT_FRAMES).value());
-        int fps = Integer.parseInt(changed == Setting.FORMAT_FPS ? value : get(Setting.FORMAT_FPS).value());
-        try {
-            new VideoFormat(width, height, frames, fps);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The normalisation format would be invalid: " + e.getMessage() + ".", e);
-        }
+        return catalog.byKey(key).filter(Setting::secret).isPresent() ? cipher.decrypt(key, stored) : stored;
     }
 
     private SettingValue value(Setting s, @Nullable Stored stored) {
@@ -181,7 +192,7 @@ public class SettingsService {
 
     /** A secret's value never leaves: only whether one is set. */
     private static String masked(Setting s, String value) {
-        return s.kind() != Setting.Kind.SECRET || value.isEmpty() ? value : SettingValue.MASK;
+        return !s.secret() || value.isEmpty() ? value : SettingValue.MASK;
     }
 
     private Map<String, Stored> stored() {

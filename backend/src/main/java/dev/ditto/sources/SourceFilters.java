@@ -44,10 +44,10 @@ public class SourceFilters {
                              @Nullable Double nearDuplicateSimilarity) {}
 
     public Thresholds thresholds() {
-        return new Thresholds(number(Setting.FILTER_MIN_MOTION), number(Setting.FILTER_MAX_MOTION),
-                number(Setting.FILTER_MAX_BRISQUE), number(Setting.FILTER_MAX_TEXT_OVERLAY),
-                distance(settings.get(Setting.FILTER_NEAR_DUPLICATE_DISTANCE).value()),
-                number(Setting.FILTER_NEAR_DUPLICATE_SIMILARITY));
+        return new Thresholds(number(SourceSettings.FILTER_MIN_MOTION), number(SourceSettings.FILTER_MAX_MOTION),
+                number(SourceSettings.FILTER_MAX_BRISQUE), number(SourceSettings.FILTER_MAX_TEXT_OVERLAY),
+                distance(settings.get(SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE).value()),
+                number(SourceSettings.FILTER_NEAR_DUPLICATE_SIMILARITY));
     }
 
     /**

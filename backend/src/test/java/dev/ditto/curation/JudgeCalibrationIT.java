@@ -3,7 +3,7 @@ package dev.ditto.curation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ditto.campaigns.AgentEngines;
-import dev.ditto.settings.Setting;
+import dev.ditto.campaigns.AgentSettings;
 import dev.ditto.settings.SettingsService;
 import dev.ditto.testing.DittoIntegrationTest;
 import dev.ditto.users.Role;
@@ -55,8 +55,8 @@ class JudgeCalibrationIT {
 
     @AfterEach
     void resetThresholds() {
-        settings.reset(Setting.JUDGE_MIN_OVERALL);
-        settings.reset(Setting.JUDGE_CRITERION_MINIMUMS);
+        settings.reset(AgentSettings.JUDGE_MIN_OVERALL);
+        settings.reset(AgentSettings.JUDGE_CRITERION_MINIMUMS);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static dev.ditto.curation.CurationFixtures.signOut;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import dev.ditto.testing.DittoIntegrationTest;
 import dev.ditto.users.Role;
@@ -62,7 +61,7 @@ class TeamReviewIT {
     @AfterEach
     void tearDown() {
         signIn("admin", Role.ADMIN);
-        settings.reset(Setting.CURATION_OVERLAP_SHARE);
+        settings.reset(CurationSettings.CURATION_OVERLAP_SHARE);
         jdbc.sql("truncate review_assignments").update();
         jdbc.sql("update users set lead = false").update();
         signOut();
@@ -70,7 +69,7 @@ class TeamReviewIT {
 
     private void overlap(String share) {
         signIn("admin", Role.ADMIN);
-        settings.set(Setting.CURATION_OVERLAP_SHARE, share);
+        settings.set(CurationSettings.CURATION_OVERLAP_SHARE, share);
         signOut();
     }
 

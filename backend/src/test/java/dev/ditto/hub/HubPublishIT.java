@@ -6,7 +6,6 @@ import dev.ditto.blobs.BlobStore;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.releases.ReleaseFixtures;
 import dev.ditto.releases.ReleaseService;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import dev.ditto.testing.DittoIntegrationTest;
 import java.io.IOException;
@@ -170,23 +169,23 @@ class HubPublishIT {
         String adminsToken = "hf_set_in_settings_" + System.nanoTime();
         HUB.acceptToken(adminsToken); // the configured token no longer works; only the one set in Settings does
         try {
-            settings.set(Setting.HUB_TOKEN, adminsToken);
-            settings.set(Setting.HUB_ENDPOINT, HUB.url());
+            settings.set(HubSettings.HUB_TOKEN, adminsToken);
+            settings.set(HubSettings.HUB_ENDPOINT, HUB.url());
 
             JsonNode done = publish(id, "org/hub-d");
 
             assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("DONE");
-            assertThat(settings.get(Setting.HUB_TOKEN).value()).as("shown masked").isNotEqualTo(adminsToken);
+            assertThat(settings.get(HubSettings.HUB_TOKEN).value()).as("shown masked").isNotEqualTo(adminsToken);
             assertThat(jdbc.sql("select value from settings where key = 'hub.token'").query(String.class).single())
                     .as("stored encrypted").doesNotContain(adminsToken);
             assertThat(output.getAll()).doesNotContain(adminsToken);
 
-            settings.set(Setting.HUB_TOKEN, ""); // cleared in Settings: no token at all, not the configured one
+            settings.set(HubSettings.HUB_TOKEN, ""); // cleared in Settings: no token at all, not the configured one
             JsonNode refused = publish(build("hub-e", "1.0.0"), "org/hub-e");
             assertThat(refused.path("error").asString()).contains("no Hugging Face token is configured");
         } finally {
-            settings.reset(Setting.HUB_TOKEN);
-            settings.reset(Setting.HUB_ENDPOINT);
+            settings.reset(HubSettings.HUB_TOKEN);
+            settings.reset(HubSettings.HUB_ENDPOINT);
         }
     }
 

@@ -13,9 +13,12 @@ import dev.ditto.agent.llm.FakeOpenAiServer;
 import dev.ditto.agent.writer.InstructionWriter;
 import dev.ditto.audit.AuditLog;
 import dev.ditto.campaigns.AgentEngines;
+import dev.ditto.campaigns.AgentSettings;
+import dev.ditto.campaigns.GenerateSettings;
 import dev.ditto.protocol.EditSpec;
 import dev.ditto.releases.ReleaseApi;
 import dev.ditto.sources.SourceService;
+import dev.ditto.sources.SourceSettings;
 import dev.ditto.testing.DittoIntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +64,7 @@ class LiveSettingsIT {
 
     @AfterEach
     void cleanUp() {
-        for (Setting s : Setting.values()) {
+        for (Setting s : settings.all()) {
             settings.reset(s);
         }
         server.close();
@@ -73,21 +76,21 @@ class LiveSettingsIT {
         server.reply(new FakeOpenAiServer.Content("{\"instructions\":[{\"category\":\"global_style\",\"instruction\":"
                 + "\"Repaint the street as a thick impasto oil painting.\",\"op\":\"style\",\"style\":\"oil_paint\",\"strength\":0.9}]}"));
 
-        settings.set(Setting.TEXT_BASE_URL, server.baseUrl());
-        settings.set(Setting.TEXT_API_KEY, SECRET);
-        settings.set(Setting.TEXT_MODEL, "live-writer");
+        settings.set(AgentSettings.TEXT_BASE_URL, server.baseUrl());
+        settings.set(AgentSettings.TEXT_API_KEY, SECRET);
+        settings.set(AgentSettings.TEXT_MODEL, "live-writer");
 
         List<InstructionDraft> drafts = writer.write(aStreet(), CategoryMix.defaultMix(), 1, 7);
         assertThat(drafts).singleElement().satisfies(d -> assertThat(d.model()).isEqualTo("live-writer"));
         assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.path("model").asText()).isEqualTo("live-writer"));
         assertThat(server.authorizations()).containsExactly("Bearer " + SECRET);
-        assertThat(live.inEffect(Setting.TEXT_MODEL)).isTrue();
-        assertThat(live.status().writer()).contains("live-writer").contains(server.baseUrl()).doesNotContain(SECRET);
+        assertThat(live.inEffect(AgentSettings.TEXT_MODEL)).isTrue();
+        assertThat(live.status().line("in-force-writer").orElseThrow()).contains("live-writer").contains(server.baseUrl()).doesNotContain(SECRET);
 
-        settings.reset(Setting.TEXT_MODEL);
+        settings.reset(AgentSettings.TEXT_MODEL);
 
         assertThat(writer.engine()).as("back to the built-in grammar at once").isEqualTo("builtin-grammar");
-        assertThat(live.status().writer()).isEqualTo("built-in taxonomy grammar");
+        assertThat(live.status().line("in-force-writer")).contains("Instruction writer: built-in taxonomy grammar");
     }
 
     @Test
@@ -98,22 +101,22 @@ class LiveSettingsIT {
                 .map(criterion -> "\"" + criterion + "\":{\"score\":0.9,\"reason\":\"fine\"}")
                 .collect(java.util.stream.Collectors.joining(",", "{", "}"))));
 
-        settings.set(Setting.VISION_BASE_URL, server.baseUrl());
-        settings.set(Setting.VISION_MODEL, "live-judge");
+        settings.set(AgentSettings.VISION_BASE_URL, server.baseUrl());
+        settings.set(AgentSettings.VISION_MODEL, "live-judge");
         Verdict verdict = judge.judge(new JudgeInput("sample-1", "Make it night.",
                 new EditSpec("grade", Map.of("grade", "night", "strength", 0.9), 3, "Make it night."), png(), png(), Map.of()));
 
         assertThat(verdict.model()).isEqualTo("live-judge");
         assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.path("model").asText()).isEqualTo("live-judge"));
-        assertThat(live.status().judge()).contains("live-judge");
+        assertThat(live.status().line("in-force-judge").orElseThrow()).contains("live-judge");
     }
 
     @Test
     void thresholdsAndTheNormalisationFormatApplyAtOnce() {
-        settings.set(Setting.JUDGE_MIN_OVERALL, "0.8");
-        settings.set(Setting.NEAR_DUPLICATE_SIMILARITY, "0.85");
-        settings.set(Setting.FORMAT_FRAMES, "49");
-        settings.set(Setting.MAX_UPLOAD_MB, "16");
+        settings.set(AgentSettings.JUDGE_MIN_OVERALL, "0.8");
+        settings.set(AgentSettings.NEAR_DUPLICATE_SIMILARITY, "0.85");
+        settings.set(SourceSettings.FORMAT_FRAMES, "49");
+        settings.set(SourceSettings.MAX_UPLOAD_MB, "16");
 
         assertThat(engines.properties().judgeMinOverall()).isEqualTo(0.8);
         assertThat(engines.properties().nearDuplicateSimilarity()).isEqualTo(0.85);
@@ -121,7 +124,7 @@ class LiveSettingsIT {
         assertThat(sources.properties().maxUploadMb()).isEqualTo(16);
         assertThat(live.inEffect()).containsValue(true).doesNotContainValue(false);
 
-        settings.reset(Setting.FORMAT_FRAMES);
+        settings.reset(SourceSettings.FORMAT_FRAMES);
         assertThat(sources.properties().format().frames()).isEqualTo(73);
     }
 
@@ -129,19 +132,19 @@ class LiveSettingsIT {
     void comfyUiSettingsSavedInSettingsTravelWithTheNextGenerateJobs() {
         assertThat(generate.forNewJob()).as("none configured: runners use their own options").isNull();
 
-        settings.set(Setting.GENERATE_BACKEND, " route=chain ;vace.steps=20\neditto-wrapper.vace_model=ditto_global_style_comfy.safetensors ");
+        settings.set(GenerateSettings.GENERATE_BACKEND, " route=chain ;vace.steps=20\neditto-wrapper.vace_model=ditto_global_style_comfy.safetensors ");
 
         assertThat(generate.forNewJob()).containsExactly(Map.entry("route", "chain"), Map.entry("vace.steps", "20"),
                 Map.entry("editto-wrapper.vace_model", "ditto_global_style_comfy.safetensors"));
-        assertThat(settings.get(Setting.GENERATE_BACKEND).value()).as("stored in one normal form")
+        assertThat(settings.get(GenerateSettings.GENERATE_BACKEND).value()).as("stored in one normal form")
                 .isEqualTo("route=chain; vace.steps=20; editto-wrapper.vace_model=ditto_global_style_comfy.safetensors");
-        assertThat(live.inEffect(Setting.GENERATE_BACKEND)).isTrue();
-        assertThatThrownBy(() -> settings.set(Setting.GENERATE_BACKEND, "route=sideways"))
+        assertThat(live.inEffect(GenerateSettings.GENERATE_BACKEND)).isTrue();
+        assertThatThrownBy(() -> settings.set(GenerateSettings.GENERATE_BACKEND, "route=sideways"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("route must be one of editto, editto-wrapper, chain");
-        assertThatThrownBy(() -> settings.set(Setting.GENERATE_BACKEND, "vace.steps"))
+        assertThatThrownBy(() -> settings.set(GenerateSettings.GENERATE_BACKEND, "vace.steps"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not key=value");
 
-        settings.reset(Setting.GENERATE_BACKEND);
+        settings.reset(GenerateSettings.GENERATE_BACKEND);
         assertThat(generate.forNewJob()).isNull();
     }
 
@@ -151,7 +154,32 @@ class LiveSettingsIT {
         live.pickUpChangesFromOtherServers();
 
         assertThat(engines.properties().judgeMinOverall()).isEqualTo(0.65);
-        assertThat(live.inEffect(Setting.JUDGE_MIN_OVERALL)).isTrue();
+        assertThat(live.inEffect(AgentSettings.JUDGE_MIN_OVERALL)).isTrue();
+    }
+
+    @Test
+    void aValueAFeatureCannotApplyLeavesItsPreviousValuesInForceAndSaysWhyWhileOtherFeaturesApplyTheirs() {
+        // another server (or an older version) stored a frame count that is no valid format: ingest refuses it
+        jdbc.sql("insert into settings (key, value, updated_by) values ('sources.frames', '72', 'other-server'),"
+                + " ('agent.judge-min-overall', '0.6', 'other-server')").update();
+        live.pickUpChangesFromOtherServers();
+
+        assertThat(sources.properties().format().frames()).as("the previous format stays").isEqualTo(73);
+        assertThat(engines.properties().judgeMinOverall()).as("the agent applies its own").isEqualTo(0.6);
+        LiveSettings.Status status = live.status();
+        assertThat(status.sections()).filteredOn(s -> s.name().equals("Ingest")).singleElement()
+                .satisfies(s -> assertThat(s.error()).startsWith("The format and upload settings could not be applied (")
+                        .contains("4n+1").endsWith("the previous ones stay in force."));
+        assertThat(status.sections()).filteredOn(s -> s.name().equals("Agent")).singleElement()
+                .satisfies(s -> assertThat(s.error()).isNull());
+        assertThat(live.inEffect(SourceSettings.FORMAT_FRAMES)).isFalse();
+        assertThat(live.inEffect(SourceSettings.MAX_UPLOAD_MB)).as("the whole feature's values wait").isFalse();
+        assertThat(live.inEffect(AgentSettings.JUDGE_MIN_OVERALL)).isTrue();
+
+        jdbc.sql("delete from settings where key = 'sources.frames'").update();
+        live.pickUpChangesFromOtherServers();
+        assertThat(live.status().errors()).isEmpty();
+        assertThat(live.inEffect(SourceSettings.FORMAT_FRAMES)).isTrue();
     }
 
     @Test
@@ -167,6 +195,11 @@ class LiveSettingsIT {
         assertThat(put.json().path("value").asString()).isEqualTo(SettingValue.MASK);
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(SECRET).contains("agent.vision.api-key");
+        assertThat(list.json().path("inForce").path("sections")).anySatisfy(section -> {
+            assertThat(section.path("name").asString()).isEqualTo("Agent");
+            assertThat(section.path("keys").toString()).contains("agent.vision.api-key");
+            assertThat(section.path("inForce").toString()).contains("in-force-judge");
+        });
         String stored = jdbc.sql("select value from settings where key = 'agent.vision.api-key'").query(String.class).single();
         assertThat(stored).startsWith(SecretCipher.PREFIX).doesNotContain(SECRET);
         assertThat(settings.storedValues()).containsEntry("agent.vision.api-key", SECRET);
@@ -189,7 +222,7 @@ class LiveSettingsIT {
         String stored = jdbc.sql("select value from settings where key = 'agent.text.api-key'").query(String.class).single();
         assertThat(stored).startsWith(SecretCipher.PREFIX).doesNotContain("sk-legacy-plain");
         assertThat(settings.storedValues()).containsEntry("agent.text.api-key", "sk-legacy-plain");
-        assertThat(settings.get(Setting.TEXT_API_KEY).value()).isEqualTo(SettingValue.MASK);
+        assertThat(settings.get(AgentSettings.TEXT_API_KEY).value()).isEqualTo(SettingValue.MASK);
     }
 
     private static byte[] png() throws java.io.IOException {

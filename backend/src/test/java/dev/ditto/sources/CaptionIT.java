@@ -6,6 +6,7 @@ import dev.ditto.agent.caption.ProbeCaptioner;
 import dev.ditto.agent.llm.FakeOpenAiServer;
 import dev.ditto.audit.AuditLog;
 import dev.ditto.blobs.BlobStore;
+import dev.ditto.campaigns.AgentSettings;
 import dev.ditto.jobs.CompletedJob;
 import dev.ditto.outbox.Outbox;
 import dev.ditto.protocol.BlobRef;
@@ -21,7 +22,6 @@ import dev.ditto.search.OutboxIndexer;
 import dev.ditto.search.SampleFixtures;
 import dev.ditto.search.SampleSearch;
 import dev.ditto.search.SearchRequest;
-import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingsService;
 import dev.ditto.testing.DittoIntegrationTest;
 import java.io.ByteArrayInputStream;
@@ -63,8 +63,8 @@ class CaptionIT {
 
     @AfterEach
     void resetSettings() {
-        settings.reset(Setting.CAPTION_BASE_URL);
-        settings.reset(Setting.CAPTION_MODEL);
+        settings.reset(AgentSettings.CAPTION_BASE_URL);
+        settings.reset(AgentSettings.CAPTION_MODEL);
         if (server != null) {
             server.close();
         }
@@ -115,8 +115,8 @@ class CaptionIT {
             // sources left waiting by other tests are captioned by the built-in engine before the model is set
         }
         server = new FakeOpenAiServer();
-        settings.set(Setting.CAPTION_BASE_URL, server.baseUrl());
-        settings.set(Setting.CAPTION_MODEL, "qwen2.5-vl-test");
+        settings.set(AgentSettings.CAPTION_BASE_URL, server.baseUrl());
+        settings.set(AgentSettings.CAPTION_MODEL, "qwen2.5-vl-test");
         String good = "A surfer in a black wetsuit paddles through small waves towards the shore on a bright morning."
                 + " The camera follows from the beach.";
         server.reply(new FakeOpenAiServer.Content(good));

@@ -68,9 +68,9 @@ class SourceFiltersIT {
 
     @AfterEach
     void resetThresholds() {
-        for (Setting s : List.of(Setting.FILTER_MIN_MOTION, Setting.FILTER_MAX_MOTION, Setting.FILTER_MAX_BRISQUE,
-                Setting.FILTER_MAX_TEXT_OVERLAY, Setting.FILTER_NEAR_DUPLICATE_DISTANCE,
-                Setting.FILTER_NEAR_DUPLICATE_SIMILARITY)) {
+        for (Setting s : List.of(SourceSettings.FILTER_MIN_MOTION, SourceSettings.FILTER_MAX_MOTION, SourceSettings.FILTER_MAX_BRISQUE,
+                SourceSettings.FILTER_MAX_TEXT_OVERLAY, SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE,
+                SourceSettings.FILTER_NEAR_DUPLICATE_SIMILARITY)) {
             settings.reset(s);
         }
         SecurityContextHolder.clearContext();
@@ -97,12 +97,12 @@ class SourceFiltersIT {
         assertThat(fine.status()).isEqualTo("READY");
         assertThat(fine.quarantineReasons()).isEmpty();
 
-        settings.set(Setting.FILTER_MAX_BRISQUE, "");
+        settings.set(SourceSettings.FILTER_MAX_BRISQUE, "");
         assertThat(probe(with("brisque", 90.0), random.nextLong()).status()).as("an empty threshold is off").isEqualTo("READY");
-        settings.set(Setting.FILTER_MAX_BRISQUE, "95");
+        settings.set(SourceSettings.FILTER_MAX_BRISQUE, "95");
         assertThat(probe(with("brisque", 90.0), random.nextLong()).status()).as("in force at once").isEqualTo("READY");
-        assertThatThrownBy(() -> settings.set(Setting.FILTER_MAX_TEXT_OVERLAY, "lots")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "40"))
+        assertThatThrownBy(() -> settings.set(SourceSettings.FILTER_MAX_TEXT_OVERLAY, "lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> settings.set(SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE, "40"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 12");
     }
 
@@ -136,9 +136,9 @@ class SourceFiltersIT {
         assertThat(ofTheCopy.quarantineReasons()).as("only READY sources count; the original still matches")
                 .singleElement().asString().contains("of source " + original.id() + ":");
 
-        settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "6");
+        settings.set(SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE, "6");
         assertThat(probe(FINE, hash ^ 0b11_1111L).status()).as("6 bits apart").isEqualTo("QUARANTINED");
-        settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "");
+        settings.set(SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE, "");
         assertThat(probe(FINE, hash).status()).as("off").isEqualTo("READY");
     }
 
@@ -165,7 +165,7 @@ class SourceFiltersIT {
         assertThat(ofTheCopy.quarantineReasons()).as("a QUARANTINED copy is not compared against")
                 .singleElement().asString().contains("of source " + original.id() + ":");
 
-        settings.set(Setting.FILTER_NEAR_DUPLICATE_SIMILARITY, "");
+        settings.set(SourceSettings.FILTER_NEAR_DUPLICATE_SIMILARITY, "");
         assertThat(probe(FINE, random.nextLong(), unit(random, e, 0.14)).status()).as("off").isEqualTo("READY");
     }
 
@@ -245,8 +245,8 @@ class SourceFiltersIT {
         Source heldForQuality = probe(with("brisque", 88.0), random.nextLong());
         assertThat(slow.status()).isEqualTo("READY");
 
-        settings.set(Setting.FILTER_MIN_MOTION, "1");
-        settings.set(Setting.FILTER_MAX_BRISQUE, "90");
+        settings.set(SourceSettings.FILTER_MIN_MOTION, "1");
+        settings.set(SourceSettings.FILTER_MAX_BRISQUE, "90");
         assertThat(sources.find(slow.id()).orElseThrow().status()).as("never silently").isEqualTo("READY");
 
         HttpResponse<String> preview = send("POST", "/api/sources/filters/reevaluate", "admin");
@@ -356,7 +356,7 @@ class SourceFiltersIT {
     @Test
     void nearDuplicateGroupsComeFromTheIndex() {
         long hash = random.nextLong();
-        settings.set(Setting.FILTER_NEAR_DUPLICATE_DISTANCE, "");
+        settings.set(SourceSettings.FILTER_NEAR_DUPLICATE_DISTANCE, "");
         Source a = probe(FINE, hash);
         Source b = probe(FINE, hash ^ 0b11);
         Source c = probe(FINE, hash ^ 0b11L << 40 ^ 0b1);

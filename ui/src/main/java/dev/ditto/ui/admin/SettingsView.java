@@ -5,6 +5,7 @@ import static dev.ditto.ui.admin.Ids.id;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -17,6 +18,7 @@ import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.ditto.settings.FeatureSettings;
 import dev.ditto.settings.LiveSettings;
 import dev.ditto.settings.Setting;
 import dev.ditto.settings.SettingValue;
@@ -24,13 +26,14 @@ import dev.ditto.settings.SettingsService;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Settings that matter (model servers, judge threshold, normalisation format, upload and import limits), stored
- * over the configuration file and audited, in force as soon as they are saved. The page shows what the running
- * server uses (from the engines themselves, not from the table) and marks each row in effect or not yet.
+ * Settings that matter (model servers, judge threshold, normalisation format, upload and import limits, …), stored
+ * over the configuration file and audited, in force as soon as they are saved. Each feature contributes its section:
+ * its settings and what its running parts use now (from the parts themselves, not from the table); each row is
+ * marked in effect or not yet.
  */
 @Route("admin/settings")
 @PageTitle("Settings · Ditto")
@@ -59,30 +62,35 @@ public class SettingsView extends VerticalLayout {
     }
 
     private void refresh() {
-        showInForce();
+        LiveSettings.Status status = live.status();
+        showInForce(status);
         rows.removeAll();
         Map<Setting, Boolean> inEffect = live.inEffect();
-        for (SettingValue value : settings.list()) {
-            rows.add(row(value, inEffect.getOrDefault(value.setting(), false)));
+        Map<Setting, SettingValue> values = new HashMap<>();
+        settings.list().forEach(v -> values.put(v.setting(), v));
+        for (LiveSettings.Section section : status.sections()) {
+            rows.add(id(new H3(section.name()), "settings-section"));
+            for (Setting setting : section.settings()) {
+                SettingValue value = values.get(setting);
+                if (value != null) {
+                    rows.add(row(value, inEffect.getOrDefault(setting, false)));
+                }
+            }
         }
     }
 
-    private void showInForce() {
-        LiveSettings.Status s = live.status();
+    private void showInForce(LiveSettings.Status s) {
         inForce.removeAll();
-        inForce.add(line("In force since " + TIME.format(s.appliedAt()) + ":", "in-force-since"),
-                line("Instruction writer: " + s.writer(), "in-force-writer"),
-                line("Judge: " + s.judge() + String.format(Locale.ROOT, " · minimum overall %.2f", s.judgeMinOverall()), "in-force-judge"),
-                line("Captioner: " + s.captioner(), "in-force-captioner"),
-                line(String.format(Locale.ROOT, "Near-duplicate similarity %.2f", s.nearDuplicateSimilarity()), "in-force-dedup"),
-                line("Normalisation " + s.format().width() + "×" + s.format().height() + ", " + s.format().frames() + " frames at "
-                        + s.format().fps() + " fps · uploads up to " + s.maxUploadMb() + " MB", "in-force-format"));
-        for (String error : new String[] {s.agentError(), s.sourcesError()}) {
-            if (error != null) {
-                Span e = line(error, "in-force-error");
-                e.getStyle().set("color", "var(--lumo-error-text-color)");
-                inForce.add(e);
+        inForce.add(line("In force since " + TIME.format(s.appliedAt()) + ":", "in-force-since"));
+        for (LiveSettings.Section section : s.sections()) {
+            for (FeatureSettings.InForce l : section.inForce()) {
+                inForce.add(line(l.text(), l.id()));
             }
+        }
+        for (String error : s.errors()) {
+            Span e = line(error, "in-force-error");
+            e.getStyle().set("color", "var(--lumo-error-text-color)");
+            inForce.add(e);
         }
     }
 
@@ -94,7 +102,7 @@ public class SettingsView extends VerticalLayout {
 
     private HorizontalLayout row(SettingValue value, boolean inEffect) {
         Setting setting = value.setting();
-        boolean isSecret = setting.kind() == Setting.Kind.SECRET;
+        boolean isSecret = setting.secret();
         AbstractField<?, String> field;
         if (isSecret) {
             PasswordField secret = new PasswordField(setting.label());
