@@ -45,6 +45,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * background there is seen. What no frame shows is inpainted once (Telea) on the plate. Every frame's hole is then
  * filled from the same plate, moved with the camera: the fill is temporally consistent by construction, not
  * re-inpainted per frame (which flickers) nor carried from frame to frame (which drags smears of the person along).
+ * Outside the hole the plate also stands for the background wherever the frame agrees with it within noise
+ * ({@link #agreement}), so there is no seam between fill and frame moving with the hole's edge.
  */
 final class BackgroundPlate {
     /** At most this many frames are sampled for the plate's median. */
@@ -109,6 +111,10 @@ final class BackgroundPlate {
                     }
                     // a soft edge inside the grown hole: the person is fully covered, the seam is feathered
                     GaussianBlur(hole[t], alpha, k, 3.0);
+                    // outside it, the plate wherever the frame agrees with it (agreement)
+                    try (Mat agree = agreement(s.source.get(t), moved)) {
+                        org.bytedeco.opencv.global.opencv_core.max(alpha, agree, alpha);
+                    }
                     Mat out = LocalEdit.composite(moved, s.source.get(t), alpha);
                     if (s.output[t] != null) {
                         s.output[t].close();
@@ -158,6 +164,32 @@ final class BackgroundPlate {
             morphologyEx(bin, bin, org.bytedeco.opencv.global.opencv_imgproc.MORPH_OPEN, open, anchor, 1,
                     BORDER_CONSTANT, zero);
             dilate(bin, out, grow, anchor, 1, BORDER_CONSTANT, zero);
+        }
+        return out;
+    }
+
+    /**
+     * Grey levels (after a σ 2 px blur of the difference) within which a frame agrees with the plate outside the
+     * hole: there the output is the plate, fully up to this, fading to the frame's own pixels at twice it.
+     */
+    static final int AGREE = 12;
+
+    /**
+     * 255 where the frame agrees with the plate within {@link #AGREE} grey levels, ramping to 0 at twice that: there
+     * the plate (the same pixels in every frame, moved with the camera) stands for the background, so the fill and
+     * the wall around it are one surface with no seam moving with the hole's edge, and the still background is as
+     * steady as the fill. Where the frame really differs from the plate (something else moves, the light changes)
+     * the frame is kept.
+     */
+    static Mat agreement(Mat frame, Mat plate) {
+        Mat out = new Mat();
+        try (Mat diff = new Mat(); Mat gray = new Mat(); Size k = new Size(0, 0)) {
+            org.bytedeco.opencv.global.opencv_core.absdiff(frame, plate, diff);
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, gray,
+                    org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            GaussianBlur(gray, gray, k, 2.0);
+            // d <= AGREE -> 255, d >= 2 AGREE -> 0
+            gray.convertTo(out, CV_8UC1, -255.0 / AGREE, 510);
         }
         return out;
     }
@@ -232,17 +264,7 @@ final class BackgroundPlate {
                 seen[i] = in;
             }
         });
-        // only pixels some frame has to fill need a plate; the rest is the key frame (never shown)
-        byte[] needed = new byte[w * h];
-        for (int t = 0; t < n; t++) {
-            try (Mat hl = shifted(hole[t], -camX[t], -camY[t], INTER_NEAREST)) {
-                byte[] hb = new byte[w * h];
-                ((ByteBuffer) hl.createBuffer()).get(0, hb);
-                for (int p = 0; p < w * h; p++) {
-                    needed[p] |= (byte) ((hb[p] & 0xff) > 0 ? 1 : 0);
-                }
-            }
-        }
+        // the whole frame: outside the holes the plate stands for the background where the frame agrees with it
         Mat plate = s.source.get(key).clone();
         byte[] out = new byte[3 * w * h];
         ((ByteBuffer) plate.createBuffer()).get(0, out);
@@ -252,9 +274,6 @@ final class BackgroundPlate {
             int[][] v = new int[3][m];
             for (int x = 0; x < w; x++) {
                 int p = y * w + x;
-                if (needed[p] == 0) {
-                    continue;
-                }
                 int k = 0;
                 for (int i = 0; i < m; i++) {
                     if (seen[i][p] != 0) {

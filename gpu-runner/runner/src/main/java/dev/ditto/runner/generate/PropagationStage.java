@@ -241,7 +241,7 @@ final class PropagationStage implements Stage {
             for (int[] b : boxes) {
                 try (Rect region = new Rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
                      Mat fill = RegionEdit.apply(op, src, mask, region);
-                     Mat warpedPart = warped.apply(region); Mat a = alpha.apply(region).clone(); Mat inv = new Mat();
+                     Mat warpedPart = warped.apply(region); Mat a = alpha.apply(region); Mat inv = new Mat();
                      Mat blended = new Mat()) {
                     a.convertTo(inv, CV_32FC1, -1, 1);
                     blendLinear(warpedPart, fill, a, inv, blended);
