@@ -29,6 +29,7 @@ public class LiveSettings implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(LiveSettings.class);
 
     private final SettingsService settings;
+    private final SettingsKeyCheck keyCheck;
     private final AgentProperties configuredAgent;
     private final SourceProperties configuredSources;
     private final AgentEngines engines;
@@ -38,12 +39,13 @@ public class LiveSettings implements SmartInitializingSingleton {
     private final String configuredGenerate;
     private volatile Applied applied = new Applied(Map.of(), Instant.EPOCH, null, null);
 
-    LiveSettings(SettingsService settings, AgentProperties configuredAgent, SourceProperties configuredSources,
+    LiveSettings(SettingsService settings, SettingsKeyCheck keyCheck, AgentProperties configuredAgent, SourceProperties configuredSources,
                  AgentEngines engines, SourceService sources, Clock clock, dev.ditto.campaigns.GenerateBackendSettings generate,
                  @org.springframework.beans.factory.annotation.Value("${ditto.generate.backend-settings:}") String configuredGenerate) {
         this.generate = generate;
         this.configuredGenerate = configuredGenerate;
         this.settings = settings;
+        this.keyCheck = keyCheck;
         this.configuredAgent = configuredAgent;
         this.configuredSources = configuredSources;
         this.engines = engines;
@@ -58,6 +60,7 @@ public class LiveSettings implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        keyCheck.check(); // a server whose key the others cannot read stops here
         int encrypted = settings.encryptPlaintextSecrets();
         if (encrypted > 0) {
             log.info("{} secret setting(s) stored in clear were encrypted at rest", encrypted);
