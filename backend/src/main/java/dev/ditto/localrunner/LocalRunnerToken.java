@@ -2,7 +2,10 @@ package dev.ditto.localrunner;
 
 import dev.ditto.runners.RunnerInfo;
 import dev.ditto.runners.RunnerTokens;
+import dev.ditto.platform.BearerSecrets;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +20,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * When {@code ditto.runner.local-token-file} is set (as {@code ./ditto up} does), makes sure that file holds a
- * valid token of the runner named {@value #NAME}, creating one (owner-only file) when it is missing or revoked.
+ * valid token of this server's local runner, creating one (owner-only file) when it is missing or revoked.
+ *
+ * <p>Each token file has a runner of its own, named {@value #NAME}{@code @<host>-<6 hex digits of the file's path>}:
+ * servers sharing one database on separate data folders (or machines) each keep their local runner, and a server
+ * whose file was lost revokes only the runner that file belonged to. A file holding a valid token of another name
+ * (one written before the names were per file, {@value #NAME}) is kept as it is.
  */
 @Component
 @Order(1)
@@ -45,17 +53,29 @@ class LocalRunnerToken implements ApplicationRunner {
                 return;
             }
         }
-        for (RunnerInfo runner : tokens.list()) {
-            if (runner.name().equalsIgnoreCase(NAME) && runner.revokedAt() == null) {
-                tokens.revoke(runner.id()); // its token file is gone: a new token replaces it
-            }
-        }
-        var created = tokens.create(NAME);
+        String name = nameFor(file);
+        // its token file is gone: a new token replaces it
+        tokens.findActiveByName(name).map(RunnerInfo::id).ifPresent(tokens::revoke);
+        var created = tokens.create(name);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".token", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(temp, created.token());
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        log.info("Created the token of the local runner ({}…) in {}", created.tokenHint(), file);
+        log.info("Created the token of the local runner {} ({}…) in {}", name, created.tokenHint(), file);
+    }
+
+    /** The local runner's name for this token file on this machine: at most 64 characters a runner name allows. */
+    static String nameFor(Path tokenFile) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "-");
+        String path = BearerSecrets.hash(tokenFile.toAbsolutePath().normalize().toString()).substring(0, 6);
+        String prefix = NAME + "@";
+        return prefix + host.substring(0, Math.min(host.length(), 64 - prefix.length() - 7)) + "-" + path;
     }
 }

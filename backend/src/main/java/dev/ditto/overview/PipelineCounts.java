@@ -16,12 +16,19 @@ import org.springframework.stereotype.Service;
 /**
  * The pipeline at a glance: counts by stage and status, queue depth, runners, throughput and acceptance per hour,
  * and the judge's score distribution. {@link #snapshot()} is shared by every open dashboard for a couple of seconds,
- * so many viewers refreshing cost the database one set of queries.
+ * so many viewers refreshing cost the database one set of queries, computed by one of them while the others are
+ * answered the last one.
+ *
+ * <p>Every figure is an aggregate computed in PostgreSQL, whatever the number of runners, jobs and samples: the
+ * runners are counted ({@link PipelineSnapshot.Fleet}), and only the {@value #RECENT_RUNNERS} most recently heard from
+ * are read as rows; further rows are read a page at a time ({@link #runners(int, int)}), each with the jobs it runs.
  */
 @Service
 public class PipelineCounts {
     /** A runner is alive while its last heartbeat is younger than this (Kestra's default). */
     public static final Duration ALIVE = Duration.ofSeconds(45);
+    /** Runner rows kept with each snapshot: the first page of the overview's runner list. */
+    public static final int RECENT_RUNNERS = 50;
     private static final Duration CACHE = Duration.ofSeconds(2);
     private static final int HOURS = 24;
     private static final int SCORE_BINS = 20;
@@ -29,6 +36,7 @@ public class PipelineCounts {
     private final JdbcClient jdbc;
     private final Clock clock;
     private volatile @Nullable PipelineSnapshot cached;
+    private final Object refreshing = new Object();
 
     PipelineCounts(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -38,14 +46,40 @@ public class PipelineCounts {
     /** Everything the overview shows, at most a couple of seconds old. */
     public PipelineSnapshot snapshot() {
         PipelineSnapshot last = cached;
-        Instant now = clock.instant();
-        if (last != null && last.at().plus(CACHE).isAfter(now)) {
+        if (last != null && fresh(last)) {
             return last;
         }
-        PipelineSnapshot fresh = new PipelineSnapshot(now, sources(), clips(), jobs(), samples(), queueDepth(), runners(now),
-                throughput(now), decisions(now), judgeScores());
-        cached = fresh;
-        return fresh;
+        synchronized (refreshing) { // one viewer computes it; the others wait for that one instead of querying too
+            last = cached;
+            if (last != null && fresh(last)) {
+                return last;
+            }
+            Instant now = clock.instant();
+            PipelineSnapshot made = new PipelineSnapshot(now, sources(), clips(), jobs(), samples(), queueDepth(), fleet(now),
+                    runnerRows(now, 0, RECENT_RUNNERS), throughput(now), decisions(now), judgeScores());
+            cached = made;
+            return made;
+        }
+    }
+
+    private boolean fresh(PipelineSnapshot snapshot) {
+        return snapshot.at().plus(CACHE).isAfter(clock.instant());
+    }
+
+    /**
+     * Runners (not revoked), most recently heard from first, {@code limit} of them from {@code offset}: the first
+     * {@value #RECENT_RUNNERS} from the shared snapshot, further ones from PostgreSQL.
+     */
+    public List<PipelineSnapshot.RunnerStatus> runners(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit are 0 or more");
+        }
+        PipelineSnapshot s = snapshot();
+        List<PipelineSnapshot.RunnerStatus> recent = s.recentRunners();
+        if (offset + limit <= recent.size() || recent.size() < RECENT_RUNNERS) { // within the first page, or that is all
+            return recent.subList(Math.min(offset, recent.size()), Math.min(offset + limit, recent.size()));
+        }
+        return runnerRows(clock.instant(), offset, limit);
     }
 
     /** Status → count for sources. */
@@ -83,11 +117,34 @@ public class PipelineCounts {
         return depth;
     }
 
-    private List<PipelineSnapshot.RunnerStatus> runners(Instant now) {
+    /** The runners counted in PostgreSQL: one pass over the runners (not revoked) and one over the running jobs. */
+    private PipelineSnapshot.Fleet fleet(Instant now) {
+        Timestamp aliveSince = Timestamp.from(now.minus(ALIVE));
         return jdbc.sql("""
-                select r.id, r.name, r.host, r.version, r.last_seen_at, r.jobs_done, r.jobs_failed,
-                       (select count(*) from jobs j where j.status = 'RUNNING' and j.lease_owner = r.id) as running
-                from runners r where r.revoked_at is null order by r.last_seen_at desc nulls last, r.id""")
+                        select (select count(*) from runners where revoked_at is null),
+                               (select count(*) from runners where revoked_at is null and last_seen_at > :alive),
+                               (select count(*) from runners where revoked_at is null and last_seen_at is null),
+                               count(distinct j.lease_owner), count(*)
+                        from jobs j join runners r on r.id = j.lease_owner and r.revoked_at is null
+                        where j.status = 'RUNNING'""")
+                .param("alive", aliveSince)
+                .query((rs, i) -> new PipelineSnapshot.Fleet(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5)))
+                .single();
+    }
+
+    /** One page of runners (most recently heard from first) with the jobs each one runs, counted for that page only. */
+    private List<PipelineSnapshot.RunnerStatus> runnerRows(Instant now, int offset, int limit) {
+        return jdbc.sql("""
+                with page as (select id, name, host, version, last_seen_at, jobs_done, jobs_failed from runners
+                              where revoked_at is null order by last_seen_at desc nulls last, id limit :limit offset :offset),
+                     running as (select lease_owner, count(*) as running from jobs
+                                 where status = 'RUNNING' and lease_owner in (select id from page) group by lease_owner)
+                select p.id, p.name, p.host, p.version, p.last_seen_at, p.jobs_done, p.jobs_failed,
+                       coalesce(j.running, 0) as running
+                from page p left join running j on j.lease_owner = p.id
+                order by p.last_seen_at desc nulls last, p.id""")
+                .param("limit", limit).param("offset", offset)
                 .query((rs, i) -> {
                     Timestamp seen = rs.getTimestamp(5);
                     Instant lastSeen = seen == null ? null : seen.toInstant();

@@ -14,7 +14,8 @@ public record PipelineSnapshot(
         Map<String, Long> jobs,
         Map<String, Long> samples,
         Map<String, Long> queueDepth,
-        List<RunnerStatus> runners,
+        Fleet fleet,
+        List<RunnerStatus> recentRunners,
         List<HourCount> generatedPerHour,
         List<HourDecisions> decisionsPerHour,
         List<ScoreBin> judgeScores) {
@@ -29,10 +30,21 @@ public record PipelineSnapshot(
         jobs = Map.copyOf(jobs);
         samples = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(samples));
         queueDepth = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queueDepth));
-        runners = List.copyOf(runners);
+        recentRunners = List.copyOf(recentRunners);
         generatedPerHour = List.copyOf(generatedPerHour);
         decisionsPerHour = List.copyOf(decisionsPerHour);
         judgeScores = List.copyOf(judgeScores);
+    }
+
+    /**
+     * The runners (not revoked) as counts, whatever their number: registered, alive (heard from within
+     * {@link PipelineCounts#ALIVE}), never heard from, busy (holding at least one job lease) and the jobs they run.
+     */
+    public record Fleet(long registered, long alive, long neverSeen, long busy, long runningJobs) {
+        /** Registered runners not heard from within {@link PipelineCounts#ALIVE} (or never). */
+        public long offline() {
+            return registered - alive;
+        }
     }
 
     /** A registered runner: alive while it heartbeats, busy while it holds a job lease. */

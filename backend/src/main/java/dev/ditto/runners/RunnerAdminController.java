@@ -1,5 +1,6 @@
 package dev.ditto.runners;
 
+import dev.ditto.web.BadParameterException;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/admin/runners")
 @PreAuthorize("hasRole('ADMIN')")
 class RunnerAdminController {
+    static final int MAX_LIMIT = 1000;
     private final RunnerTokens tokens;
 
     RunnerAdminController(RunnerTokens tokens) {
@@ -31,9 +34,14 @@ class RunnerAdminController {
         return tokens.create(request.name());
     }
 
+    /** A page of runners, newest first: at most {@value #MAX_LIMIT} a request however many there are. */
     @GetMapping
-    List<RunnerInfo> list() {
-        return tokens.list();
+    List<RunnerInfo> list(@RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+        if (limit > MAX_LIMIT) {
+            throw new BadParameterException("The parameter 'limit' must be at most " + MAX_LIMIT + ", not " + limit
+                    + "; page with 'offset'.");
+        }
+        return tokens.list(BadParameterException.nonNegative("limit", limit), BadParameterException.nonNegative("offset", offset));
     }
 
     @GetMapping("/{id}")

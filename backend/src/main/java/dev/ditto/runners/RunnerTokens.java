@@ -46,6 +46,9 @@ import tools.jackson.databind.ObjectMapper;
 public class RunnerTokens {
     private static final Logger log = LoggerFactory.getLogger(RunnerTokens.class);
     static final String PREFIX = "dtr_";
+    /** What {@link RunnerInfo} shows (not the capabilities a runner registered, which no list needs). */
+    private static final String COLUMNS = "id, name, token_hint, host, stages, version, created_at, registered_at, last_seen_at, "
+            + "revoked_at, jobs_done, jobs_failed";
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(30);
 
     private final JdbcClient jdbc;
@@ -108,13 +111,25 @@ public class RunnerTokens {
         audit.record("runner.revoke", "runner", id, Map.of("name", before.name(), "revoked", false), Map.of("revoked", true));
     }
 
-    /** All runners, newest first, revoked ones included. */
-    public List<RunnerInfo> list() {
-        return jdbc.sql("select * from runners order by id desc").query(RunnerTokens::info).list();
+    /** Runners, newest first, revoked ones included: {@code limit} of them from {@code offset}. */
+    public List<RunnerInfo> list(int limit, int offset) {
+        return jdbc.sql("select " + COLUMNS + " from runners order by id desc limit :limit offset :offset")
+                .param("limit", limit).param("offset", offset).query(RunnerTokens::info).list();
+    }
+
+    /** How many runners there are, revoked ones included. */
+    public long count() {
+        return jdbc.sql("select count(*) from runners").query(Long.class).single();
     }
 
     public Optional<RunnerInfo> find(long id) {
-        return jdbc.sql("select * from runners where id = :id").param("id", id).query(RunnerTokens::info).optional();
+        return jdbc.sql("select " + COLUMNS + " from runners where id = :id").param("id", id).query(RunnerTokens::info).optional();
+    }
+
+    /** The runner (not revoked) of this name, ignoring case: there is at most one. */
+    public Optional<RunnerInfo> findActiveByName(String name) {
+        return jdbc.sql("select " + COLUMNS + " from runners where lower(name) = lower(:name) and revoked_at is null")
+                .param("name", name).query(RunnerTokens::info).optional();
     }
 
     /** The runner this token belongs to (revoked or not), if any. */
@@ -122,7 +137,7 @@ public class RunnerTokens {
         if (!token.startsWith(PREFIX) || token.length() > 200) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from runners where token_hash = :hash").param("hash", hash(token))
+        return jdbc.sql("select " + COLUMNS + " from runners where token_hash = :hash").param("hash", hash(token))
                 .query(RunnerTokens::info).optional();
     }
 
@@ -140,7 +155,7 @@ public class RunnerTokens {
             return Optional.of(cached);
         }
         long before = forgotten;
-        Optional<RunnerInfo> found = jdbc.sql("select * from runners where token_hash = :hash").param("hash", hash)
+        Optional<RunnerInfo> found = jdbc.sql("select " + COLUMNS + " from runners where token_hash = :hash").param("hash", hash)
                 .query(RunnerTokens::info).optional();
         if (found.isPresent()) {
             synchronized (known) {

@@ -28,12 +28,14 @@ public class LiveSettings implements SmartInitializingSingleton {
 
     private final SettingsService settings;
     private final SettingsCatalog catalog;
+    private final SettingsKeyCheck keyCheck;
     private final Clock clock;
     private volatile Applied applied = new Applied(Map.of(), Instant.EPOCH, Map.of());
 
-    LiveSettings(SettingsService settings, SettingsCatalog catalog, Clock clock) {
+    LiveSettings(SettingsService settings, SettingsCatalog catalog, SettingsKeyCheck keyCheck, Clock clock) {
         this.settings = settings;
         this.catalog = catalog;
+        this.keyCheck = keyCheck;
         this.clock = clock;
     }
 
@@ -60,6 +62,7 @@ public class LiveSettings implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        keyCheck.check(); // a server whose key the others cannot read stops here
         int encrypted = settings.encryptPlaintextSecrets();
         if (encrypted > 0) {
             log.info("{} secret setting(s) stored in clear were encrypted at rest", encrypted);

@@ -320,6 +320,26 @@ class RunnerProtocolIT {
     }
 
     @Test
+    void theRunnerListIsReadAPageAtATimeNewestFirst() throws Exception {
+        List<Long> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(http.read(http.asAdmin("POST", "/api/admin/runners", Map.of("name", aRunnerName())), CreatedRunner.class).id());
+        }
+
+        RunnerInfo[] first = http.read(http.asAdmin("GET", "/api/admin/runners?limit=2", null), RunnerInfo[].class);
+        RunnerInfo[] next = http.read(http.asAdmin("GET", "/api/admin/runners?limit=2&offset=2", null), RunnerInfo[].class);
+        HttpResponse<String> tooMany = http.asAdmin("GET", "/api/admin/runners?limit=1001", null);
+        HttpResponse<String> negative = http.asAdmin("GET", "/api/admin/runners?offset=-1", null);
+
+        assertThat(first).extracting(RunnerInfo::id).containsExactly(made.get(2), made.get(1));
+        assertThat(next).extracting(RunnerInfo::id).startsWith(made.get(0));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("at most 1000");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.body()).contains("'offset' must be 0 or more");
+    }
+
+    @Test
     void artifactWithAWrongChecksumIsRefusedAndNothingIsStored() throws Exception {
         String token = aRunnerToken();
         long jobId = queue.enqueue(JobType.PROBE, aProbePayloadOf(new BlobRef("4".repeat(64), 1, "video/mp4")), 0, null, null);

@@ -55,12 +55,14 @@ import java.util.zip.GZIPInputStream;
  *   ({@link ReplicaKilledDrill}).</li>
  *   <li>{@code node-lost}: one node of a three-node Elasticsearch cluster SIGKILLed while samples are indexed
  *   ({@link NodeLostDrill}).</li>
+ *   <li>{@code scale-out}: two servers on separate data folders behind HAProxy, a three-node Elasticsearch cluster
+ *   and an S3 bucket, a runner making samples end to end through HAProxy ({@link ScaleOutDrill}).</li>
  * </ul>
  */
 public final class Drills {
     static final List<String> NAMES = List.of("postgres-killed", "server-killed", "runner-churn", "disk-full", "search-hang",
             "runner-stop", "search-down", "runners", "postgres-restart",
-            "s3-flaky", "replica-killed", "node-lost");
+            "s3-flaky", "replica-killed", "node-lost", "scale-out");
     private static final int SOURCES = 3;
     private static final int PER_SOURCE = 16;
 
@@ -95,6 +97,7 @@ public final class Drills {
                     case "s3-flaky" -> s3Flaky(figures);
                     case "replica-killed" -> ReplicaKilledDrill.run(figures);
                     case "node-lost" -> NodeLostDrill.run(figures);
+                    case "scale-out" -> ScaleOutDrill.run(figures);
                     default -> throw new IllegalStateException(name);
                 }
             } catch (Exception | AssertionError e) {

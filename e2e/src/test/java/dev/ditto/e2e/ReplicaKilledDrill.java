@@ -201,7 +201,7 @@ final class ReplicaKilledDrill {
     }
 
     /** HAProxy from Debian, installed the way {@code ./ditto} installs what it needs when it is missing. */
-    private static void ensureHaproxy() throws Exception {
+    static void ensureHaproxy() throws Exception {
         if (exec("haproxy", "-v")) {
             return;
         }
@@ -229,24 +229,33 @@ final class ReplicaKilledDrill {
 
     /** The second server: the first one's PostgreSQL, Elasticsearch and data folder. */
     private static Process startServerB(DrillPlatform a, int port, Path published) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--ditto.search.url=http://127.0.0.1:" + a.esPort,
+                "--ditto.releases.publish-roots=" + published));
+        arguments.addAll(LEASES);
+        return secondServer(a, port, a.data, arguments);
+    }
+
+    /**
+     * Another packaged server on the first one's PostgreSQL (its embedded one), with {@code dataDir} as its data
+     * folder and its own local runner's token file there, logging to {@code server-b.log} in the drill's folder.
+     */
+    static Process secondServer(DrillPlatform a, int port, Path dataDir, List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                 "-jar", a.root.resolve("ui/target/ditto-server.jar").toString(),
                 "--server.port=" + port,
-                "--ditto.data-dir=" + a.data,
+                "--ditto.data-dir=" + dataDir,
                 "--ditto.db.url=jdbc:postgresql://127.0.0.1:" + a.pgPort + "/ditto",
                 "--ditto.db.username=ditto",
                 "--ditto.db.password=" + Files.readString(a.data.resolve("postgres.password")).strip(),
-                "--ditto.search.url=http://127.0.0.1:" + a.esPort,
                 "--ditto.security.admin-password=" + DrillPlatform.ADMIN_PASSWORD,
-                // the local runner's token file of the first server: a second file would revoke its token
-                "--ditto.runner.local-token-file=" + a.data.resolve("local-runner.token"),
-                "--ditto.releases.publish-roots=" + published));
-        command.addAll(LEASES);
+                "--ditto.runner.local-token-file=" + dataDir.resolve("local-runner.token")));
+        command.addAll(arguments);
+        Files.createDirectories(dataDir);
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(a.folder.resolve("server-b.log").toFile())).start();
     }
 
-    private static Process startHaproxy(DrillPlatform a, int lbPort, int portB) throws IOException {
+    static Process startHaproxy(DrillPlatform a, int lbPort, int portB) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("haproxy", "-db", "-f", a.root.resolve("deploy/haproxy/haproxy.cfg").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(a.folder.resolve("haproxy.log").toFile()));
         pb.environment().put("DITTO_LB_BIND", "127.0.0.1:" + lbPort);
@@ -256,7 +265,7 @@ final class ReplicaKilledDrill {
     }
 
     /** Waits until {@code base}'s readiness answers 200. */
-    private static void awaitReady(String base, Path log) {
+    static void awaitReady(String base, Path log) {
         Api probe = new Api(base, "admin", DrillPlatform.ADMIN_PASSWORD);
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
@@ -272,12 +281,12 @@ final class ReplicaKilledDrill {
         throw new IllegalStateException(base + " was not ready within 4 minutes; see " + log);
     }
 
-    private static String runnerJar(DrillPlatform a) {
+    static String runnerJar(DrillPlatform a) {
         return a.root.resolve("gpu-runner/runner/target/ditto-runner.jar").toString();
     }
 
     /** A runner whose server is HAProxy. */
-    private static Process runner(DrillPlatform a, String lb, String name, String... launch) throws IOException {
+    static Process runner(DrillPlatform a, String lb, String name, String... launch) throws IOException {
         String token = Files.readString(a.data.resolve("local-runner.token")).strip();
         List<String> command = new ArrayList<>(List.of(RunningPlatform.java(), "--enable-native-access=ALL-UNNAMED"));
         int split = List.of(launch).indexOf("--stages");
@@ -397,7 +406,7 @@ final class ReplicaKilledDrill {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static void pause(long ms) {
+    static void pause(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -406,7 +415,7 @@ final class ReplicaKilledDrill {
         }
     }
 
-    private static void say(String s) {
+    static void say(String s) {
         System.out.println("drill: " + s);
     }
 }

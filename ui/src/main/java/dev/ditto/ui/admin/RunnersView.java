@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
 @Menu(title = "Runner tokens", order = 81, icon = "vaadin:server")
 @RolesAllowed("ADMIN")
 public class RunnersView extends VerticalLayout {
+    private static final int PAGE = 50;
+    private static final int FEW = 20;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final RunnerTokens tokens;
@@ -77,7 +79,7 @@ public class RunnersView extends VerticalLayout {
         grid.addColumn(RunnerInfo::jobsFailed).setHeader("Jobs failed").setAutoWidth(true);
         grid.addColumn(r -> TIME.format(r.createdAt())).setHeader("Created").setAutoWidth(true);
         grid.addComponentColumn(this::revokeButton).setHeader("").setAutoWidth(true);
-        grid.setAllRowsVisible(true);
+        grid.setPageSize(PAGE);
 
         add(new H2("Runner tokens"),
                 new Paragraph("A runner joins with the server's URL and its token: java -jar ditto-runner.jar --server <url> --token <token>."),
@@ -106,8 +108,13 @@ public class RunnersView extends VerticalLayout {
         return revoke;
     }
 
+    /** A page of rows at a time however many runners there are; a few are shown whole, many in a scrolling grid. */
     private void refresh() {
-        grid.setItems(tokens.list());
+        long count = tokens.count();
+        grid.setAllRowsVisible(count <= FEW);
+        grid.setHeight(count <= FEW ? null : "36em");
+        grid.setItems(query -> tokens.list(query.getLimit(), query.getOffset()).stream(),
+                query -> (int) Math.min(Integer.MAX_VALUE, count));
     }
 
     private static String ago(@Nullable Instant at) {

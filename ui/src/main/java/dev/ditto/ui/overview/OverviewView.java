@@ -47,6 +47,8 @@ public class OverviewView extends VerticalLayout {
         return t;
     });
 
+    private static final int FEW_RUNNERS = 15;
+
     private final PipelineCounts counts;
     private final ObjectMapper json;
     private final @Nullable DiskSpaceWatch disk;
@@ -59,6 +61,7 @@ public class OverviewView extends VerticalLayout {
     private final Span acceptanceSummary = summary("acceptance-summary");
     private final Span scoresSummary = summary("scores-summary");
     private final Grid<PipelineSnapshot.RunnerStatus> runners = new Grid<>();
+    private final Span runnersNote = summary("runners-note");
     private final Map<EChart, String> drawn = new HashMap<>();
     private @Nullable Instant shown;
     private @Nullable ScheduledFuture<?> refresh;
@@ -80,7 +83,9 @@ public class OverviewView extends VerticalLayout {
         runners.addColumn(r -> r.host() == null ? "" : r.host()).setHeader("Host").setAutoWidth(true);
         runners.addColumn(PipelineSnapshot.RunnerStatus::jobsDone).setHeader("Done").setAutoWidth(true);
         runners.addColumn(PipelineSnapshot.RunnerStatus::jobsFailed).setHeader("Failed").setAutoWidth(true);
-        runners.setAllRowsVisible(true);
+        // a page of rows at a time, however many runners there are: the first from the shared snapshot
+        runners.setPageSize(PipelineCounts.RECENT_RUNNERS);
+        runners.setItems(query -> counts.runners(query.getOffset(), query.getLimit()).stream());
 
         FlexLayout charts = new FlexLayout(
                 panel("Samples by stage", samplesChart, summary("samples-summary")),
@@ -90,8 +95,7 @@ public class OverviewView extends VerticalLayout {
         charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         charts.getStyle().set("gap", "var(--lumo-space-m)");
         charts.setWidthFull();
-        add(new H2("Overview"), cards, charts, new H3("Runners"), runners);
-        render();
+        add(new H2("Overview"), cards, charts, new H3("Runners"), runnersNote, runners);
     }
 
     private void render() {
@@ -106,18 +110,21 @@ public class OverviewView extends VerticalLayout {
         cards.add(card("Jobs", s.jobs(), "jobs"));
         cards.add(card("Samples", s.samples(), "samples"));
         cards.add(card("Queue depth", s.queueDepth(), "queue-depth"));
-        long alive = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::alive).count();
-        long busy = s.runners().stream().filter(PipelineSnapshot.RunnerStatus::busy).count();
-        Map<String, Long> fleet = new java.util.LinkedHashMap<>();
-        fleet.put("alive", alive);
-        fleet.put("offline", s.runners().size() - alive);
-        Div runnerCard = card("Runners", fleet, "runners-summary");
-        runnerCard.add(new Div(new Span("busy: " + busy)));
+        PipelineSnapshot.Fleet fleet = s.fleet();
+        Map<String, Long> states = new java.util.LinkedHashMap<>();
+        states.put("alive", fleet.alive());
+        states.put("offline", fleet.offline());
+        Div runnerCard = card("Runners", states, "runners-summary");
+        runnerCard.add(new Div(new Span("busy: " + fleet.busy())));
         cards.add(runnerCard);
         if (disk != null) {
             cards.add(diskCard(disk));
         }
-        runners.setItems(s.runners());
+        boolean few = fleet.registered() <= FEW_RUNNERS; // a small fleet is shown whole, a large one in a scrolling grid
+        runners.setAllRowsVisible(few);
+        runners.setHeight(few ? null : "24em");
+        runnersNote.setText(few ? "" : fleet.registered() + " runners, most recently heard from first (scroll for more)");
+        runners.getDataProvider().refreshAll();
 
         draw(samplesChart, Charts.samplesByStage(s));
         draw(throughputChart, Charts.throughput(s));
