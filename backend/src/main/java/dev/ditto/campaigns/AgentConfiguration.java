@@ -9,7 +9,9 @@ import dev.ditto.agent.judge.JudgeInput;
 import dev.ditto.agent.judge.Verdict;
 import dev.ditto.agent.writer.InstructionWriter;
 import java.util.List;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,8 +34,7 @@ class AgentConfiguration {
     }
 
     @Bean
-    org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent> loadEmbedderWhenReady(
-            Embedder embedder) {
+    ApplicationListener<ApplicationReadyEvent> loadEmbedderWhenReady(Embedder embedder) {
         return event -> embedder.startLoading();
     }
 

@@ -50,14 +50,13 @@ public class EmbeddedInfrastructure implements DisposableBean {
                 log.info("Embedded PostgreSQL ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
             }
             if (properties.search().url() == null) {
-                long t0 = System.nanoTime();
                 EmbeddedElasticsearch.Pending pending = prepareElasticsearch(properties, root);
                 es = pending.node();
                 if (pending.reused()) {
                     elasticsearchStart.complete(es);
                 } else {
                     starter = Thread.ofPlatform().name("embedded-elasticsearch-start").daemon()
-                            .unstarted(() -> launchElasticsearch(pending, t0));
+                            .unstarted(() -> launchElasticsearch(pending));
                 }
             }
         } catch (IOException | java.sql.SQLException | RuntimeException e) {
@@ -83,10 +82,11 @@ public class EmbeddedInfrastructure implements DisposableBean {
         }
     }
 
-    private void launchElasticsearch(EmbeddedElasticsearch.Pending pending, long t0) {
+    private void launchElasticsearch(EmbeddedElasticsearch.Pending pending) {
+        long t0 = System.nanoTime();
         try {
             pending.launch();
-            log.info("Embedded Elasticsearch ready in {} ms (started beside the server; search answered 503 until now)",
+            log.info("Embedded Elasticsearch ready in {} ms (started once the server was ready; search answered 503 until now)",
                     (System.nanoTime() - t0) / 1_000_000);
             elasticsearchStart.complete(pending.node());
         } catch (IOException | RuntimeException e) {

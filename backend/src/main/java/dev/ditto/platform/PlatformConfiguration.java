@@ -156,7 +156,7 @@ public class PlatformConfiguration {
                                             EmbeddedInfrastructure infrastructure) {
         ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(restClient, new Jackson3JsonpMapper()));
         if (infrastructure.elasticsearch() != null) {
-            return client; // the embedded node is starting beside the server (EmbeddedInfrastructure); a configured cluster is checked now
+            return client; // the embedded node starts once the server is ready (EmbeddedInfrastructure); a configured cluster is checked now
         }
         try {
             client.cluster().health(h -> h.timeout(t -> t.time("5s")));

@@ -6,6 +6,7 @@ import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.theme.lumo.Lumo;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The Ditto server: dashboard, REST API, runner protocol, indexer and schedulers in one process. */
@@ -18,7 +19,7 @@ public class DittoServer implements AppShellConfigurator {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(DittoServer.class);
         if (Boolean.getBoolean(StartupReport.PROPERTY)) {
-            var recording = new org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup(50_000);
+            var recording = new BufferingApplicationStartup(50_000);
             app.setApplicationStartup(recording);
             app.addListeners(new StartupReport(recording, 15));
         }

@@ -34,11 +34,13 @@ public final class Embedder implements AutoCloseable {
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
+    /** The model; for the batched MiniLM this embedder owns it, and it may still be loading. */
     private final CompletableFuture<? extends EmbeddingModel> model;
     private final int batchSize;
     private final boolean batched;
-    private final AtomicBoolean loadStarted = new AtomicBoolean(true);
-    private final @Nullable CompletableFuture<? extends AutoCloseable> owned;
+    private final AtomicBoolean loadStarted;
+    /** What else to close with this embedder (the per-text model's threads). */
+    private final @Nullable AutoCloseable owned;
     private final Map<String, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
@@ -66,11 +68,11 @@ public final class Embedder implements AutoCloseable {
     }
 
     private Embedder(CompletableFuture<BatchedMiniLm> loading, int batchSize) {
-        this.loadStarted.set(loading.isDone());
         this.model = loading;
         this.batchSize = requirePositive(batchSize);
         this.batched = true;
-        this.owned = loading;
+        this.loadStarted = new AtomicBoolean(loading.isDone());
+        this.owned = null;
     }
 
     /**
@@ -109,7 +111,8 @@ public final class Embedder implements AutoCloseable {
         this.model = CompletableFuture.completedFuture(model);
         this.batchSize = requirePositive(batchSize);
         this.batched = false;
-        this.owned = owned == null ? null : CompletableFuture.completedFuture(owned);
+        this.loadStarted = new AtomicBoolean(true);
+        this.owned = owned;
     }
 
     private EmbeddingModel model() {
@@ -191,21 +194,18 @@ public final class Embedder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owned != null) {
-            try {
-                if (!loadStarted.get()) {
-                    return; // never loaded: nothing to close
+        try {
+            if (batched && loadStarted.get()) {
+                var loaded = (BatchedMiniLm) model.exceptionally(failed -> null).join(); // null: its load failed
+                if (loaded != null) {
+                    loaded.close();
                 }
-                AutoCloseable loaded;
-                try {
-                    loaded = owned.join();
-                } catch (CompletionException e) {
-                    return; // never loaded: nothing to close
-                }
-                loaded.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot close the embedding model", e);
             }
+            if (owned != null) {
+                owned.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the embedding model", e);
         }
     }
 
