@@ -83,6 +83,10 @@ public final class HybridQuery {
         }
     }
 
+    /** The {@code _source} fields a search hit is made of. */
+    static final List<String> HIT_FIELDS = List.of("instruction", "caption", "category", "status", "tags", "judge_score",
+            "source_id", "keyframe_blob_key", "engines", "created_at");
+
     /** The request body of {@code spec}. */
     public static co.elastic.clients.elasticsearch.core.SearchRequest build(Spec spec) {
         SearchRequest request = spec.request();
@@ -91,7 +95,8 @@ public final class HybridQuery {
         @Nullable List<FieldValue> searchAfter = spec.searchAfter();
         var b = target(spec.index(), spec.pitId(), tuning.pitKeepAlive());
         b.size(request.size());
-        b.source(s -> s.filter(f -> f.excludes("vector")));
+        // only what a hit shows (SampleSearch.toHit): the metrics, verdict and provenance stay in the index
+        b.source(s -> s.filter(f -> f.includes(HIT_FIELDS)));
         // Exact counts stop at totalHitsUpTo (the page says "1000+"): counting every match of a text query in a
         // million samples costs more than the rest of the request, and it would stop the top-hits collector skipping.
         b.trackTotalHits(t -> t.count(Math.max(1, tuning.totalHitsUpTo())));

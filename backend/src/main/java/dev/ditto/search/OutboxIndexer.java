@@ -1,6 +1,7 @@
 package dev.ditto.search;
 
 import dev.ditto.outbox.Outbox;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -15,8 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -45,10 +53,19 @@ public class OutboxIndexer {
     private final SampleDocuments documents;
     private final SearchProperties.Indexer settings;
     private final Clock clock;
+    private final SearchActivity searches;
     private volatile Instant lastPrune = Instant.EPOCH;
+    private @Nullable ExecutorService extraDrains;
 
     OutboxIndexer(JdbcClient jdbc, PlatformTransactionManager transactions, SampleIndex index, SampleDocuments documents,
                   SearchProperties properties, Clock clock) {
+        this(jdbc, transactions, index, documents, properties, clock, new SearchActivity());
+    }
+
+    @Autowired
+    OutboxIndexer(JdbcClient jdbc, PlatformTransactionManager transactions, SampleIndex index, SampleDocuments documents,
+                  SearchProperties properties, Clock clock, SearchActivity searches) {
+        this.searches = searches;
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.index = index;
@@ -57,7 +74,11 @@ public class OutboxIndexer {
         this.clock = clock;
     }
 
-    /** The scheduler's entry: drains full batches for up to ten seconds, then prunes old processed events. */
+    /**
+     * The scheduler's entry: {@code workers} loops (this thread and {@code workers - 1} others) each drain full batches
+     * for up to ten seconds, then old processed events are pruned. The loops take disjoint batches (skip locked) and
+     * the per-sample advisory locks order their writes of one sample, exactly as between server replicas.
+     */
     @Scheduled(fixedDelayString = "${ditto.search.indexer.interval-ms:1000}",
             initialDelayString = "${ditto.search.indexer.interval-ms:1000}")
     void drainScheduled() {
@@ -65,14 +86,55 @@ public class OutboxIndexer {
             return;
         }
         long deadline = System.nanoTime() + DRAIN_BUDGET.toNanos();
+        List<Future<?>> others = new ArrayList<>();
+        if (settings.workers() > 1) {
+            for (int i = 1; i < settings.workers(); i++) {
+                others.add(extraDrains().submit(() -> drainUntil(deadline)));
+            }
+        }
+        drainUntil(deadline);
+        for (var other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                log.warn("Search indexer run failed, will retry: {}", e.getCause().getMessage());
+            }
+        }
+        try {
+            pruneProcessed();
+        } catch (RuntimeException e) {
+            log.warn("Pruning processed outbox events failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    /** Drains full batches until one is not full, one fails, or the deadline passes. */
+    private void drainUntil(long deadline) {
         try {
             DrainResult result;
             do {
                 result = drainOnce();
             } while (result.events() == settings.batchSize() && result.failedEvents() == 0 && System.nanoTime() < deadline);
-            pruneProcessed();
         } catch (RuntimeException e) {
             log.warn("Search indexer run failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    private synchronized ExecutorService extraDrains() {
+        if (extraDrains == null) {
+            AtomicInteger n = new AtomicInteger(1);
+            extraDrains = Executors.newFixedThreadPool(settings.workers() - 1,
+                    r -> Thread.ofPlatform().daemon().name("search-indexer-" + n.incrementAndGet()).unstarted(r));
+        }
+        return extraDrains;
+    }
+
+    @PreDestroy
+    synchronized void stopExtraDrains() {
+        if (extraDrains != null) {
+            extraDrains.shutdownNow();
         }
     }
 
@@ -193,6 +255,7 @@ public class OutboxIndexer {
             }
             lockSamples(sampleIds);
             Map<Long, Map<String, Object>> docs = documents.load(sampleIds);
+            stepAsideForSearches();
             List<SampleIndex.Write> writes = new ArrayList<>(sampleIds.size());
             for (long id : sampleIds) {
                 Map<String, Object> doc = docs.get(id);
@@ -220,6 +283,18 @@ public class OutboxIndexer {
                 return new Applied(0, failed);
             }
             throw e;
+        }
+    }
+
+    /** Holds the bulk write while a search runs on this server (a person waits on it), up to the configured time. */
+    private void stepAsideForSearches() {
+        if (settings.yieldToSearches().isZero() || searches.inFlight() == 0) {
+            return;
+        }
+        try {
+            searches.awaitQuiet(settings.yieldToSearches());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

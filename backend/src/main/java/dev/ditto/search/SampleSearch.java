@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -39,6 +40,7 @@ public class SampleSearch {
     private final SampleIndex index;
     private final ElasticsearchClient client;
     private final TextEmbedder embedder;
+    private final SearchActivity activity;
     private final SearchProperties.Query tuning;
     private final ObjectMapper json;
     /**
@@ -48,6 +50,12 @@ public class SampleSearch {
     private volatile int searchedShards;
 
     SampleSearch(SampleIndex index, TextEmbedder embedder, SearchProperties properties, ObjectMapper json) {
+        this(index, embedder, properties, json, new SearchActivity());
+    }
+
+    @Autowired
+    SampleSearch(SampleIndex index, TextEmbedder embedder, SearchProperties properties, ObjectMapper json, SearchActivity activity) {
+        this.activity = activity;
         this.index = index;
         this.client = index.client();
         this.embedder = embedder;
@@ -61,6 +69,12 @@ public class SampleSearch {
         if (request.size() > tuning.maxPageSize()) {
             request = request.withSize(tuning.maxPageSize());
         }
+        try (SearchActivity.Running running = activity.begin()) {
+            return searchNow(request);
+        }
+    }
+
+    private SearchPage searchNow(SearchRequest request) {
         try {
             index.ensureAlias();
             float[] vector = queryVector(request);

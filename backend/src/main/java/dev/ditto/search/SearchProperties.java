@@ -27,11 +27,26 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
                         IndexMapping.@Nullable VectorIndex vectorIndex,
                         @DefaultValue("16") int hnswM, @DefaultValue("100") int hnswEfConstruction) {}
 
-    /** The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff. */
+    /**
+     * The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff, and how
+     * many batches this server drains at once ({@code workers}: while one waits for Elasticsearch's bulk answer, the
+     * next builds its documents), and how long a bulk write waits for this server's running searches to finish
+     * ({@code yieldToSearches}; 0: never).
+     */
     public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long intervalMs,
                           @DefaultValue("500") int batchSize, @DefaultValue("3") int bulkAttempts,
                           @DefaultValue("200ms") Duration bulkBackoff, @DefaultValue("5m") Duration maxRetryDelay,
-                          @DefaultValue("3d") Duration retention) {}
+                          @DefaultValue("3d") Duration retention, @DefaultValue("1") int workers,
+                          @DefaultValue("250ms") Duration yieldToSearches) {
+        public Indexer {
+            if (workers < 1 || workers > 16) {
+                throw new IllegalArgumentException("ditto.search.indexer.workers must be 1 to 16, not " + workers);
+            }
+            if (yieldToSearches.isNegative() || yieldToSearches.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw new IllegalArgumentException("ditto.search.indexer.yield-to-searches must be 0 to 5s, not " + yieldToSearches);
+            }
+        }
+    }
 
     /**
      * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most

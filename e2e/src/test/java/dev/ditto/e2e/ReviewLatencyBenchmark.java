@@ -103,11 +103,29 @@ public final class ReviewLatencyBenchmark {
         return o.has("sampleStatus") && !o.get("sampleStatus").isJsonNull() ? o.get("sampleStatus").getAsString() : null;
     }
 
+    /** Whether the hidden slot holds the next sample, its videos ready, at the moment of a key press. */
+    private static final String PRELOAD_STATE = """
+            () => {
+              const slots = [...document.querySelectorAll('[data-sample-id]')];
+              const hidden = slots.find(s => s.style.display === 'none');
+              if (!hidden || !hidden.getAttribute('data-sample-id')) return 'nothing preloaded';
+              return [...hidden.querySelectorAll('video')].every(v => v.readyState >= 3) ? 'preloaded' : 'preloading';
+            }""";
+
     static List<Double> measure(RunningPlatform platform, int decisions) {
+        return measure(platform, decisions, new ArrayList<>());
+    }
+
+    /** As {@link #measure(RunningPlatform, int)}, adding to {@code preloadStates} the state of the next sample at each key press. */
+    static List<Double> measure(RunningPlatform platform, int decisions, List<String> preloadStates) {
         List<Double> latencies = new ArrayList<>();
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
              Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of("/usr/bin/chromium"))
-                     .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required")))) {
+                     .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required",
+                             // the review page is the tab the curator looks at: headless Chromium otherwise treats its
+                             // renderer as a background one (lower process priority, throttled timers)
+                             "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+                             "--disable-backgrounding-occluded-windows")))) {
             Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900)).newPage();
             page.navigate(platform.baseUrl + "/login");
             page.locator("vaadin-login-form input[name=username]").fill("admin");
@@ -120,6 +138,7 @@ public final class ReviewLatencyBenchmark {
             for (int i = 0; i < decisions; i++) {
                 String before = (String) page.evaluate("() => document.querySelector('[data-testid=sample-id]').textContent");
                 page.waitForTimeout(300); // a curator looks before deciding; lets the prefetch of the next sample land
+                preloadStates.add((String) page.evaluate(PRELOAD_STATE));
                 page.keyboard().press("a");
                 double ms = ((Number) page.evaluate(MEASURE, before)).doubleValue();
                 latencies.add(ms);

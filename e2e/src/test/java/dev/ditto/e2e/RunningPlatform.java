@@ -90,7 +90,13 @@ final class RunningPlatform {
         var schema = SharedInfrastructure.newEmptySchema();
         Path work = Files.createDirectories(root.resolve("e2e/target/platform-" + System.currentTimeMillis() + "-" + System.nanoTime() % 1000));
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+        // extra JVM options of the server for a benchmark's experiments, e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr
+        String serverJvm = System.getProperty("ditto.bench.server-jvm", "").strip();
+        if (!serverJvm.isEmpty()) {
+            command.addAll(List.of(serverJvm.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--ditto.db.url=" + pg.jdbcUrl(SharedInfrastructure.DATABASE),
                 "--ditto.db.username=" + pg.username(),

@@ -26,11 +26,13 @@ class SyncedPlayers extends Div {
             const time = q('[data-testid=time]');
             const fmt = t => isFinite(t) ? t.toFixed(1) + ' s' : '–';
             const ctl = root.__sync = {
-              play() { const [s, e] = active(); if (!s || !s.src) return; e.currentTime = s.currentTime;
+              play() { const [s, e] = active(); if (!s || !s.src) return;
+                       if (Math.abs(e.currentTime - s.currentTime) > 0.001) e.currentTime = s.currentTime;
                        Promise.all([s.play(), e.play()]).catch(() => {}); },
               pause() { active().forEach(v => v && v.pause()); },
               toggle() { const [s] = active(); if (!s) return; s.paused ? ctl.play() : ctl.pause(); },
-              seek(t) { active().forEach(v => { if (v) v.currentTime = t; }); },
+              // a seek to where a video already is would still make it drop its decoded frame and decode it again
+              seek(t) { active().forEach(v => { if (v && Math.abs(v.currentTime - t) > 0.001) v.currentTime = t; }); },
               // A decision key: show the preloaded sample at once, before the server's answer (which makes the same
               // swap); returns the texts of the sample now on screen, or null when nothing is preloaded.
               swapToPreloaded() {
@@ -47,8 +49,9 @@ class SyncedPlayers extends Div {
                 ctl.activate();
                 return next.dataset;
               },
+              // the slot going out of view only pauses: it is loaded with the next sample or rewound when shown again
               activate() {
-                root.querySelectorAll('video').forEach(v => { if (!active().includes(v)) { v.pause(); v.currentTime = 0; } });
+                root.querySelectorAll('video').forEach(v => { if (!active().includes(v)) v.pause(); });
                 ctl.seek(0); ctl.play();
               },
               update() { const [s] = active(); if (!s) return;

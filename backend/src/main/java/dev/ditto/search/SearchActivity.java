@@ -1,0 +1,57 @@
+package dev.ditto.search;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Searches in flight on this server, so background indexing can step aside for the people waiting on a search: the
+ * outbox indexer holds each bulk write while a search runs, up to {@code ditto.search.indexer.yield-to-searches}.
+ */
+@Component
+public class SearchActivity {
+    private static final long POLL_NANOS = 2_000_000;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object quiet = new Object();
+
+    /** Marks a search as running until the returned handle is closed. */
+    Running begin() {
+        inFlight.incrementAndGet();
+        return () -> {
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (quiet) {
+                    quiet.notifyAll();
+                }
+            }
+        };
+    }
+
+    /** Searches running now. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Waits until no search runs, at most {@code max}; returns how long it waited. */
+    Duration awaitQuiet(Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        synchronized (quiet) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                quiet.wait(Math.max(1, Math.min(left, POLL_NANOS) / 1_000_000));
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** A running search; closing it ends it. */
+    @FunctionalInterface
+    interface Running extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
