@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CuratorsBenchmark {
     private static final String WORD = "harbourlight";
+    private static final int NOISY_VECTORS = 4096;
     private static final String[] PHRASES = {"a watercolour painting", "an oil painting", "a pencil sketch", "a neon night",
         "a snowy morning", "a film noir still", "a pastel cartoon", "an old photograph"};
 
@@ -93,8 +94,8 @@ public final class CuratorsBenchmark {
             sql.execute("set search_path to " + platform.schema.name());
             // The instruction writer stores each instruction's MiniLM embedding when it writes it (its near-duplicate
             // check needs it), and the indexer uses the stored one. So does this corpus: each instruction carries its
-            // phrase's real embedding plus a little noise of its own (cosine ≈ 0.96 to the phrase, as variants of one
-            // sentence are), unless -Dditto.bench.stored-embeddings=false leaves them to the indexer to compute.
+            // phrase's real embedding plus a little noise (cosine ≈ 0.96 to the phrase, as variants of one sentence
+            // are), unless -Dditto.bench.stored-embeddings=false leaves them to the indexer to compute.
             boolean stored = Boolean.parseBoolean(System.getProperty("ditto.bench.stored-embeddings", "true"));
             sql.execute("create temporary table bench_phrases (k int primary key, text text not null, embedding real[])");
             try (var insert = db.prepareStatement("insert into bench_phrases values (?, ?, ?)");
@@ -116,13 +117,23 @@ public final class CuratorsBenchmark {
                     insert.executeUpdate();
                 }
             }
+            // 4,096 noisy vectors per phrase, each instruction one of its phrase's (a million rows of 384 random()
+            // calls each took PostgreSQL half an hour on two cores)
+            sql.execute("""
+                    create temporary table bench_vectors as
+                    select p.k, n, (select array_agg(x + (random() - 0.5) * 0.05 order by i)
+                                    from unnest(p.embedding) with ordinality u(x, i)) as embedding
+                    from bench_phrases p, generate_series(0, %d) n""".formatted(NOISY_VECTORS - 1));
+            sql.execute("create index on bench_vectors (k, n)");
+            sql.execute("analyze bench_vectors");
             sql.execute("""
                     insert into instructions (source_id, clip_id, category, text, edit_spec, engine, model, prompt_version, embedding)
                     select t.source_id, t.clip_id, t.category, p.text || ' (variant ' || g || ')', '{}', 'bench', 'bench', 'v1',
-                           (select array_agg(x + (random() - 0.5) * 0.05 order by i) from unnest(p.embedding) with ordinality u(x, i))
+                           v.embedding
                     from (select * from samples where status = 'IN_REVIEW' order by id limit 1) t, generate_series(1, %d) g
-                    join bench_phrases p on p.k = g %% %d + case when g %% 10 = 0 then %d else 0 end"""
-                    .formatted(samples, PHRASES.length, PHRASES.length));
+                    join bench_phrases p on p.k = g %% %d + case when g %% 10 = 0 then %d else 0 end
+                    join bench_vectors v on v.k = p.k and v.n = g %% %d"""
+                    .formatted(samples, PHRASES.length, PHRASES.length, NOISY_VECTORS));
             sql.execute("""
                     insert into samples (source_id, clip_id, instruction_id, campaign_id, status, category, edited_blob_key,
                                          edited_size_bytes, keyframe_blob_key, metrics, provenance, timings, verdict, judge_score, judge_engine)
