@@ -2,6 +2,7 @@ package dev.ditto.runner.generate;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * Splits a full-resolution frame into tiles by what a low-resolution weight field (values in 0..1, bilinearly
@@ -21,8 +22,8 @@ final class FieldTiles {
 
     /** A run of neighbouring tiles of one row with the same kind: {@code x, y, width, height} in frame pixels. */
     record Run(int x, int y, int width, int height, int kind) {
-        org.bytedeco.opencv.opencv_core.Rect rect() {
-            return new org.bytedeco.opencv.opencv_core.Rect(x, y, width, height);
+        Rect rect() {
+            return new Rect(x, y, width, height);
         }
     }
 
