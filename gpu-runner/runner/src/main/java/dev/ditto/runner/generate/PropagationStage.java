@@ -1,12 +1,16 @@
 package dev.ditto.runner.generate;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY_INV;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
 import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
+import static org.bytedeco.opencv.global.opencv_core.CV_32S;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_CLOSE;
+import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponentsWithStats;
 import static org.bytedeco.opencv.global.opencv_imgproc.morphologyEx;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
@@ -15,6 +19,7 @@ import dev.ditto.runner.Progress;
 import dev.ditto.runner.vision.OpticalFlow;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
@@ -34,14 +39,6 @@ import org.bytedeco.opencv.opencv_core.Size;
  * this frame's source pixels there, so new content gets the same look.
  */
 final class PropagationStage implements Stage {
-    /** Whether lost paths may be re-validated ({@link FlowFields#revalidate}); off only to compare in experiments. */
-    static volatile boolean revalidate = true;
-    static final boolean DBG = System.getProperty("s17b.debug") != null;
-    static final java.util.concurrent.atomic.LongAdder REVAL_NS = new java.util.concurrent.atomic.LongAdder();
-    static final java.util.concurrent.atomic.LongAdder SAMPLE = new java.util.concurrent.atomic.LongAdder();
-    static final java.util.concurrent.atomic.LongAdder OPER = new java.util.concurrent.atomic.LongAdder();
-    static final java.util.concurrent.atomic.LongAdder AREA = new java.util.concurrent.atomic.LongAdder();
-
     @Override
     public String name() {
         return "propagation";
@@ -124,7 +121,6 @@ final class PropagationStage implements Stage {
         void walk(GenerationState s, int dir) {
             int n = s.frames();
             int t = s.keyIndex + dir;
-            int reach = (int) Math.ceil(s.plan.operator().margin() * GenerationState.FLOW_SCALE);
             try {
                 for (; t >= 0 && t < n; t += dir) {
                     s.awaitPair(dir > 0 ? t - 1 : t);
@@ -132,16 +128,10 @@ final class PropagationStage implements Stage {
                     valid[t] = new float[w * h];
                     if (dir > 0) {
                         FlowFields.step(acc[t - 1], valid[t - 1], s.backward(t - 1), s.backwardOk(t - 1), w, h,
-                                acc[t], valid[t], revalidate);
+                                acc[t], valid[t]);
                     } else {
                         FlowFields.step(acc[t + 1], valid[t + 1], s.forward(t), s.forwardOk(t), w, h, acc[t],
-                                valid[t], revalidate);
-                    }
-                    if (revalidate) {
-                        long c0 = DBG ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
-                        FlowFields.revalidate(acc[t], valid[t], dir > 0 ? s.backwardOk(t - 1) : s.forwardOk(t),
-                                s.gray[t], s.gray[s.keyIndex], reach, w, h);
-                        if (DBG) REVAL_NS.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0);
+                                valid[t]);
                     }
                     ready[t].complete(null);
                 }
@@ -219,38 +209,40 @@ final class PropagationStage implements Stage {
      * runs only where the weight is neither 0 nor 1 (elsewhere it would give one of its inputs unchanged).
      */
     private static Mat render(GenerationState s, EditOperator op, Mat key, Mat accFlow, Mat validLow, int t) {
-        try (Mat closed = new Mat();
-             Mat kernel = new Mat(3, 3, org.bytedeco.opencv.global.opencv_core.CV_8U, new Scalar(1.0))) {
+        try (Mat closed = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat();
+             Mat kernel = new Mat(3, 3, org.bytedeco.opencv.global.opencv_core.CV_8U, new Scalar(1.0));
+             Mat labels = new Mat(); Mat stats = new Mat(); Mat centroids = new Mat()) {
             // closing removes isolated inconsistent pixels (flow noise, not occlusion) before deciding what to re-edit
             morphologyEx(validLow, closed, MORPH_CLOSE, kernel);
             // validity 0.5 → 0, 0.9 → 1: only confidently tracked pixels keep the key frame's look
             closed.convertTo(closed, CV_32FC1, 2.5, -1.25);
             threshold(closed, closed, 1, 1, THRESH_TRUNC);
             threshold(closed, closed, 0, 0, THRESH_TOZERO);
+            threshold(closed, holes, 0.999, 255, THRESH_BINARY_INV);
+            holes.convertTo(holes8, CV_8UC1);
+            int count = connectedComponentsWithStats(holes8, labels, stats, centroids, 8, CV_32S);
+            if (count <= 1) {
+                return OpticalFlow.warpScaled(key, accFlow);
+            }
             int width = key.cols();
             int height = key.rows();
+            double sx = width / (double) validLow.cols();
+            double sy = height / (double) validLow.rows();
+            List<int[]> boxes = new ArrayList<>();
+            IntBuffer st = stats.createBuffer();
+            int cols = stats.cols();
+            for (int c = 1; c < count; c++) {
+                int x = (int) Math.floor((st.get(c * cols) - 1) * sx);
+                int y = (int) Math.floor((st.get(c * cols + 1) - 1) * sy);
+                int x2 = (int) Math.ceil((st.get(c * cols) + st.get(c * cols + 2) + 1) * sx);
+                int y2 = (int) Math.ceil((st.get(c * cols + 1) + st.get(c * cols + 3) + 1) * sy);
+                boxes.add(new int[] {Math.max(0, x), Math.max(0, y), Math.min(width, x2), Math.min(height, y2)});
+            }
+            boxes = mergeBoxes(boxes, op.margin(), width, height);
             float[] weight = new float[validLow.cols() * validLow.rows()];
             ((FloatBuffer) closed.createBuffer()).get(0, weight);
             List<FieldTiles.Run> runs = FieldTiles.runs(weight, validLow.cols(), validLow.rows(), width, height);
-            // the re-edit is needed on every tile whose weight is not 1 throughout: those runs, merged where one box
-            // costs the operator less than two
-            List<int[]> boxes = new ArrayList<>();
-            for (FieldTiles.Run r : runs) {
-                if (r.kind() != FieldTiles.ONE) {
-                    boxes.add(new int[] {r.x(), r.y(), r.x() + r.width(), r.y() + r.height()});
-                }
-            }
-            if (boxes.isEmpty()) {
-                return OpticalFlow.warpScaled(key, accFlow);
-            }
-            boxes = mergeBoxes(boxes, op.margin(), width, height);
-            if (DBG) {
-                long area = 0;
-                for (int[] b : boxes) area += (long) (b[2] - b[0]) * (b[3] - b[1]);
-                AREA.add(area);
-            }
             Mat out = new Mat(height, width, key.type());
-            long c0 = DBG ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
             try (Mat map = OpticalFlow.samplingMap(key, accFlow)) {
                 for (FieldTiles.Run r : runs) {
                     // the key frame is needed unless every pixel here ends up re-edited (weight 0 inside a box)
@@ -261,16 +253,13 @@ final class PropagationStage implements Stage {
                     }
                 }
             }
-            if (DBG) SAMPLE.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0);
             Mat src = s.source.get(t);
             Mat mask = op.needsMask() ? s.mask(t) : null;
             try (Mat alpha = new Mat()) {
                 boolean alphaReady = false;
                 for (int[] b : boxes) {
-                    long c1 = DBG ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
                     try (Rect region = new Rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
                          Mat fill = RegionEdit.apply(op, src, mask, region)) {
-                        if (DBG) OPER.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c1);
                         for (FieldTiles.Run r : runs) {
                             int x0 = Math.max(b[0], r.x());
                             int y0 = Math.max(b[1], r.y());
@@ -321,10 +310,16 @@ final class PropagationStage implements Stage {
     static List<int[]> mergeBoxes(List<int[]> boxes, int margin, int width, int height) {
         if (boxes.size() > MAX_SEPARATE_BOXES) {
             // a frame riddled with holes: one box, rather than a quadratic number of comparisons per pass
-            return List.of(union(boxes));
+            int[] u = {Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0};
+            for (int[] b : boxes) {
+                u[0] = Math.min(u[0], b[0]);
+                u[1] = Math.min(u[1], b[1]);
+                u[2] = Math.max(u[2], b[2]);
+                u[3] = Math.max(u[3], b[3]);
+            }
+            return List.of(u);
         }
         List<int[]> out = new ArrayList<>(boxes);
-        int[] union = union(boxes);
         boolean merged = true;
         // passes until one merges nothing: a box grown by a merge may now pay for joining one it passed over
         while (merged) {
@@ -344,24 +339,7 @@ final class PropagationStage implements Stage {
                 }
             }
         }
-        // boxes that together cost more than the one box holding them all (their contexts overlap): that box
-        long total = 0;
-        for (int[] b : out) {
-            total += cost(b, margin, width, height);
-        }
-        return total >= cost(union, margin, width, height) ? List.of(union) : out;
-    }
-
-    /** The smallest box ({x0, y0, x1, y1}) holding all of {@code boxes}. */
-    private static int[] union(List<int[]> boxes) {
-        int[] u = {Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0};
-        for (int[] b : boxes) {
-            u[0] = Math.min(u[0], b[0]);
-            u[1] = Math.min(u[1], b[1]);
-            u[2] = Math.max(u[2], b[2]);
-            u[3] = Math.max(u[3], b[3]);
-        }
-        return u;
+        return out;
     }
 
     /** Beyond this many holes in one frame they are re-edited as one box. */
