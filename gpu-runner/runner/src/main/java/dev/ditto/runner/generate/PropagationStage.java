@@ -203,10 +203,13 @@ final class PropagationStage implements Stage {
         }
     }
 
-    /** Warped key frame where the path was valid, the edit re-applied to the source where it was not. */
+    /**
+     * Warped key frame where the path was valid, the edit re-applied to the source where it was not. Done in tiles
+     * ({@link FieldTiles}): where the key frame's weight is 0 everywhere in a tile it is not sampled, and the blend
+     * runs only where the weight is neither 0 nor 1 (elsewhere it would give one of its inputs unchanged).
+     */
     private static Mat render(GenerationState s, EditOperator op, Mat key, Mat accFlow, Mat validLow, int t) {
-        Mat warped = OpticalFlow.warpScaled(key, accFlow);
-        try (Mat closed = new Mat(); Mat alpha = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat();
+        try (Mat closed = new Mat(); Mat holes = new Mat(); Mat holes8 = new Mat();
              Mat kernel = new Mat(3, 3, org.bytedeco.opencv.global.opencv_core.CV_8U, new Scalar(1.0));
              Mat labels = new Mat(); Mat stats = new Mat(); Mat centroids = new Mat()) {
             // closing removes isolated inconsistent pixels (flow noise, not occlusion) before deciding what to re-edit
@@ -219,11 +222,12 @@ final class PropagationStage implements Stage {
             holes.convertTo(holes8, CV_8UC1);
             int count = connectedComponentsWithStats(holes8, labels, stats, centroids, 8, CV_32S);
             if (count <= 1) {
-                return warped;
+                return OpticalFlow.warpScaled(key, accFlow);
             }
-            resize(closed, alpha, warped.size(), 0, 0, INTER_LINEAR);
-            double sx = warped.cols() / (double) validLow.cols();
-            double sy = warped.rows() / (double) validLow.rows();
+            int width = key.cols();
+            int height = key.rows();
+            double sx = width / (double) validLow.cols();
+            double sy = height / (double) validLow.rows();
             List<int[]> boxes = new ArrayList<>();
             IntBuffer st = stats.createBuffer();
             int cols = stats.cols();
@@ -232,24 +236,70 @@ final class PropagationStage implements Stage {
                 int y = (int) Math.floor((st.get(c * cols + 1) - 1) * sy);
                 int x2 = (int) Math.ceil((st.get(c * cols) + st.get(c * cols + 2) + 1) * sx);
                 int y2 = (int) Math.ceil((st.get(c * cols + 1) + st.get(c * cols + 3) + 1) * sy);
-                boxes.add(new int[] {Math.max(0, x), Math.max(0, y), Math.min(warped.cols(), x2),
-                        Math.min(warped.rows(), y2)});
+                boxes.add(new int[] {Math.max(0, x), Math.max(0, y), Math.min(width, x2), Math.min(height, y2)});
             }
-            boxes = mergeBoxes(boxes, op.margin(), warped.cols(), warped.rows());
-            Mat src = s.source.get(t);
-            Mat mask = op.needsMask() ? s.mask(t) : null;
-            for (int[] b : boxes) {
-                try (Rect region = new Rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
-                     Mat fill = RegionEdit.apply(op, src, mask, region);
-                     Mat warpedPart = warped.apply(region); Mat a = alpha.apply(region); Mat inv = new Mat();
-                     Mat blended = new Mat()) {
-                    a.convertTo(inv, CV_32FC1, -1, 1);
-                    blendLinear(warpedPart, fill, a, inv, blended);
-                    blended.copyTo(warpedPart);
+            boxes = mergeBoxes(boxes, op.margin(), width, height);
+            float[] weight = new float[validLow.cols() * validLow.rows()];
+            ((FloatBuffer) closed.createBuffer()).get(0, weight);
+            List<FieldTiles.Run> runs = FieldTiles.runs(weight, validLow.cols(), validLow.rows(), width, height);
+            Mat out = new Mat(height, width, key.type());
+            try (Mat map = OpticalFlow.samplingMap(key, accFlow)) {
+                for (FieldTiles.Run r : runs) {
+                    // the key frame is needed unless every pixel here ends up re-edited (weight 0 inside a box)
+                    if (r.kind() != FieldTiles.ZERO || !insideOne(boxes, r)) {
+                        try (Rect rect = r.rect(); Mat part = out.apply(rect)) {
+                            OpticalFlow.sample(key, map, rect, part);
+                        }
+                    }
                 }
             }
+            Mat src = s.source.get(t);
+            Mat mask = op.needsMask() ? s.mask(t) : null;
+            try (Mat alpha = new Mat()) {
+                boolean alphaReady = false;
+                for (int[] b : boxes) {
+                    try (Rect region = new Rect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+                         Mat fill = RegionEdit.apply(op, src, mask, region)) {
+                        for (FieldTiles.Run r : runs) {
+                            int x0 = Math.max(b[0], r.x());
+                            int y0 = Math.max(b[1], r.y());
+                            int x1 = Math.min(b[2], r.x() + r.width());
+                            int y1 = Math.min(b[3], r.y() + r.height());
+                            if (x0 >= x1 || y0 >= y1 || r.kind() == FieldTiles.ONE) {
+                                continue; // weight 1: the blend keeps the key frame
+                            }
+                            try (Rect part = new Rect(x0, y0, x1 - x0, y1 - y0);
+                                 Rect inFill = new Rect(x0 - b[0], y0 - b[1], x1 - x0, y1 - y0);
+                                 Mat outPart = out.apply(part); Mat fillPart = fill.apply(inFill)) {
+                                if (r.kind() == FieldTiles.ZERO) {
+                                    fillPart.copyTo(outPart); // weight 0: the blend gives the re-edit
+                                    continue;
+                                }
+                                if (!alphaReady) {
+                                    resize(closed, alpha, key.size(), 0, 0, INTER_LINEAR);
+                                    alphaReady = true;
+                                }
+                                try (Mat a = alpha.apply(part); Mat inv = new Mat()) {
+                                    a.convertTo(inv, CV_32FC1, -1, 1);
+                                    blendLinear(outPart, fillPart, a, inv, outPart);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return out;
         }
-        return warped;
+    }
+
+    /** Whether one of the boxes ({x0, y0, x1, y1}) holds all of run {@code r}. */
+    private static boolean insideOne(List<int[]> boxes, FieldTiles.Run r) {
+        for (int[] b : boxes) {
+            if (b[0] <= r.x() && b[1] <= r.y() && b[2] >= r.x() + r.width() && b[3] >= r.y() + r.height()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -7,13 +7,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
 import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
-import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
-import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import dev.ditto.runner.Progress;
 import dev.ditto.runner.vision.OpticalFlow;
+import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.global.opencv_core;
@@ -73,27 +71,27 @@ final class TemporalEnhancerStage implements Stage {
                 return;
             }
             Mat out = s.output[t];
-            try (Mat full = new Mat(); Mat nonZero = new Mat()) {
+            // Where the weight is 0 the blend keeps the frame as it is (v·1 / (1 + 1e-5) rounds back to v), so only
+            // the tiles with a weight are warped and blended: the same frame for less work.
+            float[] low = new float[weight.cols() * weight.rows()];
+            ((FloatBuffer) weight.createBuffer()).get(0, low);
+            List<FieldTiles.Run> runs = FieldTiles.runs(low, weight.cols(), weight.rows(), out.cols(), out.rows());
+            try (Mat full = new Mat(); Mat map = OpticalFlow.samplingMap(previous, flow)) {
                 resize(weight, full, out.size(), 0, 0, INTER_LINEAR);
-                // Outside the pixels with a weight the blend keeps the frame as it is (v·1 / (1 + 1e-5) rounds back
-                // to v), so only their bounding box is warped and blended: the same frame for less work.
-                threshold(full, nonZero, 0, 255, THRESH_BINARY);
-                nonZero.convertTo(nonZero, CV_8UC1);
-                try (Rect box = boundingRect(nonZero)) {
-                    if (box.width() == 0 || box.height() == 0) {
-                        return;
+                for (FieldTiles.Run r : runs) {
+                    if (r.kind() == FieldTiles.ZERO) {
+                        continue;
                     }
-                    try (Mat weightPart = full.apply(box); Mat edgesPart = s.edges(t).apply(box);
+                    try (Rect box = r.rect(); Mat weightPart = full.apply(box); Mat edgesPart = s.edges(t).apply(box);
                          Mat outPart = out.apply(box); Mat edgeF = new Mat(); Mat grownEdges = new Mat();
-                         Mat keep = new Mat(); Mat blended = new Mat();
-                         Mat warped = OpticalFlow.warpScaled(previous, flow, box)) {
+                         Mat keep = new Mat(); Mat warped = new Mat(); Mat none = new Mat()) {
+                        OpticalFlow.sample(previous, map, box, warped);
                         // dilating a view reads the frame's pixels around it, like dilating the whole frame
-                        dilate(edgesPart, grownEdges, new Mat());
+                        dilate(edgesPart, grownEdges, none);
                         grownEdges.convertTo(edgeF, CV_32FC1, -0.5 / 255.0, 1);
                         multiply(weightPart, edgeF, weightPart);
                         weightPart.convertTo(keep, CV_32FC1, -1, 1);
-                        blendLinear(warped, outPart, weightPart, keep, blended);
-                        blended.copyTo(outPart);
+                        blendLinear(warped, outPart, weightPart, keep, outPart);
                     }
                 }
             }

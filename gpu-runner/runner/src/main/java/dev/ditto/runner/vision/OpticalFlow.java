@@ -97,12 +97,29 @@ public final class OpticalFlow {
      * paying for the rest of the frame.
      */
     public static Mat warpScaled(Mat image, Mat lowResFlow, Rect region) {
-        try (Mat map = image.cols() == lowResFlow.cols() && image.rows() == lowResFlow.rows()
-                ? absoluteMap(lowResFlow, 1.0) : scaledMap(image, lowResFlow);
-             Mat part = map.apply(region); Mat none = new Mat(); Scalar zero = new Scalar(0.0)) {
+        try (Mat map = samplingMap(image, lowResFlow)) {
             Mat out = new Mat();
-            remap(image, out, part, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+            sample(image, map, region, out);
             return out;
+        }
+    }
+
+    /**
+     * The image-sized sampling map of {@link #warpScaled(Mat, Mat)}: built once, it samples any number of regions of
+     * the image ({@link #sample}).
+     */
+    public static Mat samplingMap(Mat image, Mat lowResFlow) {
+        return image.cols() == lowResFlow.cols() && image.rows() == lowResFlow.rows()
+                ? absoluteMap(lowResFlow, 1.0) : scaledMap(image, lowResFlow);
+    }
+
+    /**
+     * Samples {@code image} through {@code region} of a {@link #samplingMap} into {@code out} (region-sized; a view
+     * of a larger frame is written in place): the same pixels {@link #warpScaled(Mat, Mat)} gives there.
+     */
+    public static void sample(Mat image, Mat map, Rect region, Mat out) {
+        try (Mat part = map.apply(region); Mat none = new Mat(); Scalar zero = new Scalar(0.0)) {
+            remap(image, out, part, none, INTER_LINEAR, BORDER_REPLICATE, zero);
         }
     }
 
