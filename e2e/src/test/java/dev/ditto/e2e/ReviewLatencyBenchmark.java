@@ -103,6 +103,20 @@ public final class ReviewLatencyBenchmark {
         return o.has("sampleStatus") && !o.get("sampleStatus").isJsonNull() ? o.get("sampleStatus").getAsString() : null;
     }
 
+    /** What a decision that never played is counted as: the measuring script's limit. */
+    static final double GIVE_UP_MS = 20_000;
+
+    /** The sample shown and each video's state, for a decision that did not play. */
+    private static final String PAGE_STATE = """
+            () => JSON.stringify({
+              shown: (document.querySelector('[data-testid=sample-id]') || {}).textContent,
+              slots: [...document.querySelectorAll('[data-sample-id]')].map(s => ({
+                id: s.getAttribute('data-sample-id'), display: s.style.display,
+                videos: [...s.querySelectorAll('video')].map(v => ({ testid: v.getAttribute('data-testid'),
+                  readyState: v.readyState, paused: v.paused, time: v.currentTime, error: v.error && v.error.code,
+                  src: (v.currentSrc || '').slice(-40) })) }))
+            })""";
+
     /** Whether the hidden slot holds the next sample, its videos ready, at the moment of a key press. */
     private static final String PRELOAD_STATE = """
             () => {
@@ -140,7 +154,15 @@ public final class ReviewLatencyBenchmark {
                 page.waitForTimeout(300); // a curator looks before deciding; lets the prefetch of the next sample land
                 preloadStates.add((String) page.evaluate(PRELOAD_STATE));
                 page.keyboard().press("a");
-                double ms = ((Number) page.evaluate(MEASURE, before)).doubleValue();
+                double ms;
+                try {
+                    ms = ((Number) page.evaluate(MEASURE, before)).doubleValue();
+                } catch (com.microsoft.playwright.PlaywrightException e) {
+                    // counted at the measuring limit (a miss, never left out), with what the page showed, and on
+                    ms = GIVE_UP_MS;
+                    preloadStates.set(preloadStates.size() - 1, preloadStates.getLast() + " · not playing after 20 s: "
+                            + page.evaluate(PAGE_STATE));
+                }
                 latencies.add(ms);
                 System.out.printf(Locale.ROOT, "\rdecision %d/%d: %.0f ms", i + 1, decisions, ms);
             }
