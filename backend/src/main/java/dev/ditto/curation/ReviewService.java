@@ -271,15 +271,17 @@ public class ReviewService {
         return jdbc.sql("""
                 with me as (select id from users where lower(username) = lower(:u))
                 select
-                  (select count(*) from samples s
+                  (select count(*) from (select 1 from samples s
                    where s.status = 'IN_REVIEW' %s
                      and not exists (select 1 from reviews r where r.sample_id = s.id and r.reviewer_id = (select id from me) and r.undone_at is null)
                      and (select count(*) from reviews r where r.sample_id = s.id and r.undone_at is null and r.decision <> 'SKIP')
                        + (select count(*) from review_leases l where l.sample_id = s.id and l.reviewer_id <> (select id from me)
-                          and l.lease_expires_at > :now) < %s),
+                          and l.lease_expires_at > :now) < %s
+                   limit %d) counted),
                   (select count(*) from reviews r where r.reviewer_id = (select id from me) and r.undone_at is null
                      and r.created_at >= :midnight),
-                  (select count(*) from samples where status = 'IN_REVIEW')""".formatted(scope, ReviewRules.needed("s")))
+                  (select count(*) from samples where status = 'IN_REVIEW')""".formatted(scope, ReviewRules.needed("s"),
+                        ReviewStats.COUNTED_UP_TO + 1))
                 .param("u", username).param("now", Timestamp.from(now)).param("midnight", Timestamp.from(midnight))
                 .param("n", properties.reviewsPerSample()).param("overlap", rules.overlap())
                 .param("mineCampaigns", queues.mine().campaignArray()).param("mineCategories", queues.mine().categoryArray())

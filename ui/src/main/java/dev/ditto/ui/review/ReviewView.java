@@ -344,6 +344,7 @@ public class ReviewView extends VerticalLayout {
         long onScreen = current.sampleId();
         BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> {
             Optional<ReviewItem> next = reviews.next(username, List.of(onScreen));
+            Counters counters = counters();
             ui.access(() -> {
                 if (current != null && current.sampleId() == onScreen && prefetched == null && historyIndex < 0) {
                     prefetched = next.orElse(null);
@@ -351,15 +352,18 @@ public class ReviewView extends VerticalLayout {
                 } else {
                     next.ifPresent(n -> reviews.release(username, n.sampleId()));
                 }
-                refreshCounters();
+                show(counters);
             });
         }, SecurityContextHolder.getContext()));
     }
 
+    /** Counts the queue on a background thread, outside the session's lock, and shows the figures when ready. */
     private void refreshCountersLater() {
         UI ui = UI.getCurrent();
-        BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> ui.access(this::refreshCounters),
-                SecurityContextHolder.getContext()));
+        BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> {
+            Counters counters = counters();
+            ui.access(() -> show(counters));
+        }, SecurityContextHolder.getContext()));
     }
 
     private void render(ReviewItem item) {
@@ -381,12 +385,24 @@ public class ReviewView extends VerticalLayout {
     }
 
     private void refreshCounters() {
-        ReviewStats stats = reviews.stats(username);
-        remaining.setText("Queue: " + stats.remaining() + " left for you (" + stats.inReview() + " in review)");
+        show(counters());
+    }
+
+    /** The queue's figures, and the agreement when it is due (every 20 decisions): database reads, no UI state written. */
+    private record Counters(ReviewStats stats, @Nullable Agreement agreement) {}
+
+    private Counters counters() {
+        boolean agreementDue = decisionsSinceAgreement == 0 || decisionsSinceAgreement >= 20 || agreement.getText().isEmpty();
+        return new Counters(reviews.stats(username), agreementDue ? reviews.agreement() : null);
+    }
+
+    private void show(Counters counters) {
+        ReviewStats stats = counters.stats();
+        remaining.setText("Queue: " + stats.remainingLabel() + " left for you (" + stats.inReview() + " in review)");
         decidedToday.setText("Your decisions today: " + stats.decidedToday());
-        if (decisionsSinceAgreement == 0 || decisionsSinceAgreement >= 20 || agreement.getText().isEmpty()) {
+        Agreement a = counters.agreement();
+        if (a != null) {
             decisionsSinceAgreement = 0;
-            Agreement a = reviews.agreement();
             agreement.setText("Agreement · curators " + figure(a.curatorPercent(), a.curatorKappa(), a.curatorPairs(), "pairs")
                     + " · with judge " + figure(a.judgePercent(), a.judgeKappa(), a.judgeComparisons(), "decisions"));
         }
