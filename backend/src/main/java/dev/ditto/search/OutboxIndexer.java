@@ -87,10 +87,8 @@ public class OutboxIndexer {
         }
         long deadline = System.nanoTime() + DRAIN_BUDGET.toNanos();
         List<Future<?>> others = new ArrayList<>();
-        if (settings.workers() > 1) {
-            for (int i = 1; i < settings.workers(); i++) {
-                others.add(extraDrains().submit(() -> drainUntil(deadline)));
-            }
+        for (int i = 1; i < settings.workers(); i++) {
+            others.add(extraDrains().submit(() -> drainUntil(deadline)));
         }
         drainUntil(deadline);
         for (var other : others) {
@@ -115,6 +113,7 @@ public class OutboxIndexer {
         try {
             DrainResult result;
             do {
+                stepAsideForSearches(); // before the batch is taken: no row or advisory lock, no connection held meanwhile
                 result = drainOnce();
             } while (result.events() == settings.batchSize() && result.failedEvents() == 0 && System.nanoTime() < deadline);
         } catch (RuntimeException e) {
@@ -255,7 +254,6 @@ public class OutboxIndexer {
             }
             lockSamples(sampleIds);
             Map<Long, Map<String, Object>> docs = documents.load(sampleIds);
-            stepAsideForSearches();
             List<SampleIndex.Write> writes = new ArrayList<>(sampleIds.size());
             for (long id : sampleIds) {
                 Map<String, Object> doc = docs.get(id);
@@ -286,7 +284,7 @@ public class OutboxIndexer {
         }
     }
 
-    /** Holds the bulk write while a search runs on this server (a person waits on it), up to the configured time. */
+    /** Holds the next batch while a search runs on this server (a person waits on it), up to the configured time. */
     private void stepAsideForSearches() {
         if (settings.yieldToSearches().isZero() || searches.inFlight() == 0) {
             return;

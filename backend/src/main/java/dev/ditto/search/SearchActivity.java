@@ -1,17 +1,16 @@
 package dev.ditto.search;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
  * Searches in flight on this server, so background indexing can step aside for the people waiting on a search: the
- * outbox indexer holds each bulk write while a search runs, up to {@code ditto.search.indexer.yield-to-searches}.
+ * outbox indexer holds each batch while a search runs, up to {@code ditto.search.indexer.yield-to-searches}.
  */
 @Component
 public class SearchActivity {
-    private static final long POLL_NANOS = 2_000_000;
-
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object quiet = new Object();
 
@@ -42,7 +41,7 @@ public class SearchActivity {
                 if (left <= 0) {
                     break;
                 }
-                quiet.wait(Math.max(1, Math.min(left, POLL_NANOS) / 1_000_000));
+                quiet.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }
         return Duration.ofNanos(System.nanoTime() - start);

@@ -30,7 +30,7 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
     /**
      * The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff, and how
      * many batches this server drains at once ({@code workers}: while one waits for Elasticsearch's bulk answer, the
-     * next builds its documents), and how long a bulk write waits for this server's running searches to finish
+     * next builds its documents), and how long each batch waits for this server's running searches to finish
      * ({@code yieldToSearches}; 0: never).
      */
     public record Indexer(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long intervalMs,

@@ -342,9 +342,10 @@ public class ReviewView extends VerticalLayout {
         // so a decision's round trip carries only the decision and the swap to the preloaded sample
         UI ui = UI.getCurrent();
         long onScreen = current.sampleId();
+        boolean agreementDue = agreementDue();
         BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> {
             Optional<ReviewItem> next = reviews.next(username, List.of(onScreen));
-            Counters counters = counters();
+            Counters counters = counters(agreementDue);
             ui.access(() -> {
                 if (current != null && current.sampleId() == onScreen && prefetched == null && historyIndex < 0) {
                     prefetched = next.orElse(null);
@@ -360,8 +361,9 @@ public class ReviewView extends VerticalLayout {
     /** Counts the queue on a background thread, outside the session's lock, and shows the figures when ready. */
     private void refreshCountersLater() {
         UI ui = UI.getCurrent();
+        boolean agreementDue = agreementDue();
         BACKGROUND.execute(new DelegatingSecurityContextRunnable(() -> {
-            Counters counters = counters();
+            Counters counters = counters(agreementDue);
             ui.access(() -> show(counters));
         }, SecurityContextHolder.getContext()));
     }
@@ -385,14 +387,19 @@ public class ReviewView extends VerticalLayout {
     }
 
     private void refreshCounters() {
-        show(counters());
+        show(counters(agreementDue()));
     }
 
-    /** The queue's figures, and the agreement when it is due (every 20 decisions): database reads, no UI state written. */
+    /** The queue's figures, and the agreement when it is due (every 20 decisions). */
     private record Counters(ReviewStats stats, @Nullable Agreement agreement) {}
 
-    private Counters counters() {
-        boolean agreementDue = decisionsSinceAgreement == 0 || decisionsSinceAgreement >= 20 || agreement.getText().isEmpty();
+    /** Whether the agreement is to be read again; UI state, so read under the session's lock. */
+    private boolean agreementDue() {
+        return decisionsSinceAgreement == 0 || decisionsSinceAgreement >= 20 || agreement.getText().isEmpty();
+    }
+
+    /** Database reads only: safe on a background thread. */
+    private Counters counters(boolean agreementDue) {
         return new Counters(reviews.stats(username), agreementDue ? reviews.agreement() : null);
     }
 
@@ -449,7 +456,7 @@ public class ReviewView extends VerticalLayout {
             held.add(prefetched.sampleId());
         }
         reviews.renew(username, held);
-        refreshCounters();
+        refreshCountersLater();
     }
 
     @Override
