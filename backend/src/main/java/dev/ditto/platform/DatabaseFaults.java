@@ -8,6 +8,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a database that is unavailable for now (down, unreachable, restarting, out of connections, a deadlock or a
@@ -17,9 +18,17 @@ import org.springframework.transaction.CannotCreateTransactionException;
 public final class DatabaseFaults {
     private DatabaseFaults() {}
 
-    /** Whether {@code e}, or any of its causes, says the database could not be reached or answered for now. */
+    /**
+     * Whether {@code e}, or any of its causes, says the database could not be reached or answered for now. A rollback
+     * that failed after the connection broke ({@link TransactionSystemException}, whose own cause is the pool's
+     * "Connection is closed" with no SQLSTATE) is judged by the error that made the transaction roll back.
+     */
     public static boolean isUnavailable(@Nullable Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && rollback.getApplicationException() != t && isUnavailable(rollback.getApplicationException())) {
+                return true;
+            }
             if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
                     || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
