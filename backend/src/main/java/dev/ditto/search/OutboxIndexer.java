@@ -114,7 +114,9 @@ public class OutboxIndexer {
             DrainResult result;
             do {
                 stepAsideForSearches(); // before the batch is taken: no row or advisory lock, no connection held meanwhile
+                long started = System.nanoTime();
                 result = drainOnce();
+                keepPace(result.events(), Duration.ofNanos(System.nanoTime() - started));
             } while (result.events() == settings.batchSize() && result.failedEvents() == 0 && System.nanoTime() < deadline);
         } catch (RuntimeException e) {
             log.warn("Search indexer run failed, will retry: {}", e.getMessage());
@@ -291,6 +293,32 @@ public class OutboxIndexer {
         }
         try {
             searches.awaitQuiet(settings.yieldToSearches());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * While people search, one drain loop's share of {@code rate-while-searching}: after a batch of {@code events} that
+     * took {@code took}, how long to wait so the loops together index no faster than the rate (zero when no one has
+     * searched lately or there is no limit).
+     */
+    static Duration pause(SearchProperties.Indexer settings, boolean searching, int events, Duration took) {
+        int rate = settings.rateWhileSearching();
+        if (rate == 0 || events == 0 || !searching) {
+            return Duration.ZERO;
+        }
+        long dueNanos = (long) (events * 1e9 * settings.workers() / rate);
+        return Duration.ofNanos(Math.max(0, dueNanos - took.toNanos()));
+    }
+
+    private void keepPace(int events, Duration took) {
+        Duration wait = pause(settings, searches.searchedWithin(SearchActivity.RECENTLY), events, took);
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -83,6 +83,8 @@ public class SampleSearch {
             boolean firstPage = cursor == null;
             SearchResponse<JsonData> response;
             String pit = cursor == null ? null : cursor.pit();
+            // the point in time the next pages read is opened alongside the first page's search, not after it
+            java.util.concurrent.CompletableFuture<String> nextPit = firstPage ? openPitMeanwhile() : null;
             try {
                 try {
                     response = run(pit, request, vector, exclude, cursor, firstPage);
@@ -94,12 +96,16 @@ public class SampleSearch {
                     response = run(null, request, vector, exclude, cursor, false);
                 }
             } catch (ElasticsearchException e) {
+                closeWhenOpen(nextPit);
                 if (cursor != null && e.status() == 400) { // a cursor that decodes but Elasticsearch can't page by
                     throw new IllegalArgumentException(Cursor.NOT_OURS, e);
                 }
                 throw e;
+            } catch (IOException | RuntimeException e) {
+                closeWhenOpen(nextPit);
+                throw e;
             }
-            return page(request, response, pit, firstPage);
+            return page(request, response, pit, nextPit);
         } catch (IOException | ElasticsearchException e) {
             throw unavailableOr(e);
         }
@@ -171,12 +177,7 @@ public class SampleSearch {
                     after = hits.getLast().sort();
                 }
             } finally {
-                String open = pit;
-                try {
-                    client.closePointInTime(c -> c.id(open));
-                } catch (IOException | ElasticsearchException e) {
-                    log.debug("Closing a point in time failed; it expires on its own", e);
-                }
+                closePit(pit);
             }
         } catch (IOException | ElasticsearchException e) {
             throw unavailableOr(e);
@@ -242,8 +243,37 @@ public class SampleSearch {
         return response;
     }
 
+    /** Opens a point in time on another thread; its future fails when Elasticsearch refused or could not answer. */
+    private java.util.concurrent.CompletableFuture<String> openPitMeanwhile() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return openPit();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, PIT_OPENER);
+    }
+
+    /** Closes a point in time opened for a page that turned out to need none (or failed); best effort. */
+    private void closeWhenOpen(java.util.concurrent.@Nullable CompletableFuture<String> pit) {
+        if (pit != null) {
+            pit.thenAcceptAsync(this::closePit, PIT_OPENER);
+        }
+    }
+
+    private void closePit(String pit) {
+        try {
+            client.closePointInTime(c -> c.id(pit));
+        } catch (IOException | ElasticsearchException e) {
+            log.debug("Closing a point in time failed; it expires on its own", e);
+        }
+    }
+
+    private static final java.util.concurrent.Executor PIT_OPENER =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("search-pit-", 0).factory());
+
     private SearchPage page(SearchRequest request, SearchResponse<JsonData> response, @Nullable String pit,
-                            boolean firstPage) throws IOException {
+                            java.util.concurrent.@Nullable CompletableFuture<String> nextPit) throws IOException {
         List<dev.ditto.search.Hit> hits = new ArrayList<>();
         for (Hit<JsonData> hit : response.hits().hits()) {
             hits.add(toHit(hit, request.similarTo() != null || request.text() != null && !request.wordsOnly()));
@@ -252,10 +282,12 @@ public class SampleSearch {
         List<Hit<JsonData>> raw = response.hits().hits();
         if (raw.size() == request.size()) {
             String pitId = response.pitId() != null ? response.pitId() : pit;
-            if (pitId == null && firstPage) {
-                pitId = openPit();
+            if (pitId == null && nextPit != null) {
+                pitId = awaitPit(nextPit);
             }
             next = new Cursor(pitId, raw.getLast().sort()).encode(json);
+        } else {
+            closeWhenOpen(nextPit);
         }
         var total = response.hits().total();
         List<Facet> facets = new ArrayList<>();
@@ -294,6 +326,25 @@ public class SampleSearch {
         }
         return new SearchPage(hits, total == null ? hits.size() : total.value(),
                 total == null || total.relation() == TotalHitsRelation.Eq, next, facets, facetsSampled, summaries, response.took());
+    }
+
+    /** The point in time opened alongside the first page, or none: the next pages then read the alias. */
+    private @Nullable String awaitPit(java.util.concurrent.CompletableFuture<String> pit) throws IOException {
+        try {
+            return pit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeWhenOpen(pit);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof ElasticsearchException es) {
+                throw es;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private String openPit() throws IOException {

@@ -37,8 +37,13 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
                           @DefaultValue("500") int batchSize, @DefaultValue("3") int bulkAttempts,
                           @DefaultValue("200ms") Duration bulkBackoff, @DefaultValue("5m") Duration maxRetryDelay,
                           @DefaultValue("3d") Duration retention, @DefaultValue("1") int workers,
-                          @DefaultValue("250ms") Duration yieldToSearches) {
+                          @DefaultValue("250ms") Duration yieldToSearches,
+                          @DefaultValue("600") int rateWhileSearching) {
         public Indexer {
+            if (rateWhileSearching < 0) {
+                throw new IllegalArgumentException("ditto.search.indexer.rate-while-searching must be 0 (no limit) or a "
+                        + "number of documents per second, not " + rateWhileSearching);
+            }
             if (workers < 1 || workers > 16) {
                 throw new IllegalArgumentException("ditto.search.indexer.workers must be 1 to 16, not " + workers);
             }

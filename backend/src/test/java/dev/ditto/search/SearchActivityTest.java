@@ -44,4 +44,19 @@ class SearchActivityTest {
         second.close();
         assertThat(indexer.get(10, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(30));
     }
+
+    @Test
+    void peopleCountAsSearchingForAWhileAfterTheirLastSearch() {
+        long[] now = {1_000_000_000L};
+        SearchActivity clocked = new SearchActivity(() -> now[0]);
+        assertThat(clocked.searchedWithin(SearchActivity.RECENTLY)).as("no search yet").isFalse();
+        SearchActivity.Running running = clocked.begin();
+        now[0] += Duration.ofMinutes(1).toNanos();
+        assertThat(clocked.searchedWithin(SearchActivity.RECENTLY)).as("a long search still running").isTrue();
+        running.close();
+        now[0] += SearchActivity.RECENTLY.toNanos();
+        assertThat(clocked.searchedWithin(SearchActivity.RECENTLY)).isTrue();
+        now[0] += 1;
+        assertThat(clocked.searchedWithin(SearchActivity.RECENTLY)).isFalse();
+    }
 }
