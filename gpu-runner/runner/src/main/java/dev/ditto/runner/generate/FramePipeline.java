@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,7 +27,11 @@ import java.nio.file.Path;
  * the frames before the key frame are rendered first; the backward walk smooths key−1 … 0 as they arrive, while the
  * frames after the key frame are rendered; once frame 0 is final the encoder takes the frames in order, each after
  * the walk no longer needs it unaltered (screen effects are laid over it just before it is encoded, as the effects
- * stage did after the enhancer), and hands it to the metrics; the forward walk smooths key+1 … n−1 meanwhile.
+ * stage did after the enhancer), and hands it to the metrics; the forward walk smooths key+1 … n−1 meanwhile. The
+ * workers render the frames before the key frame before those after it, so that segment is encoded while the rest is
+ * still being rendered rather than alone at the end; a pointwise edit (no walks) renders both segments from their
+ * first frame on, side by side, so both encoders start at once. The metrics measure each neighbouring pair as soon as
+ * both its frames are in.
  *
  * <p>Timings: stages overlap, so each stage's wall seconds are the time its work kept a thread busy, and its CPU
  * seconds that work's thread CPU time.
@@ -80,6 +88,20 @@ final class FramePipeline {
         void run() throws Exception;
     }
 
+    /** A worker's task: lower rank first, then in the order submitted. */
+    private record Ranked(Runnable work, long rank, long order) implements Runnable, Comparable<Ranked> {
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        @Override
+        public int compareTo(Ranked other) {
+            int byRank = Long.compare(rank, other.rank);
+            return byRank != 0 ? byRank : Long.compare(order, other.order);
+        }
+    }
+
     /** Runs the stages over the job; their timings and results in pipeline order. */
     List<ConcurrentStages.Timed> run(GenerationState s, Progress progress, java.util.function.LongSupplier cpuNanos)
             throws Exception {
@@ -104,7 +126,13 @@ final class FramePipeline {
         CompletableFuture<Void>[] smoothed = new CompletableFuture[n];
         List<CompletableFuture<Void>> measuredFrames = new ArrayList<>();
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("generate-", 0).factory());
+        // the workers take the most urgent task first (Ranked): measuring a final frame, then rendering the frames
+        // before the key frame, nearest first, then those after it; the segment before the key frame can only be
+        // encoded once its first frame is final, so it is finished first and encoded while the frames after the key
+        // frame are still being rendered, instead of alone at the end
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new PriorityBlockingQueue<>(), Thread.ofPlatform().daemon().name("generate-", 0).factory());
+        AtomicLong submitted = new AtomicLong();
         // two path walks (the flow's), two smoothing walks, one of each per direction, and the second encoder
         ExecutorService walks = Executors.newFixedThreadPool(5, Thread.ofPlatform().daemon().name("walk-", 0).factory());
         try {
@@ -124,21 +152,22 @@ final class FramePipeline {
                 }
             }
             for (int t : order) {
-                // a frame renders as soon as its path to the key frame is known
+                // a frame renders as soon as its path to the key frame is known; a pointwise edit has no walks, so
+                // both segments are rendered from their first frame on, side by side, for the two encoders
+                long rank = pointwise ? (t < key ? t : t - key) : t < key ? key - t : t;
                 rendered[t] = paths.ready[t].thenRunAsync(() -> unchecked(() ->
-                        propagating.run(() -> PropagationStage.renderFrame(s, paths, t))), pool);
-                smoothed[t] = new CompletableFuture<>();
+                        propagating.run(() -> PropagationStage.renderFrame(s, paths, t))),
+                        work -> pool.execute(new Ranked(work, rank, submitted.incrementAndGet())));
+                // a pointwise edit is as steady as its source: nothing to smooth, a frame is final once rendered
+                smoothed[t] = pointwise ? rendered[t].thenRun(() -> { }) : new CompletableFuture<>();
             }
-            for (int dir : new int[] {-1, +1}) {
+            for (int dir : pointwise ? new int[0] : new int[] {-1, +1}) {
                 walks.execute(() -> {
                     for (int t = key + dir; t >= 0 && t < n; t += dir) {
                         try {
                             join(rendered[t]);
                             int frame = t;
-                            // a pointwise edit is as steady as its source: nothing to smooth
-                            if (!pointwise) {
-                                smoothing.run(() -> TemporalEnhancerStage.smoothStep(s, frame, dir));
-                            }
+                            smoothing.run(() -> TemporalEnhancerStage.smoothStep(s, frame, dir));
                             smoothed[t].complete(null);
                         } catch (Throwable e) {
                             for (int u = t; u >= 0 && u < n; u += dir) {
@@ -157,7 +186,8 @@ final class FramePipeline {
             FrameWork encodeFrame = (writer, t) -> {
                 layering.run(() -> ScreenEffectsStage.applyTo(s, t));
                 measuredList.add(CompletableFuture.runAsync(() -> unchecked(() ->
-                        measuring.run(() -> measured.add(t))), pool));
+                        measuring.run(() -> measured.add(t))),
+                        work -> pool.execute(new Ranked(work, 0, submitted.incrementAndGet()))));
                 encoding.run(() -> writer.write(s.output[t]));
                 int e = encodedFrames.incrementAndGet();
                 if (e % 8 == 0) {

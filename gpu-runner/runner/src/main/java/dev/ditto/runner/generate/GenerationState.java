@@ -275,6 +275,12 @@ public final class GenerationState implements AutoCloseable {
         }
     }
 
+    /** Whether the flow pair between frames {@code p} and {@code p + 1} is ready (computed or loaded). */
+    boolean pairReady(int p) {
+        CompletableFuture<?>[] all = pairs;
+        return p < all.length && all[p] != null && all[p].isDone() && !all[p].isCompletedExceptionally();
+    }
+
     /** Waits until the flow pair between frames {@code p} and {@code p + 1} is computed. */
     void awaitPair(int p) throws Exception {
         await(pairs[p]);

@@ -86,8 +86,9 @@ final class MetricsStage implements Stage {
     }
 
     /**
-     * The metrics gathered frame by frame as the output frames become final (in any order, from any thread), then
-     * summed up once all are in. The source's side comes from the state's {@link SourceAnalysis} when it has it
+     * The metrics gathered frame by frame as the output frames become final (in any order, from any thread): each
+     * neighbouring pair's warp errors as soon as both its frames are in (and its flow is ready), BRISQUE once the key
+     * frame is in; summed up once all are in. The source's side comes from the state's {@link SourceAnalysis} when it has it
      * (measured once per clip), else it is measured here and kept there.
      */
     static final class Frames {
@@ -98,15 +99,28 @@ final class MetricsStage implements Stage {
         private final double[] ssim;
         private final double[] strength;
         private final double[] contrastOut;
+        /** Warp errors of the edited pairs (t, t + 1), plain and low-passed, as they are measured. */
+        private final double[] editErr;
+        private final double[] editLowErr;
+        /** Frames taken in, and pairs claimed for measuring (guarded by {@code this}). */
+        private final boolean[] added;
+        private final boolean[] pairClaimed;
+        /** BRISQUE of the edited and the source key frame, measured once the key frame is final (null: not yet). */
+        private volatile double @org.jspecify.annotations.Nullable [] brisque;
 
         Frames(GenerationState s) {
             this.s = s;
             this.low = s.gray[0].size();
-            this.outLow = new Mat[s.frames()];
-            this.outLowPass = new Mat[s.frames()];
-            this.ssim = new double[s.frames()];
-            this.strength = new double[s.frames()];
-            this.contrastOut = new double[s.frames()];
+            int n = s.frames();
+            this.outLow = new Mat[n];
+            this.outLowPass = new Mat[n];
+            this.ssim = new double[n];
+            this.strength = new double[n];
+            this.contrastOut = new double[n];
+            this.editErr = new double[Math.max(0, n - 1)];
+            this.editLowErr = new double[Math.max(0, n - 1)];
+            this.added = new boolean[n];
+            this.pairClaimed = new boolean[Math.max(0, n - 1)];
         }
 
         private boolean sampled(int t) {
@@ -120,6 +134,27 @@ final class MetricsStage implements Stage {
             outLow[t] = out;
             // the same on low-passed frames: film grain and rain are meant to change every frame, flicker is not
             outLowPass[t] = lowPass(out);
+            // the pairs this frame completes are measured now, while other frames are still being made, rather than
+            // all at the end (the same measurement; a pair whose flow is not ready yet is left to finish)
+            int first = -1;
+            int second = -1;
+            synchronized (this) {
+                added[t] = true;
+                if (claim(t - 1)) {
+                    first = t - 1;
+                }
+                if (claim(t)) {
+                    second = t;
+                }
+            }
+            for (int p : new int[] {first, second}) {
+                if (p >= 0) {
+                    measurePair(p);
+                }
+            }
+            if (t == s.keyIndex) {
+                brisque = brisqueOfKeyFrames();
+            }
             if (!sampled(t)) {
                 return;
             }
@@ -137,17 +172,51 @@ final class MetricsStage implements Stage {
             }
         }
 
+        /** Claims pair (p, p + 1) for measuring if both frames are in and its flow is ready; under {@code this}. */
+        private boolean claim(int p) {
+            if (p < 0 || p >= pairClaimed.length || pairClaimed[p] || !added[p] || !added[p + 1] || !s.pairReady(p)) {
+                return false;
+            }
+            pairClaimed[p] = true;
+            return true;
+        }
+
+        /** The warp errors of edited pair (p, p + 1) along the source's flow. */
+        private void measurePair(int p) {
+            double[] e = warpErrors(s.backward(p), s.backwardOk(p), outLow[p + 1], outLow[p], outLowPass[p + 1],
+                    outLowPass[p]);
+            editErr[p] = e[0];
+            editLowErr[p] = e[1];
+        }
+
+        /**
+         * BRISQUE of the edited key frame and of the source key frame (the source's own BRISQUE is a PROBE score;
+         * this one is at the same size, so the judge blames the edit only for what it made worse); empty without the
+         * model files.
+         */
+        private double[] brisqueOfKeyFrames() {
+            Path dir = s.brisqueDir;
+            if (dir == null || !Files.isReadable(dir.resolve("brisque_model_live.yml"))
+                    || !Files.isReadable(dir.resolve("brisque_range_live.yml"))) {
+                return new double[0];
+            }
+            String model = dir.resolve("brisque_model_live.yml").toString();
+            String range = dir.resolve("brisque_range_live.yml").toString();
+            return new double[] {brisque(s.output[s.keyIndex], model, range),
+                    brisque(s.source.get(s.keyIndex), model, range)};
+        }
+
         /** Once every frame was added: warp errors of neighbouring frames, BRISQUE, and the metrics on the state. */
         StageResult finish(Progress progress) {
             int n = s.frames();
-            double[] editErr = new double[n - 1];
-            double[] editLowErr = new double[n - 1];
-            IntStream.range(0, n - 1).parallel().forEach(t -> {
-                double[] e = warpErrors(s.backward(t), s.backwardOk(t), outLow[t + 1], outLow[t],
-                        outLowPass[t + 1], outLowPass[t]);
-                editErr[t] = e[0];
-                editLowErr[t] = e[1];
-            });
+            int[] left;
+            synchronized (this) {
+                left = IntStream.range(0, n - 1).filter(p -> !pairClaimed[p]).toArray();
+                for (int p : left) {
+                    pairClaimed[p] = true;
+                }
+            }
+            IntStream.of(left).parallel().forEach(this::measurePair);
             for (int t = 0; t < n; t++) {
                 outLow[t].close();
                 outLowPass[t].close();
@@ -198,25 +267,28 @@ final class MetricsStage implements Stage {
             }
             progress.report("metrics", 0.8);
 
-            Path dir = s.brisqueDir;
-            if (dir != null && Files.isReadable(dir.resolve("brisque_model_live.yml"))
-                    && Files.isReadable(dir.resolve("brisque_range_live.yml"))) {
-                String model = dir.resolve("brisque_model_live.yml").toString();
-                String range = dir.resolve("brisque_range_live.yml").toString();
-                // the source's own BRISQUE is a PROBE score; here only the edit's
-                try (Scalar edit = QualityBRISQUE.compute(s.output[s.keyIndex], model, range)) {
-                    s.metrics.put("brisque", edit.get(0));
-                }
-                // the source key frame at the same size, so the judge blames the edit only for what it made worse
-                try (Scalar sourceScore = QualityBRISQUE.compute(s.source.get(s.keyIndex), model, range)) {
-                    s.metrics.put("brisque_source", sourceScore.get(0));
-                }
+            double[] scores = brisque != null ? brisque : brisqueOfKeyFrames();
+            if (scores.length == 2) {
+                s.metrics.put("brisque", scores[0]);
+                s.metrics.put("brisque_source", scores[1]);
             }
             progress.report("metrics", 1);
             return new StageResult("builtin.metrics",
                     s.metrics.containsKey("brisque") ? "warp-error+edge-ssim+edit-strength+brisque-live"
                             : "warp-error+edge-ssim+edit-strength (brisque model files missing)",
                     opencv_core.CV_VERSION);
+        }
+    }
+
+    /** BRISQUE models by their files, each read once (reading the model took about as long as scoring a frame). */
+    private static final java.util.Map<String, QualityBRISQUE> BRISQUE_MODELS = new java.util.HashMap<>();
+
+    /** BRISQUE of {@code frame} with the model in files {@code model} and {@code range}; one frame at a time. */
+    static synchronized double brisque(Mat frame, String model, String range) {
+        QualityBRISQUE q = BRISQUE_MODELS.computeIfAbsent(model + "\n" + range,
+                k -> QualityBRISQUE.create(model, range));
+        try (Scalar score = q.compute(frame)) {
+            return score.get(0);
         }
     }
 

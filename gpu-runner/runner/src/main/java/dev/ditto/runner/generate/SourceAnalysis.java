@@ -447,13 +447,15 @@ public final class SourceAnalysis {
     }
 
     private void undelta(ByteBuffer b, short[] flow) {
+        // the deltas in one bulk read (big-endian, as written), then summed along each row in place
+        b.asShortBuffer().get(flow, 0, 2 * flowWidth * flowHeight);
+        b.position(b.position() + 4 * flowWidth * flowHeight);
         for (int y = 0; y < flowHeight; y++) {
             short px = 0;
             short py = 0;
-            for (int x = 0; x < flowWidth; x++) {
-                int i = 2 * (y * flowWidth + x);
-                px = (short) (px + b.getShort());
-                py = (short) (py + b.getShort());
+            for (int x = 0, i = 2 * y * flowWidth; x < flowWidth; x++, i += 2) {
+                px = (short) (px + flow[i]);
+                py = (short) (py + flow[i + 1]);
                 flow[i] = px;
                 flow[i + 1] = py;
             }
@@ -541,9 +543,21 @@ public final class SourceAnalysis {
     static Mat unpackBits(byte[] bits, int w, int h) {
         int count = w * h;
         byte[] px = new byte[count];
-        for (int i = 0; i < count; i++) {
-            if ((bits[i >> 3] & (1 << (i & 7))) != 0) {
-                px[i] = (byte) 255;
+        // a byte at a time: edge maps are mostly empty bytes, consistency masks mostly full ones
+        for (int k = 0, base = 0; k < bits.length; k++, base += 8) {
+            int v = bits[k] & 0xff;
+            if (v == 0) {
+                continue;
+            }
+            int end = Math.min(8, count - base);
+            if (v == 0xff && end == 8) {
+                java.util.Arrays.fill(px, base, base + 8, (byte) 255);
+                continue;
+            }
+            for (int j = 0; j < end; j++) {
+                if ((v & (1 << j)) != 0) {
+                    px[base + j] = (byte) 255;
+                }
             }
         }
         Mat m = new Mat(h, w, CV_8UC1);
