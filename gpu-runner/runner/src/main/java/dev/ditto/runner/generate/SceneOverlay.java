@@ -10,6 +10,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getTextSize;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
@@ -30,7 +32,7 @@ final class SceneOverlay implements EditOperator {
      * score (against 1/16 per grey level the footprint changes): where the scene's flow is dragged by a nearby
      * moving hand or is noise, every edge of a rigid element reads as flicker along it.
      */
-    static final double FLOW_DEPARTURE_WEIGHT = 0.25;
+    static final double FLOW_DEPARTURE_WEIGHT = 1;
 
     /**
      * Gaussian σ (px) softening the element's edges, sign or sticker ({@link #soften}): a crisp edge of a rigid board on
@@ -38,6 +40,11 @@ final class SceneOverlay implements EditOperator {
      * on the cup clip 1.48 → 1.43; σ 2 gave 1.36 but blurred the letters).
      */
     static final double SOFTEN = 1.0;
+
+    /** Grey levels by which a frame differs from the key frame where something passes. */
+    static final int TRANSIENT_LEVELS = 30;
+    /** Flow-grid px kept between the element and what passes in the key frame. */
+    static final int CLEARANCE = 4;
 
     /** What is drawn. */
     enum Kind { SIGN, SMILEY, STAR, HEART }
@@ -113,7 +120,8 @@ final class SceneOverlay implements EditOperator {
         }
         int w = gray[0].cols();
         int h = gray[0].rows();
-        // the camera's path: accumulated median flow from the key frame
+        // the camera's path: accumulated median flow from the key frame, unless a still camera fits the frames
+        // better (on a blank wall the flow is dragged along by a moving arm: the cup clip, filmed from a tripod)
         double[] tx = new double[n];
         double[] ty = new double[n];
         for (int t = key + 1; t < n; t++) {
@@ -126,17 +134,27 @@ final class SceneOverlay implements EditOperator {
             tx[t] = tx[t + 1] - m[0];
             ty[t] = ty[t + 1] - m[1];
         }
+        boolean still = !pathFitsBetter(gray, tx, ty, key);
+        if (still) {
+            java.util.Arrays.fill(tx, 0);
+            java.util.Arrays.fill(ty, 0);
+        }
         byte[] keyPixels = bytes(gray[key], w * h);
         double[] change = new double[w * h];
-        // flow that departs from the camera's: motion, or flow noise on textureless surfaces, along which the
-        // clip's own warp error would smear a rigid element's edges
-        for (int p = 0; p < forward.length; p++) {
-            float[] m = medianFlow(forward[p]);
-            java.nio.FloatBuffer f = forward[p].createBuffer();
+        int[] differs = new int[w * h];
+        // the flow's departure from the camera's, summed over the clip per direction: motion, or the flow's noise on a
+        // textureless surface, along which the warp error carries the element's edges
+        float[] departX = new float[w * h];
+        float[] departY = new float[w * h];
+        for (int p = 0; p < backward.length; p++) {
+            float[] m = still ? new float[2] : medianFlow(backward[p]);
+            java.nio.FloatBuffer f = backward[p].createBuffer();
             for (int i = 0; i < w * h; i++) {
-                change[i] += FLOW_DEPARTURE_WEIGHT * Math.hypot(f.get(2 * i) - m[0], f.get(2 * i + 1) - m[1]);
+                departX[i] += Math.abs(f.get(2 * i) - m[0]);
+                departY[i] += Math.abs(f.get(2 * i + 1) - m[1]);
             }
         }
+        double[] edgeCost = edgeCost(departX, departY, w, h);
         for (int t = 0; t < n; t++) {
             if (t == key) {
                 continue;
@@ -144,6 +162,24 @@ final class SceneOverlay implements EditOperator {
             byte[] px = bytes(gray[t], w * h);
             int dx = (int) Math.round(tx[t]);
             int dy = (int) Math.round(ty[t]);
+            // the frame's exposure against the key frame's (the median difference): the camera's auto exposure
+            // drifts as dark things come and go, which is no change of the surface
+            int[] hist = new int[511];
+            int counted = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sx = x + dx;
+                    int sy = y + dy;
+                    if (sx >= 0 && sy >= 0 && sx < w && sy < h) {
+                        hist[(px[sy * w + sx] & 0xff) - (keyPixels[y * w + x] & 0xff) + 255]++;
+                        counted++;
+                    }
+                }
+            }
+            int offset = -255;
+            for (int acc = 0; offset < 255 && acc + hist[offset + 255] <= counted / 2; offset++) {
+                acc += hist[offset + 255];
+            }
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int sx = x + dx;
@@ -152,18 +188,28 @@ final class SceneOverlay implements EditOperator {
                     if (sx < 0 || sy < 0 || sx >= w || sy >= h) {
                         change[i] += 1; // left the frame: the element would too
                     } else {
-                        change[i] += Math.abs((px[sy * w + sx] & 0xff) - (keyPixels[i] & 0xff)) / 16.0;
+                        int d = Math.abs((px[sy * w + sx] & 0xff) - (keyPixels[i] & 0xff) - offset);
+                        change[i] += d / 16.0;
+                        if (d > TRANSIENT_LEVELS) {
+                            differs[i]++;
+                        }
                     }
                 }
             }
         }
-        // integral image for box sums
+        // integral images for box sums: the change, and the pixels where the key frame shows something passing (it
+        // differs from most of the clip's frames there): an element drawn there would be drawn over the hand in
+        // the key frame and cut where the hand was in every other frame
         double[] integral = new double[(w + 1) * (h + 1)];
+        int[] passing = new int[(w + 1) * (h + 1)];
         for (int y = 0; y < h; y++) {
             double row = 0;
+            int rowPassing = 0;
             for (int x = 0; x < w; x++) {
                 row += change[y * w + x];
+                rowPassing += differs[y * w + x] * 2 > n - 1 ? 1 : 0;
                 integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+                passing[(y + 1) * (w + 1) + x + 1] = passing[y * (w + 1) + x + 1] + rowPassing;
             }
         }
         double[] fp = footprint(w / (double) h);
@@ -179,9 +225,18 @@ final class SceneOverlay implements EditOperator {
                 int x1 = cx + halfW;
                 int y0 = cy - above;
                 int y1 = cy + below;
+                int px0 = Math.max(0, x0 - CLEARANCE);
+                int px1 = Math.min(w, x1 + CLEARANCE);
+                int py0 = Math.max(0, y0 - CLEARANCE);
+                int py1 = Math.min(h, y1 + CLEARANCE);
+                if (passing[py1 * (w + 1) + px1] - passing[py0 * (w + 1) + px1] - passing[py1 * (w + 1) + px0]
+                        + passing[py0 * (w + 1) + px0] > 0) {
+                    continue;
+                }
                 double sum = integral[y1 * (w + 1) + x1] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0]
                         + integral[y0 * (w + 1) + x0];
-                double perPixelFrame = sum / ((x1 - x0) * (double) (y1 - y0) * (n - 1));
+                double perPixelFrame = (sum + FLOW_DEPARTURE_WEIGHT * edgeCost[cy * w + cx])
+                        / ((x1 - x0) * (double) (y1 - y0) * (n - 1));
                 double distance = Math.hypot(cx / (double) w - anchorX, cy / (double) h - anchorY);
                 double score = perPixelFrame + 0.02 * distance;
                 if (score < bestScore) {
@@ -191,7 +246,83 @@ final class SceneOverlay implements EditOperator {
                 }
             }
         }
-        return at(bestX, bestY).tracked(forward, backward, key);
+        SceneOverlay placed = at(bestX, bestY);
+        return still ? placed.still(n) : placed.tracked(forward, backward, key);
+    }
+
+    /**
+     * Per centre (flow-grid px), the warp error the element's own edges would cause over the clip if it stood there
+     * while the flow departs from the camera's ({@code departX, departY}: the departure summed over the clip, per
+     * direction): the element drawn at the flow's resolution, its luma gradients |∂x|, |∂y| (grey levels per px)
+     * correlated with the departures, in grey levels / 16 like the placement's other term.
+     */
+    private double[] edgeCost(float[] departX, float[] departY, int w, int h) {
+        int cx = w / 2;
+        int cy = h / 2;
+        double[] out = new double[w * h];
+        try (Mat canvas = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(200, 200, 200, 0));
+             Mat drawn = new SceneOverlay(kind, text, bgr, cx / (double) w, cy / (double) h, size).drawOn(canvas);
+             Mat gray = new Mat(); Mat gx = new Mat(); Mat gy = new Mat(); Mat dx = new Mat(h, w, CV_32F);
+             Mat dy = new Mat(h, w, CV_32F); Mat cost = new Mat(); Mat costY = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(drawn, gray,
+                    org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_imgproc.Sobel(gray, gx, CV_32F, 1, 0, 3, 1 / 8.0, 0,
+                    org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE);
+            org.bytedeco.opencv.global.opencv_imgproc.Sobel(gray, gy, CV_32F, 0, 1, 3, 1 / 8.0, 0,
+                    org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE);
+            org.bytedeco.opencv.global.opencv_core.absdiff(gx, new Mat(gx.size(), CV_32F, new Scalar(0.0)), gx);
+            org.bytedeco.opencv.global.opencv_core.absdiff(gy, new Mat(gy.size(), CV_32F, new Scalar(0.0)), gy);
+            ((java.nio.FloatBuffer) dx.createBuffer()).put(0, departX);
+            ((java.nio.FloatBuffer) dy.createBuffer()).put(0, departY);
+            // correlation: cost(c) = sum over u of |grad|(u) * depart(c + u - centre)
+            try (org.bytedeco.opencv.opencv_core.Point anchor = new org.bytedeco.opencv.opencv_core.Point(cx, cy)) {
+                org.bytedeco.opencv.global.opencv_imgproc.filter2D(dx, cost, CV_32F, gx, anchor, 0,
+                        org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT);
+                org.bytedeco.opencv.global.opencv_imgproc.filter2D(dy, costY, CV_32F, gy, anchor, 0,
+                        org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT);
+            }
+            org.bytedeco.opencv.global.opencv_core.add(cost, costY, cost);
+            float[] c = new float[w * h];
+            ((java.nio.FloatBuffer) cost.createBuffer()).get(0, c);
+            for (int i = 0; i < w * h; i++) {
+                out[i] = c[i] / 16.0;
+            }
+        }
+        return out;
+    }
+
+    /** The element where it was placed in every frame: a still camera. */
+    private SceneOverlay still(int n) {
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        java.util.Arrays.fill(xs, anchorX);
+        java.util.Arrays.fill(ys, anchorY);
+        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, xs, ys);
+    }
+
+    /**
+     * Whether the camera's path from the flow ({@code tx, ty}, flow-grid px) fits the frames better than a still
+     * camera ({@link BackgroundPlate#misfit}: gradients compared with the key frame, each pixel's difference capped,
+     * so what moves in front counts little).
+     */
+    private static boolean pathFitsBetter(Mat[] gray, double[] tx, double[] ty, int key) {
+        int n = gray.length;
+        boolean moves = false;
+        for (int t = 0; t < n && !moves; t++) {
+            moves = Math.abs(tx[t]) > 0.25 || Math.abs(ty[t]) > 0.25;
+        }
+        if (!moves) {
+            return false;
+        }
+        double[] path = new double[n];
+        double[] still = new double[n];
+        try (Mat all = new Mat(gray[key].size(), org.bytedeco.opencv.global.opencv_core.CV_8UC1, new Scalar(255.0))) {
+            java.util.stream.IntStream.range(0, n).parallel().filter(t -> t != key).forEach(t -> {
+                path[t] = BackgroundPlate.misfit(gray[key], all, gray[t], all, tx[t], ty[t]);
+                still[t] = BackgroundPlate.misfit(gray[key], all, gray[t], all, 0, 0);
+            });
+        }
+        return java.util.Arrays.stream(path).sum() < java.util.Arrays.stream(still).sum();
     }
 
     /**
