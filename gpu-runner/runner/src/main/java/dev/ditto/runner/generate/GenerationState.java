@@ -132,7 +132,7 @@ public final class GenerationState implements AutoCloseable {
             }
             if (masks[t] == null) {
                 if (objectMasks != null) {
-                    masks[t] = objectMasks.mask(source.get(t));
+                    masks[t] = objectMasks.mask(t, source.size(), source::get);
                 } else {
                     if (segmenter == null) {
                         throw new IllegalStateException("no person segmenter: this job only measures a finished video");

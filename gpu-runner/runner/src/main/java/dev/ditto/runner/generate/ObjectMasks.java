@@ -19,15 +19,21 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Masks of the object an instruction names: the detector's box for the class in that frame (else the box last seen,
- * the key frame's first), grown by {@link #GROW} on each side because the SSD's boxes are loose, then refined to the
+ * Masks of the object an instruction names: the detector's box for the class in that frame (else the box of the
+ * nearest frame that shows it), grown by {@link #GROW} on each side because the SSD's boxes are loose, then refined to the
  * object's pixels with GrabCut at low resolution, less skin-toned pixels (the hand holding it). Nothing outside the grown box is ever in the mask.
  */
 final class ObjectMasks {
     static final double GROW = 0.2;
     private static final int WORK_WIDTH = 256;
 
-    private final ObjectDetector detector;
+    /** Finds the best box of a class in a frame, or null ({@link ObjectDetector#best}). */
+    @FunctionalInterface
+    interface Locator {
+        ObjectDetector.@Nullable Detection best(Mat bgr, String label);
+    }
+
+    private final Locator detector;
     private final String label;
     private ObjectDetector.@Nullable Detection last;
 
@@ -38,6 +44,10 @@ final class ObjectMasks {
      *     is); removal keeps them, or the object's own skin-toned parts would be left floating in the fill
      */
     ObjectMasks(ObjectDetector detector, String label, boolean dropSkin) {
+        this(detector::best, label, dropSkin);
+    }
+
+    ObjectMasks(Locator detector, String label, boolean dropSkin) {
         this.detector = detector;
         this.label = label;
         this.dropSkin = dropSkin;
@@ -59,7 +69,7 @@ final class ObjectMasks {
         return d;
     }
 
-    /** The soft 8-bit mask of the object in {@code bgr}. */
+    /** The soft 8-bit mask of the object in {@code bgr}, a frame on its own (else the box last seen). */
     synchronized Mat mask(Mat bgr) {
         ObjectDetector.Detection d = detector.best(bgr, label);
         if (d != null) {
@@ -69,6 +79,45 @@ final class ObjectMasks {
         } else {
             d = last;
         }
+        return masked(bgr, d);
+    }
+
+    /** Detections per frame of the clip, once looked for (an empty one: the detector missed the object there). */
+    private final java.util.Map<Integer, java.util.Optional<ObjectDetector.Detection>> detections = new java.util.HashMap<>();
+
+    /**
+     * The soft 8-bit mask of the object in frame {@code t} of a clip of {@code n} frames. Where the detector misses it,
+     * the box of the nearest frame that shows it (the earlier one of two as near) stands in, so the mask of a frame
+     * does not depend on the order the frames are rendered in: a regenerated sample gets the same frames.
+     */
+    synchronized Mat mask(int t, int n, java.util.function.IntFunction<Mat> frames) {
+        return masked(frames.apply(t), boxFor(t, n, frames));
+    }
+
+    /** The box frame {@code t}'s mask starts from: its own detection, else the nearest frame's ({@link #mask(int, int, java.util.function.IntFunction)}). */
+    synchronized ObjectDetector.Detection boxFor(int t, int n, java.util.function.IntFunction<Mat> frames) {
+        ObjectDetector.Detection d = detection(t, frames);
+        for (int k = 1; d == null && k < n; k++) {
+            if (t - k >= 0) {
+                d = detection(t - k, frames);
+            }
+            if (d == null && t + k < n) {
+                d = detection(t + k, frames);
+            }
+        }
+        if (d == null) {
+            throw new IllegalArgumentException("no " + label + " detected in any frame (detector classes "
+                    + ObjectDetector.CLASSES + "); the edit names an object the clip does not show");
+        }
+        return d;
+    }
+
+    private ObjectDetector.@Nullable Detection detection(int t, java.util.function.IntFunction<Mat> frames) {
+        return detections.computeIfAbsent(t, i -> java.util.Optional.ofNullable(detector.best(frames.apply(i), label)))
+                .orElse(null);
+    }
+
+    private Mat masked(Mat bgr, ObjectDetector.Detection d) {
         Mat mask = refine(bgr, d.x(), d.y(), d.width(), d.height());
         if (dropSkin && !label.equals("person")) {
             withoutSkin(bgr, mask);
