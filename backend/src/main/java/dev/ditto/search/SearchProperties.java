@@ -55,17 +55,19 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
 
     /**
      * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most
-     * {@code k} neighbours whose cosine is at least {@code minSimilarity}. Facets of a text or similar-to search count
-     * its {@code facetSample} best matches (0: every match); browsing without text counts every match. Totals are
+     * {@code k} neighbours whose cosine is at least {@code minSimilarity}. A first page's facets count every match up
+     * to twice {@code facetSample} matches and are estimated from a random sample of about {@code facetSample} beyond
+     * ({@link FacetCounts}; 0: always every match). Totals are
      * exact up to {@code totalHitsUpTo} matches ("1000+" beyond): counting every match of a text query stops the
-     * top-hits collector from skipping. {@code visitPercentage} (DiskBBQ only; 0: Elasticsearch's choice from
-     * {@code numCandidates}) is the share of vectors a kNN search visits.
+     * top-hits collector from skipping. {@code visitPercentage} (DiskBBQ only, HNSW ignores it; 0: Elasticsearch's
+     * choice from {@code numCandidates}) is the share of vectors a kNN search visits: at a million samples 2 % found as
+     * many of the exact 50 nearest as Elasticsearch's choice (recall 0.92 over 40 queries) in half the time.
      */
     public record Query(@DefaultValue("1.0") float textWeight, @DefaultValue("4.0") float vectorWeight,
                         @DefaultValue("50") int k, @DefaultValue("100") int numCandidates,
                         @DefaultValue("0.2") float minSimilarity, @DefaultValue("2m") Duration pitKeepAlive,
                         @DefaultValue("200") int maxPageSize, @DefaultValue("1000") int facetSample,
-                        @DefaultValue("1000") int totalHitsUpTo, @DefaultValue("0") float visitPercentage) {}
+                        @DefaultValue("1000") int totalHitsUpTo, @DefaultValue("2") float visitPercentage) {}
 
     /**
      * Rebuilding an index version from PostgreSQL: rows per batch, bulk requests in flight at once (the next batch is
