@@ -274,7 +274,7 @@ final class SceneOverlay implements EditOperator {
                 boolean standing = onPost.post && grad >= PLAIN_GRADIENT;
                 double[] fp = standing ? fpPost : fpFlat;
                 int y1 = cy + (int) Math.ceil(fp[2] * h);
-                // a post may run out at the bottom of the frame (its foot is out of view); a board keeps clear of it
+                // a post may reach down to the frame's bottom edge (its foot at the edge); a wall sign keeps the margin
                 if (standing ? y1 > h : y1 > h - margin) {
                     continue;
                 }
