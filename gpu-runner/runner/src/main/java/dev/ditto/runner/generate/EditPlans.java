@@ -149,7 +149,7 @@ final class EditPlans {
                 }
                 double[] colour = p.has("colour") ? LocalEdit.hexToBgr(op, p.text("colour"))
                         : sign ? new double[] {60, 140, 30} : new double[] {40, 210, 250};
-                double size = p.number("size", sign ? 0.22 : 0.16, 0.05, 0.6);
+                double size = p.number("size", 0.16, 0.05, 0.6); // a sign 0.22 wide before: its edges cost warp error
                 double x = p.number("x", 0.72, 0, 1);
                 double y = p.number("y", sign ? 0.3 : 0.25, 0, 1);
                 yield new EditPlan(op + " " + (sign ? "'" + text + "'" : kind.name().toLowerCase(java.util.Locale.ROOT))

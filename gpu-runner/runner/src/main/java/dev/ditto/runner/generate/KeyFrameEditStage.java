@@ -33,9 +33,11 @@ final class KeyFrameEditStage implements Stage {
         if (plan.operator() instanceof SceneOverlay overlay) {
             // an added element goes on still scene: where it lands is chosen from the whole clip's motion
             s.awaitGuidance();
-            SceneOverlay placed = overlay.placedOnStillScene(s.gray, s.allFlows()[0], s.allFlows()[1], s.keyIndex);
-            plan = new EditPlan(plan.description() + String.format(java.util.Locale.ROOT, " placed at %.2f,%.2f",
-                    placed.anchorX(), placed.anchorY()), placed, plan.propagation(), plan.effects(), null);
+            SceneOverlay placed = overlay.placedOnStillScene(s.gray, s.allFlows()[0], s.allFlows()[1],
+                    java.util.stream.IntStream.range(0, s.frames() - 1).mapToObj(s::backwardOk).toArray(Mat[]::new),
+                    s.keyIndex);
+            plan = new EditPlan(plan.description() + String.format(java.util.Locale.ROOT, " placed at %.2f,%.2f%s",
+                    placed.anchorX(), placed.anchorY(), placed.hasPost() ? " on a post" : ""), placed, plan.propagation(), plan.effects(), null);
             s.plan = plan;
             s.output[s.keyIndex] = placed.drawOnFrame(key, s.keyIndex, key, s.keyIndex);
         } else {

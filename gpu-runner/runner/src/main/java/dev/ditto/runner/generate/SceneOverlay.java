@@ -41,6 +41,21 @@ final class SceneOverlay implements EditOperator {
      */
     static final double SOFTEN = 1.0;
 
+    /**
+     * Most flow-grid px a frame by which the flow's departure counts in the placement: the warp error of a still
+     * element's stroke, displaced farther than its width, grows no more.
+     */
+    static final double DEPARTURE_CAP = 3;
+
+    /**
+     * Mean gradient (|∂x| + |∂y|, grey levels per flow-grid px) of the key frame under the board below which the
+     * surface is plain (a blank wall): a sign is fixed flat to it there, and stands on a post elsewhere.
+     */
+    static final double PLAIN_GRADIENT = 2;
+
+    /** Fraction of the frame's height kept clear between the element and the frame's edges. */
+    static final double EDGE_MARGIN = 0.05;
+
     /** Grey levels by which a frame differs from the key frame where something passes. */
     static final int TRANSIENT_LEVELS = 30;
     /** Flow-grid px kept between the element and what passes in the key frame. */
@@ -55,6 +70,8 @@ final class SceneOverlay implements EditOperator {
     private final double anchorX;
     private final double anchorY;
     private final double size;
+    /** A sign standing on a post (else fixed flat to the surface behind it, a wall sign); stickers have none. */
+    private final boolean post;
     /** Centre per frame (fractions of the frame), once tracked; null before. */
     private final double @Nullable [] trackX;
     private final double @Nullable [] trackY;
@@ -65,11 +82,12 @@ final class SceneOverlay implements EditOperator {
      * @param size width of the element, fraction of the frame width
      */
     SceneOverlay(Kind kind, String text, double[] bgr, double anchorX, double anchorY, double size) {
-        this(kind, text, bgr, anchorX, anchorY, size, null, null);
+        this(kind, text, bgr, anchorX, anchorY, size, kind == Kind.SIGN, null, null);
     }
 
     private SceneOverlay(Kind kind, String text, double[] bgr, double anchorX, double anchorY, double size,
-                         double @Nullable [] trackX, double @Nullable [] trackY) {
+                         boolean post, double @Nullable [] trackX, double @Nullable [] trackY) {
+        this.post = post;
         this.trackX = trackX;
         this.trackY = trackY;
         this.kind = kind;
@@ -82,7 +100,17 @@ final class SceneOverlay implements EditOperator {
 
     /** The same element centred at {@code x, y} (fractions of the frame). */
     SceneOverlay at(double x, double y) {
-        return new SceneOverlay(kind, text, bgr, x, y, size);
+        return new SceneOverlay(kind, text, bgr, x, y, size, post, null, null);
+    }
+
+    /** The same sign on a post ({@code true}) or fixed flat to the surface behind it; stickers have no post. */
+    SceneOverlay onPost(boolean onPost) {
+        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, onPost && kind == Kind.SIGN, trackX, trackY);
+    }
+
+    /** Whether the sign stands on a post (else it is fixed flat to the surface behind it). */
+    boolean hasPost() {
+        return post;
     }
 
     double anchorX() {
@@ -98,7 +126,7 @@ final class SceneOverlay implements EditOperator {
         double halfW = size / 2;
         if (kind == Kind.SIGN) {
             double h = size * 9 / 20 * aspect; // board height as a fraction of the frame height
-            return new double[] {halfW, h / 2, h * 1.5};
+            return new double[] {halfW, h / 2, post ? h * 1.5 : h / 2};
         }
         return new double[] {halfW, halfW * aspect, halfW * aspect};
     }
@@ -112,8 +140,10 @@ final class SceneOverlay implements EditOperator {
      * @param gray the clip's low-resolution gray frames (CV_8UC1)
      * @param forward the clip's flow pairs at the same resolution (CV_32FC2), for the camera motion
      * @param backward the flow from each frame back to the one before, for tracking backwards from the key frame
+     * @param backwardOk where each backward flow is consistent with the forward one (CV_8UC1, 255 consistent), or
+     *        null to count every pixel
      */
-    SceneOverlay placedOnStillScene(Mat[] gray, Mat[] forward, Mat[] backward, int key) {
+    SceneOverlay placedOnStillScene(Mat[] gray, Mat[] forward, Mat[] backward, Mat @Nullable [] backwardOk, int key) {
         int n = gray.length;
         if (n < 2) {
             return this;
@@ -146,15 +176,26 @@ final class SceneOverlay implements EditOperator {
         // textureless surface, along which the warp error carries the element's edges
         float[] departX = new float[w * h];
         float[] departY = new float[w * h];
+        // counted as the warp error counts it: where the flow is consistent only, and no more than DEPARTURE_CAP px a
+        // frame (the element's strokes are thinner than that: displaced farther, a stroke costs no more)
         for (int p = 0; p < backward.length; p++) {
             float[] m = still ? new float[2] : medianFlow(backward[p]);
             java.nio.FloatBuffer f = backward[p].createBuffer();
+            java.nio.ByteBuffer ok = backwardOk == null ? null : backwardOk[p].createBuffer();
             for (int i = 0; i < w * h; i++) {
-                departX[i] += Math.abs(f.get(2 * i) - m[0]);
-                departY[i] += Math.abs(f.get(2 * i + 1) - m[1]);
+                if (ok == null || ok.get(i) != 0) {
+                    departX[i] += (float) Math.min(DEPARTURE_CAP, Math.abs(f.get(2 * i) - m[0]));
+                    departY[i] += (float) Math.min(DEPARTURE_CAP, Math.abs(f.get(2 * i + 1) - m[1]));
+                }
             }
         }
-        double[] edgeCost = edgeCost(departX, departY, w, h);
+        // a sign stands on a post where the surface behind it has texture (ground, a lawn), and is fixed flat to it
+        // where it is plain (a blank wall): the key frame's mean gradient over the board, against PLAIN_GRADIENT
+        SceneOverlay onPost = onPost(kind == Kind.SIGN);
+        SceneOverlay flat = onPost(false);
+        double[] edgeCostPost = onPost.edgeCost(departX, departY, w, h);
+        double[] edgeCostFlat = kind == Kind.SIGN ? flat.edgeCost(departX, departY, w, h) : edgeCostPost;
+        double[] texture = gradientIntegral(gray[key]);
         for (int t = 0; t < n; t++) {
             if (t == key) {
                 continue;
@@ -212,19 +253,32 @@ final class SceneOverlay implements EditOperator {
                 passing[(y + 1) * (w + 1) + x + 1] = passing[y * (w + 1) + x + 1] + rowPassing;
             }
         }
-        double[] fp = footprint(w / (double) h);
-        int halfW = (int) Math.ceil(fp[0] * w);
-        int above = (int) Math.ceil(fp[1] * h);
-        int below = (int) Math.ceil(fp[2] * h);
+        int margin = (int) Math.ceil(EDGE_MARGIN * h);
+        double[] fpPost = onPost.footprint(w / (double) h);
+        double[] fpFlat = flat.footprint(w / (double) h);
+        int halfW = (int) Math.ceil(fpPost[0] * w);
+        int above = (int) Math.ceil(fpPost[1] * h);
         double bestScore = Double.MAX_VALUE;
         double bestX = anchorX;
         double bestY = anchorY;
-        for (int cy = above; cy < h - below; cy += 2) {
-            for (int cx = halfW; cx < w - halfW; cx += 2) {
+        boolean bestPost = onPost.post;
+        for (int cy = above + margin; cy < h - margin; cy += 2) {
+            for (int cx = halfW + margin; cx < w - halfW - margin; cx += 2) {
                 int x0 = cx - halfW;
                 int x1 = cx + halfW;
                 int y0 = cy - above;
-                int y1 = cy + below;
+                // the board's own box (above the centre as much as below): plain or textured
+                int by1 = Math.min(h, cy + above);
+                double grad = (texture[by1 * (w + 1) + x1] - texture[y0 * (w + 1) + x1] - texture[by1 * (w + 1) + x0]
+                        + texture[y0 * (w + 1) + x0]) / ((x1 - x0) * (double) (by1 - y0));
+                boolean standing = onPost.post && grad >= PLAIN_GRADIENT;
+                double[] fp = standing ? fpPost : fpFlat;
+                int y1 = cy + (int) Math.ceil(fp[2] * h);
+                // a post may reach down to the frame's bottom edge (its foot at the edge); a wall sign keeps the margin
+                if (standing ? y1 > h : y1 > h - margin) {
+                    continue;
+                }
+                y1 = Math.min(y1, h);
                 int px0 = Math.max(0, x0 - CLEARANCE);
                 int px1 = Math.min(w, x1 + CLEARANCE);
                 int py0 = Math.max(0, y0 - CLEARANCE);
@@ -235,19 +289,40 @@ final class SceneOverlay implements EditOperator {
                 }
                 double sum = integral[y1 * (w + 1) + x1] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0]
                         + integral[y0 * (w + 1) + x0];
-                double perPixelFrame = (sum + FLOW_DEPARTURE_WEIGHT * edgeCost[cy * w + cx])
-                        / ((x1 - x0) * (double) (y1 - y0) * (n - 1));
+                double edge = (standing ? edgeCostPost : edgeCostFlat)[cy * w + cx];
+                double perPixelFrame = (sum + FLOW_DEPARTURE_WEIGHT * edge) / ((x1 - x0) * (double) (y1 - y0) * (n - 1));
                 double distance = Math.hypot(cx / (double) w - anchorX, cy / (double) h - anchorY);
                 double score = perPixelFrame + 0.02 * distance;
                 if (score < bestScore) {
                     bestScore = score;
                     bestX = cx / (double) w;
                     bestY = cy / (double) h;
+                    bestPost = standing;
                 }
             }
         }
-        SceneOverlay placed = at(bestX, bestY);
+        SceneOverlay placed = onPost(bestPost).at(bestX, bestY);
         return still ? placed.still(n) : placed.tracked(forward, backward, key);
+    }
+
+    /** Integral image ((w + 1) × (h + 1)) of the gray frame's gradient magnitude |∂x| + |∂y|, grey levels per px. */
+    private static double[] gradientIntegral(Mat gray) {
+        int w = gray.cols();
+        int h = gray.rows();
+        byte[] g = bytes(gray, w * h);
+        double[] out = new double[(w + 1) * (h + 1)];
+        for (int y = 0; y < h; y++) {
+            double row = 0;
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int v = g[i] & 0xff;
+                int dx = x + 1 < w ? Math.abs((g[i + 1] & 0xff) - v) : 0;
+                int dy = y + 1 < h ? Math.abs((g[i + w] & 0xff) - v) : 0;
+                row += dx + dy;
+                out[(y + 1) * (w + 1) + x + 1] = out[y * (w + 1) + x + 1] + row;
+            }
+        }
+        return out;
     }
 
     /**
@@ -261,7 +336,7 @@ final class SceneOverlay implements EditOperator {
         int cy = h / 2;
         double[] out = new double[w * h];
         try (Mat canvas = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(200, 200, 200, 0));
-             Mat drawn = new SceneOverlay(kind, text, bgr, cx / (double) w, cy / (double) h, size).drawOn(canvas);
+             Mat drawn = at(cx / (double) w, cy / (double) h).drawOn(canvas);
              Mat gray = new Mat(); Mat gx = new Mat(); Mat gy = new Mat(); Mat dx = new Mat(h, w, CV_32F);
              Mat dy = new Mat(h, w, CV_32F); Mat cost = new Mat(); Mat costY = new Mat()) {
             org.bytedeco.opencv.global.opencv_imgproc.cvtColor(drawn, gray,
@@ -297,7 +372,7 @@ final class SceneOverlay implements EditOperator {
         double[] ys = new double[n];
         java.util.Arrays.fill(xs, anchorX);
         java.util.Arrays.fill(ys, anchorY);
-        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, xs, ys);
+        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, post, xs, ys);
     }
 
     /**
@@ -360,7 +435,7 @@ final class SceneOverlay implements EditOperator {
             xs[t] /= w;
             ys[t] /= h;
         }
-        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, xs, ys);
+        return new SceneOverlay(kind, text, bgr, anchorX, anchorY, size, post, xs, ys);
     }
 
     /**
@@ -397,7 +472,8 @@ final class SceneOverlay implements EditOperator {
         double dx = (trackX[t] - trackX[key]) * frame.cols();
         double dy = (trackY[t] - trackY[key]) * frame.rows();
         try (Mat canvas = new Mat(frame.rows(), frame.cols(), frame.type(), new Scalar(1, 1, 1, 0));
-             Mat drawnKey = new SceneOverlay(kind, text, bgr, trackX[key], trackY[key], size).drawOn(canvas);
+             Mat drawnKey = new SceneOverlay(kind, text, bgr, trackX[key], trackY[key], size, post, null, null)
+                     .drawOn(canvas);
              Mat drawn = new Mat(); Mat shift = new Mat(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F);
              Mat keyShifted = new Mat(); Mat diff = new Mat(); Mat grayDiff = new Mat(); Mat seen = new Mat();
              Mat elementKey = new Mat(); Mat element = new Mat(); Mat alpha = new Mat(); Size k = new Size(5, 5)) {
@@ -574,14 +650,20 @@ final class SceneOverlay implements EditOperator {
                     int h = Math.max(12, w * 9 / 20);
                     int x0 = cx - w / 2;
                     int y0 = cy - h / 2;
-                    int post = Math.max(3, w / 18);
-                    try (Point p0 = new Point(cx - post / 2, y0 + h); Point p1 = new Point(cx + post / 2, y0 + h + h);
-                         Point s0 = new Point(x0 + 4, y0 + 4); Point s1 = new Point(x0 + w + 4, y0 + h + 4);
+                    int postW = Math.max(3, w / 18);
+                    // a shadow a couple of px down and right, and a thin light rim: each edge of the board is an
+                    // edge the warp error follows along the flow's noise on a blank wall
+                    int shade = Math.max(2, w / 60);
+                    try (Point p0 = new Point(cx - postW / 2, y0 + h); Point p1 = new Point(cx + postW / 2, y0 + h + h);
+                         Point s0 = new Point(x0 + shade, y0 + shade);
+                         Point s1 = new Point(x0 + w + shade, y0 + h + shade);
                          Point b0 = new Point(x0, y0); Point b1 = new Point(x0 + w, y0 + h)) {
-                        rectangle(out, p0, p1, dark, FILLED, LINE_AA, 0);
+                        if (post) {
+                            rectangle(out, p0, p1, dark, FILLED, LINE_AA, 0);
+                        }
                         rectangle(out, s0, s1, shadow, FILLED, LINE_AA, 0);
                         rectangle(out, b0, b1, fill, FILLED, LINE_AA, 0);
-                        rectangle(out, b0, b1, white, Math.max(2, w / 40), LINE_AA, 0);
+                        rectangle(out, b0, b1, white, Math.max(1, w / 100), LINE_AA, 0);
                     }
                     drawText(out, text, cx, cy, (int) (w * 0.86), (int) (h * 0.6), luminance() > 150 ? dark : white);
                 }

@@ -183,7 +183,35 @@ class ObjectEditsTest {
             }
         }
         assertThat(wholeFrames).as("frames showing the whole sign").isGreaterThan(out.size() / 2);
+        // a sign on a blank wall is fixed flat to it, clear of the frame's edges (not a screen logo in the corner)
+        // and with no post: the wall just below the board stays the wall's light grey
+        Mat keyFrame = out.get(out.size() / 2);
+        int w = keyFrame.cols();
+        int h = keyFrame.rows();
+        assertThat(box[0]).as("board's left edge, px").isGreaterThan((int) (0.03 * h));
+        assertThat(box[1]).as("board's top edge, px").isGreaterThan((int) (0.03 * h));
+        assertThat(w - 1 - box[2]).as("board to the right edge, px").isGreaterThan((int) (0.03 * h));
+        assertThat(h - 1 - box[3]).as("board to the bottom edge, px").isGreaterThan((int) (0.03 * h));
+        assertThat(darkPixels(keyFrame, (box[0] + box[2]) / 2 - 6, box[3] + 6, (box[0] + box[2]) / 2 + 6, box[3] + 30))
+                .as("dark (post) pixels under the board").isLessThan(10);
+        // and it does not flicker along the flow's noise on the blank wall more than the wall and hand do themselves
+        assertThat(r.metrics().get("warp_error_normalised")).as("contrast-normalised warp-error ratio").isLessThanOrEqualTo(1.2);
         out.forEach(Mat::close);
+    }
+
+    /** Pixels darker than 80 grey levels (every channel) in x0..x1, y0..y1 of a BGR frame, clipped to it. */
+    private static int darkPixels(Mat bgr, int x0, int y0, int x1, int y1) {
+        ByteBuffer b = bgr.createBuffer();
+        int n = 0;
+        for (int y = Math.max(0, y0); y < Math.min(bgr.rows(), y1); y++) {
+            for (int x = Math.max(0, x0); x < Math.min(bgr.cols(), x1); x++) {
+                int i = 3 * (y * bgr.cols() + x);
+                if ((b.get(i) & 0xff) < 80 && (b.get(i + 1) & 0xff) < 80 && (b.get(i + 2) & 0xff) < 80) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static boolean green(ByteBuffer b, int i) {
