@@ -20,59 +20,66 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the one Elasticsearch request of a hybrid search: BM25 ({@code simple_query_string} over
  * instruction^2, caption, tags) plus kNN on {@code vector}, each weighted, both under the same filters; sorting that
- * ends in {@code sample_id} for search_after; highlights. The first page's facets are requests of their own
- * ({@link #facetCount}, {@link #facets}, run by {@link FacetCounts} beside the hits), so the hits' request carries no
- * aggregation and its top-hits collection can skip documents that cannot make the page. Public so the benchmark
- * measures exactly what the service sends.
+ * ends in {@code sample_id} for search_after; highlights; facets on the first page (of the best matches when ranked). Public so the benchmark measures
+ * exactly what the service sends.
  */
 public final class HybridQuery {
     static final List<String> TEXT_FIELDS = List.of("instruction^2", "caption", "tags.text");
     static final List<String> TERM_FACETS = List.of("category", "status", "engines", "tags", "releases", "campaign");
     static final String HISTOGRAM = "judge_score_histogram";
-    /** The random_sampler aggregation that holds the facets when they are estimated from a sample of the matches. */
-    static final String SAMPLE = "facet_sample";
-    /** The sample's seed: the same search on the same documents samples the same matches, so its facets hold still. */
-    static final int SAMPLE_SEED = 20_251_017;
+    /** The sampler aggregation that holds the facets of a ranked search. */
+    static final String BEST_MATCHES = "best_matches";
 
     private HybridQuery() {}
 
     /**
      * What one hybrid search asks for: the request and the tuning, where it searches ({@link #onIndex} or
-     * {@link #inPointInTime}), and optionally a vector ({@link #near}), a sample left out ({@link #excluding}) and the
-     * page it continues ({@link #after}).
+     * {@link #inPointInTime}), and optionally a vector ({@link #near}), a sample left out ({@link #excluding}), the page
+     * it continues ({@link #after}), no facets ({@link #withFacets}) and the shards it spans ({@link #shards}).
      *
      * @param index        the alias, or null when searching a point in time
      * @param pitId        the point in time, or null
      * @param queryVector  the unit vector of the text, or of the similar-to sample; null for browse
      * @param excludeId    a sample to leave out (the similar-to sample itself)
      * @param searchAfter  the last hit's sort values of the previous page, or null
+     * @param withFacets   whether the page carries facets (the first page does)
+     * @param shardCount   shards the search spans: the facets' best matches are split evenly across them
      */
     public record Spec(SearchRequest request, SearchProperties.Query tuning, @Nullable String index, @Nullable String pitId,
-                       float @Nullable [] queryVector, @Nullable Long excludeId, @Nullable List<FieldValue> searchAfter) {
+                       float @Nullable [] queryVector, @Nullable Long excludeId, @Nullable List<FieldValue> searchAfter,
+                       boolean withFacets, int shardCount) {
 
-        /** A search of {@code request}, until told where. */
+        /** A search of {@code request} with facets, on one shard, until told where. */
         public static Spec of(SearchRequest request, SearchProperties.Query tuning) {
-            return new Spec(request, tuning, null, null, null, null, null);
+            return new Spec(request, tuning, null, null, null, null, null, true, 1);
         }
 
         public Spec onIndex(@Nullable String alias) {
-            return new Spec(request, tuning, alias, pitId, queryVector, excludeId, searchAfter);
+            return new Spec(request, tuning, alias, pitId, queryVector, excludeId, searchAfter, withFacets, shardCount);
         }
 
         public Spec inPointInTime(@Nullable String pit) {
-            return new Spec(request, tuning, index, pit, queryVector, excludeId, searchAfter);
+            return new Spec(request, tuning, index, pit, queryVector, excludeId, searchAfter, withFacets, shardCount);
         }
 
         public Spec near(float @Nullable [] vector) {
-            return new Spec(request, tuning, index, pitId, vector, excludeId, searchAfter);
+            return new Spec(request, tuning, index, pitId, vector, excludeId, searchAfter, withFacets, shardCount);
         }
 
         public Spec excluding(@Nullable Long sampleId) {
-            return new Spec(request, tuning, index, pitId, queryVector, sampleId, searchAfter);
+            return new Spec(request, tuning, index, pitId, queryVector, sampleId, searchAfter, withFacets, shardCount);
         }
 
         public Spec after(@Nullable List<FieldValue> sortValues) {
-            return new Spec(request, tuning, index, pitId, queryVector, excludeId, sortValues);
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, sortValues, withFacets, shardCount);
+        }
+
+        public Spec withFacets(boolean facets) {
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, searchAfter, facets, shardCount);
+        }
+
+        public Spec shards(int shards) {
+            return new Spec(request, tuning, index, pitId, queryVector, excludeId, searchAfter, withFacets, shards);
         }
     }
 
@@ -104,6 +111,19 @@ public final class HybridQuery {
             b.highlight(h -> h.encoder(HighlighterEncoder.Html).preTags("<em>").postTags("</em>")
                     .fields(NamedValue.of("instruction", HighlightField.of(f -> f.numberOfFragments(0))),
                             NamedValue.of("caption", HighlightField.of(f -> f.numberOfFragments(1).fragmentSize(160)))));
+        }
+        if (spec.withFacets()) {
+            Map<String, Aggregation> facets = facets();
+            if ((text != null || queryVector != null) && tuning.facetSample() > 0) {
+                // Exact facets read 22 doc values of every match: at 100,000 samples that already cost as much as the
+                // rest of the query, and it grows with the index. The best matches are what the curator looks at.
+                // The sampler keeps its share on each shard; documents are spread over the shards by id, so the best
+                // 500 of each of two shards are the best 1000 of the index, give or take a few near the cut.
+                int perShard = Math.ceilDiv(tuning.facetSample(), Math.max(1, spec.shardCount()));
+                b.aggregations(BEST_MATCHES, a -> a.sampler(s -> s.shardSize(perShard)).aggregations(facets));
+            } else {
+                b.aggregations(facets);
+            }
         }
         return b.build();
     }
@@ -195,47 +215,6 @@ public final class HybridQuery {
         }
         return b.build();
     }
-
-    /**
-     * How many samples the words and filters of {@code request} match, without the kNN half (which adds at most
-     * {@code k}): what decides whether the facets count every match or a sample of them. Unscored, so cheap.
-     */
-    public static co.elastic.clients.elasticsearch.core.SearchRequest facetCount(String index, SearchRequest request,
-            @Nullable Long excludeId, SearchProperties.Query tuning) {
-        var b = target(index, null, tuning.pitKeepAlive());
-        b.size(0);
-        b.trackTotalHits(t -> t.enabled(true));
-        matches(b, request, null, excludeId, tuning, Math.max(tuning.k(), request.size()), false);
-        return b.build();
-    }
-
-    /**
-     * The facets and score statistics of {@code request}'s matches. With {@code probability} 1: of every match, the
-     * kNN half's neighbours included ({@code queryVector}); below 1: of a random sample of the words' and filters'
-     * matches, each kept with that probability ({@code random_sampler}, which scales its counts up to all matches and
-     * skips the rest without reading them), kNN half left out.
-     */
-    public static co.elastic.clients.elasticsearch.core.SearchRequest facets(String index, SearchRequest request,
-            float @Nullable [] queryVector, @Nullable Long excludeId, SearchProperties.Query tuning, double probability) {
-        if (!(probability > 0 && probability <= MAX_SAMPLE_PROBABILITY || probability == 1)) {
-            throw new IllegalArgumentException("a facet sample's probability must be in (0, 0.5] or 1, not " + probability);
-        }
-        var b = target(index, null, tuning.pitKeepAlive());
-        b.size(0);
-        b.trackTotalHits(t -> t.enabled(false));
-        Map<String, Aggregation> facets = facets();
-        if (probability < 1) {
-            matches(b, request, null, excludeId, tuning, Math.max(tuning.k(), request.size()), false);
-            b.aggregations(SAMPLE, a -> a.randomSampler(r -> r.probability(probability).seed(SAMPLE_SEED)).aggregations(facets));
-        } else {
-            matches(b, request, queryVector, excludeId, tuning, Math.max(tuning.k(), request.size()), false);
-            b.aggregations(facets);
-        }
-        return b.build();
-    }
-
-    /** Elasticsearch's largest sampling probability below 1. */
-    static final double MAX_SAMPLE_PROBABILITY = 0.5;
 
     private static Map<String, Aggregation> facets() {
         Map<String, Aggregation> facets = new LinkedHashMap<>();

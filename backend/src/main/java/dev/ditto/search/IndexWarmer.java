@@ -51,6 +51,7 @@ public final class IndexWarmer {
         if (materials.isEmpty()) {
             return 0;
         }
+        int shards = Math.max(1, seed.shards().total().intValue());
         int searches = 0;
         while (searches < maxSearches && System.nanoTime() < deadline) {
             Material m = materials.get(searches % materials.size());
@@ -62,8 +63,8 @@ public final class IndexWarmer {
             } else if (searches % 3 == 2 && other.status() != null) {
                 request = request.withStatuses(List.of(other.status()));
             }
-            client.search(HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(target).near(m.vector())), Void.class);
-            FacetCounts.count(client, target, request, m.vector(), null, tuning);
+            client.search(HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(target).near(m.vector())
+                    .shards(shards)), Void.class);
             searches++;
         }
         return searches;

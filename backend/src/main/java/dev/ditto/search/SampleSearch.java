@@ -3,6 +3,8 @@ package dev.ditto.search;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.StatsAggregate;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.core.search.TotalHitsRelation;
@@ -41,6 +43,11 @@ public class SampleSearch {
     private final SearchActivity activity;
     private final SearchProperties.Query tuning;
     private final ObjectMapper json;
+    /**
+     * Shards the last search spanned: the facets' best matches are split evenly across them. A version built with
+     * another shard count (after {@code ./ditto reindex}) corrects it with its first response.
+     */
+    private volatile int searchedShards;
 
     SampleSearch(SampleIndex index, TextEmbedder embedder, SearchProperties properties, ObjectMapper json) {
         this(index, embedder, properties, json, new SearchActivity());
@@ -54,6 +61,7 @@ public class SampleSearch {
         this.embedder = embedder;
         this.tuning = properties.query();
         this.json = json;
+        this.searchedShards = index.shards();
     }
 
     /** One page of results for {@code request}. */
@@ -75,38 +83,29 @@ public class SampleSearch {
             boolean firstPage = cursor == null;
             SearchResponse<JsonData> response;
             String pit = cursor == null ? null : cursor.pit();
-            // the point in time the next pages read is opened alongside the first page's search, not after it, and so
-            // are the first page's facets counted
+            // the point in time the next pages read is opened alongside the first page's search, not after it
             java.util.concurrent.CompletableFuture<String> nextPit = firstPage ? openPitMeanwhile() : null;
-            java.util.concurrent.CompletableFuture<FacetCounts.Result> facets = firstPage && request.facets()
-                    ? countFacetsMeanwhile(request, vector, exclude) : null;
             try {
                 try {
-                    response = run(pit, request, vector, exclude, cursor);
+                    response = run(pit, request, vector, exclude, cursor, firstPage);
                 } catch (ElasticsearchException e) {
                     if (pit == null || e.status() != 404 && !String.valueOf(e.getMessage()).contains("search_context")) {
                         throw e;
                     }
                     pit = null;
-                    response = run(null, request, vector, exclude, cursor);
+                    response = run(null, request, vector, exclude, cursor, false);
                 }
             } catch (ElasticsearchException e) {
                 closeWhenOpen(nextPit);
-                if (facets != null) {
-                    facets.cancel(false);
-                }
                 if (cursor != null && e.status() == 400) { // a cursor that decodes but Elasticsearch can't page by
                     throw new IllegalArgumentException(Cursor.NOT_OURS, e);
                 }
                 throw e;
             } catch (IOException | RuntimeException e) {
                 closeWhenOpen(nextPit);
-                if (facets != null) {
-                    facets.cancel(false);
-                }
                 throw e;
             }
-            return page(request, response, pit, nextPit, facets == null ? null : await(facets));
+            return page(request, response, pit, nextPit);
         } catch (IOException | ElasticsearchException e) {
             throw unavailableOr(e);
         }
@@ -235,49 +234,13 @@ public class SampleSearch {
     }
 
     private SearchResponse<JsonData> run(@Nullable String pit, SearchRequest request, float @Nullable [] vector,
-                                         @Nullable Long exclude, @Nullable Cursor cursor) throws IOException {
+                                         @Nullable Long exclude, @Nullable Cursor cursor, boolean facets) throws IOException {
         var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(pit == null ? index.alias() : null)
-                .inPointInTime(pit).near(vector).excluding(exclude).after(cursor == null ? null : cursor.after()));
-        return client.search(body, JsonData.class);
-    }
-
-    /** Counts the first page's facets on another thread ({@link FacetCounts}); its future fails as a search would. */
-    private java.util.concurrent.CompletableFuture<FacetCounts.Result> countFacetsMeanwhile(SearchRequest request,
-            float @Nullable [] vector, @Nullable Long exclude) {
-        String alias = index.alias();
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return FacetCounts.count(client, alias, request, vector, exclude, tuning);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, PIT_OPENER);
-    }
-
-    /** The facets counted beside the hits; their failure is the search's. */
-    private static FacetCounts.Result await(java.util.concurrent.CompletableFuture<FacetCounts.Result> facets) throws IOException {
-        try {
-            return facets.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while counting the facets");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw unwrap(e);
-        }
-    }
-
-    /** The I/O or Elasticsearch failure behind a future's {@code ExecutionException}. */
-    private static IOException unwrap(java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof java.io.UncheckedIOException io) {
-            return io.getCause();
-        }
-        if (e.getCause() instanceof ElasticsearchException es) {
-            throw es;
-        }
-        if (e.getCause() instanceof RuntimeException r) {
-            throw r;
-        }
-        throw new IllegalStateException(e.getCause());
+                .inPointInTime(pit).near(vector).excluding(exclude).after(cursor == null ? null : cursor.after())
+                .withFacets(facets && request.facets()).shards(searchedShards));
+        SearchResponse<JsonData> response = client.search(body, JsonData.class);
+        searchedShards = Math.max(1, response.shards().total().intValue());
+        return response;
     }
 
     /** Opens a point in time on another thread; its future fails when Elasticsearch refused or could not answer. */
@@ -310,8 +273,7 @@ public class SampleSearch {
             java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("search-pit-", 0).factory());
 
     private SearchPage page(SearchRequest request, SearchResponse<JsonData> response, @Nullable String pit,
-                            java.util.concurrent.@Nullable CompletableFuture<String> nextPit,
-                            FacetCounts.@Nullable Result facets) throws IOException {
+                            java.util.concurrent.@Nullable CompletableFuture<String> nextPit) throws IOException {
         List<dev.ditto.search.Hit> hits = new ArrayList<>();
         for (Hit<JsonData> hit : response.hits().hits()) {
             hits.add(toHit(hit, request.similarTo() != null || request.text() != null && !request.wordsOnly()));
@@ -328,11 +290,42 @@ public class SampleSearch {
             closeWhenOpen(nextPit);
         }
         var total = response.hits().total();
+        List<Facet> facets = new ArrayList<>();
+        List<ScoreSummary> summaries = new ArrayList<>();
+        Map<String, Aggregate> aggs = response.aggregations();
+        Aggregate bestMatches = aggs.get(HybridQuery.BEST_MATCHES);
+        boolean facetsSampled = bestMatches != null && bestMatches.isSampler();
+        if (facetsSampled) {
+            aggs = bestMatches.sampler().aggregations();
+        }
+        for (String field : HybridQuery.TERM_FACETS) {
+            Aggregate agg = aggs.get(field);
+            if (agg != null) {
+                List<Facet.Bucket> buckets = new ArrayList<>();
+                if (agg.isSterms()) {
+                    agg.sterms().buckets().array().forEach(b -> buckets.add(new Facet.Bucket(b.key().stringValue(), b.docCount())));
+                } else if (agg.isLterms()) {
+                    agg.lterms().buckets().array().forEach(b -> buckets.add(new Facet.Bucket(Long.toString(b.key()), b.docCount())));
+                }
+                facets.add(new Facet(field, buckets));
+            }
+        }
+        Aggregate histogram = aggs.get(HybridQuery.HISTOGRAM);
+        if (histogram != null && histogram.isHistogram()) {
+            List<Facet.Bucket> buckets = new ArrayList<>();
+            histogram.histogram().buckets().array().forEach(b ->
+                    buckets.add(new Facet.Bucket(String.format(java.util.Locale.ROOT, "%.1f", b.key()), b.docCount())));
+            facets.add(new Facet(HybridQuery.HISTOGRAM, buckets));
+        }
+        for (ScoreField field : ScoreField.values()) {
+            Aggregate agg = aggs.get(field.name());
+            if (agg != null && agg.isStats()) {
+                StatsAggregate s = agg.stats();
+                summaries.add(new ScoreSummary(field, s.count(), s.min(), s.max(), s.avg()));
+            }
+        }
         return new SearchPage(hits, total == null ? hits.size() : total.value(),
-                total == null || total.relation() == TotalHitsRelation.Eq, next,
-                facets == null ? List.of() : facets.facets(), facets != null && facets.isSampled(),
-                facets == null ? List.of() : facets.summaries(),
-                facets == null ? response.took() : Math.max(response.took(), facets.tookMs()));
+                total == null || total.relation() == TotalHitsRelation.Eq, next, facets, facetsSampled, summaries, response.took());
     }
 
     /** The point in time opened alongside the first page, or none: the next pages then read the alias. */
@@ -344,7 +337,13 @@ public class SampleSearch {
             closeWhenOpen(pit);
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
-            throw unwrap(e);
+            if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof ElasticsearchException es) {
+                throw es;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

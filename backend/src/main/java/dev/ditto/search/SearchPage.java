@@ -4,11 +4,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One page of results; {@code nextCursor} is null on the last page. {@code total} counts matches exactly up to
- * {@code ditto.search.query.total-hits-up-to} ({@code totalExact} false beyond). Facets and score summaries are empty on follow-up pages; with
- * {@code facetsSampled} their counts are estimates for all matches, scaled from a random sample of about
- * {@code ditto.search.query.facet-sample} of them ({@link FacetCounts}), else exact. {@code tookMs}: Elasticsearch's own
- * time, the longer of the hits' request and the facets' requests, which run side by side.
+ * One page of results; {@code nextCursor} is null on the last page. {@code total} counts matches up to 10,000
+ * exactly ({@code totalExact} false beyond). Facets and score summaries are empty on follow-up pages; with
+ * {@code facetsSampled} they count the best matches of a ranked search ({@code ditto.search.query.facet-sample}),
+ * not every match.
  */
 public record SearchPage(List<Hit> hits, long total, boolean totalExact, @Nullable String nextCursor,
                          List<Facet> facets, boolean facetsSampled, List<ScoreSummary> scoreSummaries, long tookMs) {

@@ -55,9 +55,8 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
 
     /**
      * Hybrid scoring: final score = textWeight × BM25 + vectorWeight × kNN score ((1 + cosine) / 2); kNN keeps at most
-     * {@code k} neighbours whose cosine is at least {@code minSimilarity}. A first page's facets count every match up
-     * to twice {@code facetSample} matches and are estimated from a random sample of about {@code facetSample} beyond
-     * ({@link FacetCounts}; 0: always every match). Totals are
+     * {@code k} neighbours whose cosine is at least {@code minSimilarity}. Facets of a text or similar-to search count
+     * its {@code facetSample} best matches (0: every match); browsing without text counts every match. Totals are
      * exact up to {@code totalHitsUpTo} matches ("1000+" beyond): counting every match of a text query stops the
      * top-hits collector from skipping. {@code visitPercentage} (DiskBBQ only, HNSW ignores it; 0: Elasticsearch's
      * choice from {@code numCandidates}) is the share of vectors a kNN search visits: at a million samples 2 % found as

@@ -1,18 +1,13 @@
 package dev.ditto.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/**
- * The requests a search sends: the hits' request carries no aggregation (so its top-k collection can skip), and the
- * first page's facets count every match or a random sample of them, by the size of the match set.
- */
+/** The request a search sends: the facets of a ranked search count its best matches, however many shards hold them. */
 class HybridQueryTest {
     private final float[] vector = new float[384];
 
@@ -21,54 +16,31 @@ class HybridQueryTest {
                 .bindOrCreate("ditto.search", SearchProperties.class).query();
     }
 
-    @Test
-    void theHitsRequestCarriesNoAggregationAndStopsCountingAtTheCap() {
-        SearchProperties.Query tuning = tuning(Map.of());
-        var hits = HybridQuery.build(HybridQuery.Spec.of(SearchRequest.text("snow"), tuning).onIndex("ditto-samples").near(vector));
-        assertThat(hits.aggregations()).isEmpty();
-        assertThat(hits.trackTotalHits().count()).isEqualTo(tuning.totalHitsUpTo());
-        assertThat(hits.knn()).hasSize(1);
+    private static co.elastic.clients.elasticsearch.core.SearchRequest firstPage(SearchRequest request, float[] vector,
+                                                                                 SearchProperties.Query tuning, int shards) {
+        return HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex("ditto-samples").near(vector).shards(shards));
     }
 
     @Test
-    void facetsCountEveryMatchUpToTwiceTheSampleAndASampleOfAboutItBeyond() {
-        assertThat(FacetCounts.probability(0, 1000)).isEqualTo(1);
-        assertThat(FacetCounts.probability(2000, 1000)).isEqualTo(1);
-        assertThat(FacetCounts.probability(2001, 1000)).isCloseTo(1000 / 2001.0, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(FacetCounts.probability(1_000_000, 1000)).isEqualTo(0.001);
-        assertThat(FacetCounts.probability(1_000_000, 0)).as("facet-sample 0: always every match").isEqualTo(1);
-    }
-
-    @Test
-    void aSampledFacetRequestSkipsTheKnnHalfAndAnExactOneKeepsIt() {
+    void theBestMatchesAreSplitEvenlyAcrossTheShards() {
         SearchProperties.Query tuning = tuning(Map.of());
-        SearchRequest request = SearchRequest.text("snow").withCategories(List.of("GLOBAL_STYLE"));
-        var count = HybridQuery.facetCount("ditto-samples", request, null, tuning);
-        assertThat(count.size()).isZero();
-        assertThat(count.trackTotalHits().enabled()).isTrue();
-        assertThat(count.knn()).isEmpty();
-        assertThat(count.aggregations()).isEmpty();
-
-        var sampled = HybridQuery.facets("ditto-samples", request, vector, null, tuning, 0.01);
-        assertThat(sampled.knn()).isEmpty();
-        var sampler = sampled.aggregations().get(HybridQuery.SAMPLE);
-        assertThat(sampler.randomSampler().probability()).isEqualTo(0.01);
-        assertThat(sampler.randomSampler().seed()).as("a fixed seed: the same search samples the same matches").isEqualTo(HybridQuery.SAMPLE_SEED);
-        assertThat(sampler.aggregations()).containsKeys("category", "status", "engines", "tags", HybridQuery.HISTOGRAM, "JUDGE_OVERALL");
-        // the words decide the matches in both, unscored
-        assertThat(sampled.query().bool().filter()).hasSize(2);
-
-        var exact = HybridQuery.facets("ditto-samples", request, vector, null, tuning, 1);
-        assertThat(exact.knn()).hasSize(1);
-        assertThat(exact.aggregations()).containsKeys("category", "JUDGE_OVERALL").doesNotContainKey(HybridQuery.SAMPLE);
-    }
-
-    @Test
-    void aProbabilityElasticsearchWouldRefuseIsRefusedHere() {
-        SearchProperties.Query tuning = tuning(Map.of());
-        for (double p : new double[] {0, 0.6, -0.1, Double.NaN}) {
-            assertThatThrownBy(() -> HybridQuery.facets("ditto-samples", SearchRequest.text("snow"), null, null, tuning, p))
-                    .as("probability %s", p).isInstanceOf(IllegalArgumentException.class);
+        assertThat(tuning.facetSample()).isEqualTo(1000);
+        for (int[] shardsAndShare : new int[][] {{1, 1000}, {2, 500}, {3, 334}}) {
+            var body = firstPage(SearchRequest.text("snow"), vector, tuning, shardsAndShare[0]);
+            assertThat(body.aggregations().get(HybridQuery.BEST_MATCHES).sampler().shardSize())
+                    .as("%d shard(s)", shardsAndShare[0]).isEqualTo(shardsAndShare[1]);
         }
+        var custom = firstPage(SearchRequest.text("snow"), vector, tuning(Map.of("ditto.search.query.facet-sample", "300")), 2);
+        assertThat(custom.aggregations().get(HybridQuery.BEST_MATCHES).sampler().shardSize()).isEqualTo(150);
+    }
+
+    @Test
+    void browsingCountsEveryMatchAndLaterPagesCarryNoFacets() {
+        SearchProperties.Query tuning = tuning(Map.of());
+        var browse = HybridQuery.build(HybridQuery.Spec.of(SearchRequest.text(null), tuning).onIndex("ditto-samples").shards(2));
+        assertThat(browse.aggregations()).doesNotContainKey(HybridQuery.BEST_MATCHES).containsKey("category");
+        var nextPage = HybridQuery.build(HybridQuery.Spec.of(SearchRequest.text("snow"), tuning).onIndex("ditto-samples")
+                .near(vector).withFacets(false).shards(2));
+        assertThat(nextPage.aggregations()).isEmpty();
     }
 }

@@ -157,9 +157,8 @@ public final class CuratorsBenchmark {
                 String[] words = {"watercolour", "oil painting", "neon", "snowy", "pencil", "cartoon"};
                 for (int i = 0; indexing.get(); i++) {
                     long q = System.nanoTime();
-                    // each search a text of its own, as a team's searches are, so nothing cached answers a repeat
-                    // (Elasticsearch's request cache keeps size-0 requests such as the facets' until the next refresh):
-                    // the word that matches and a token that matches nothing
+                    // each search a text of its own, as a team's searches are, so nothing cached answers a repeat: the
+                    // word that matches and a token that matches nothing
                     String text = words[i % words.length] + " q" + i;
                     var page = curator.post("/api/search", "{\"text\":\"" + text + "\",\"size\":20}");
                     searches.add((System.nanoTime() - q) / 1e6);

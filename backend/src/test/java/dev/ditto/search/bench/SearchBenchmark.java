@@ -10,7 +10,6 @@ import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.ditto.db.embedded.EmbeddedElasticsearch;
 import dev.ditto.db.embedded.ServerFolder;
 import dev.ditto.search.BulkLoad;
-import dev.ditto.search.FacetCounts;
 import dev.ditto.search.HybridQuery;
 import dev.ditto.search.IndexMapping;
 import dev.ditto.search.IndexWarmer;
@@ -266,9 +265,9 @@ public final class SearchBenchmark {
             result.put("load_average_1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             result.put("vectors", BASE_TEXTS + " real MiniLM vectors of generated instructions + Gaussian noise per document; queries: real MiniLM vectors");
             result.put("query", String.format(Locale.ROOT, "simple_query_string(instruction^2, caption, tags) x%.1f + knn(k=%d, "
-                    + "num_candidates=%d, similarity>=%.2f) x%.1f, one filter, size 20, highlight; first page: + facets beside it (6 terms, 1 histogram, %d stats; every match up to %d, else a random sample of about %d), next page: no facets",
+                    + "num_candidates=%d, similarity>=%.2f) x%.1f, one filter, size 20, highlight; first page: + facets (6 terms, 1 histogram, %d stats; best %d matches), next page: no facets",
                     tuning.textWeight(), tuning.k(), tuning.numCandidates(), tuning.minSimilarity(), tuning.vectorWeight(), ScoreField.values().length,
-                    2 * tuning.facetSample(), tuning.facetSample()));
+                    tuning.facetSample()));
             result.put("segments", segments(client));
             result.put("shards", SHARDS);
             result.put("vector_index_options", reuse ? "(reused index)" : VECTOR_INDEX_OPTIONS);
@@ -422,9 +421,6 @@ public final class SearchBenchmark {
         return String.format(Locale.ROOT, "%.4f", d);
     }
 
-    private static final java.util.concurrent.Executor FACETS =
-            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-facets-", 0).factory());
-
     private static double[] timeQueries(ElasticsearchClient client, SearchProperties.Query tuning, List<String> texts,
                                         List<float[]> vectors, Random r, int count, boolean facets) throws IOException {
         double[] ms = new double[count];
@@ -432,21 +428,10 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q)));
+            var body = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q))
+                    .withFacets(facets).shards(SHARDS));
             long t0 = System.nanoTime();
-            // a first page counts its facets beside the hits, as SampleSearch does
-            SearchRequest counted = request;
-            var facetCounts = facets ? java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return FacetCounts.count(client, ALIAS, counted, vectors.get(q), null, tuning);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, FACETS) : null;
             var response = client.search(body, JsonData.class);
-            if (facetCounts != null) {
-                facetCounts.join();
-            }
             ms[i] = (System.nanoTime() - t0) / 1e6;
             if (response.hits().hits().isEmpty()) {
                 EMPTY_RESULTS.incrementAndGet();
@@ -490,7 +475,7 @@ public final class SearchBenchmark {
             int q = r.nextInt(texts.size());
             SearchRequest request = SearchRequest.text(texts.get(q));
             request = oneFilter(request, i, r);
-            var built = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q)));
+            var built = HybridQuery.build(HybridQuery.Spec.of(request, tuning).onIndex(ALIAS).near(vectors.get(q)).shards(SHARDS));
             var body = co.elastic.clients.elasticsearch.core.SearchRequest.of(b -> b.index(ALIAS)
                     .withJson(new StringReader(co.elastic.clients.json.JsonpUtils.toJsonString(built, client._jsonpMapper())))
                     .profile(true));

@@ -65,18 +65,14 @@ final class SearchFilters extends Div {
         return group.getValue().stream().filter(java.util.Objects::nonNull).toList();
     }
 
-    /**
-     * Shows the values and counts of a first page's facets, "≈" before counts estimated from a sample of the matches;
-     * chosen values stay, with their counts.
-     */
+    /** Shows the values and counts of a first page's facets; chosen values stay, with their counts. */
     void update(SearchPage page) {
         facet(page, "status", statuses);
         facet(page, "category", categories);
         facet(page, "engines", engines);
         facet(page, "tags", tags);
         Facet inReleases = page.facet("releases").orElse(new Facet("releases", List.of()));
-        String about = page.facetsSampled() ? "≈" : "";
-        releases.setItemLabelGenerator(r -> r.name() + " " + r.version() + " (" + about + inReleases.count(r.name() + "@" + r.version()) + ")");
+        releases.setItemLabelGenerator(r -> r.name() + " " + r.version() + " (" + inReleases.count(r.name() + "@" + r.version()) + ")");
         scores.summaries(page.scoreSummaries());
     }
 
@@ -93,9 +89,7 @@ final class SearchFilters extends Div {
         if (!group.getListDataView().getItems().toList().equals(values)) {
             group.setItems(values);
         }
-        // sampled facets are estimates for all matches (FacetCounts): "≈" says so
-        String about = page.facetsSampled() ? "≈" : "";
-        group.setItemLabelGenerator(v -> v + " (" + about + facet.count(v) + ")");
+        group.setItemLabelGenerator(v -> v + " (" + facet.count(v) + ")");
         if (!group.getValue().equals(selected)) {
             group.setValue(selected);
         }
