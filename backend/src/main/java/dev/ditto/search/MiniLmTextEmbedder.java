@@ -21,10 +21,12 @@ import java.util.concurrent.Executors;
 /**
  * The in-process quantised all-MiniLM-L6-v2 (384-d) that ships in a LangChain4j jar; loaded on first use.
  * <p>
- * LangChain4j's model as it is, on an ONNX Runtime session of our own: one thread per call and no busy-waiting. The
- * stock session spins its intra-op threads between calls; a search embeds one short text, and on a 2-core server
- * that spinning cost about 30 ms of CPU per search (against under 6 ms without it), taken from Elasticsearch on the
- * same cores. The vectors are the same. Several texts are spread over one call per core.
+ * The embedder where no shared {@code Embedder} exists ({@link SearchConfiguration}; a server uses the agent's, which
+ * caches recent texts): the search benchmark and tests. LangChain4j's model as it is, on an ONNX Runtime session of
+ * our own: one thread per call and no busy-waiting. The stock session spins its intra-op threads after each call;
+ * embedding one short text at a time, that cost about 30 ms of process CPU per text on 2 cores against under 6 ms
+ * without it, CPU an Elasticsearch node on the same cores would not get. The vectors are the same. Several texts are
+ * spread over one call per core.
  */
 public final class MiniLmTextEmbedder implements TextEmbedder {
     private static final int BATCH = 64;
