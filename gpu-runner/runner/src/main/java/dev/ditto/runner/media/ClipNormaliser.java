@@ -48,6 +48,9 @@ public final class ClipNormaliser {
         double sourceStep = 1.0 / reader.info().fps();
         DecodedFrame current = reader.read();
         DecodedFrame next = null;
+        // whether current's image already went out: a frame of the format's size goes out as it is the first time
+        // (the decoded frame is the caller's to keep), and as a copy when the same frame fills another tick
+        boolean handedOut = false;
         boolean ok = false;
         try {
             next = reader.read();
@@ -56,6 +59,7 @@ public final class ClipNormaliser {
                 while (next != null && Math.abs(next.seconds() - target) <= Math.abs(current.seconds() - target)) {
                     current.close();
                     current = next;
+                    handedOut = false;
                     next = reader.read();
                 }
                 if (next == null && target - current.seconds() > Math.max(sourceStep, 1.0 / format.fps())) {
@@ -63,7 +67,14 @@ public final class ClipNormaliser {
                             "too short: %d of %d frames at %d fps from %.2f s (the video ends at %.2f s)",
                             out.size(), format.frames(), format.fps(), startSeconds, current.seconds()));
                 }
-                out.add(coverAndCrop(current.image(), format.width(), format.height()));
+                Mat image = current.image();
+                if (!handedOut && image.cols() == format.width() && image.rows() == format.height()) {
+                    // shares the pixels (OpenCV counts the references): closing current later leaves them to out
+                    out.add(new Mat(image));
+                    handedOut = true;
+                } else {
+                    out.add(coverAndCrop(image, format.width(), format.height()));
+                }
             }
             ok = true;
             return out;

@@ -72,6 +72,52 @@ class VideoReaderTest {
     }
 
     @Test
+    void framesOfTheFormatsSizeGoOutAsDecodedAndATickRepeatingAFrameGetsItsOwnCopy() throws Exception {
+        // the normalised cup clip is 832x480 at 20 fps: at 40 fps every decoded frame fills two ticks
+        VideoFormat at40 = new VideoFormat(832, 480, 73, 40);
+        List<Mat> frames;
+        List<Mat> decoded;
+        try (VideoReader reader = VideoReader.open(TestClips.cupNormalised())) {
+            frames = ClipNormaliser.normalise(reader, at40, 0);
+        }
+        try (VideoReader reader = VideoReader.open(TestClips.cupNormalised())) {
+            decoded = reader.readAll(37);
+        }
+        try {
+            assertThat(frames).hasSize(73);
+            int repeated = -1;
+            for (int i = 0; i < 73; i++) {
+                // tick i (i/40 s) shows a decoded frame nearest in time: i/2 or, at a tie, (i + 1)/2
+                byte[] tick = bytes(frames.get(i));
+                byte[] earlier = bytes(decoded.get(i / 2));
+                byte[] later = bytes(decoded.get((i + 1) / 2));
+                assertThat(java.util.Arrays.equals(tick, earlier) || java.util.Arrays.equals(tick, later))
+                        .as("tick %d shows decoded frame %d or %d", i, i / 2, (i + 1) / 2).isTrue();
+                if (repeated < 0 && i > 0 && java.util.Arrays.equals(tick, bytes(frames.get(i - 1)))) {
+                    repeated = i;
+                }
+            }
+            assertThat(repeated).as("a decoded frame fills two ticks").isPositive();
+            // overwriting one of the two ticks must leave the other as decoded
+            byte[] before = bytes(frames.get(repeated));
+            try (Mat grey = new Mat(1, 1, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                    new org.bytedeco.opencv.opencv_core.Scalar(7, 7, 7, 0))) {
+                frames.get(repeated - 1).setTo(grey);
+            }
+            assertThat(bytes(frames.get(repeated))).isEqualTo(before);
+        } finally {
+            frames.forEach(Mat::close);
+            decoded.forEach(Mat::close);
+        }
+    }
+
+    private static byte[] bytes(Mat m) {
+        byte[] b = new byte[(int) (m.total() * m.elemSize())];
+        ((java.nio.ByteBuffer) m.createBuffer()).get(0, b);
+        return b;
+    }
+
+    @Test
     void emptyFileIsABadVideo() throws Exception {
         Path empty = TestClips.scratch("bad").resolve("empty.mp4");
         Files.write(empty, new byte[0]);
