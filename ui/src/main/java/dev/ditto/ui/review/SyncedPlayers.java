@@ -49,6 +49,20 @@ class SyncedPlayers extends Div {
                 ctl.activate();
                 return next.dataset;
               },
+              // The server's answer: the slot holding sample `id` is the one on screen. A key press swapped slots here
+              // without the server (swapToPreloaded); when the server then shows another sample, or the two crossed,
+              // its unchanged styles are not sent again, so the page is set from the slots' sample ids, which only
+              // the server writes.
+              showSample(id) {
+                root.querySelectorAll('[data-sample-id]').forEach(slot => {
+                  const on = slot.getAttribute('data-sample-id') === id;
+                  const [s, e] = slot.querySelectorAll('video');
+                  slot.style.display = on ? 'grid' : 'none';
+                  if (s) s.setAttribute('data-testid', on ? 'video-source' : 'prefetch-source');
+                  if (e) e.setAttribute('data-testid', on ? 'video-edited' : 'prefetch-edited');
+                });
+                ctl.activate();
+              },
               // the slot going out of view only pauses: it is loaded with the next sample or rewound when shown again
               activate() {
                 root.querySelectorAll('video').forEach(v => { if (!active().includes(v)) v.pause(); });
@@ -131,7 +145,7 @@ class SyncedPlayers extends Div {
             slots[active].load(item);
         }
         render();
-        getElement().executeJs("this.__sync && this.__sync.activate()");
+        getElement().executeJs("this.__sync && this.__sync.showSample($0)", String.valueOf(item.sampleId()));
     }
 
     /** Preloads {@code item} in the hidden slot (nothing when it is already on screen). */
