@@ -585,12 +585,13 @@ final class BackgroundPlate {
         }
         double[] path = new double[n];
         double[] still = new double[n];
-        try (Mat keyBg = background(hard[key], s.gray[key].size())) {
+        Mat[] gray = s.grayFrames();
+        try (Mat keyBg = background(hard[key], gray[key].size())) {
             IntStream.range(0, n).parallel().filter(t -> t != key).forEach(t -> {
-                try (Mat bg = background(hard[t], s.gray[t].size())) {
+                try (Mat bg = background(hard[t], gray[t].size())) {
                     double scale = GenerationState.FLOW_SCALE;
-                    path[t] = misfit(s.gray[key], keyBg, s.gray[t], bg, camX[t] * scale, camY[t] * scale);
-                    still[t] = misfit(s.gray[key], keyBg, s.gray[t], bg, 0, 0);
+                    path[t] = misfit(gray[key], keyBg, gray[t], bg, camX[t] * scale, camY[t] * scale);
+                    still[t] = misfit(gray[key], keyBg, gray[t], bg, 0, 0);
                 }
             });
         }

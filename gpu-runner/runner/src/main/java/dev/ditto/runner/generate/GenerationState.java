@@ -48,7 +48,10 @@ public final class GenerationState implements AutoCloseable {
 
     /** Source frames, BGR, format size. */
     final List<Mat> source = new ArrayList<>();
-    /** Low-resolution gray source frames the flow is computed on. */
+    /**
+     * Low-resolution gray source frames the flow is computed on: the first always (its size is the flow grid's), the
+     * others when the job computes the flow, else on first use ({@link #grayFrames}).
+     */
     Mat[] gray = new Mat[0];
     /** {@code forward[t]}: flow t → t+1 in t's grid; {@code backward[t]}: t+1 → t in t+1's grid. */
     Mat[] forward = new Mat[0];
@@ -208,6 +211,15 @@ public final class GenerationState implements AutoCloseable {
         }
     }
 
+    /** Every low-resolution gray source frame ({@link #gray}), those not made yet made now. */
+    Mat[] grayFrames() {
+        synchronized (gray) {
+            java.util.stream.IntStream.range(0, gray.length).parallel().filter(t -> gray[t] == null)
+                    .forEach(t -> gray[t] = dev.ditto.runner.vision.OpticalFlow.gray(source.get(t), FLOW_SCALE));
+            return gray;
+        }
+    }
+
     /** Consistency of {@link #forward(int)}. */
     Mat forwardOk(int p) {
         synchronized (forward) {
@@ -298,13 +310,24 @@ public final class GenerationState implements AutoCloseable {
         return new double[] {guidanceWall.sum() / 1e9, guidanceCpu.sum() / 1e9};
     }
 
-    /** The future's value; its failure rethrown as the exception that caused it. */
+    /**
+     * The future's value; its failure rethrown as the exception that caused it. Interruptible: when a job fails, its
+     * pools are shut down and the tasks still queued never run, so a thread waiting for one of them must leave on the
+     * interrupt (a plain {@code join} would wait forever, and hide the job's error behind a stuck shutdown).
+     */
     static <T> T await(CompletableFuture<T> f) throws Exception {
         try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CompletionException c && c.getCause() != null) {
+                cause = c.getCause();
+            }
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
             }
             throw e;
         }

@@ -33,7 +33,7 @@ final class KeyFrameEditStage implements Stage {
         if (plan.operator() instanceof SceneOverlay overlay) {
             // an added element goes on still scene: where it lands is chosen from the whole clip's motion
             s.awaitGuidance();
-            SceneOverlay placed = overlay.placedOnStillScene(s.gray, s.allFlows()[0], s.allFlows()[1],
+            SceneOverlay placed = overlay.placedOnStillScene(s.grayFrames(), s.allFlows()[0], s.allFlows()[1],
                     java.util.stream.IntStream.range(0, s.frames() - 1).mapToObj(s::backwardOk).toArray(Mat[]::new),
                     s.keyIndex);
             plan = new EditPlan(plan.description() + String.format(java.util.Locale.ROOT, " placed at %.2f,%.2f%s",

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The runner's store of {@link SourceAnalysis source analyses}, one file per clip in a folder, named by the clip's
  * sha256 (the server's blob key of the clip) and the analysis format. Bounded: after each store the least recently
  * used files are deleted until the folder holds at most {@code maxBytes}. A damaged or foreign file reads as absent
- * (and is deleted), so the job computes the analysis again.
+ * (and is deleted), so the job computes the analysis again; a part found damaged only when a job reads it (each part
+ * carries a checksum) fails that job and deletes the file, so its retry computes the analysis again.
  */
 public final class SourceAnalysisCache {
     private static final Logger log = LoggerFactory.getLogger(SourceAnalysisCache.class);
@@ -59,6 +60,15 @@ public final class SourceAnalysisCache {
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 20)) {
             SourceAnalysis a = SourceAnalysis.read(in);
+            // parts are read (and their checksums checked) when a job uses them: a damaged one deletes the file
+            a.onDamaged(() -> {
+                log.warn("Source analysis {} has a damaged part; deleted, it will be computed again", f);
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    log.warn("could not delete {}: {}", f, e.toString());
+                }
+            });
             loads.incrementAndGet();
             try {
                 Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis()));

@@ -34,8 +34,9 @@ final class StructureGuidanceStage implements Stage {
     public StageResult run(GenerationState s, Progress progress) throws Exception {
         int n = s.frames();
         s.gray = new Mat[n];
-        IntStream.range(0, n).parallel().forEach(t -> s.gray[t] = OpticalFlow.gray(s.source.get(t),
-                GenerationState.FLOW_SCALE));
+        // the first frame's gives the flow grid's size; the others are made when the flow is computed here, else
+        // when a stage asks for them (a reused analysis needs none for most edits)
+        s.gray[0] = OpticalFlow.gray(s.source.getFirst(), GenerationState.FLOW_SCALE);
         int fw = s.gray[0].cols();
         int fh = s.gray[0].rows();
         int width = s.source.getFirst().cols();
@@ -58,6 +59,7 @@ final class StructureGuidanceStage implements Stage {
             progress.report(name(), 1);
             return result(true);
         }
+        s.grayFrames();
         SourceAnalysis analysis = new SourceAnalysis(n, width, height, fw, fh);
         s.analysis = analysis;
         s.analysisReused = false;

@@ -131,6 +131,30 @@ class SourceAnalysisReuseTest {
     }
 
     @Test
+    void aPartFoundDamagedFailsTheJobWithTheReasonAndTheRetryComputesItAgain() throws Exception {
+        Path work = TestClips.scratch("analysis-damaged-part");
+        SourceAnalysisCache cache = new SourceAnalysisCache(Files.createTempDirectory(work, "cache"), SourceAnalysisCache.DEFAULT_MAX_BYTES);
+        Path clip = TestClips.cupNormalised();
+        String key = SourceAnalysis.sha256(clip);
+        cache.store(key, SourceAnalysis.compute(clip, VideoFormat.DITTO_DEFAULT));
+        // bytes flipped across the flow parts: the header still reads, the parts' checksums do not match
+        byte[] bytes = Files.readAllBytes(cache.file(key));
+        for (int i = 1; i < 8; i++) {
+            bytes[bytes.length * i / 10] ^= 0x5a;
+        }
+        Files.write(cache.file(key), bytes);
+        EditSpec cartoon = new EditSpec("style", Map.of("style", "cartoon"), 1, "a cartoon");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> run(engine.withAnalysisCache(cache), clip, work.resolve("first"), cartoon))
+                .hasStackTraceContaining("stored analysis of this clip is damaged");
+        assertThat(cache.file(key)).as("the damaged file is deleted").doesNotExist();
+
+        GenerateResult retry = run(engine.withAnalysisCache(cache), clip, work.resolve("retry"), cartoon);
+        assertThat(analysis(retry)).isEqualTo("computed");
+    }
+
+    @Test
     void theStoredFormRoundTripsAndRejectsTruncation() throws Exception {
         SourceAnalysis a = SourceAnalysis.compute(TestClips.cupNormalised(), VideoFormat.DITTO_DEFAULT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -160,6 +184,23 @@ class SourceAnalysisReuseTest {
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 100);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceAnalysis.read(new ByteArrayInputStream(cut)))
                 .isInstanceOf(IOException.class);
+        // a flipped byte inside a stored part: the part's checksum refuses it when a job asks for it
+        byte[] flipped = whole.clone();
+        flipped[whole.length / 2] ^= 0x5a;
+        SourceAnalysis damaged = SourceAnalysis.read(new ByteArrayInputStream(flipped));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            for (int p = 0; p < a.frames - 1; p++) {
+                for (Mat m : damaged.forwardMats(p)) {
+                    m.close();
+                }
+                for (Mat m : damaged.backwardMats(p)) {
+                    m.close();
+                }
+            }
+            for (int t = 0; t < a.frames; t++) {
+                damaged.edgesMat(t).close();
+            }
+        }).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("damaged");
     }
 
     @Test
