@@ -28,9 +28,18 @@ public final class BulkLoad {
 
     private BulkLoad() {}
 
-    /** Restores refresh, replicas and a durable translog on {@code index}, then makes everything searchable. */
+    /** {@link #finish(ElasticsearchClient, String, int, String)} with a refresh every second. */
     public static void finish(ElasticsearchClient client, String index, int replicas) throws IOException {
-        client.indices().putSettings(p -> p.index(index).settings(s -> s.refreshInterval(t -> t.time("1s"))
+        finish(client, index, replicas, "1s");
+    }
+
+    /**
+     * Restores refresh (every {@code refreshInterval}, an Elasticsearch time value), replicas and a durable translog
+     * on {@code index}, then makes everything searchable.
+     */
+    public static void finish(ElasticsearchClient client, String index, int replicas, String refreshInterval)
+            throws IOException {
+        client.indices().putSettings(p -> p.index(index).settings(s -> s.refreshInterval(t -> t.time(refreshInterval))
                 .numberOfReplicas(String.valueOf(replicas)).translog(t -> t.durability(TranslogDurability.Request))));
         refresh(client, index, REFRESH_TIMEOUT);
     }

@@ -33,6 +33,12 @@ public final class IndexMapping {
 
     /** {@link #settingsAndMappings(int, int, boolean, VectorIndex)} with the vector fields' {@code index_options}. */
     static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, String vectorOptions) {
+        return settingsAndMappings(shards, replicas, bulkLoading, vectorOptions, "1s");
+    }
+
+    /** ... and a refresh every {@code refreshInterval} (an Elasticsearch time value) once it is live. */
+    static String settingsAndMappings(int shards, int replicas, boolean bulkLoading, String vectorOptions,
+                                      String refreshInterval) {
         return """
                 {
                   "settings": {
@@ -43,7 +49,7 @@ public final class IndexMapping {
                     "analysis": {"analyzer": {"%s": {"type": "standard", "stopwords": "_english_"}}}
                   },
                   "mappings": %s
-                }""".formatted(shards, bulkLoading ? 0 : replicas, bulkLoading ? "-1" : "1s",
+                }""".formatted(shards, bulkLoading ? 0 : replicas, bulkLoading ? "-1" : refreshInterval,
                 bulkLoading ? "async" : "request", TEXT_ANALYZER, mappings(vectorOptions));
     }
 

@@ -39,6 +39,8 @@ class SampleIndex {
     private final SearchProperties.Indexer retry;
     private final int replicas;
     private final String vectorOptions;
+    /** {@code refresh_interval} of the live index ({@code ditto.search.index.refresh-interval}). */
+    private final String refreshInterval;
     private volatile boolean aliasKnown;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -74,6 +76,7 @@ class SampleIndex {
         this.retry = properties.indexer();
         this.replicas = replicas;
         this.vectorOptions = vectors.options(properties.index().hnswM(), properties.index().hnswEfConstruction());
+        this.refreshInterval = properties.index().refreshIntervalSetting();
     }
 
     /** Shards a new version gets. */
@@ -124,6 +127,9 @@ class SampleIndex {
             }
         } else {
             client.indices().putMapping(p -> p.index(alias).withJson(new StringReader(IndexMapping.instructionVectorMapping(vectorOptions))));
+            // a changed ditto.search.index.refresh-interval applies to the live index from this start on (a version
+            // still being bulk-loaded is not behind the alias, and keeps refresh off until it finishes)
+            client.indices().putSettings(p -> p.index(alias).settings(s -> s.refreshInterval(t -> t.time(refreshInterval))));
         }
         aliasKnown = true;
     }
@@ -159,7 +165,7 @@ class SampleIndex {
 
     /** Creates a concrete index version; {@code bulkLoading}: no refresh and no replicas until {@link #finishBulkLoad}. */
     void createVersion(String name, boolean bulkLoading) throws IOException {
-        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectorOptions);
+        String json = IndexMapping.settingsAndMappings(shards, replicas, bulkLoading, vectorOptions, refreshInterval);
         client.indices().create(c -> c.index(name).withJson(new StringReader(json)));
     }
 
@@ -168,7 +174,7 @@ class SampleIndex {
      * positive, force-merges down to that many segments.
      */
     void finishBulkLoad(String name, int mergeToSegments) throws IOException {
-        BulkLoad.finish(client, name, replicas);
+        BulkLoad.finish(client, name, replicas, refreshInterval);
         if (mergeToSegments > 0) {
             long t0 = System.nanoTime();
             BulkLoad.forceMerge(client, name, mergeToSegments, s -> {

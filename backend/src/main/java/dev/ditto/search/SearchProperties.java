@@ -21,11 +21,27 @@ public record SearchProperties(@DefaultValue Index index, @DefaultValue Indexer 
      * (any licence). An existing version keeps its own until {@code ./ditto reindex} builds the next.
      * {@code hnswM} / {@code hnswEfConstruction}: the HNSW graph's links per vector and its candidate list while
      * building ({@code bbq_hnsw} only; Elasticsearch's own defaults).
+     * {@code refreshInterval}: how soon an indexed sample is searchable (Elasticsearch's {@code refresh_interval});
+     * each refresh writes the documents indexed since the last one as a new segment, which merges later rewrite.
+     * Applied to new versions, and to the live one when the server first uses it.
      */
     public record Index(@Nullable Integer shards, @Nullable Integer replicas,
                         @DefaultValue("0.5") float captionWeight,
                         IndexMapping.@Nullable VectorIndex vectorIndex,
-                        @DefaultValue("16") int hnswM, @DefaultValue("100") int hnswEfConstruction) {}
+                        @DefaultValue("16") int hnswM, @DefaultValue("100") int hnswEfConstruction,
+                        @DefaultValue("1s") Duration refreshInterval) {
+        public Index {
+            if (refreshInterval.compareTo(Duration.ofMillis(100)) < 0 || refreshInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("ditto.search.index.refresh-interval must be 100ms to 5m, not "
+                        + refreshInterval);
+            }
+        }
+
+        /** {@link #refreshInterval} as Elasticsearch writes a time value. */
+        public String refreshIntervalSetting() {
+            return refreshInterval.toMillis() + "ms";
+        }
+    }
 
     /**
      * The outbox drain: how often, how many events a batch, bulk retries within a batch, event retry backoff, and how

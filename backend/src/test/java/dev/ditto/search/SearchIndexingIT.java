@@ -168,6 +168,35 @@ class SearchIndexingIT {
     }
 
     @Test
+    void theRefreshIntervalSettingShapesANewIndexAndReachesTheLiveOneOnTheNextStart() throws Exception {
+        String prefix = "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-";
+        SampleIndex first = new SampleIndex(index.client(), prefix, withRefresh(java.time.Duration.ofSeconds(5)), 1, 0,
+                IndexMapping.VectorIndex.BBQ_HNSW);
+        first.ensureAlias();
+        assertThat(refreshInterval(first)).isEqualTo("5000ms");
+        // the server restarted with another setting: the live index takes it when the server first uses it
+        SampleIndex restarted = new SampleIndex(index.client(), prefix, withRefresh(java.time.Duration.ofMillis(1500)), 1,
+                0, IndexMapping.VectorIndex.BBQ_HNSW);
+        restarted.ensureAlias();
+        assertThat(refreshInterval(restarted)).isEqualTo("1500ms");
+        restarted.delete(restarted.currentIndex().orElseThrow());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withRefresh(java.time.Duration.ofMillis(10)))
+                .hasMessageContaining("ditto.search.index.refresh-interval must be 100ms to 5m");
+    }
+
+    private SearchProperties withRefresh(java.time.Duration refresh) {
+        SearchProperties.Index i = properties.index();
+        return new SearchProperties(new SearchProperties.Index(i.shards(), i.replicas(), i.captionWeight(), i.vectorIndex(),
+                i.hnswM(), i.hnswEfConstruction(), refresh), properties.indexer(), properties.query(), properties.reindex(),
+                properties.warmup());
+    }
+
+    private static String refreshInterval(SampleIndex index) throws Exception {
+        String name = index.currentIndex().orElseThrow();
+        return index.client().indices().getSettings(g -> g.index(name)).get(name).settings().index().refreshInterval().time();
+    }
+
+    @Test
     void aWriteThroughAMissingAliasFailsInsteadOfCreatingAnIndexUnderTheAliasName() throws Exception {
         // an alias whose creation timed out under load must not be replaced by a concrete index of the same name
         SampleIndex fresh = new SampleIndex(index.client(), "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-",
