@@ -319,10 +319,8 @@ public final class GenerationState implements AutoCloseable {
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
+            // get() has already taken the cause out of a CompletionException
             Throwable cause = e.getCause();
-            if (cause instanceof CompletionException c && c.getCause() != null) {
-                cause = c.getCause();
-            }
             if (cause instanceof Exception ex) {
                 throw ex;
             }

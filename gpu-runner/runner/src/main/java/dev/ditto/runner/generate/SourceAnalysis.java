@@ -247,7 +247,7 @@ public final class SourceAnalysis {
         sourceContrast = side.contrast();
     }
 
-    /** Runs {@code hook} (once per damaged part read) when a part read later proves damaged. */
+    /** Runs {@code hook} once, when the first part read later proves damaged. */
     void onDamaged(Runnable hook) {
         this.onDamaged = hook;
     }
@@ -305,11 +305,12 @@ public final class SourceAnalysis {
             return decompress(parts[kind][index], size);
         } catch (IOException e) {
             Runnable hook = onDamaged;
+            onDamaged = null; // once: a later damaged part must not delete a file stored again meanwhile
             if (hook != null) {
                 hook.run();
             }
-            throw new java.io.UncheckedIOException("the stored analysis of this clip is damaged (" + e.getMessage()
-                    + "); it was deleted, so a retry of the job computes it again", e);
+            throw new java.io.UncheckedIOException("the stored analysis of this clip is damaged (" + e.getMessage() + ")"
+                    + (hook != null ? "; it was deleted, so a retry of the job computes it again" : ""), e);
         }
     }
 
